@@ -1,0 +1,1 @@
+"""coachbot: the instructional-coaching cycle in Slack."""

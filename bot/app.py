@@ -1,0 +1,38 @@
+"""The app factory: one Bolt App per call, with every listener module registered."""
+
+from __future__ import annotations
+
+import logging
+from concurrent.futures import ThreadPoolExecutor
+
+from slack_bolt import App
+from slack_sdk import WebClient
+
+from bot.deps import Deps
+from bot.settings import Settings
+from bot.slack_client import make_client
+
+logger = logging.getLogger("coachbot")
+
+
+def create_app(settings: Settings, deps: Deps, *, client: WebClient | None = None) -> App:
+    """Build the Bolt app; nothing here talks to Slack or reads the environment."""
+    import handlers
+
+    client = client or make_client(settings)
+    secret = settings.slack_signing_secret
+    app = App(
+        client=client,
+        signing_secret=secret.get_secret_value() if secret else "socket-mode",
+        # Socket Mode frames are not signed; HTTP requests always are.
+        request_verification_enabled=not settings.socket_mode,
+        # auth.test runs lazily on the first request, so start-up does not wait on Slack.
+        token_verification_enabled=False,
+        process_before_response=False,
+        raise_error_for_unhandled_request=False,
+        # Bolt's default pool (cpu + 4 threads) makes acks queue behind slow listeners.
+        listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener"),
+        logger=logger,
+    )
+    handlers.register_all(app, deps)
+    return app

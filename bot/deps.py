@@ -1,0 +1,26 @@
+"""What listeners and jobs need besides the Slack payload, built once in main."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from bot.clock import utc_now
+from storage.uow import UnitOfWork
+
+
+@dataclass(frozen=True)
+class Deps:
+    engine: Engine
+    session_factory: sessionmaker[Session]
+    clock: Callable[[], datetime] = field(default=utc_now)
+
+    def uow(self) -> UnitOfWork:
+        return UnitOfWork(self.session_factory)
+
+    def now(self) -> datetime:
+        return self.clock()

@@ -1,0 +1,61 @@
+"""A running coachbot: Bolt app, scheduler, and HTTP or Socket Mode, started and stopped as one."""
+
+from __future__ import annotations
+
+import logging
+
+from slack_bolt.adapter.socket_mode import SocketModeHandler
+from sqlalchemy import Engine
+
+from bot.app import create_app
+from bot.deps import Deps
+from bot.scheduling import make_scheduler
+from bot.server import HttpServer
+from bot.settings import Settings
+from bot.web import make_wsgi_app
+from storage.db import make_session_factory
+
+logger = logging.getLogger("coachbot")
+
+
+class Runtime:
+    def __init__(self, settings: Settings, engine: Engine, *, host: str = "0.0.0.0") -> None:  # noqa: S104
+        self.settings = settings
+        self.engine = engine
+        self.deps = Deps(engine=engine, session_factory=make_session_factory(engine))
+        self.app = create_app(settings, self.deps)
+        self.scheduler = make_scheduler(self.deps)
+        self.socket_mode: SocketModeHandler | None = None
+        if settings.socket_mode and settings.slack_app_token is not None:
+            self.socket_mode = SocketModeHandler(
+                self.app, app_token=settings.slack_app_token.get_secret_value()
+            )
+            # In Socket Mode the HTTP port serves only /healthz.
+            wsgi = make_wsgi_app(None, engine)
+        else:
+            wsgi = make_wsgi_app(self.app, engine)
+        self.http = HttpServer(wsgi, host=host, port=settings.port, threads=settings.http_threads)
+
+    def run(self) -> None:
+        """Serve until stop(); then stop the scheduler and close the database."""
+        self.scheduler.start()
+        mode = "Socket Mode" if self.socket_mode else f"HTTP on {self.http.host}:{self.http.port}"
+        try:
+            if self.socket_mode is not None:
+                self.socket_mode.connect()  # type: ignore[no-untyped-call]
+            logger.info(
+                "coachbot is ready: %s, database %s, health at :%d/healthz",
+                mode,
+                self.engine.dialect.name,
+                self.http.port,
+            )
+            self.http.serve_forever()
+        finally:
+            if self.socket_mode is not None:
+                self.socket_mode.close()  # type: ignore[no-untyped-call]
+            self.scheduler.shutdown(wait=True)
+            self.engine.dispose()
+            logger.info("coachbot stopped")
+
+    def stop(self) -> None:
+        self.http.stop()

@@ -1,0 +1,26 @@
+"""The in-process scheduler: pinned to UTC, explicit job ids, it only wakes jobs up."""
+
+from __future__ import annotations
+
+from datetime import UTC
+
+from apscheduler.schedulers.background import BackgroundScheduler
+
+from bot import jobs
+from bot.deps import Deps
+
+
+def make_scheduler(deps: Deps) -> BackgroundScheduler:
+    scheduler = BackgroundScheduler(
+        timezone=UTC,
+        job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
+    )
+    scheduler.add_job(
+        jobs.forget_old_events,
+        "interval",
+        minutes=30,
+        args=[deps],
+        id="housekeeping:forget-old-events",
+        replace_existing=True,
+    )
+    return scheduler

@@ -1,0 +1,1153 @@
+"""A local HTTP stand-in for the Slack Web API that the real slack_sdk WebClient can call."""
+
+from __future__ import annotations
+
+import contextlib
+import copy
+import json
+import logging
+import sys
+import threading
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from types import TracebackType
+from typing import Any
+from urllib.parse import parse_qsl, urlsplit
+from zoneinfo import ZoneInfo
+
+__all__ = ["Call", "SlackStandin", "check_blocks", "check_view"]
+
+logger = logging.getLogger(__name__)
+
+JsonDict = dict[str, Any]
+
+_MAX_BLOCKS = {"message": 50, "modal": 100, "home": 100}
+_MAX_MESSAGE_TEXT = 40_000
+# Slack accepts these as JSON strings inside form-encoded bodies.
+_JSON_STRING_FIELDS = ("blocks", "attachments", "view", "metadata")
+_EPOCH = 1_700_000_000
+
+_SELECTS = frozenset(
+    {
+        "static_select",
+        "external_select",
+        "users_select",
+        "conversations_select",
+        "channels_select",
+        "multi_static_select",
+        "multi_external_select",
+        "multi_users_select",
+        "multi_conversations_select",
+        "multi_channels_select",
+    }
+)
+_ACTION_ELEMENTS = _SELECTS | {
+    "button",
+    "checkboxes",
+    "datepicker",
+    "datetimepicker",
+    "overflow",
+    "radio_buttons",
+    "timepicker",
+    "workflow_button",
+}
+_ACCESSORY_ELEMENTS = _ACTION_ELEMENTS | {"image"}
+_INPUT_ELEMENTS = _SELECTS | {
+    "checkboxes",
+    "datepicker",
+    "datetimepicker",
+    "email_text_input",
+    "file_input",
+    "number_text_input",
+    "plain_text_input",
+    "radio_buttons",
+    "rich_text_input",
+    "timepicker",
+    "url_text_input",
+}
+_KNOWN_ELEMENTS = _ACCESSORY_ELEMENTS | _INPUT_ELEMENTS
+
+
+# --------------------------------------------------------------------------- Block Kit limits
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.errors: list[str] = []
+        # Slack requires action_ids to be unique within their containing block only;
+        # the same action_id in several blocks is the normal way to build lists of rows.
+        self._action_ids: set[str] = set()
+
+    def fail(self, pointer: str, what: str) -> None:
+        self.errors.append(f"[ERROR] {what} [json-pointer:{pointer}]")
+
+    def string(
+        self, parent: JsonDict, key: str, ptr: str, *, limit: int, required: bool = False
+    ) -> None:
+        value = parent.get(key)
+        if value is None:
+            if required:
+                self.fail(ptr, f"missing required field: {key}")
+        elif not isinstance(value, str):
+            self.fail(f"{ptr}/{key}", "must be a string")
+        elif len(value) > limit:
+            self.fail(f"{ptr}/{key}", f"must be less than {limit + 1} characters")
+
+    def integer(self, parent: JsonDict, key: str, ptr: str, *, low: int, high: int) -> None:
+        value = parent.get(key)
+        if value is None:
+            return
+        if isinstance(value, bool) or not isinstance(value, int):
+            self.fail(f"{ptr}/{key}", "must be an integer")
+        elif not low <= value <= high:
+            self.fail(f"{ptr}/{key}", f"must be between {low} and {high}")
+
+    def text(
+        self,
+        parent: JsonDict,
+        key: str,
+        ptr: str,
+        *,
+        limit: int,
+        plain: bool = False,
+        required: bool = True,
+    ) -> None:
+        obj = parent.get(key)
+        if obj is None:
+            if required:
+                self.fail(ptr, f"missing required field: {key}")
+            return
+        self.text_object(obj, f"{ptr}/{key}", limit=limit, plain=plain)
+
+    def text_object(self, obj: Any, ptr: str, *, limit: int, plain: bool = False) -> None:
+        if not isinstance(obj, dict):
+            self.fail(ptr, "must be a text object")
+            return
+        kind = obj.get("type")
+        if kind not in ("plain_text", "mrkdwn"):
+            self.fail(f"{ptr}/type", "must be one of: plain_text, mrkdwn")
+        elif plain and kind != "plain_text":
+            self.fail(f"{ptr}/type", "must be plain_text")
+        body = obj.get("text")
+        if not isinstance(body, str) or not body:
+            self.fail(f"{ptr}/text", "must be more than 0 characters")
+        elif len(body) > limit:
+            self.fail(f"{ptr}/text", f"must be less than {limit + 1} characters")
+
+    def array(
+        self,
+        parent: JsonDict,
+        key: str,
+        ptr: str,
+        *,
+        most: int,
+        least: int = 0,
+        required: bool = True,
+    ) -> list[Any]:
+        value = parent.get(key)
+        if value is None:
+            if required:
+                self.fail(ptr, f"missing required field: {key}")
+            return []
+        if not isinstance(value, list):
+            self.fail(f"{ptr}/{key}", "must be an array")
+            return []
+        if len(value) > most:
+            self.fail(f"{ptr}/{key}", f"must provide no more than {most} items")
+        if len(value) < least:
+            self.fail(f"{ptr}/{key}", f"must provide at least {least} items")
+        return value
+
+    # blocks
+
+    def blocks(self, blocks: Any, ptr: str, *, limit: int) -> None:
+        if not isinstance(blocks, list):
+            self.fail(ptr, "must be an array")
+            return
+        if len(blocks) > limit:
+            self.fail(ptr, f"must provide no more than {limit} items")
+        seen: set[str] = set()
+        for index, block in enumerate(blocks):
+            self.block(block, f"{ptr}/{index}", seen)
+
+    def block(self, block: Any, ptr: str, seen_block_ids: set[str]) -> None:
+        if not isinstance(block, dict):
+            self.fail(ptr, "must be an object")
+            return
+        block_id = block.get("block_id")
+        self.string(block, "block_id", ptr, limit=255)
+        if isinstance(block_id, str):
+            if block_id in seen_block_ids:
+                self.fail(f"{ptr}/block_id", f"duplicate block_id: {block_id}")
+            seen_block_ids.add(block_id)
+        self._action_ids = set()
+        kind = block.get("type")
+        match kind:
+            case "section":
+                self.section(block, ptr)
+            case "header":
+                self.text(block, "text", ptr, limit=150, plain=True)
+            case "divider":
+                pass
+            case "context":
+                self.context(block, ptr)
+            case "actions":
+                for index, element in enumerate(
+                    self.array(block, "elements", ptr, most=25, least=1)
+                ):
+                    self.element(element, f"{ptr}/elements/{index}", _ACTION_ELEMENTS)
+            case "input":
+                self.input(block, ptr)
+            case "image":
+                self.image_source(block, ptr)
+                self.text(block, "title", ptr, limit=2000, plain=True, required=False)
+            case "rich_text":
+                self.array(block, "elements", ptr, most=10_000)
+            case "file":
+                self.string(block, "external_id", ptr, limit=255, required=True)
+                self.string(block, "source", ptr, limit=255, required=True)
+            case "video":
+                self.text(block, "title", ptr, limit=200, plain=True)
+                self.string(block, "alt_text", ptr, limit=2000, required=True)
+                self.string(block, "video_url", ptr, limit=3000, required=True)
+                self.string(block, "thumbnail_url", ptr, limit=3000, required=True)
+            case "markdown":
+                self.string(block, "text", ptr, limit=12_000, required=True)
+            case _:
+                self.fail(f"{ptr}/type", f"unsupported block type: {kind!r}")
+
+    def section(self, block: JsonDict, ptr: str) -> None:
+        if block.get("text") is None and block.get("fields") is None:
+            self.fail(ptr, "must provide either text or fields")
+        self.text(block, "text", ptr, limit=3000, required=False)
+        fields = self.array(block, "fields", ptr, most=10, required=False)
+        for index, item in enumerate(fields):
+            self.text_object(item, f"{ptr}/fields/{index}", limit=2000)
+        accessory = block.get("accessory")
+        if accessory is not None:
+            self.element(accessory, f"{ptr}/accessory", _ACCESSORY_ELEMENTS)
+
+    def context(self, block: JsonDict, ptr: str) -> None:
+        for index, item in enumerate(self.array(block, "elements", ptr, most=10, least=1)):
+            where = f"{ptr}/elements/{index}"
+            if isinstance(item, dict) and item.get("type") == "image":
+                self.image_source(item, where)
+            else:
+                self.text_object(item, where, limit=3000)
+
+    def input(self, block: JsonDict, ptr: str) -> None:
+        self.text(block, "label", ptr, limit=2000, plain=True)
+        self.text(block, "hint", ptr, limit=2000, plain=True, required=False)
+        element = block.get("element")
+        if element is None:
+            self.fail(ptr, "missing required field: element")
+        else:
+            self.element(element, f"{ptr}/element", _INPUT_ELEMENTS)
+
+    def image_source(self, node: JsonDict, ptr: str) -> None:
+        if node.get("slack_file") is None:
+            self.string(node, "image_url", ptr, limit=3000, required=True)
+        self.string(node, "alt_text", ptr, limit=2000, required=True)
+
+    # elements
+
+    def element(self, element: Any, ptr: str, allowed: frozenset[str]) -> None:
+        if not isinstance(element, dict):
+            self.fail(ptr, "must be an object")
+            return
+        kind = element.get("type")
+        if kind not in _KNOWN_ELEMENTS:
+            self.fail(f"{ptr}/type", f"unsupported element type: {kind!r}")
+            return
+        if kind not in allowed:
+            self.fail(f"{ptr}/type", f"element type {kind} is not allowed here")
+            return
+        self.action_id(element, ptr)
+        match kind:
+            case "button" | "workflow_button":
+                self.text(element, "text", ptr, limit=75, plain=True)
+                self.string(element, "value", ptr, limit=2000)
+                self.string(element, "url", ptr, limit=3000)
+                self.string(element, "accessibility_label", ptr, limit=75)
+                style = element.get("style")
+                if style is not None and style not in ("primary", "danger"):
+                    self.fail(f"{ptr}/style", "must be one of: primary, danger")
+            case "overflow":
+                for index, option in enumerate(
+                    self.array(element, "options", ptr, most=5, least=1)
+                ):
+                    self.option(option, f"{ptr}/options/{index}", mrkdwn=False, url=True)
+            case "checkboxes" | "radio_buttons":
+                for index, option in enumerate(
+                    self.array(element, "options", ptr, most=10, least=1)
+                ):
+                    self.option(option, f"{ptr}/options/{index}", mrkdwn=True)
+            case "plain_text_input":
+                self.text(element, "placeholder", ptr, limit=150, plain=True, required=False)
+                self.integer(element, "max_length", ptr, low=1, high=3000)
+                self.integer(element, "min_length", ptr, low=0, high=3000)
+                self.string(element, "initial_value", ptr, limit=3000)
+            case "image":
+                self.image_source(element, ptr)
+            case "datetimepicker" | "file_input":
+                pass
+            case _:
+                self.text(element, "placeholder", ptr, limit=150, plain=True, required=False)
+        if kind in ("static_select", "multi_static_select"):
+            self.static_options(element, ptr)
+        self.confirm(element, ptr)
+
+    def action_id(self, element: JsonDict, ptr: str) -> None:
+        action_id = element.get("action_id")
+        self.string(element, "action_id", ptr, limit=255)
+        if isinstance(action_id, str):
+            if action_id in self._action_ids:
+                self.fail(f"{ptr}/action_id", f"duplicate action_id: {action_id}")
+            self._action_ids.add(action_id)
+
+    def static_options(self, element: JsonDict, ptr: str) -> None:
+        has_options = element.get("options") is not None
+        if has_options == (element.get("option_groups") is not None):
+            self.fail(ptr, "must provide exactly one of: options, option_groups")
+        if has_options:
+            for index, option in enumerate(self.array(element, "options", ptr, most=100)):
+                self.option(option, f"{ptr}/options/{index}", mrkdwn=False)
+            return
+        groups = self.array(element, "option_groups", ptr, most=100, required=False)
+        for index, group in enumerate(groups):
+            where = f"{ptr}/option_groups/{index}"
+            if not isinstance(group, dict):
+                self.fail(where, "must be an object")
+                continue
+            self.text(group, "label", where, limit=75, plain=True)
+            for position, option in enumerate(self.array(group, "options", where, most=100)):
+                self.option(option, f"{where}/options/{position}", mrkdwn=False)
+
+    def option(self, option: Any, ptr: str, *, mrkdwn: bool, url: bool = False) -> None:
+        if not isinstance(option, dict):
+            self.fail(ptr, "must be an object")
+            return
+        self.text(option, "text", ptr, limit=75, plain=not mrkdwn)
+        self.string(option, "value", ptr, limit=150, required=True)
+        self.text(option, "description", ptr, limit=75, plain=not mrkdwn, required=False)
+        if url:
+            self.string(option, "url", ptr, limit=3000)
+
+    def confirm(self, element: JsonDict, ptr: str) -> None:
+        dialog = element.get("confirm")
+        if dialog is None:
+            return
+        where = f"{ptr}/confirm"
+        if not isinstance(dialog, dict):
+            self.fail(where, "must be an object")
+            return
+        self.text(dialog, "title", where, limit=100, plain=True)
+        self.text(dialog, "text", where, limit=300)
+        self.text(dialog, "confirm", where, limit=30, plain=True)
+        self.text(dialog, "deny", where, limit=30, plain=True)
+
+
+def check_blocks(blocks: list[dict[str, Any]], *, surface: str) -> list[str]:
+    """Return Slack-style "[ERROR] ... [json-pointer:...]" messages for blocks on a surface.
+
+    surface is "message", "modal" or "home"; an empty list means Slack would accept them.
+    """
+    if surface not in _MAX_BLOCKS:
+        raise ValueError(f"surface must be one of {sorted(_MAX_BLOCKS)}, not {surface!r}")
+    checker = _Checker()
+    root = "/blocks" if surface == "message" else "/view/blocks"
+    checker.blocks(blocks, root, limit=_MAX_BLOCKS[surface])
+    return checker.errors
+
+
+def check_view(view: dict[str, Any]) -> list[str]:
+    """Return Slack-style error messages for a modal or home view, blocks included."""
+    checker = _Checker()
+    ptr = "/view"
+    if not isinstance(view, dict):
+        checker.fail(ptr, "must be an object")
+        return checker.errors
+    kind = view.get("type")
+    if kind not in ("modal", "home"):
+        checker.fail(f"{ptr}/type", "must be one of: modal, home")
+    blocks = view.get("blocks")
+    if blocks is None:
+        checker.fail(ptr, "missing required field: blocks")
+    else:
+        checker.blocks(blocks, f"{ptr}/blocks", limit=_MAX_BLOCKS["modal"])
+    if kind == "modal":
+        checker.text(view, "title", ptr, limit=24, plain=True)
+        checker.text(view, "submit", ptr, limit=24, plain=True, required=False)
+        checker.text(view, "close", ptr, limit=24, plain=True, required=False)
+        has_input = isinstance(blocks, list) and any(
+            isinstance(block, dict) and block.get("type") == "input" for block in blocks
+        )
+        if has_input and view.get("submit") is None:
+            checker.fail(ptr, "must provide a submit property when using input blocks")
+    checker.string(view, "private_metadata", ptr, limit=3000)
+    checker.string(view, "callback_id", ptr, limit=255)
+    checker.string(view, "external_id", ptr, limit=255)
+    return checker.errors
+
+
+# --------------------------------------------------------------------------- the stand-in
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the stand-in received and how it answered."""
+
+    method: str
+    args: dict[str, Any]
+    token: str | None
+    status: int
+    response: dict[str, Any]
+
+
+@dataclass(frozen=True)
+class _Reply:
+    status: int
+    body: JsonDict
+    headers: dict[str, str] = field(default_factory=dict)
+
+
+class _ApiError(Exception):
+    def __init__(self, error: str, messages: list[str] | None = None) -> None:
+        super().__init__(error)
+        self.error = error
+        self.messages = messages or []
+
+    def body(self) -> JsonDict:
+        body: JsonDict = {"ok": False, "error": self.error}
+        if self.messages:
+            body["response_metadata"] = {"messages": list(self.messages)}
+        return body
+
+
+def _missing(name: str) -> _ApiError:
+    return _ApiError("invalid_arguments", [f"[ERROR] missing required field: {name}"])
+
+
+@dataclass(frozen=True)
+class _User:
+    id: str
+    name: str
+    real_name: str
+    tz: str
+    email: str | None
+    deleted: bool
+    is_bot: bool
+
+
+@dataclass
+class _Channel:
+    id: str
+    name: str
+    is_private: bool
+    is_member: bool
+    is_mpim: bool = False
+
+
+def _truthy(value: Any) -> bool:
+    if isinstance(value, str):
+        return value.lower() in ("1", "true")
+    return bool(value)
+
+
+def _dm_user(channel: str) -> str | None:
+    """The user id behind a stand-in DM channel id ("D" + user id), if it is one."""
+    if channel.startswith(("DU", "DW")):
+        return channel[1:]
+    return None
+
+
+class SlackStandin:
+    """A Slack Web API stand-in served over HTTP on 127.0.0.1 for slack_sdk's WebClient."""
+
+    app_id = "A0COACHBOT"
+
+    def __init__(
+        self,
+        *,
+        team_id: str = "T0COACH",
+        bot_user_id: str = "U0COACHBOT",
+        bot_token: str | None = None,
+    ) -> None:
+        self.team_id = team_id
+        self.bot_user_id = bot_user_id
+        self.bot_id = "B" + bot_user_id[1:]
+        self.bot_token = bot_token
+        self._lock = threading.Lock()
+        self._cond = threading.Condition(self._lock)
+        self._lifecycle = threading.Lock()
+        self._server: _Server | None = None
+        self._thread: threading.Thread | None = None
+        self._calls: list[Call] = []
+        self._scripted: dict[str, deque[_Reply]] = {}
+        self._users: dict[str, _User] = {}
+        self._channels: dict[str, _Channel] = {}
+        self._mpims: dict[tuple[str, ...], str] = {}
+        self._messages: dict[str, list[JsonDict]] = {}
+        self._views: dict[str, JsonDict] = {}
+        self._external_ids: dict[str, str] = {}
+        self._homes: dict[str, JsonDict] = {}
+        self._ts_seq = 0
+        self._view_seq = 0
+        self._handlers: dict[str, Callable[[JsonDict], JsonDict]] = {
+            "auth.test": self._auth_test,
+            "chat.postMessage": self._chat_post_message,
+            "chat.postEphemeral": self._chat_post_ephemeral,
+            "chat.update": self._chat_update,
+            "chat.delete": self._chat_delete,
+            "views.open": self._views_open,
+            "views.push": self._views_open,
+            "views.update": self._views_update,
+            "views.publish": self._views_publish,
+            "users.info": self._users_info,
+            "users.lookupByEmail": self._users_lookup_by_email,
+            "conversations.info": self._conversations_info,
+            "conversations.join": self._conversations_join,
+            "conversations.open": self._conversations_open,
+            "apps.connections.open": self._apps_connections_open,
+        }
+        self.add_user(bot_user_id, name="coachbot", real_name="Coachbot", is_bot=True)
+
+    # lifecycle
+
+    def start(self) -> SlackStandin:
+        with self._lifecycle:
+            if self._server is not None:
+                raise RuntimeError("SlackStandin is already running")
+            server = _Server(self)
+            # A short poll interval keeps stop() from stalling each test by half a second.
+            thread = threading.Thread(
+                target=server.serve_forever,
+                kwargs={"poll_interval": 0.05},
+                name="slack-standin",
+                daemon=True,
+            )
+            thread.start()
+            self._server, self._thread = server, thread
+        return self
+
+    def stop(self) -> None:
+        with self._lifecycle:
+            server, thread = self._server, self._thread
+            self._server = self._thread = None
+        if server is None or thread is None:
+            return
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+    def __enter__(self) -> SlackStandin:
+        return self.start()
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+    @property
+    def url(self) -> str:
+        server = self._server
+        if server is None:
+            raise RuntimeError("SlackStandin is not running; call start() first")
+        return f"http://127.0.0.1:{server.server_port}/api/"
+
+    # inspection
+
+    @property
+    def calls(self) -> list[Call]:
+        with self._lock:
+            return list(self._calls)
+
+    def calls_to(self, method: str) -> list[Call]:
+        with self._lock:
+            return [call for call in self._calls if call.method == method]
+
+    def wait_for(self, method: str, count: int = 1, timeout: float = 5.0) -> list[Call]:
+        """Block until `count` calls to `method` were answered; return all calls to it."""
+        with self._cond:
+            arrived = self._cond.wait_for(
+                lambda: sum(call.method == method for call in self._calls) >= count,
+                timeout=timeout,
+            )
+            matching = [call for call in self._calls if call.method == method]
+            if not arrived:
+                seen = ", ".join(call.method for call in self._calls) or "nothing"
+                raise AssertionError(
+                    f"expected {count} call(s) to {method} within {timeout}s, "
+                    f"got {len(matching)}; calls received: {seen}"
+                )
+            return matching
+
+    def messages_in(self, channel: str) -> list[dict[str, Any]]:
+        with self._lock:
+            return copy.deepcopy(self._messages.get(_dm_user(channel) or channel, []))
+
+    def home_of(self, user_id: str) -> dict[str, Any] | None:
+        with self._lock:
+            return copy.deepcopy(self._homes.get(user_id))
+
+    def reset(self) -> None:
+        """Forget calls, scripted failures, messages and views; keep users and channels."""
+        with self._lock:
+            self._calls.clear()
+            self._scripted.clear()
+            self._messages.clear()
+            self._views.clear()
+            self._external_ids.clear()
+            self._homes.clear()
+
+    # scripting
+
+    def fail_next(self, method: str, error: str, *, times: int = 1) -> None:
+        self._script(method, _Reply(200, {"ok": False, "error": error}), times)
+
+    def rate_limit_next(self, method: str, retry_after: int = 0, *, times: int = 1) -> None:
+        if retry_after < 0:
+            raise ValueError("retry_after must not be negative")
+        reply = _Reply(
+            429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
+        )
+        self._script(method, reply, times)
+
+    def server_error_next(self, method: str, status: int = 503, *, times: int = 1) -> None:
+        if not 500 <= status <= 599:
+            raise ValueError(f"status must be a 5xx code, not {status}")
+        error = "service_unavailable" if status == 503 else "internal_error"
+        self._script(method, _Reply(status, {"ok": False, "error": error}), times)
+
+    def _script(self, method: str, reply: _Reply, times: int) -> None:
+        if times < 1:
+            raise ValueError("times must be at least 1")
+        with self._lock:
+            self._scripted.setdefault(method, deque()).extend([reply] * times)
+
+    # directory
+
+    def add_user(
+        self,
+        user_id: str,
+        *,
+        name: str,
+        real_name: str | None = None,
+        tz: str = "America/New_York",
+        email: str | None = None,
+        deleted: bool = False,
+        is_bot: bool = False,
+    ) -> None:
+        ZoneInfo(tz)  # fail here, not later inside a request, on a misspelt zone
+        user = _User(user_id, name, real_name or name, tz, email, deleted, is_bot)
+        with self._lock:
+            self._users[user_id] = user
+
+    def add_channel(
+        self, channel_id: str, *, name: str, is_private: bool = False, is_member: bool = False
+    ) -> None:
+        with self._lock:
+            self._channels[channel_id] = _Channel(channel_id, name, is_private, is_member)
+
+    # request handling (called from server threads)
+
+    def _respond(
+        self,
+        method: str,
+        query: str,
+        body: bytes,
+        content_type: str,
+        charset: str,
+        authorization: str | None,
+    ) -> _Reply:
+        parse_error: _ApiError | None = None
+        try:
+            args = _parse_args(query, body, content_type, charset)
+        except _ApiError as error:
+            parse_error, args = error, {}
+        token_field = args.pop("token", None)
+        token = _bearer(authorization) or (token_field if isinstance(token_field, str) else None)
+        with self._cond:
+            scripted = self._scripted.get(method)
+            if scripted:
+                reply = scripted.popleft()
+            elif parse_error is not None:
+                reply = _Reply(200, parse_error.body())
+            elif method not in self._handlers:
+                reply = _Reply(200, {"ok": False, "error": "unknown_method"})
+            elif not token:
+                reply = _Reply(200, {"ok": False, "error": "not_authed"})
+            # Socket Mode uses an app-level token, never the bot token.
+            elif (
+                self.bot_token is not None
+                and token != self.bot_token
+                and method != "apps.connections.open"
+            ):
+                reply = _Reply(200, {"ok": False, "error": "invalid_auth"})
+            else:
+                reply = self._run(method, args)
+            self._calls.append(Call(method, args, token, reply.status, copy.deepcopy(reply.body)))
+            self._cond.notify_all()
+        return reply
+
+    def _run(self, method: str, args: JsonDict) -> _Reply:
+        try:
+            return _Reply(200, self._handlers[method](args))
+        except _ApiError as error:
+            return _Reply(200, error.body())
+        except Exception as error:
+            # A bug in the stand-in must show up in the test, not hang the client.
+            logger.exception("slack stand-in failed on %s", method)
+            return _Reply(500, {"ok": False, "error": "standin_failure", "detail": repr(error)})
+
+    # helpers for handlers; the lock is held
+
+    def _next_ts(self) -> str:
+        self._ts_seq += 1
+        return f"{_EPOCH + self._ts_seq // 10_000}.{(self._ts_seq % 10_000) * 100:06d}"
+
+    def _target(self, channel: Any) -> tuple[str, str]:
+        """Where a message to `channel` is stored, and the channel id Slack would answer."""
+        if not isinstance(channel, str) or not channel:
+            raise _ApiError("channel_not_found")
+        if channel.startswith(("U", "W")) or _dm_user(channel):
+            user_id = _dm_user(channel) or channel
+            user = self._users.get(user_id)
+            if user is not None and user.deleted:
+                raise _ApiError("channel_not_found")
+            return user_id, "D" + user_id
+        if channel.startswith("D"):
+            return channel, channel
+        known = self._channels.get(channel)
+        if known is None:
+            raise _ApiError("channel_not_found")
+        if not known.is_member:
+            raise _ApiError("not_in_channel")
+        return channel, channel
+
+    def _find_message(self, key: str, ts: Any) -> JsonDict:
+        for message in self._messages.get(key, []):
+            if message["ts"] == ts:
+                return message
+        raise _ApiError("message_not_found")
+
+    def _check_message(self, args: JsonDict) -> None:
+        blocks = args.get("blocks")
+        if blocks is not None:
+            if not isinstance(blocks, list):
+                raise _ApiError("invalid_blocks_format")
+            errors = check_blocks(blocks, surface="message")
+            if errors:
+                raise _ApiError("invalid_blocks", errors)
+        attachments = args.get("attachments")
+        if attachments is not None and not isinstance(attachments, list):
+            raise _ApiError("invalid_attachments")
+        if len(_text_arg(args)) > _MAX_MESSAGE_TEXT:
+            raise _ApiError("msg_too_long")
+        if not _text_arg(args) and not blocks and not attachments:
+            raise _ApiError("no_text")
+
+    def _view_arg(self, args: JsonDict, expected: str) -> JsonDict:
+        view = args.get("view")
+        if view is None:
+            raise _missing("view")
+        if not isinstance(view, dict):
+            raise _ApiError("invalid_arguments", ["[ERROR] must be an object [json-pointer:/view]"])
+        errors = check_view(view)
+        if view.get("type") in ("modal", "home") and view.get("type") != expected:
+            errors.insert(0, f"[ERROR] must be {expected} [json-pointer:/view/type]")
+        if errors:
+            raise _ApiError("invalid_arguments", errors)
+        return view
+
+    def _store_view(self, view: JsonDict, previous: JsonDict | None = None) -> JsonDict:
+        if previous is None:
+            self._view_seq += 1
+            view_id = f"V{self._view_seq:010d}"
+            root_id, previous_id = view_id, None
+        else:
+            view_id = previous["id"]
+            root_id, previous_id = previous["root_view_id"], previous["previous_view_id"]
+            self._external_ids.pop(previous["external_id"], None)
+        self._ts_seq += 1
+        stored: JsonDict = {
+            "id": view_id,
+            "team_id": self.team_id,
+            "type": view["type"],
+            "blocks": copy.deepcopy(view.get("blocks", [])),
+            "private_metadata": view.get("private_metadata", ""),
+            "callback_id": view.get("callback_id", ""),
+            "state": {"values": {}},
+            "hash": f"{_EPOCH + self._ts_seq}.{self._ts_seq:08x}",
+            "title": copy.deepcopy(view.get("title")),
+            "clear_on_close": _truthy(view.get("clear_on_close", False)),
+            "notify_on_close": _truthy(view.get("notify_on_close", False)),
+            "close": copy.deepcopy(view.get("close")),
+            "submit": copy.deepcopy(view.get("submit")),
+            "previous_view_id": previous_id,
+            "root_view_id": root_id,
+            "app_id": self.app_id,
+            "external_id": view.get("external_id", ""),
+            "app_installed_team_id": self.team_id,
+            "bot_id": self.bot_id,
+        }
+        self._views[view_id] = stored
+        if stored["external_id"]:
+            self._external_ids[stored["external_id"]] = view_id
+        return stored
+
+    def _user_object(self, user: _User) -> JsonDict:
+        now = datetime.now(ZoneInfo(user.tz))
+        offset = now.utcoffset()
+        profile: JsonDict = {
+            "real_name": user.real_name,
+            "real_name_normalized": user.real_name,
+            "display_name": user.name,
+            "display_name_normalized": user.name,
+            "team": self.team_id,
+        }
+        if user.email is not None:
+            profile["email"] = user.email
+        return {
+            "id": user.id,
+            "team_id": self.team_id,
+            "name": user.name,
+            "deleted": user.deleted,
+            "real_name": user.real_name,
+            "tz": user.tz,
+            "tz_label": now.tzname(),
+            "tz_offset": int(offset.total_seconds()) if offset is not None else 0,
+            "is_bot": user.is_bot,
+            "is_admin": False,
+            "is_app_user": False,
+            "profile": profile,
+        }
+
+    def _channel_object(self, channel: _Channel) -> JsonDict:
+        return {
+            "id": channel.id,
+            "name": channel.name,
+            "name_normalized": channel.name,
+            "is_channel": not channel.is_mpim,
+            "is_group": False,
+            "is_im": False,
+            "is_mpim": channel.is_mpim,
+            "is_private": channel.is_private,
+            "is_archived": False,
+            "is_general": False,
+            "is_member": channel.is_member,
+            "created": _EPOCH,
+        }
+
+    def _im_object(self, user_id: str) -> JsonDict:
+        user = self._users.get(user_id)
+        return {
+            "id": "D" + user_id,
+            "created": _EPOCH,
+            "is_im": True,
+            "is_org_shared": False,
+            "user": user_id,
+            "is_user_deleted": user is not None and user.deleted,
+        }
+
+    # Web API methods
+
+    def _auth_test(self, args: JsonDict) -> JsonDict:
+        return {
+            "ok": True,
+            "url": "https://coachbot-standin.slack.com/",
+            "team": "Coachbot Stand-in",
+            "user": "coachbot",
+            "team_id": self.team_id,
+            "user_id": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "is_enterprise_install": False,
+        }
+
+    def _chat_post_message(self, args: JsonDict) -> JsonDict:
+        key, channel = self._target(args.get("channel"))
+        self._check_message(args)
+        ts = self._next_ts()
+        message: JsonDict = {
+            "type": "message",
+            "user": self.bot_user_id,
+            "bot_id": self.bot_id,
+            "app_id": self.app_id,
+            "team": self.team_id,
+            "ts": ts,
+            "text": _text_arg(args),
+            "blocks": copy.deepcopy(args.get("blocks", [])),
+        }
+        for extra in ("thread_ts", "attachments", "metadata"):
+            if extra in args:
+                message[extra] = copy.deepcopy(args[extra])
+        self._messages.setdefault(key, []).append(message)
+        return {"ok": True, "channel": channel, "ts": ts, "message": copy.deepcopy(message)}
+
+    def _chat_post_ephemeral(self, args: JsonDict) -> JsonDict:
+        self._target(args.get("channel"))
+        user_id = args.get("user")
+        if not isinstance(user_id, str) or not user_id:
+            raise _missing("user")
+        user = self._users.get(user_id)
+        if user is not None and user.deleted:
+            raise _ApiError("user_not_in_channel")
+        self._check_message(args)
+        return {"ok": True, "message_ts": self._next_ts()}
+
+    def _chat_update(self, args: JsonDict) -> JsonDict:
+        key, channel = self._target(args.get("channel"))
+        message = self._find_message(key, args.get("ts"))
+        merged = {"text": message["text"], "blocks": message["blocks"], **args}
+        self._check_message(merged)
+        if "text" in args:
+            message["text"] = _text_arg(args)
+        for replaced in ("blocks", "attachments", "metadata"):
+            if replaced in args:
+                message[replaced] = copy.deepcopy(args[replaced])
+        message["edited"] = {"user": self.bot_user_id, "ts": self._next_ts()}
+        return {
+            "ok": True,
+            "channel": channel,
+            "ts": message["ts"],
+            "text": message["text"],
+            "message": copy.deepcopy(message),
+        }
+
+    def _chat_delete(self, args: JsonDict) -> JsonDict:
+        key, channel = self._target(args.get("channel"))
+        message = self._find_message(key, args.get("ts"))
+        self._messages[key].remove(message)
+        return {"ok": True, "channel": channel, "ts": message["ts"]}
+
+    def _views_open(self, args: JsonDict) -> JsonDict:
+        trigger_id = args.get("trigger_id")
+        if not isinstance(trigger_id, str) or not trigger_id:
+            raise _missing("trigger_id")
+        view = self._view_arg(args, "modal")
+        external_id = view.get("external_id")
+        if external_id and external_id in self._external_ids:
+            raise _ApiError("duplicate_external_id")
+        return {"ok": True, "view": copy.deepcopy(self._store_view(view))}
+
+    def _views_update(self, args: JsonDict) -> JsonDict:
+        view_id, external_id = args.get("view_id"), args.get("external_id")
+        if not view_id and not external_id:
+            raise _missing("view_id")
+        if view_id:
+            current = self._views.get(str(view_id))
+        else:
+            current = self._views.get(self._external_ids.get(str(external_id), ""))
+        if current is None:
+            raise _ApiError("not_found")
+        given_hash = args.get("hash")
+        if given_hash is not None and given_hash != current["hash"]:
+            raise _ApiError("hash_conflict")
+        view = self._view_arg(args, current["type"])
+        stored = self._store_view(view, previous=current)
+        for user_id, home in self._homes.items():
+            if home["id"] == stored["id"]:
+                self._homes[user_id] = stored
+        return {"ok": True, "view": copy.deepcopy(stored)}
+
+    def _views_publish(self, args: JsonDict) -> JsonDict:
+        user_id = args.get("user_id")
+        if not isinstance(user_id, str) or not user_id:
+            raise _missing("user_id")
+        view = self._view_arg(args, "home")
+        current = self._homes.get(user_id)
+        given_hash = args.get("hash")
+        if current is not None and given_hash is not None and given_hash != current["hash"]:
+            raise _ApiError("hash_conflict")
+        stored = self._store_view(view, previous=current)
+        self._homes[user_id] = stored
+        return {"ok": True, "view": copy.deepcopy(stored)}
+
+    def _users_info(self, args: JsonDict) -> JsonDict:
+        user = self._users.get(str(args.get("user", "")))
+        if user is None:
+            raise _ApiError("user_not_found")
+        return {"ok": True, "user": self._user_object(user)}
+
+    def _users_lookup_by_email(self, args: JsonDict) -> JsonDict:
+        wanted = str(args.get("email", "")).strip().lower()
+        for user in self._users.values():
+            if wanted and user.email is not None and user.email.lower() == wanted:
+                return {"ok": True, "user": self._user_object(user)}
+        raise _ApiError("users_not_found")
+
+    def _conversations_info(self, args: JsonDict) -> JsonDict:
+        channel_id = str(args.get("channel", ""))
+        user_id = _dm_user(channel_id)
+        if user_id is not None:
+            return {"ok": True, "channel": self._im_object(user_id)}
+        channel = self._channels.get(channel_id)
+        # Slack hides private channels from bots that are not in them.
+        if channel is None or (channel.is_private and not channel.is_member):
+            raise _ApiError("channel_not_found")
+        return {"ok": True, "channel": self._channel_object(channel)}
+
+    def _conversations_join(self, args: JsonDict) -> JsonDict:
+        channel_id = str(args.get("channel", ""))
+        if channel_id.startswith("D"):
+            raise _ApiError("method_not_supported_for_channel_type")
+        channel = self._channels.get(channel_id)
+        if channel is None:
+            raise _ApiError("channel_not_found")
+        if channel.is_private:
+            raise _ApiError("method_not_supported_for_channel_type")
+        reply: JsonDict = {"ok": True}
+        if channel.is_member:
+            reply["warning"] = "already_in_channel"
+        channel.is_member = True
+        reply["channel"] = self._channel_object(channel)
+        return reply
+
+    def _conversations_open(self, args: JsonDict) -> JsonDict:
+        requested = args.get("users")
+        if isinstance(requested, str):
+            user_ids = [part.strip() for part in requested.split(",") if part.strip()]
+        elif isinstance(requested, list):
+            user_ids = [str(part) for part in requested]
+        else:
+            user_ids = []
+        if not user_ids:
+            channel_id = args.get("channel")
+            if isinstance(channel_id, str) and _dm_user(channel_id):
+                user_ids = [channel_id[1:]]
+            else:
+                raise _ApiError("users_list_not_supplied")
+        for user_id in user_ids:
+            user = self._users.get(user_id)
+            if user is not None and user.deleted:
+                raise _ApiError("user_disabled")
+        if len(user_ids) == 1:
+            im = self._im_object(user_ids[0])
+            return {
+                "ok": True,
+                "channel": im if _truthy(args.get("return_im")) else {"id": im["id"]},
+            }
+        members = tuple(sorted(set(user_ids)))
+        mpim_id = self._mpims.get(members)
+        if mpim_id is None:
+            mpim_id = f"G0MPIM{len(self._mpims) + 1:04d}"
+            self._mpims[members] = mpim_id
+            name = "mpdm-" + "--".join(members).lower() + "-1"
+            self._channels[mpim_id] = _Channel(mpim_id, name, True, True, is_mpim=True)
+        return {"ok": True, "channel": {"id": mpim_id}}
+
+    def _apps_connections_open(self, args: JsonDict) -> JsonDict:
+        # Nothing listens there: Socket Mode clients fail fast instead of hanging a test.
+        return {"ok": True, "url": "ws://127.0.0.1:1/"}
+
+
+def _text_arg(args: JsonDict) -> str:
+    text = args.get("text")
+    if text is None:
+        return ""
+    return text if isinstance(text, str) else str(text)
+
+
+def _bearer(authorization: str | None) -> str | None:
+    if not authorization:
+        return None
+    scheme, _, credentials = authorization.partition(" ")
+    if scheme.lower() != "bearer" or not credentials.strip():
+        return None
+    return credentials.strip()
+
+
+def _parse_args(query: str, body: bytes, content_type: str, charset: str) -> JsonDict:
+    args: JsonDict = dict(parse_qsl(query, keep_blank_values=True))
+    # WebClient labels even body-less requests (auth.test) as JSON, so only a body is parsed.
+    if body:
+        if content_type == "application/json":
+            try:
+                parsed = json.loads(body.decode(charset))
+            except (UnicodeDecodeError, LookupError, json.JSONDecodeError) as error:
+                raise _ApiError("invalid_json") from error
+            if not isinstance(parsed, dict):
+                raise _ApiError("invalid_json")
+            args.update(parsed)
+        elif content_type in ("application/x-www-form-urlencoded", "text/plain"):
+            try:
+                args.update(parse_qsl(body.decode(charset), keep_blank_values=True))
+            except (UnicodeDecodeError, LookupError) as error:
+                raise _ApiError("invalid_form_data") from error
+        else:
+            # multipart is only needed for file uploads, which coachbot does not do.
+            raise _ApiError("invalid_form_data")
+    for name in _JSON_STRING_FIELDS:
+        value = args.get(name)
+        if isinstance(value, str):
+            # Undecodable text stays a string, so the handler reports Slack's format error.
+            with contextlib.suppress(json.JSONDecodeError):
+                args[name] = json.loads(value)
+    return args
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def __init__(self, standin: SlackStandin) -> None:
+        super().__init__(("127.0.0.1", 0), _Handler)
+        self.standin = standin
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        # A client that hung up mid-answer (say, after its own timeout) is not a stand-in bug.
+        if isinstance(sys.exc_info()[1], ConnectionError):
+            return
+        super().handle_error(request, client_address)
+
+
+class _Handler(BaseHTTPRequestHandler):
+    # HTTP/1.1 so keep-alive clients work; every answer carries Content-Length.
+    protocol_version = "HTTP/1.1"
+    server: _Server
+
+    def do_POST(self) -> None:
+        self._serve()
+
+    def do_GET(self) -> None:
+        self._serve()
+
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+    def _serve(self) -> None:
+        try:
+            length = int(self.headers.get("Content-Length") or 0)
+        except ValueError:
+            length = -1
+        if length < 0:
+            self.close_connection = True
+            self._write(_Reply(400, {"ok": False, "error": "invalid_form_data"}))
+            return
+        body = self.rfile.read(length) if length else b""
+        parts = urlsplit(self.path)
+        method = parts.path.removeprefix("/api/").strip("/")
+        reply = self.server.standin._respond(
+            method,
+            parts.query,
+            body,
+            self.headers.get_content_type(),
+            self.headers.get_content_charset() or "utf-8",
+            self.headers.get("Authorization"),
+        )
+        self._write(reply)
+
+    def _write(self, reply: _Reply) -> None:
+        payload = json.dumps(reply.body).encode("utf-8")
+        self.send_response(reply.status)
+        self.send_header("Content-Type", "application/json; charset=utf-8")
+        self.send_header("Content-Length", str(len(payload)))
+        for name, value in reply.headers.items():
+            self.send_header(name, value)
+        self.end_headers()
+        self.wfile.write(payload)

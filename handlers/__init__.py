@@ -1,0 +1,15 @@
+"""Slack listeners: one module per feature, each with register(app)."""
+
+from __future__ import annotations
+
+from slack_bolt import App
+
+from bot.deps import Deps
+from handlers import errors, home, invite, middleware
+
+
+def register_all(app: App, deps: Deps) -> None:
+    middleware.register(app, deps)
+    errors.register(app)
+    home.register(app)
+    invite.register(app)

@@ -1,0 +1,51 @@
+"""The unit of work: one transaction, and the repositories that work inside it."""
+
+from __future__ import annotations
+
+from types import TracebackType
+
+from sqlalchemy.orm import Session
+
+from storage.db import SessionFactory
+from storage.repositories import SlackEventRepository
+
+
+class UnitOfWork:
+    """One transaction: commits when the block ends normally, rolls back when it raises.
+
+    Repositories flush but never commit; only the unit of work does.
+    """
+
+    def __init__(self, session_factory: SessionFactory) -> None:
+        self._session_factory = session_factory
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("UnitOfWork used outside its `with` block")
+        return self._session
+
+    def __enter__(self) -> UnitOfWork:
+        self._session = self._session_factory()
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session = self.session
+        try:
+            if exc_type is None:
+                session.commit()
+            else:
+                session.rollback()
+        finally:
+            session.close()
+            self._session = None
+
+    @property
+    def events(self) -> SlackEventRepository:
+        return SlackEventRepository(self.session)

@@ -1,0 +1,115 @@
+"""`coachbot` as an operator runs it: a real process, real settings, the stand-in for Slack."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from bot.slack_standin import SlackStandin
+from tests import factories
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.signing import SlackSender
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(**extra: str) -> dict[str, str]:
+    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SLACK_", "DATABASE_URL"))}
+    keep["PYTHONPATH"] = str(ROOT)
+    return {**keep, **extra}
+
+
+def test_serve_without_tokens_names_each_missing_setting(tmp_path: Path) -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"],
+        cwd=tmp_path,
+        env=_env(),
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert lines[0] == "coachbot cannot start:"
+    assert lines[1].strip().startswith("SLACK_BOT_TOKEN is not set.")
+    assert lines[2].strip().startswith("SLACK_SIGNING_SECRET is not set.")
+    assert len(lines) == 3
+    assert "Traceback" not in done.stderr
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
+    env = _env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'cb.db'}",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "db", "upgrade"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert "database is up to date (sqlite)" in done.stdout
+    assert (tmp_path / "cb.db").exists()
+
+
+@pytest.fixture
+def served(tmp_path: Path, slack: SlackStandin) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    env = _env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'cb.db'}",
+        PORT="0",
+    )
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot", "serve"],
+        cwd=tmp_path,
+        env=env,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stderr is not None
+    port = 0
+    for line in process.stderr:
+        found = re.search(r"coachbot is ready: HTTP on [\d.]+:(\d+)", line)
+        if found:
+            port = int(found.group(1))
+            break
+    assert port, "the server never said it was ready"
+    try:
+        yield process, port
+    finally:
+        if process.poll() is None:
+            process.kill()
+        process.wait(10)
+
+
+def test_serve_answers_health_and_slack_then_stops_on_sigterm(
+    served: tuple[subprocess.Popen[str], int], slack: SlackStandin
+) -> None:
+    process, port = served
+    sender = SlackSender("127.0.0.1", port, SIGNING_SECRET)
+    assert sender.get("/healthz").status == 200
+
+    reply = sender.post(factories.event_callback(factories.app_home_opened("U0TEACHER9")))
+    assert reply.status == 200
+    [call] = slack.wait_for("views.publish")
+    assert call.args["user_id"] == "U0TEACHER9"
+
+    process.send_signal(signal.SIGTERM)
+    assert process.wait(15) == 0
+    assert process.stderr is not None
+    rest = process.stderr.read()
+    assert "coachbot stopped" in rest
+    assert BOT_TOKEN not in rest and SIGNING_SECRET not in rest

@@ -1,0 +1,120 @@
+"""Shared fixtures: databases, the Slack stand-in, and the real app behind its real HTTP server."""
+
+from __future__ import annotations
+
+import os
+import threading
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+from slack_bolt import App
+from sqlalchemy import Engine, create_engine, text
+from sqlalchemy.engine import make_url
+
+from bot.app import create_app
+from bot.deps import Deps
+from bot.server import HttpServer
+from bot.settings import Settings
+from bot.slack_standin import SlackStandin
+from bot.web import make_wsgi_app
+from storage import migrate
+from storage.db import make_engine, make_session_factory
+from tests.signing import SlackSender
+
+BOT_TOKEN = "xoxb-0000000000-0000000000-coachbottesttoken"
+SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
+POSTGRES_URL = os.environ.get("COACHBOT_TEST_POSTGRES_URL")
+
+DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+def _postgres_database() -> Iterator[str]:
+    """A fresh, empty PostgreSQL database for one test, dropped afterwards."""
+    assert POSTGRES_URL
+    server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    name = f"coachbot_test_{uuid.uuid4().hex[:12]}"
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+@pytest.fixture(params=DATABASES)
+def database_url(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[str]:
+    """SQLite always; PostgreSQL too when COACHBOT_TEST_POSTGRES_URL is set."""
+    if request.param == "postgresql":
+        yield from _postgres_database()
+    else:
+        yield f"sqlite:///{tmp_path / 'coachbot.db'}"
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'coachbot.db'}"
+
+
+@pytest.fixture
+def engine(database_url: str) -> Iterator[Engine]:
+    engine = make_engine(database_url)
+    migrate.upgrade(engine)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture
+def deps(engine: Engine) -> Deps:
+    return Deps(engine=engine, session_factory=make_session_factory(engine))
+
+
+@pytest.fixture
+def slack() -> Iterator[SlackStandin]:
+    with SlackStandin(bot_token=BOT_TOKEN) as standin:
+        yield standin
+
+
+@pytest.fixture
+def settings(slack: SlackStandin, sqlite_url: str) -> Settings:
+    return Settings(
+        slack_bot_token=BOT_TOKEN,  # type: ignore[arg-type]
+        slack_signing_secret=SIGNING_SECRET,  # type: ignore[arg-type]
+        slack_api_url=slack.url,
+        database_url=sqlite_url,  # type: ignore[arg-type]
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
+@dataclass
+class Running:
+    """The app as Slack sees it: a real HTTP server, and what it sent to the stand-in."""
+
+    app: App
+    deps: Deps
+    server: HttpServer
+    sender: SlackSender
+    slack: SlackStandin
+
+
+@pytest.fixture
+def running(settings: Settings, slack: SlackStandin) -> Iterator[Running]:
+    engine = make_engine(settings.database_url.get_secret_value())
+    migrate.upgrade(engine)
+    deps = Deps(engine=engine, session_factory=make_session_factory(engine))
+    app = create_app(settings, deps)
+    server = HttpServer(make_wsgi_app(app, engine), host="127.0.0.1", port=0, threads=8)
+    thread = threading.Thread(target=server.serve_forever, name="http", daemon=True)
+    thread.start()
+    try:
+        yield Running(
+            app, deps, server, SlackSender("127.0.0.1", server.port, SIGNING_SECRET), slack
+        )
+    finally:
+        server.stop()
+        thread.join(timeout=15)
+        engine.dispose()
