@@ -12,7 +12,18 @@ from bot.deps import Deps
 from bot.settings import Settings
 from bot.slack_client import make_client
 
-logger = logging.getLogger("coachbot")
+logger = logging.getLogger("coachbot.bolt")
+
+
+class _SameTokenNotice(logging.Filter):
+    """Bolt also reads SLACK_BOT_TOKEN from the environment and then warns that the client's
+    token wins; both are the same token from our settings, so the warning only confuses."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return "`token` will be unused" not in record.getMessage()
+
+
+logger.addFilter(_SameTokenNotice())
 
 
 def create_app(settings: Settings, deps: Deps, *, client: WebClient | None = None) -> App:

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING
 
-from slack_bolt.adapter.socket_mode import SocketModeHandler
 from sqlalchemy import Engine
 
 from bot.app import create_app
@@ -14,6 +14,9 @@ from bot.server import HttpServer
 from bot.settings import Settings
 from bot.web import make_wsgi_app
 from storage.db import make_session_factory
+
+if TYPE_CHECKING:
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
 
 logger = logging.getLogger("coachbot")
 
@@ -27,6 +30,8 @@ class Runtime:
         self.scheduler = make_scheduler(self.deps)
         self.socket_mode: SocketModeHandler | None = None
         if settings.socket_mode and settings.slack_app_token is not None:
+            from slack_bolt.adapter.socket_mode import SocketModeHandler
+
             self.socket_mode = SocketModeHandler(
                 self.app, app_token=settings.slack_app_token.get_secret_value()
             )

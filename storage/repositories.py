@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, delete
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session
 
 from storage.models import SlackEvent
@@ -18,9 +17,14 @@ def insert_if_absent(session: Session, table: Table, values: dict[str, Any]) -> 
     Uses the database's own ON CONFLICT so two replicas racing on one key cannot both win.
     """
     dialect = session.get_bind().dialect.name
+    # Imported here: each dialect module is slow to import and a process needs only one.
     if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
         stmt: Any = postgresql.insert(table).values(**values).on_conflict_do_nothing()
     elif dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
         stmt = sqlite.insert(table).values(**values).on_conflict_do_nothing()
     else:  # pragma: no cover - only SQLite and PostgreSQL are supported
         raise NotImplementedError(f"unsupported database: {dialect}")

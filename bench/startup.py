@@ -1,0 +1,70 @@
+"""Start-up to ready: launch `coachbot serve` on a new SQLite file and time until /healthz is 200.
+
+Usage: uv run python bench/startup.py [runs]
+"""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def one_run(workdir: Path) -> float:
+    port = free_port()
+    env = {
+        **os.environ,
+        "PYTHONPATH": str(ROOT),
+        "SLACK_BOT_TOKEN": "xoxb-0000000000-0000000000-benchtokenvalue",
+        "SLACK_SIGNING_SECRET": "0123456789abcdef0123456789abcdef",
+        "SLACK_API_URL": "http://127.0.0.1:9/api/",
+        "DATABASE_URL": f"sqlite:///{workdir / f'start-{port}.db'}",
+        "PORT": str(port),
+        "LOG_LEVEL": "WARNING",
+    }
+    started = time.perf_counter()
+    process = subprocess.Popen([sys.executable, "-m", "bot", "serve"], cwd=workdir, env=env)
+    try:
+        while True:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1) as r:
+                    if r.status == 200:
+                        return time.perf_counter() - started
+            except (urllib.error.URLError, ConnectionError):
+                if process.poll() is not None:
+                    raise SystemExit("coachbot serve exited before it was ready") from None
+                time.sleep(0.01)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(15)
+
+
+def main() -> None:
+    runs = int(sys.argv[1]) if len(sys.argv) > 1 else 5
+    with tempfile.TemporaryDirectory() as tmp:
+        times = [one_run(Path(tmp)) for _ in range(runs)]
+    print(f"start-up to /healthz 200 on a new SQLite database, {runs} runs")
+    print(
+        f"  min {min(times):.2f} s   median {statistics.median(times):.2f} s   "
+        f"max {max(times):.2f} s   (target < 2 s)"
+    )
+
+
+if __name__ == "__main__":
+    main()
