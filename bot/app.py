@@ -26,7 +26,17 @@ class _SameTokenNotice(logging.Filter):
 logger.addFilter(_SameTokenNotice())
 
 
-def create_app(settings: Settings, deps: Deps, *, client: WebClient | None = None) -> App:
+def make_listener_executor() -> ThreadPoolExecutor:
+    return ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
+
+
+def create_app(
+    settings: Settings,
+    deps: Deps,
+    *,
+    client: WebClient | None = None,
+    executor: ThreadPoolExecutor | None = None,
+) -> App:
     """Build the Bolt app; nothing here talks to Slack or reads the environment."""
     import handlers
 
@@ -42,7 +52,7 @@ def create_app(settings: Settings, deps: Deps, *, client: WebClient | None = Non
         process_before_response=False,
         raise_error_for_unhandled_request=False,
         # Bolt's default pool (cpu + 4 threads) makes acks queue behind slow listeners.
-        listener_executor=ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener"),
+        listener_executor=executor or make_listener_executor(),
         logger=logger,
     )
     handlers.register_all(app, deps)

@@ -7,13 +7,18 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from types import FrameType
 
+from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
 
+from bot.deps import Deps
 from bot.settings import Settings, SettingsError, load_settings
+from bot.slack_client import make_client
 from storage import migrate
-from storage.db import make_engine
+from storage.db import make_engine, make_session_factory
 
 logger = logging.getLogger("coachbot")
 
@@ -56,6 +61,31 @@ def _parser() -> argparse.ArgumentParser:
     rev = db_commands.add_parser("revision", help="write a new migration from the models")
     rev.add_argument("-m", "--message", required=True)
     rev.set_defaults(run=_db_revision)
+
+    roster = commands.add_parser("roster", help="import or export the roster as CSV")
+    roster_commands = roster.add_subparsers(title="roster commands")
+    imp = roster_commands.add_parser("import", help="add and update people from a CSV file")
+    imp.add_argument("file", type=Path)
+    imp.add_argument(
+        "--dry-run", action="store_true", help="show what would change, change nothing"
+    )
+    imp.add_argument(
+        "--skip-invalid", action="store_true", help="apply the good lines even if some are bad"
+    )
+    imp.set_defaults(run=_roster_import)
+    exp = roster_commands.add_parser("export", help="write the roster as CSV")
+    exp.add_argument("file", type=Path, nargs="?", help="where to write (default: standard output)")
+    exp.set_defaults(run=_roster_export)
+
+    calendar = commands.add_parser("calendar", help="the school calendar")
+    calendar_commands = calendar.add_subparsers(title="calendar commands")
+    days_off = calendar_commands.add_parser(
+        "import", help="add non-school days from a CSV (date,end,reason) or iCalendar .ics file"
+    )
+    days_off.add_argument("file", type=Path)
+    days_off.add_argument("--school", help="the school they apply to (default: the whole district)")
+    days_off.add_argument("--dry-run", action="store_true", help="show them, change nothing")
+    days_off.set_defaults(run=_calendar_import)
     return parser
 
 
@@ -73,6 +103,121 @@ def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
 def _db_revision(settings: Settings, args: argparse.Namespace) -> int:
     migrate.revision(_engine(settings), args.message)
     return 0
+
+
+def _workspace(settings: Settings) -> tuple[WebClient, str] | None:
+    """The Slack client and the workspace (team id) its token belongs to."""
+    client = make_client(settings)
+    try:
+        team_id = str(client.auth_test()["team_id"])
+    except SlackApiError as exc:
+        print(f"Slack refused the bot token: {exc.response.get('error')}", file=sys.stderr)
+        return None
+    except OSError as exc:
+        print(f"could not reach Slack at {settings.slack_api_url}: {exc}", file=sys.stderr)
+        return None
+    return client, team_id
+
+
+def _roster_import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.roster import import_roster
+    from bot.slack_directory import SlackDirectory
+
+    try:
+        text = args.file.read_text(encoding="utf-8-sig")
+    except (OSError, UnicodeDecodeError) as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    workspace = _workspace(settings)
+    if workspace is None:
+        return 2
+    client, team_id = workspace
+    deps = _deps(settings)
+    with deps.uow() as uow:
+        report = import_roster(
+            uow,
+            SlackDirectory(client),
+            team_id,
+            text,
+            deps.now(),
+            areas=settings.coachbot_expertise_areas,
+            dry_run=args.dry_run,
+            skip_invalid=args.skip_invalid,
+        )
+    for line in report.lines():
+        print(line)
+    if args.dry_run:
+        print("dry run: nothing was changed")
+    elif report.applied:
+        print("roster updated" + (" (bad lines skipped)" if report.problems else ""))
+    else:
+        print("nothing was changed: fix the lines above, or use --skip-invalid")
+        return 1
+    return 0
+
+
+def _roster_export(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.roster import export_roster
+
+    workspace = _workspace(settings)
+    if workspace is None:
+        return 2
+    _client, team_id = workspace
+    with _deps(settings).uow() as uow:
+        text = export_roster(uow, team_id)
+    if args.file is None:
+        sys.stdout.write(text)
+    else:
+        args.file.write_text(text, encoding="utf-8")
+        print(f"wrote {text.count(chr(10)) - 1} people to {args.file}")
+    return 0
+
+
+def _calendar_import(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.calendar import parse_closures_csv, parse_closures_ics
+    from bot.school_calendar import add_closures
+
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
+        return 2
+    if args.file.suffix.lower() in (".ics", ".ical", ".ifb") or data.lstrip().startswith(
+        b"BEGIN:VCALENDAR"
+    ):
+        closures, problems = parse_closures_ics(data)
+    else:
+        closures, problems = parse_closures_csv(data.decode("utf-8-sig", errors="replace"))
+    for problem in problems:
+        print(problem)
+    if problems:
+        print("nothing was changed: fix the lines above")
+        return 1
+    for closure in closures:
+        span = f"{closure.first_day}" + (
+            f" to {closure.last_day}" if closure.last_day != closure.first_day else ""
+        )
+        print(f"{span}  {closure.reason}")
+    if args.dry_run:
+        print(f"dry run: {len(closures)} non-school periods read, nothing was changed")
+        return 0
+    workspace = _workspace(settings)
+    if workspace is None:
+        return 2
+    _client, team_id = workspace
+    with _deps(settings).uow() as uow:
+        school = uow.schools.get_or_add(team_id, args.school) if args.school else None
+        added = add_closures(uow, team_id, school, closures)
+    where = args.school or "the whole district"
+    print(f"{added} added for {where}; {len(closures) - added} already there")
+    return 0
+
+
+def _deps(settings: Settings) -> Deps:
+    engine = _engine(settings)
+    if engine.dialect.name == "sqlite":
+        migrate.upgrade(engine)
+    return Deps(engine=engine, session_factory=make_session_factory(engine))
 
 
 def _serve(settings: Settings, _args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import utc_now
+from bot.domain import DEFAULT_EXPERTISE_AREAS
 from storage.uow import UnitOfWork
 
 
@@ -18,6 +19,8 @@ class Deps:
     engine: Engine
     session_factory: sessionmaker[Session]
     clock: Callable[[], datetime] = field(default=utc_now)
+    admin_ids: frozenset[str] = frozenset()  # COACHBOT_ADMINS
+    expertise_areas: tuple[str, ...] = DEFAULT_EXPERTISE_AREAS
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

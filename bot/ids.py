@@ -13,12 +13,14 @@ class Command(StrEnum):
     """Slash commands; each is declared under `features.slash_commands` in manifest.yml."""
 
     INVITE_COACH = "/invite-coach"
+    COACHBOT = "/coachbot"
 
 
 class Event(StrEnum):
     """Events API subscriptions; each is declared under `settings.event_subscriptions`."""
 
     APP_HOME_OPENED = "app_home_opened"
+    USER_CHANGE = "user_change"
 
 
 class Shortcut(StrEnum):
@@ -28,6 +30,34 @@ class Shortcut(StrEnum):
 class Action(StrEnum):
     """action_id of interactive elements."""
 
+    ADMIN_OPEN_COACH = "admin_open_coach"
+    ADMIN_OPEN_ASSIGN = "admin_open_assign"
+    ADMIN_OPEN_CALENDAR = "admin_open_calendar"
+    ADMIN_CALENDAR_SCHOOL = "admin_calendar_school"
+    # Inputs read from view state; listed so every id lives here.
+    COACH_USER = "coach_user"
+    COACH_ROLE = "coach_role"
+    COACH_AREAS = "coach_areas"
+    COACH_CAPACITY = "coach_capacity"
+    ASSIGN_TEACHERS = "assign_teachers"
+    ASSIGN_COACH = "assign_coach"
+    ASSIGN_SCHOOL = "assign_school"
+    ASSIGN_TEAM = "assign_team"
+    ASSIGN_PLC = "assign_plc"
+    CALENDAR_WEEKDAYS = "calendar_weekdays"
+    CALENDAR_START = "calendar_start"
+    CALENDAR_END = "calendar_end"
+    CALENDAR_CLOSURES = "calendar_closures"
+
+
+class Callback(StrEnum):
+    """callback_id of modals."""
+
+    ADMIN_MENU = "admin_menu"
+    ADMIN_COACH = "admin_coach"
+    ADMIN_ASSIGN = "admin_assign"
+    ADMIN_CALENDAR = "admin_calendar"
+
 
 class Block(StrEnum):
     """block_id of blocks that listeners or tests look up."""
@@ -35,9 +65,26 @@ class Block(StrEnum):
     HOME_INTRO = "home_intro"
     HOME_START = "home_start"
     HELP_TEXT = "help_text"
+    ADMIN_SUMMARY = "admin_summary"
+    COACH_USER = "coach_user"
+    COACH_ROLE = "coach_role"
+    COACH_AREAS = "coach_areas"
+    COACH_CAPACITY = "coach_capacity"
+    ASSIGN_TEACHERS = "assign_teachers"
+    ASSIGN_COACH = "assign_coach"
+    ASSIGN_SCHOOL = "assign_school"
+    ASSIGN_TEAM = "assign_team"
+    ASSIGN_PLC = "assign_plc"
+    CALENDAR_SCHOOL = "calendar_school"
+    CALENDAR_WEEKDAYS = "calendar_weekdays"
+    CALENDAR_START = "calendar_start"
+    CALENDAR_END = "calendar_end"
+    CALENDAR_CLOSURES = "calendar_closures"
 
 
 # Bot scopes the code needs, and why; manifest.yml must request exactly these.
 BOT_SCOPES: dict[str, str] = {
     "commands": "slash commands",
+    "users:read": "each person's name, time zone and whether the account is active",
+    "users:read.email": "roster files that name people by email (users.lookupByEmail)",
 }

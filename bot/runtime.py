@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
@@ -22,11 +23,23 @@ logger = logging.getLogger("coachbot")
 
 
 class Runtime:
-    def __init__(self, settings: Settings, engine: Engine, *, host: str = "0.0.0.0") -> None:  # noqa: S104
+    def __init__(
+        self,
+        settings: Settings,
+        engine: Engine,
+        *,
+        host: str = "0.0.0.0",  # noqa: S104
+        executor: ThreadPoolExecutor | None = None,
+    ) -> None:
         self.settings = settings
         self.engine = engine
-        self.deps = Deps(engine=engine, session_factory=make_session_factory(engine))
-        self.app = create_app(settings, self.deps)
+        self.deps = Deps(
+            engine=engine,
+            session_factory=make_session_factory(engine),
+            admin_ids=frozenset(settings.coachbot_admins),
+            expertise_areas=settings.coachbot_expertise_areas,
+        )
+        self.app = create_app(settings, self.deps, executor=executor)
         self.scheduler = make_scheduler(self.deps)
         self.socket_mode: SocketModeHandler | None = None
         if settings.socket_mode and settings.slack_app_token is not None:

@@ -13,7 +13,9 @@ from pydantic import (
     ValidationError,
     model_validator,
 )
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+from bot.domain import DEFAULT_EXPERTISE_AREAS
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
 
@@ -48,6 +50,21 @@ def _api_url_check(value: str) -> str:
     return value if value.endswith("/") else value + "/"
 
 
+def _comma_list(value: object) -> object:
+    if isinstance(value, str):
+        return tuple(part.strip() for part in value.split(",") if part.strip())
+    return value
+
+
+def _user_ids_check(value: tuple[str, ...]) -> tuple[str, ...]:
+    for user_id in value:
+        if not re.fullmatch(r"[UW][A-Z0-9]{2,}", user_id):
+            raise ValueError(f"should list Slack user ids like U012ABCDEF, not {user_id!r}")
+    return value
+
+
+CommaList = Annotated[tuple[str, ...], NoDecode, BeforeValidator(_comma_list)]
+UserIds = Annotated[CommaList, AfterValidator(_user_ids_check)]
 BotToken = Annotated[SecretStr, _token_check("xoxb-", "the Bot User OAuth Token")]
 AppToken = Annotated[SecretStr, _token_check("xapp-", "an app-level token with connections:write")]
 SigningSecret = Annotated[SecretStr, AfterValidator(_signing_secret_check)]
@@ -77,6 +94,9 @@ class Settings(BaseSettings):
         Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(lambda v: str(v).upper())
     ] = "INFO"
     http_threads: int = Field(default=16, ge=1, le=256)
+    # The first admins, before any roster names one: Slack user ids, comma-separated.
+    coachbot_admins: UserIds = ()
+    coachbot_expertise_areas: CommaList = DEFAULT_EXPERTISE_AREAS
 
     @model_validator(mode="before")
     @classmethod

@@ -61,7 +61,7 @@ _INPUT_ELEMENTS = _SELECTS | {
     "datetimepicker",
     "email_text_input",
     "file_input",
-    "number_text_input",
+    "number_input",
     "plain_text_input",
     "radio_buttons",
     "rich_text_input",

@@ -5,11 +5,13 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import errors, home, invite, middleware
+from handlers import admin, errors, home, invite, middleware, people
 
 
 def register_all(app: App, deps: Deps) -> None:
     middleware.register(app, deps)
     errors.register(app)
+    admin.register(app)
     home.register(app)
     invite.register(app)
+    people.register(app)

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, ClassVar
 
-from sqlalchemy import DateTime, MetaData, String, TypeDecorator
+from sqlalchemy import (
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Time,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.engine import Dialect
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -57,3 +68,101 @@ class SlackEvent(Base):
     event_id: Mapped[str] = mapped_column(String(64), primary_key=True)
     event_type: Mapped[str] = mapped_column(String(64))
     received_at: Mapped[datetime] = mapped_column(index=True)
+
+
+class District(Base):
+    """One Slack workspace's district: its default week, hours and time zone."""
+
+    __tablename__ = "districts"
+
+    team_id: Mapped[str] = mapped_column(String(32), primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), default="")
+    timezone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    # School days as date.weekday() numbers, "0,1,2,3,4" for Monday to Friday.
+    weekdays: Mapped[str] = mapped_column(String(20), default="0,1,2,3,4")
+    day_start: Mapped[time] = mapped_column(Time, default=time(7, 0))
+    day_end: Mapped[time] = mapped_column(Time, default=time(17, 0))
+
+
+class School(Base):
+    """A school; a week or hours left empty follow the district's."""
+
+    __tablename__ = "schools"
+    __table_args__ = (UniqueConstraint("team_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    weekdays: Mapped[str | None] = mapped_column(String(20))
+    day_start: Mapped[time | None] = mapped_column(Time)
+    day_end: Mapped[time | None] = mapped_column(Time)
+
+
+class Closure(Base):
+    """Non-school days: a holiday, a break, a testing window. No school means district-wide."""
+
+    __tablename__ = "closures"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
+    first_day: Mapped[date] = mapped_column(Date)
+    last_day: Mapped[date] = mapped_column(Date)
+    reason: Mapped[str] = mapped_column(String(200), default="No school")
+
+
+class PlcChannel(Base):
+    """A Slack channel where a professional learning community celebrates wins."""
+
+    __tablename__ = "plc_channels"
+    __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    channel_id: Mapped[str] = mapped_column(String(32))
+    name: Mapped[str] = mapped_column(String(200), default="")
+
+
+class Person(Base):
+    """Someone coachbot has met in Slack, keyed by workspace and Slack user id."""
+
+    __tablename__ = "people"
+    __table_args__ = (UniqueConstraint("team_id", "user_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    user_id: Mapped[str] = mapped_column(String(32))
+    display_name: Mapped[str] = mapped_column(String(200), default="")
+    email: Mapped[str | None] = mapped_column(String(320))
+    timezone: Mapped[str] = mapped_column(String(64), default="America/New_York")
+    role: Mapped[str] = mapped_column(String(16), default="teacher")
+    # False once Slack says the account is deactivated: nothing more is sent to them.
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    synced_at: Mapped[datetime | None]
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="SET NULL"))
+    team_name: Mapped[str | None] = mapped_column(String(200))
+    plc_channel_id: Mapped[str | None] = mapped_column(String(32))
+    assigned_coach_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL")
+    )
+    weekly_capacity: Mapped[int] = mapped_column(Integer, default=5)
+
+    school: Mapped[School | None] = relationship(lazy="joined")
+    expertise: Mapped[list[CoachExpertise]] = relationship(
+        cascade="all, delete-orphan", lazy="selectin", order_by="CoachExpertise.area"
+    )
+
+    @property
+    def areas(self) -> list[str]:
+        return [e.area for e in self.expertise]
+
+
+class CoachExpertise(Base):
+    """An area a coach is known for, used to suggest the right coach."""
+
+    __tablename__ = "coach_expertise"
+    __table_args__ = (UniqueConstraint("person_id", "area"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    area: Mapped[str] = mapped_column(String(64))

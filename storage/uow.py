@@ -7,7 +7,13 @@ from types import TracebackType
 from sqlalchemy.orm import Session
 
 from storage.db import SessionFactory
-from storage.repositories import SlackEventRepository
+from storage.repositories import (
+    DistrictRepository,
+    PersonRepository,
+    PlcChannelRepository,
+    SchoolRepository,
+    SlackEventRepository,
+)
 
 
 class UnitOfWork:
@@ -49,3 +55,19 @@ class UnitOfWork:
     @property
     def events(self) -> SlackEventRepository:
         return SlackEventRepository(self.session)
+
+    @property
+    def people(self) -> PersonRepository:
+        return PersonRepository(self.session)
+
+    @property
+    def schools(self) -> SchoolRepository:
+        return SchoolRepository(self.session)
+
+    @property
+    def districts(self) -> DistrictRepository:
+        return DistrictRepository(self.session)
+
+    @property
+    def plc_channels(self) -> PlcChannelRepository:
+        return PlcChannelRepository(self.session)

@@ -6,24 +6,26 @@ import os
 import threading
 import uuid
 from collections.abc import Iterator
+from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import pytest
 from slack_bolt import App
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.app import create_app
 from bot.deps import Deps
+from bot.runtime import Runtime
 from bot.server import HttpServer
 from bot.settings import Settings
 from bot.slack_standin import SlackStandin
-from bot.web import make_wsgi_app
 from storage import migrate
 from storage.db import make_engine, make_session_factory
 from tests.signing import SlackSender
 
+ADMIN_ID = "U0ADMIN001"
 BOT_TOKEN = "xoxb-0000000000-0000000000-coachbottesttoken"
 SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 POSTGRES_URL = os.environ.get("COACHBOT_TEST_POSTGRES_URL")
@@ -86,8 +88,26 @@ def settings(slack: SlackStandin, sqlite_url: str) -> Settings:
         slack_signing_secret=SIGNING_SECRET,  # type: ignore[arg-type]
         slack_api_url=slack.url,
         database_url=sqlite_url,  # type: ignore[arg-type]
+        coachbot_admins=(ADMIN_ID,),
         _env_file=None,  # type: ignore[call-arg]
     )
+
+
+class TrackingExecutor(ThreadPoolExecutor):
+    """Bolt's listener pool, remembering its work so a test can wait until all of it is done."""
+
+    def __init__(self) -> None:
+        super().__init__(max_workers=32, thread_name_prefix="listener")
+        self.futures: list[Future[Any]] = []
+
+    def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
+        future = super().submit(fn, *args, **kwargs)
+        self.futures.append(future)
+        return future
+
+    def settle(self, timeout: float = 10.0) -> None:
+        _done, pending = wait(list(self.futures), timeout=timeout)
+        assert not pending, f"{len(pending)} listeners still running after {timeout} s"
 
 
 @dataclass
@@ -99,22 +119,29 @@ class Running:
     server: HttpServer
     sender: SlackSender
     slack: SlackStandin
+    executor: TrackingExecutor
+
+    def settle(self) -> None:
+        """Wait until every listener started by the requests sent so far has finished."""
+        self.executor.settle()
 
 
 @pytest.fixture
 def running(settings: Settings, slack: SlackStandin) -> Iterator[Running]:
+    """The composed runtime's HTTP side; its scheduler is not started (tests drive jobs)."""
     engine = make_engine(settings.database_url.get_secret_value())
     migrate.upgrade(engine)
-    deps = Deps(engine=engine, session_factory=make_session_factory(engine))
-    app = create_app(settings, deps)
-    server = HttpServer(make_wsgi_app(app, engine), host="127.0.0.1", port=0, threads=8)
-    thread = threading.Thread(target=server.serve_forever, name="http", daemon=True)
+    executor = TrackingExecutor()
+    runtime = Runtime(
+        settings.model_copy(update={"port": 0}), engine, host="127.0.0.1", executor=executor
+    )
+    thread = threading.Thread(target=runtime.http.serve_forever, name="http", daemon=True)
     thread.start()
     try:
-        yield Running(
-            app, deps, server, SlackSender("127.0.0.1", server.port, SIGNING_SECRET), slack
-        )
+        sender = SlackSender("127.0.0.1", runtime.http.port, SIGNING_SECRET)
+        yield Running(runtime.app, runtime.deps, runtime.http, sender, slack, executor)
     finally:
-        server.stop()
+        runtime.http.stop()
         thread.join(timeout=15)
+        executor.shutdown(wait=True)
         engine.dispose()

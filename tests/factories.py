@@ -73,3 +73,144 @@ def app_home_opened(user_id: str = "U0TEACHER1", *, tab: str = "home") -> dict[s
 def url_verification(challenge: str = "challenge-abc") -> tuple[str, str]:
     body = {"token": "legacy", "challenge": challenge, "type": "url_verification"}
     return json.dumps(body), "application/json"
+
+
+# A district: coaches, teachers and PLC channels, as Slack knows them and as a roster file.
+ZONES = ("America/New_York", "America/Chicago", "America/Denver", "America/Los_Angeles")
+PLC_CHANNELS = ("C0PLCMATH1", "C0PLCELA01", "C0PLCSCI01", "C0PLCK2001")
+AREAS = ("literacy", "math", "science", "classroom environment", "student engagement")
+
+
+def coach_id(n: int) -> str:
+    return f"U0COACH{n:03d}"
+
+
+def teacher_id(n: int) -> str:
+    return f"U0TEACH{n:03d}"
+
+
+def add_district(slack: Any, *, coaches: int = 5, teachers: int = 50) -> None:
+    """Register the district's people with the Slack stand-in."""
+    for n in range(1, coaches + 1):
+        slack.add_user(
+            coach_id(n),
+            name=f"Coach {n}",
+            real_name=f"Coach Number {n}",
+            tz=ZONES[n % 2],
+            email=f"coach{n}@district.example",
+        )
+    for n in range(1, teachers + 1):
+        slack.add_user(
+            teacher_id(n),
+            name=f"Teacher {n}",
+            real_name=f"Teacher Number {n}",
+            tz=ZONES[n % len(ZONES)],
+            email=f"teacher{n}@district.example",
+        )
+
+
+def roster_csv(*, coaches: int = 5, teachers: int = 50) -> str:
+    """Coaches by user id, teachers by email, each teacher with a coach, school, team and PLC."""
+    columns = "role,school,team,plc_channel,assigned_coach,expertise,weekly_capacity"
+    lines = [f"slack_user_id,email,{columns}"]
+    for n in range(1, coaches + 1):
+        area = AREAS[n % len(AREAS)]
+        lines.append(f"{coach_id(n)},,{'lead coach' if n == 1 else 'coach'},,,,,{area};data use,6")
+    for n in range(1, teachers + 1):
+        school = "Lincoln Elementary" if n % 2 else "Roosevelt Middle"
+        plc = PLC_CHANNELS[n % len(PLC_CHANNELS)]
+        lines.append(
+            f",teacher{n}@district.example,teacher,{school},Grade {n % 6 + 1},{plc},"
+            f"{coach_id(n % coaches + 1)},,"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def _interactive(payload: dict[str, Any]) -> tuple[str, str]:
+    return urlencode({"payload": json.dumps(payload)}), "application/x-www-form-urlencoded"
+
+
+def _user(user_id: str) -> dict[str, str]:
+    return {"id": user_id, "username": user_id.lower(), "name": user_id.lower(), "team_id": TEAM_ID}
+
+
+def block_action(
+    action_id: str,
+    *,
+    user_id: str,
+    value: str | None = None,
+    selected_option: dict[str, Any] | None = None,
+    view: dict[str, Any] | None = None,
+    block_id: str = "block",
+) -> tuple[str, str]:
+    """A button click or a select change, in a message or (with `view`) in a modal."""
+    action: dict[str, Any] = {
+        "action_id": action_id,
+        "block_id": block_id,
+        "type": "static_select" if selected_option else "button",
+        "action_ts": f"{time.time():.6f}",
+    }
+    if value is not None:
+        action["value"] = value
+    if selected_option is not None:
+        action["selected_option"] = selected_option
+    payload: dict[str, Any] = {
+        "type": "block_actions",
+        "team": {"id": TEAM_ID, "domain": "district"},
+        "user": _user(user_id),
+        "api_app_id": API_APP_ID,
+        "token": "legacy-verification-token-unused",
+        "trigger_id": _next("trigger."),
+        "actions": [action],
+    }
+    if view is not None:
+        payload["container"] = {"type": "view", "view_id": view.get("id", "V0VIEW")}
+        payload["view"] = {"id": "V0VIEW", "hash": "1.hash", **view}
+    else:
+        payload["container"] = {"type": "message", "channel_id": f"D{user_id[1:]}"}
+        payload["channel"] = {"id": f"D{user_id[1:]}"}
+        payload["response_url"] = f"https://hooks.slack.invalid/actions/{_next('R')}"
+    return _interactive(payload)
+
+
+def view_submission(
+    callback_id: str,
+    values: dict[str, dict[str, dict[str, Any]]],
+    *,
+    user_id: str,
+    private_metadata: str = "",
+) -> tuple[str, str]:
+    """A modal's Submit, with `values` as Slack puts them in view.state.values."""
+    payload = {
+        "type": "view_submission",
+        "team": {"id": TEAM_ID, "domain": "district"},
+        "user": _user(user_id),
+        "api_app_id": API_APP_ID,
+        "token": "legacy-verification-token-unused",
+        "trigger_id": _next("trigger."),
+        "view": {
+            "id": _next("V"),
+            "type": "modal",
+            "callback_id": callback_id,
+            "private_metadata": private_metadata,
+            "hash": "1.hash",
+            "state": {"values": values},
+        },
+    }
+    return _interactive(payload)
+
+
+def user_change(user_id: str, *, name: str, tz: str, deleted: bool = False) -> dict[str, Any]:
+    return {
+        "type": "user_change",
+        "user": {
+            "id": user_id,
+            "team_id": TEAM_ID,
+            "name": name.lower(),
+            "deleted": deleted,
+            "tz": tz,
+            "real_name": name,
+            "profile": {"display_name": name, "real_name": name},
+        },
+        "event_ts": f"{time.time():.6f}",
+    }

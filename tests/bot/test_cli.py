@@ -113,3 +113,69 @@ def test_serve_answers_health_and_slack_then_stops_on_sigterm(
     rest = process.stderr.read()
     assert "coachbot stopped" in rest
     assert BOT_TOKEN not in rest and SIGNING_SECRET not in rest
+
+
+def _run(tmp_path: Path, slack: SlackStandin, *args: str) -> subprocess.CompletedProcess[str]:
+    env = _env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=slack.url,
+        DATABASE_URL=f"sqlite:///{tmp_path / 'cb.db'}",
+    )
+    return subprocess.run(
+        [sys.executable, "-m", "bot", *args],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_roster_import_dry_run_then_import_then_export(tmp_path: Path, slack: SlackStandin) -> None:
+    factories.add_district(slack)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(factories.roster_csv())
+
+    dry = _run(tmp_path, slack, "roster", "import", str(roster), "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    assert "55 to change, 0 unchanged, 0 problems" in dry.stdout
+    assert "dry run: nothing was changed" in dry.stdout
+
+    done = _run(tmp_path, slack, "roster", "import", str(roster))
+    assert done.returncode == 0, done.stderr
+    assert "roster updated" in done.stdout
+
+    again = _run(tmp_path, slack, "roster", "import", str(roster))
+    assert "0 to change, 55 unchanged, 0 problems" in again.stdout
+
+    exported = _run(tmp_path, slack, "roster", "export", str(tmp_path / "out.csv"))
+    assert exported.returncode == 0, exported.stderr
+    assert "wrote 55 people" in exported.stdout
+    assert (tmp_path / "out.csv").read_text().count("\n") == 56
+
+
+def test_roster_import_of_a_bad_file_exits_non_zero(tmp_path: Path, slack: SlackStandin) -> None:
+    factories.add_district(slack, coaches=1, teachers=1)
+    roster = tmp_path / "roster.csv"
+    roster.write_text("slack_user_id,role\nU0TEACH001,principal\n")
+    done = _run(tmp_path, slack, "roster", "import", str(roster))
+    assert done.returncode == 1
+    assert "line 2: unknown role 'principal'" in done.stdout
+    assert "nothing was changed" in done.stdout
+
+
+def test_calendar_import_from_an_ics_file(tmp_path: Path, slack: SlackStandin) -> None:
+    ics = tmp_path / "holidays.ics"
+    ics.write_text(
+        "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//district//calendar//EN\r\n"
+        "BEGIN:VEVENT\r\nUID:thanksgiving@district\r\nDTSTAMP:20260801T000000Z\r\n"
+        "DTSTART;VALUE=DATE:20261126\r\nDTEND;VALUE=DATE:20261128\r\n"
+        "SUMMARY:Thanksgiving break\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
+    )
+    done = _run(tmp_path, slack, "calendar", "import", str(ics), "--school", "Lincoln")
+    assert done.returncode == 0, done.stderr
+    assert "2026-11-26 to 2026-11-27  Thanksgiving break" in done.stdout
+    assert "1 added for Lincoln" in done.stdout
+    again = _run(tmp_path, slack, "calendar", "import", str(ics), "--school", "Lincoln")
+    assert "0 added for Lincoln; 1 already there" in again.stdout

@@ -1,0 +1,532 @@
+"""School days and school hours: when coachbot may message someone, in their own time zone."""
+
+from __future__ import annotations
+
+import csv
+import io
+import math
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from dateutil.rrule import rrulestr  # type: ignore[import-untyped, unused-ignore]
+from icalendar import Calendar, Event, vDDDTypes, vRecur
+
+NO_SCHOOL = "No school"
+NOT_AN_ICS_FILE = "this file is not an iCalendar (.ics) file"
+
+_ONE_DAY = timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Closure:
+    """Days with no school, both ends included, as local calendar dates."""
+
+    first_day: date
+    last_day: date
+    reason: str
+
+
+@dataclass(frozen=True)
+class SchoolCalendar:
+    """Which days are school days and which local hours of them coachbot may use."""
+
+    weekdays: frozenset[int] = frozenset({0, 1, 2, 3, 4})
+    day_start: time = time(7, 0)
+    day_end: time = time(17, 0)
+    closures: tuple[Closure, ...] = ()
+
+    def __post_init__(self) -> None:
+        # Callers build these from form input and database rows; accept any iterable so a set or
+        # list still gives a hashable, immutable calendar.
+        object.__setattr__(self, "weekdays", frozenset(self.weekdays))
+        object.__setattr__(self, "closures", tuple(self.closures))
+        if not self.weekdays:
+            raise ValueError("A school week needs at least one school day.")
+        for day in self.weekdays:
+            if isinstance(day, bool) or not isinstance(day, int) or not 0 <= day <= 6:
+                raise ValueError(
+                    f"School days are numbered 0 (Monday) to 6 (Sunday); {day!r} is not one."
+                )
+        for name in ("day_start", "day_end"):
+            value = getattr(self, name)
+            if not isinstance(value, time) or value.tzinfo is not None:
+                raise ValueError(
+                    f"The school day's {name.replace('_', ' ')} must be a plain local time "
+                    "such as 07:00, without a time zone."
+                )
+        if self.day_start >= self.day_end:
+            raise ValueError(
+                f"The school day must start before it ends; it starts at "
+                f"{self.day_start:%H:%M} and ends at {self.day_end:%H:%M}."
+            )
+        for closure in self.closures:
+            if closure.first_day > closure.last_day:
+                raise ValueError(
+                    f"The closure '{closure.reason}' ends on {closure.last_day.isoformat()}, "
+                    f"before it starts on {closure.first_day.isoformat()}."
+                )
+
+    def closure_on(self, day: date) -> Closure | None:
+        """The first closure covering `day`, or None when the school is not closed then."""
+        for closure in self.closures:
+            if closure.first_day <= day <= closure.last_day:
+                return closure
+        return None
+
+    def is_school_day(self, day: date) -> bool:
+        return day.weekday() in self.weekdays and self.closure_on(day) is None
+
+    def is_school_moment(self, moment: datetime, tz: str | ZoneInfo) -> bool:
+        """Is `moment` within school hours of a school day, on the wall clock of `tz`?"""
+        _require_aware(moment)
+        local = moment.astimezone(_zone(tz))
+        return self.is_school_day(local.date()) and self.day_start <= local.time() < self.day_end
+
+    def next_allowed(
+        self, moment: datetime, tz: str | ZoneInfo, *, horizon_days: int = 400
+    ) -> datetime:
+        """The earliest instant at or after `moment` that is a school moment, in UTC."""
+        _require_aware(moment)
+        zone = _zone(tz)
+        if horizon_days < 0:
+            raise ValueError("horizon_days cannot be negative.")
+        if self.is_school_moment(moment, zone):
+            return moment.astimezone(UTC)
+        first_day = moment.astimezone(zone).date()
+        for offset in range(horizon_days + 1):
+            day = first_day + timedelta(days=offset)
+            if not self.is_school_day(day):
+                continue
+            # On a fall-back night day_start can happen twice; the second one is still a valid
+            # opening when the moment falls between the two. Checking each opening against the
+            # hours also skips a day whose whole window lies in a spring-forward gap.
+            for opening in _instants(datetime.combine(day, self.day_start), zone):
+                if opening >= moment and self.is_school_moment(opening, zone):
+                    return opening
+        raise ValueError(
+            f"No school day in the {horizon_days} days from {first_day.isoformat()}; "
+            "check the calendar's school days and closures."
+        )
+
+    def school_days_between(self, start: date, end: date) -> int:
+        """How many school days there are from `start` (included) to `end` (not included)."""
+        if end <= start:
+            return 0
+        count = self._weekdays_in(start, end)
+        last = end - _ONE_DAY
+        for first_closed, last_closed in _merged_ranges(self.closures):
+            lo, hi = max(first_closed, start), min(last_closed, last)
+            if lo <= hi:
+                count -= self._weekdays_in(lo, hi + _ONE_DAY)
+        return count
+
+    def add_school_days(self, day: date, n: int) -> date:
+        """The n-th school day after `day` (n >= 1); `day` itself never counts."""
+        if n < 1:
+            raise ValueError(f"Count at least one school day ahead; got {n}.")
+        current = day
+        try:
+            while n:
+                current += _ONE_DAY
+                if self.is_school_day(current):
+                    n -= 1
+        except OverflowError:
+            raise ValueError(f"There is no school day that far after {day.isoformat()}.") from None
+        return current
+
+    def at_local(self, day: date, at: time, tz: str | ZoneInfo) -> datetime:
+        """The UTC instant when the wall clock in `tz` shows `at` on `day`.
+
+        A time skipped by a spring-forward change becomes the first instant after the gap; a
+        time that happens twice on a fall-back night is its first occurrence.
+        """
+        if at.tzinfo is not None:
+            raise ValueError("Give the local time without a time zone; the zone is `tz`.")
+        return _instants(datetime.combine(day, at), _zone(tz))[0]
+
+    def _weekdays_in(self, start: date, end: date) -> int:
+        """How many days in [start, end) fall on one of the school's weekdays."""
+        weeks, rest = divmod((end - start).days, 7)
+        first = start.weekday()
+        return weeks * len(self.weekdays) + sum(
+            1 for i in range(rest) if (first + i) % 7 in self.weekdays
+        )
+
+
+def parse_closures_csv(text: str) -> tuple[list[Closure], list[str]]:
+    """Closures from a spreadsheet export: columns date, end (optional) and reason, by header.
+
+    Returns the closures that could be read and one "line N: ..." message per line that could
+    not, so an admin can fix just those lines.
+    """
+    closures: list[Closure] = []
+    errors: list[str] = []
+    # Excel's "CSV UTF-8" starts with a byte-order mark that would otherwise spoil the first
+    # header name.
+    reader = csv.reader(io.StringIO(text.removeprefix("\ufeff"), newline=""))
+    columns: tuple[int, int | None, int | None] | None = None
+    line = 0
+    try:
+        for row in reader:
+            row_line = line + 1  # where this row starts; a quoted cell can span lines
+            line = reader.line_num
+            cells = [cell.strip() for cell in row]
+            if not any(cells):
+                continue
+            if columns is None:
+                columns = _csv_columns(cells)
+                if columns is None:
+                    return [], [
+                        f"line {row_line}: no date column; name the columns "
+                        "date, end and reason (end and reason are optional)"
+                    ]
+                continue
+            closure, error = _csv_closure(cells, columns)
+            if error is not None:
+                errors.append(f"line {row_line}: {error}")
+            elif closure is not None:
+                closures.append(closure)
+    except csv.Error as exc:
+        errors.append(f"line {reader.line_num}: this line could not be read as CSV ({exc})")
+    if columns is None and not errors:
+        errors.append("line 1: the file is empty; it needs a header row such as date,end,reason")
+    return closures, errors
+
+
+_DATE_COLUMNS = ("date", "first_day", "start", "start_date", "first_date")
+_END_COLUMNS = ("end", "last_day", "end_date", "last_date")
+_REASON_COLUMNS = ("reason", "name", "description")
+_ISO_DATE = re.compile(r"(\d{4})-(\d{2})-(\d{2})", re.ASCII)
+_US_DATE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})", re.ASCII)
+
+
+def _csv_columns(header: list[str]) -> tuple[int, int | None, int | None] | None:
+    names = [re.sub(r"[\s-]+", "_", cell.lower()) for cell in header]
+
+    def find(wanted: tuple[str, ...]) -> int | None:
+        for name in wanted:
+            if name in names:
+                return names.index(name)
+        return None
+
+    start = find(_DATE_COLUMNS)
+    if start is None:
+        return None
+    return start, find(_END_COLUMNS), find(_REASON_COLUMNS)
+
+
+def _csv_closure(
+    cells: list[str], columns: tuple[int, int | None, int | None]
+) -> tuple[Closure | None, str | None]:
+    def cell(index: int | None) -> str:
+        return cells[index] if index is not None and index < len(cells) else ""
+
+    start_col, end_col, reason_col = columns
+    start_text, end_text = cell(start_col), cell(end_col)
+    if not start_text:
+        return None, "no date"
+    start = _parse_day(start_text)
+    if start is None:
+        return None, f"'{start_text}' is not a date (use YYYY-MM-DD)"
+    end = start
+    if end_text:
+        parsed_end = _parse_day(end_text)
+        if parsed_end is None:
+            return None, f"'{end_text}' is not a date (use YYYY-MM-DD)"
+        end = parsed_end
+    if end < start:
+        return None, f"the end {end.isoformat()} is before the start {start.isoformat()}"
+    return Closure(start, end, cell(reason_col) or NO_SCHOOL), None
+
+
+def _parse_day(text: str) -> date | None:
+    """A YYYY-MM-DD date, or the M/D/YYYY that US district calendars are published in."""
+    # date.fromisoformat alone would also take week dates and compact forms nobody means here.
+    if iso := _ISO_DATE.fullmatch(text):
+        year, month, day = iso.groups()
+    elif us := _US_DATE.fullmatch(text):
+        month, day, year = us.groups()
+    else:
+        return None
+    try:
+        return date(int(year), int(month), int(day))
+    except ValueError:
+        return None
+
+
+_REPEATABLE = frozenset({"YEARLY", "MONTHLY", "WEEKLY", "DAILY"})
+_BOUNDED_REPEAT_SPAN = timedelta(days=3 * 365 + 1)
+_OPEN_REPEAT_SPAN = timedelta(days=400)
+
+_DayOrTime = date | datetime
+
+
+def parse_closures_ics(data: bytes) -> tuple[list[Closure], list[str]]:
+    """Closures from an iCalendar file, such as a district calendar exported from Google or Outlook.
+
+    Every event closes the local dates it covers, read in the event's own time zone; repeating
+    events are expanded a few years ahead. Returns the closures and one "event N: ..." message
+    per event that could not be used.
+    """
+    if isinstance(data, str):
+        # icalendar reads a one-line str as a file path; uploaded text must never do that.
+        data = data.encode()
+    try:
+        roots = Calendar.from_ical(bytes(data), multiple=True)
+    # Malformed uploads also trip icalendar's parser in other ways: a list-valued VALUE=
+    # parameter raises AttributeError, a TZID naming a tzdata folder raises OSError.
+    except (ValueError, TypeError, AttributeError, LookupError, OSError):
+        return [], [NOT_AN_ICS_FILE]
+    if not roots or not all(isinstance(root, Calendar) for root in roots):
+        return [], [NOT_AN_ICS_FILE]
+    events = [event for root in roots for event in root.events]
+    if not events:
+        return [], ["the calendar has no events"]
+
+    # A changed or cancelled instance of a repeating event comes as its own VEVENT with the
+    # series' UID and a RECURRENCE-ID; it replaces that occurrence of the series.
+    replaced: dict[str, list[_DayOrTime]] = {}
+    for event in events:
+        recurrence_id = _when(event, "RECURRENCE-ID")
+        if recurrence_id is not None:
+            replaced.setdefault(str(event.get("UID", "")), []).append(recurrence_id)
+
+    closures: list[Closure] = []
+    errors: list[str] = []
+    for number, event in enumerate(events, start=1):
+        if str(event.get("STATUS", "")).upper() == "CANCELLED":
+            continue
+        try:
+            closures.extend(_event_closures(event, replaced))
+        except _EventError as exc:
+            errors.append(f"event {number}: {exc}")
+        except (ValueError, TypeError, OverflowError):
+            # Dates near year 9999 overflow, and odd values slip past icalendar's checks.
+            errors.append(f"event {number}: this event could not be read")
+    return closures, errors
+
+
+class _EventError(ValueError):
+    """Why one event could not become a closure, in words for the admin who uploaded it."""
+
+
+def _event_closures(event: Event, replaced: dict[str, list[_DayOrTime]]) -> list[Closure]:
+    summary = str(event.get("SUMMARY", "")).strip()
+    subject = f"'{summary}'" if summary else "the event"
+    if "DTSTART" not in event:
+        raise _EventError(f"{subject} has no start date (DTSTART)")
+    start = _when(event, "DTSTART")
+    if start is None:
+        raise _EventError(f"{subject} has a start (DTSTART) that is not a date")
+    length = _length(event, start, subject)
+    starts = _occurrences(event, start, subject)
+    if "RECURRENCE-ID" not in event:
+        moved = replaced.get(str(event.get("UID", "")), [])
+        starts = [s for s in starts if not _matches(s, moved, start)]
+    return [_closure_for(s, length, summary or NO_SCHOOL) for s in starts]
+
+
+def _when(event: Event, name: str) -> _DayOrTime | None:
+    """A date or date-time property, or None when missing or unreadable (icalendar keeps a bad
+    value as vBroken rather than failing the whole file)."""
+    prop = event.get(name)
+    if isinstance(prop, list):
+        prop = prop[0] if prop else None
+    if isinstance(prop, vDDDTypes) and isinstance(prop.dt, date):
+        return prop.dt
+    return None
+
+
+def _length(event: Event, start: _DayOrTime, subject: str) -> timedelta:
+    """How long each occurrence lasts on the wall clock of its start."""
+    if "DTEND" in event:
+        end = _when(event, "DTEND")
+        if end is None:
+            raise _EventError(f"{subject} has an end (DTEND) that is not a date")
+        if isinstance(start, datetime) != isinstance(end, datetime):
+            raise _EventError(f"{subject} mixes an all-day date with a date and time")
+        # Wall-clock difference, so an all-night event across a DST change still ends at
+        # midnight rather than an hour into the next day.
+        length = _wall(_like(end, start)) - _wall(start)
+        if length < timedelta(0):
+            raise _EventError(f"{subject} ends before it starts")
+        return length
+    if "DURATION" in event:
+        value = getattr(event.get("DURATION"), "dt", None)
+        if not isinstance(value, timedelta) or value < timedelta(0):
+            raise _EventError(f"{subject} has a length (DURATION) that could not be read")
+        return value
+    # RFC 5545: with neither DTEND nor DURATION an all-day event lasts its one day.
+    return timedelta(0) if isinstance(start, datetime) else _ONE_DAY
+
+
+def _occurrences(event: Event, start: _DayOrTime, subject: str) -> list[_DayOrTime]:
+    """When each occurrence of the event starts, within the expansion window."""
+    rules = event.get("RRULE")
+    if "RECURRENCE-ID" in event or (rules is None and "RDATE" not in event):
+        return [start]
+    first = _wall(start)
+    if not isinstance(first, datetime):
+        first = datetime.combine(first, time())
+    unreadable = f"{subject} has a repeat rule (RRULE) that could not be read"
+    rule = rules[0] if isinstance(rules, list) else rules
+    if rule is not None and not isinstance(rule, vRecur):
+        raise _EventError(unreadable)
+    frequency = str((rule.get("FREQ") or [""])[0]).upper() if rule is not None else "DAILY"
+    if frequency not in _REPEATABLE:
+        raise _EventError(
+            f"{subject} repeats {frequency.lower() or 'with no frequency'}; only yearly, "
+            "monthly, weekly and daily repeats can be days off"
+        )
+    bounded = rule is None or "COUNT" in rule or "UNTIL" in rule
+    limit = first + (_BOUNDED_REPEAT_SPAN if bounded else _OPEN_REPEAT_SPAN)
+    try:
+        walls = [first]
+        if rule is not None:
+            # vRecur.to_ical is not annotated in icalendar 7; it returns the rule's bytes.
+            text = _naive_rule(rule, start).to_ical().decode()  # type: ignore[no-untyped-call, unused-ignore]
+            walls = list(_before(rrulestr(text, dtstart=first), limit))
+        extra = [_like(when, start) for when, _end in event.rdates]
+        excluded = [_like(when, start) for when in event.exdates]
+    except (ValueError, TypeError, AttributeError):
+        raise _EventError(unreadable) from None
+    found: list[_DayOrTime] = [
+        wall.replace(tzinfo=start.tzinfo) if isinstance(start, datetime) else wall.date()
+        for wall in walls
+    ]
+    found += [when for when in extra if when not in found and _sort_key(when) < limit]
+    kept = [when for when in found if not _matches(when, excluded, start)]
+    return sorted(kept, key=_sort_key)
+
+
+def _naive_rule(rule: vRecur, start: _DayOrTime) -> vRecur:
+    """The rule with UNTIL on the same naive wall clock as the expansion.
+
+    dateutil refuses to mix naive and zoned values, and files mix them freely: an all-day
+    event often carries its UNTIL in UTC.
+    """
+    copy = vRecur(rule)
+    untils = rule.get("UNTIL")
+    if untils:
+        until = _like(untils[0], start)
+        copy["UNTIL"] = [
+            _wall(until)
+            if isinstance(until, datetime)
+            # A date UNTIL on a timed event still includes that whole day.
+            else datetime.combine(until, time.max if isinstance(start, datetime) else time())
+        ]
+    return copy
+
+
+def _before(occurrences: Iterable[datetime], limit: datetime) -> Iterator[datetime]:
+    for occurrence in occurrences:
+        if occurrence >= limit:
+            return
+        yield occurrence
+
+
+def _like(value: _DayOrTime, start: _DayOrTime) -> _DayOrTime:
+    """`value` in the same terms as the event's start: its zone, or a plain date."""
+    if not isinstance(value, datetime):
+        return value
+    if not isinstance(start, datetime):
+        return value.date()
+    if start.tzinfo is None:
+        return value.replace(tzinfo=None)
+    if value.tzinfo is None:
+        return value.replace(tzinfo=start.tzinfo)
+    return value.astimezone(start.tzinfo)
+
+
+def _matches(when: _DayOrTime, candidates: list[_DayOrTime], start: _DayOrTime) -> bool:
+    """Does an occurrence match an EXDATE or RECURRENCE-ID, which may be a date or a time?"""
+    when_day = when.date() if isinstance(when, datetime) else when
+    for candidate in candidates:
+        other = _like(candidate, start)
+        if isinstance(other, datetime) and isinstance(when, datetime):
+            if _wall(other) == _wall(when):
+                return True
+        elif not isinstance(other, datetime) and other == when_day:
+            return True
+    return False
+
+
+def _wall(value: _DayOrTime) -> _DayOrTime:
+    """A date as is; a date-time as its naive reading on its own zone's clock."""
+    return value.replace(tzinfo=None) if isinstance(value, datetime) else value
+
+
+def _sort_key(value: _DayOrTime) -> datetime:
+    wall = _wall(value)
+    return wall if isinstance(wall, datetime) else datetime.combine(wall, time())
+
+
+def _closure_for(start: _DayOrTime, length: timedelta, reason: str) -> Closure:
+    if isinstance(start, datetime):
+        # A timed event ending at midnight does not close the day it ends on.
+        wall = start.replace(tzinfo=None)
+        end = wall + length
+        last = (end - timedelta(microseconds=1)).date() if end > wall else wall.date()
+        return Closure(wall.date(), last, reason)
+    # Some exporters write DTEND equal to DTSTART for a one-day event.
+    days = max(length.days, 1)
+    return Closure(start, start + timedelta(days=days - 1), reason)
+
+
+def _merged_ranges(closures: Iterable[Closure]) -> list[tuple[date, date]]:
+    """Closed days as disjoint inclusive ranges, so overlapping closures are counted once."""
+    merged: list[tuple[date, date]] = []
+    for closure in sorted(closures, key=lambda c: c.first_day):
+        if merged and closure.first_day <= merged[-1][1]:
+            merged[-1] = (merged[-1][0], max(merged[-1][1], closure.last_day))
+        else:
+            merged.append((closure.first_day, closure.last_day))
+    return merged
+
+
+def _zone(tz: str | ZoneInfo) -> ZoneInfo:
+    if isinstance(tz, ZoneInfo):
+        return tz
+    try:
+        return ZoneInfo(tz)
+    # A region name such as "America" is a directory in tzdata and raises OSError, not KeyError.
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        raise ValueError(f"'{tz}' is not a known IANA time zone such as America/Chicago.") from None
+
+
+def _require_aware(moment: datetime) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(
+            "The moment must carry a time zone (for example UTC); a naive datetime is ambiguous."
+        )
+
+
+def _instants(wall: datetime, zone: tzinfo) -> list[datetime]:
+    """Every UTC instant at which `zone`'s clock reads `wall`, earliest first.
+
+    A wall time in a spring-forward gap never happens, so it maps to the instant the gap ends.
+    """
+    first = wall.replace(tzinfo=zone, fold=0).astimezone(UTC)
+    second = wall.replace(tzinfo=zone, fold=1).astimezone(UTC)
+    if first.astimezone(zone).replace(tzinfo=None) != wall:
+        return [_transition(min(first, second), max(first, second), zone)]
+    return [first] if first == second else sorted((first, second))
+
+
+def _transition(before: datetime, after: datetime, zone: tzinfo) -> datetime:
+    """The instant in (before, after] at which `zone`'s offset changes.
+
+    zoneinfo does not expose its transitions, so bisect; they fall on whole seconds in tzdata.
+    """
+    low, high = math.floor(before.timestamp()), math.ceil(after.timestamp())
+    offset_before = datetime.fromtimestamp(low, UTC).astimezone(zone).utcoffset()
+    while high - low > 1:
+        middle = (low + high) // 2
+        if datetime.fromtimestamp(middle, UTC).astimezone(zone).utcoffset() == offset_before:
+            low = middle
+        else:
+            high = middle
+    return datetime.fromtimestamp(high, UTC)

@@ -1,0 +1,796 @@
+"""The admin modals: the roster menu, a coach's settings, teacher assignments and the calendar."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, time
+from typing import Any
+
+from slack_sdk.models.blocks import Block as SlackBlock
+from slack_sdk.models.blocks import (
+    ButtonElement,
+    CheckboxesElement,
+    ContextBlock,
+    ConversationFilter,
+    ConversationSelectElement,
+    InputBlock,
+    MarkdownTextObject,
+    NumberInputElement,
+    Option,
+    PlainTextInputElement,
+    PlainTextObject,
+    RadioButtonsElement,
+    SectionBlock,
+    StaticMultiSelectElement,
+    StaticSelectElement,
+    TimePickerElement,
+    UserMultiSelectElement,
+    UserSelectElement,
+)
+from slack_sdk.models.views import View
+
+from bot.calendar import NO_SCHOOL, Closure
+from bot.domain import DEFAULT_WEEKLY_CAPACITY, Role
+from bot.ids import Action, Block, Callback
+
+# view["state"]["values"] of a view_submission: block_id -> action_id -> element state.
+StateValues = Mapping[str, Mapping[str, Mapping[str, Any]]]
+
+MIN_CAPACITY = 1
+MAX_CAPACITY = 40
+MAX_TEACHERS = 100
+MAX_NAME = 200  # schools and teams, as storage keeps them
+MAX_CLOSURES_TEXT = 3000
+MAX_ERROR = 2000
+DISTRICT_MARKER = "district"
+SCHOOL_MARKER_PREFIX = "school:"
+WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+CLOSURES_HINT = "One per line: 2026-11-26 Thanksgiving, or 2026-12-21 to 2027-01-01 Winter break"
+
+# Slack's Block Kit limits that these views come near.
+_MAX_OPTIONS = 100
+_MAX_OPTION_TEXT = 75
+_MAX_OPTION_VALUE = 150
+_MAX_SCHOOLS_IN_HINT = 10
+
+
+# --------------------------------------------------------------------------- admin menu
+
+
+@dataclass(frozen=True)
+class RosterSummary:
+    """The counts an admin sees at the top of the menu."""
+
+    coaches: int
+    teachers: int
+    schools: int
+    plc_channels: int
+    unassigned_teachers: int
+
+
+def summary_text(summary: RosterSummary) -> str:
+    """'5 coaches, 52 teachers (3 without a coach), 2 schools, 4 PLC channels'."""
+    teachers = _count(summary.teachers, "teacher", "teachers")
+    if summary.unassigned_teachers:
+        teachers += f" ({summary.unassigned_teachers} without a coach)"
+    return ", ".join(
+        [
+            _count(summary.coaches, "coach", "coaches"),
+            teachers,
+            _count(summary.schools, "school", "schools"),
+            _count(summary.plc_channels, "PLC channel", "PLC channels"),
+        ]
+    )
+
+
+def build_admin_menu(summary: RosterSummary) -> dict[str, Any]:
+    """The admin's starting point: the roster in numbers and the three things they can change."""
+    view = View(
+        type="modal",
+        callback_id=Callback.ADMIN_MENU,
+        title="coachbot admin",
+        close="Done",
+        blocks=[
+            SectionBlock(
+                block_id=Block.ADMIN_SUMMARY,
+                text=MarkdownTextObject(text=f"*Your roster:* {summary_text(summary)}."),
+            ),
+            _menu_item(
+                "Add or change a coach",
+                "Their role, areas of expertise and how much coaching they take on each week.",
+                Action.ADMIN_OPEN_COACH,
+            ),
+            _menu_item(
+                "Assign teachers",
+                "To a coach, a school, a grade or team, and a PLC channel.",
+                Action.ADMIN_OPEN_ASSIGN,
+            ),
+            _menu_item(
+                "School calendar",
+                "The school week, school hours and days off.",
+                Action.ADMIN_OPEN_CALENDAR,
+            ),
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=(
+                            "Admins see the roster and aggregate reports only, "
+                            "never coaching notes or reflections."
+                        )
+                    )
+                ]
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+def _menu_item(title: str, detail: str, action: Action) -> SectionBlock:
+    return SectionBlock(
+        text=MarkdownTextObject(text=f"*{title}*\n{detail}"),
+        accessory=ButtonElement(text="Open", action_id=action, accessibility_label=title),
+    )
+
+
+# --------------------------------------------------------------------------- coach form
+
+
+@dataclass(frozen=True)
+class CoachForm:
+    """A coach as an admin saves them: who, which role, expertise and weekly capacity."""
+
+    user_id: str
+    role: Role
+    areas: tuple[str, ...]
+    weekly_capacity: int
+
+
+_ROLE_OPTIONS = {
+    Role.COACH: Option(value=Role.COACH.value, text="Coach"),
+    Role.LEAD_COACH: Option(
+        value=Role.LEAD_COACH.value, text="Lead coach", description="Also manages the roster"
+    ),
+}
+
+
+def build_coach_form(areas: Sequence[str], initial: CoachForm | None = None) -> dict[str, Any]:
+    """Add a coach, or change one (with `initial`): role, expertise areas and weekly capacity."""
+    role = initial.role if initial is not None and initial.role in _ROLE_OPTIONS else Role.COACH
+    capacity = initial.weekly_capacity if initial is not None else DEFAULT_WEEKLY_CAPACITY
+    capacity = min(max(capacity, MIN_CAPACITY), MAX_CAPACITY)
+
+    blocks: list[SlackBlock] = [
+        InputBlock(
+            block_id=Block.COACH_USER,
+            label="Coach",
+            element=UserSelectElement(
+                action_id=Action.COACH_USER,
+                placeholder="Choose a person",
+                initial_user=initial.user_id if initial is not None else None,
+            ),
+        ),
+        InputBlock(
+            block_id=Block.COACH_ROLE,
+            label="Role",
+            element=RadioButtonsElement(
+                action_id=Action.COACH_ROLE,
+                options=list(_ROLE_OPTIONS.values()),
+                initial_option=_ROLE_OPTIONS[role],
+            ),
+        ),
+    ]
+
+    options = _area_options(areas)
+    if options:
+        chosen = set(initial.areas) if initial is not None else set()
+        initial_options = [option for option in options if option.value in chosen]
+        blocks.append(
+            InputBlock(
+                block_id=Block.COACH_AREAS,
+                label="Areas of expertise",
+                optional=True,
+                element=StaticMultiSelectElement(
+                    action_id=Action.COACH_AREAS,
+                    placeholder="Choose areas",
+                    options=options,
+                    initial_options=initial_options or None,
+                ),
+            )
+        )
+
+    blocks.append(
+        InputBlock(
+            block_id=Block.COACH_CAPACITY,
+            label="Weekly capacity",
+            hint=(
+                "How many classroom visits they can make in a week, "
+                f"from {MIN_CAPACITY} to {MAX_CAPACITY}."
+            ),
+            element=NumberInputElement(
+                action_id=Action.COACH_CAPACITY,
+                is_decimal_allowed=False,
+                initial_value=capacity,
+                min_value=MIN_CAPACITY,
+                max_value=MAX_CAPACITY,
+            ),
+        )
+    )
+
+    view = View(
+        type="modal",
+        callback_id=Callback.ADMIN_COACH,
+        title="Add or change a coach",
+        submit="Save",
+        close="Back",
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def _area_options(areas: Sequence[str]) -> list[Option]:
+    """One option per area, at most 100; an area too long for an option value is left out."""
+    options = [
+        Option(value=area, text=_clip(area, _MAX_OPTION_TEXT))
+        for area in dict.fromkeys(areas)
+        if area.strip() and len(area) <= _MAX_OPTION_VALUE
+    ]
+    return options[:_MAX_OPTIONS]
+
+
+def parse_coach_form(
+    values: StateValues, areas: Sequence[str]
+) -> tuple[CoachForm | None, dict[str, str]]:
+    """The coach form's submission, or kind messages keyed by the block to show them under."""
+    errors: dict[str, str] = {}
+
+    user_id = _state(values, Block.COACH_USER, Action.COACH_USER).get("selected_user")
+    if not isinstance(user_id, str) or not user_id:
+        errors[Block.COACH_USER] = "Choose the person you would like to add as a coach."
+
+    role: Role | None = None
+    role_value = _selected_value(values, Block.COACH_ROLE, Action.COACH_ROLE)
+    if role_value in (Role.COACH.value, Role.LEAD_COACH.value):
+        role = Role(role_value)
+    else:
+        errors[Block.COACH_ROLE] = "Choose Coach or Lead coach."
+
+    chosen = _selected_values(values, Block.COACH_AREAS, Action.COACH_AREAS)
+    unknown = [area for area in chosen if area not in areas]
+    if unknown:
+        listed = ", ".join(f"'{area}'" for area in unknown)
+        errors[Block.COACH_AREAS] = _clip(
+            f"{listed} {'is' if len(unknown) == 1 else 'are'} no longer on the list of "
+            "expertise areas. Please choose again.",
+            MAX_ERROR,
+        )
+
+    capacity = _whole_number(_state(values, Block.COACH_CAPACITY, Action.COACH_CAPACITY))
+    if capacity is None or not MIN_CAPACITY <= capacity <= MAX_CAPACITY:
+        errors[Block.COACH_CAPACITY] = (
+            f"Please enter a whole number from {MIN_CAPACITY} to {MAX_CAPACITY}."
+        )
+
+    if errors or not isinstance(user_id, str) or role is None or capacity is None:
+        return None, errors
+    wanted = set(chosen)
+    ordered = tuple(area for area in dict.fromkeys(areas) if area in wanted)
+    return CoachForm(user_id=user_id, role=role, areas=ordered, weekly_capacity=capacity), {}
+
+
+def _whole_number(state: Mapping[str, Any]) -> int | None:
+    text = state.get("value")
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    return int(text) if text.isascii() and text.isdigit() else None
+
+
+# --------------------------------------------------------------------------- assign form
+
+
+@dataclass(frozen=True)
+class AssignForm:
+    """Teachers and what to set for all of them; None leaves that field as it is."""
+
+    teacher_ids: tuple[str, ...]
+    coach_user_id: str | None
+    school: str | None
+    team: str | None
+    plc_channel_id: str | None
+
+
+def build_assign_form(coaches: Sequence[tuple[str, str]], schools: Sequence[str]) -> dict[str, Any]:
+    """Set a coach, school, grade or team and PLC channel for several teachers at once.
+
+    `coaches` are (user_id, display name) pairs.
+    """
+    blocks: list[SlackBlock] = [
+        InputBlock(
+            block_id=Block.ASSIGN_TEACHERS,
+            label="Teachers",
+            hint=f"Up to {MAX_TEACHERS} at a time.",
+            element=UserMultiSelectElement(
+                action_id=Action.ASSIGN_TEACHERS,
+                placeholder="Choose teachers",
+                max_selected_items=MAX_TEACHERS,
+            ),
+        )
+    ]
+
+    if coaches:
+        ordered = sorted(dict(coaches).items(), key=lambda c: (c[1].casefold(), c[0]))
+        hint = None
+        if len(ordered) > _MAX_OPTIONS:
+            hint = (
+                f"This list has room for {_MAX_OPTIONS} coaches, so it shows the first "
+                f"{_MAX_OPTIONS} of {len(ordered)} by name."
+            )
+        blocks.append(
+            InputBlock(
+                block_id=Block.ASSIGN_COACH,
+                label="Coach",
+                optional=True,
+                hint=hint,
+                element=StaticSelectElement(
+                    action_id=Action.ASSIGN_COACH,
+                    placeholder="Choose a coach",
+                    options=[
+                        Option(value=user_id, text=_clip(name.strip() or user_id, _MAX_OPTION_TEXT))
+                        for user_id, name in ordered[:_MAX_OPTIONS]
+                    ],
+                ),
+            )
+        )
+    else:
+        blocks.append(
+            ContextBlock(
+                elements=[MarkdownTextObject(text="Add a coach first to assign teachers to them.")]
+            )
+        )
+
+    blocks += [
+        InputBlock(
+            block_id=Block.ASSIGN_SCHOOL,
+            label="School",
+            optional=True,
+            hint=_schools_hint(schools),
+            element=PlainTextInputElement(
+                action_id=Action.ASSIGN_SCHOOL,
+                placeholder="The school's name",
+                max_length=MAX_NAME,
+            ),
+        ),
+        InputBlock(
+            block_id=Block.ASSIGN_TEAM,
+            label="Grade or team",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=Action.ASSIGN_TEAM,
+                placeholder="For example: Grade 3, or the science team",
+                max_length=MAX_NAME,
+            ),
+        ),
+        InputBlock(
+            block_id=Block.ASSIGN_PLC,
+            label="PLC channel",
+            optional=True,
+            hint="Celebrations a teacher approves are posted here.",
+            element=ConversationSelectElement(
+                action_id=Action.ASSIGN_PLC,
+                placeholder="Choose a channel",
+                filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+            ),
+        ),
+    ]
+
+    view = View(
+        type="modal",
+        callback_id=Callback.ADMIN_ASSIGN,
+        title="Assign teachers",
+        submit="Save",
+        close="Back",
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def _schools_hint(schools: Sequence[str]) -> str | None:
+    names = [name for name in dict.fromkeys(s.strip() for s in schools) if name]
+    if not names:
+        return None
+    shown = ", ".join(_clip(name, 100) for name in names[:_MAX_SCHOOLS_IN_HINT])
+    more = len(names) - _MAX_SCHOOLS_IN_HINT
+    if more > 0:
+        shown += f", and {more} more"
+    return f"Schools so far: {shown}."
+
+
+def parse_assign_form(
+    values: StateValues, coach_ids: Collection[str]
+) -> tuple[AssignForm | None, dict[str, str]]:
+    """The assignment's submission, or kind messages keyed by the block to show them under."""
+    errors: dict[str, str] = {}
+    selected = _state(values, Block.ASSIGN_TEACHERS, Action.ASSIGN_TEACHERS).get("selected_users")
+    teacher_ids = tuple(dict.fromkeys(u for u in selected or () if isinstance(u, str) and u))
+    coach = _selected_value(values, Block.ASSIGN_COACH, Action.ASSIGN_COACH)
+    school = _name(_state(values, Block.ASSIGN_SCHOOL, Action.ASSIGN_SCHOOL).get("value"))
+    team = _name(_state(values, Block.ASSIGN_TEAM, Action.ASSIGN_TEAM).get("value"))
+    plc = _state(values, Block.ASSIGN_PLC, Action.ASSIGN_PLC).get("selected_conversation")
+    plc_channel_id = plc if isinstance(plc, str) and plc else None
+
+    if not teacher_ids:
+        errors[Block.ASSIGN_TEACHERS] = "Choose at least one teacher."
+    elif len(teacher_ids) > MAX_TEACHERS:
+        errors[Block.ASSIGN_TEACHERS] = f"Please choose up to {MAX_TEACHERS} teachers at a time."
+    elif coach is None and school is None and team is None and plc_channel_id is None:
+        errors[Block.ASSIGN_TEACHERS] = (
+            "Choose a coach, school, team or PLC channel to set for these teachers."
+        )
+    elif coach is not None and coach in teacher_ids:
+        errors[Block.ASSIGN_TEACHERS] = (
+            "A coach cannot be their own teacher here. "
+            "Please take the coach off the list of teachers."
+        )
+    if coach is not None and coach not in coach_ids:
+        errors[Block.ASSIGN_COACH] = "That person is not a coach yet. Add them as a coach first."
+
+    if errors:
+        return None, errors
+    return (
+        AssignForm(
+            teacher_ids=teacher_ids,
+            coach_user_id=coach,
+            school=school,
+            team=team,
+            plc_channel_id=plc_channel_id,
+        ),
+        {},
+    )
+
+
+def _name(text: Any) -> str | None:
+    """A typed name with its spaces tidied; None when nothing was typed."""
+    if not isinstance(text, str):
+        return None
+    return " ".join(text.split()) or None
+
+
+# --------------------------------------------------------------------------- calendar form
+
+
+@dataclass(frozen=True)
+class CalendarForm:
+    """One calendar's week, hours and days off; school None is the whole district's."""
+
+    school: str | None
+    weekdays: frozenset[int]  # date.weekday(): 0 is Monday
+    day_start: time
+    day_end: time
+    closures: tuple[Closure, ...]
+
+
+def school_marker(school: str | None) -> str:
+    """'district' for the whole district, 'school:<name>' for one school."""
+    return DISTRICT_MARKER if school is None else SCHOOL_MARKER_PREFIX + school
+
+
+def school_from_marker(marker: str) -> str | None:
+    """The school a marker names (None: the whole district); ValueError if it is not a marker."""
+    if marker == DISTRICT_MARKER:
+        return None
+    if marker.startswith(SCHOOL_MARKER_PREFIX) and len(marker) > len(SCHOOL_MARKER_PREFIX):
+        return marker.removeprefix(SCHOOL_MARKER_PREFIX)
+    raise ValueError(f"not a calendar marker: {marker!r}")
+
+
+def build_calendar_form(schools: Sequence[str], initial: CalendarForm) -> dict[str, Any]:
+    """Edit the district's calendar, or one school's: school days, hours and days off.
+
+    Choosing another school in the select sends a block action, so the listener can reload
+    that school's values; private_metadata keeps which calendar this form edits.
+    """
+    marker = school_marker(initial.school)
+    school_options, initial_option = _school_options(schools, initial.school)
+    where = "Whole district" if initial.school is None else initial.school
+    weekday_options = [Option(value=str(day), text=name) for day, name in enumerate(WEEKDAY_NAMES)]
+    checked = [option for day, option in enumerate(weekday_options) if day in initial.weekdays]
+    closures_text, left_out = _closures_initial(initial.closures)
+    closures_hint = CLOSURES_HINT
+    if left_out:
+        closures_hint += (
+            f". The last {_count(left_out, 'line', 'lines')} did not fit here, so saving "
+            "will remove them; shorter reasons make room."
+        )
+
+    view = View(
+        type="modal",
+        callback_id=Callback.ADMIN_CALENDAR,
+        title="School calendar",
+        submit="Save",
+        close="Back",
+        private_metadata=marker,
+        blocks=[
+            SectionBlock(
+                block_id=Block.CALENDAR_SCHOOL,
+                text=PlainTextObject(
+                    text=_clip(
+                        f"Calendar: {where}\nChoose a school to see and change its own calendar.",
+                        3000,
+                    )
+                ),
+                accessory=StaticSelectElement(
+                    action_id=Action.ADMIN_CALENDAR_SCHOOL,
+                    placeholder="Choose a school",
+                    options=school_options,
+                    initial_option=initial_option,
+                ),
+            ),
+            InputBlock(
+                block_id=Block.CALENDAR_WEEKDAYS,
+                label="School days",
+                element=CheckboxesElement(
+                    action_id=Action.CALENDAR_WEEKDAYS,
+                    options=weekday_options,
+                    initial_options=checked or None,
+                ),
+            ),
+            InputBlock(
+                block_id=Block.CALENDAR_START,
+                label="School day starts",
+                element=TimePickerElement(
+                    action_id=Action.CALENDAR_START,
+                    initial_time=initial.day_start.strftime("%H:%M"),
+                ),
+            ),
+            InputBlock(
+                block_id=Block.CALENDAR_END,
+                label="School day ends",
+                element=TimePickerElement(
+                    action_id=Action.CALENDAR_END,
+                    initial_time=initial.day_end.strftime("%H:%M"),
+                ),
+            ),
+            InputBlock(
+                block_id=Block.CALENDAR_CLOSURES,
+                label="Days off",
+                optional=True,
+                hint=closures_hint,
+                element=PlainTextInputElement(
+                    action_id=Action.CALENDAR_CLOSURES,
+                    multiline=True,
+                    max_length=MAX_CLOSURES_TEXT,
+                    initial_value=closures_text or None,
+                ),
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+def _school_options(
+    schools: Sequence[str], current: str | None
+) -> tuple[list[Option], Option | None]:
+    """'Whole district' then schools by name, at most Slack's 100, always with `current`.
+
+    A school whose marker is too long for an option value cannot be offered; when it is the
+    one being edited, the select shows no choice and the section's text names it.
+    """
+    district = Option(value=DISTRICT_MARKER, text="Whole district")
+    everyone = [*schools, current] if current is not None else list(schools)
+    names = sorted(
+        {name for name in everyone if name and len(school_marker(name)) <= _MAX_OPTION_VALUE},
+        key=lambda name: (name.casefold(), name),
+    )
+    shown = names[: _MAX_OPTIONS - 1]
+    if current in names and current not in shown:
+        shown[-1] = current
+        shown.sort(key=lambda name: (name.casefold(), name))
+    options = [district] + [
+        Option(value=school_marker(name), text=_clip(name, _MAX_OPTION_TEXT)) for name in shown
+    ]
+    wanted = school_marker(current)
+    return options, next((option for option in options if option.value == wanted), None)
+
+
+def _closures_initial(closures: Sequence[Closure]) -> tuple[str, int]:
+    """As many closure lines as fit in the input, and how many did not fit."""
+    lines = format_closure_lines(closures).splitlines()
+    kept: list[str] = []
+    size = 0
+    for line in lines:
+        size += len(line) + (1 if kept else 0)
+        if size > MAX_CLOSURES_TEXT:
+            break
+        kept.append(line)
+    return "\n".join(kept), len(lines) - len(kept)
+
+
+def parse_calendar_form(
+    values: StateValues, private_metadata: str
+) -> tuple[CalendarForm | None, dict[str, str]]:
+    """The calendar's submission, or kind messages keyed by the block to show them under.
+
+    Which calendar comes from `private_metadata` (as built), not from the school select,
+    which may have changed without the form reloading.
+    """
+    school = school_from_marker(private_metadata)
+    errors: dict[str, str] = {}
+
+    weekdays = frozenset(
+        int(value)
+        for value in _selected_values(values, Block.CALENDAR_WEEKDAYS, Action.CALENDAR_WEEKDAYS)
+        if value in {str(day) for day in range(7)}
+    )
+    if not weekdays:
+        errors[Block.CALENDAR_WEEKDAYS] = "Tick at least one school day."
+
+    day_start = _time(_state(values, Block.CALENDAR_START, Action.CALENDAR_START))
+    day_end = _time(_state(values, Block.CALENDAR_END, Action.CALENDAR_END))
+    if day_start is None:
+        errors[Block.CALENDAR_START] = "Choose when the school day starts."
+    if day_end is None:
+        errors[Block.CALENDAR_END] = "Choose when the school day ends."
+    elif day_start is not None and day_end <= day_start:
+        errors[Block.CALENDAR_END] = "The school day needs to end after it starts."
+
+    text = _state(values, Block.CALENDAR_CLOSURES, Action.CALENDAR_CLOSURES).get("value")
+    closures, problems = parse_closure_lines(text if isinstance(text, str) else "")
+    if problems:
+        errors[Block.CALENDAR_CLOSURES] = _problems_message(problems)
+
+    if errors or day_start is None or day_end is None:
+        return None, errors
+    return (
+        CalendarForm(
+            school=school,
+            weekdays=weekdays,
+            day_start=day_start,
+            day_end=day_end,
+            closures=tuple(closures),
+        ),
+        {},
+    )
+
+
+def _time(state: Mapping[str, Any]) -> time | None:
+    text = state.get("selected_time")
+    if not isinstance(text, str):
+        return None
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _problems_message(problems: Sequence[str]) -> str:
+    """All problems in one message under Slack's limit; any that do not fit are counted."""
+    message = ""
+    for index, problem in enumerate(problems):
+        candidate = f"{message} {problem}".lstrip()
+        after = len(problems) - index - 1
+        # Keep room to say how many lines are left, should the next problem not fit.
+        if len(candidate) + (1 + len(_more_lines(after)) if after else 0) > MAX_ERROR:
+            return f"{message} {_more_lines(after + 1)}".lstrip()
+        message = candidate
+    return message
+
+
+def _more_lines(number: int) -> str:
+    return f"And {_count(number, 'more line', 'more lines')} to check."
+
+
+# --------------------------------------------------------------------------- closure lines
+
+_DATE = r"\d{4}-\d{1,2}-\d{1,2}(?!\d)"
+_FIRST_DATE = re.compile(_DATE)
+_RANGE_END = re.compile(rf"\s*(?:to\b|[-\u2013\u2014])\s*({_DATE})", re.IGNORECASE)
+# "2026-12-21 to Jan 1" or "2026-12-21 - 12/31": meant as a range, but the end is no date.
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
+)
+_BROKEN_RANGE = re.compile(
+    rf"\s+to(?:\s+(?:\d|{_MONTH})|\s*$)|\s*[-\u2013\u2014]\s*\d", re.IGNORECASE
+)
+_REASON_LEAD = re.compile(r"^[-\u2013\u2014:,]\s*")
+
+
+def format_closure_lines(closures: Sequence[Closure]) -> str:
+    """One line per closure, in the form parse_closure_lines reads back."""
+    lines = []
+    for closure in closures:
+        days = closure.first_day.isoformat()
+        if closure.last_day != closure.first_day:
+            days += f" to {closure.last_day.isoformat()}"
+        reason = " ".join(closure.reason.split())
+        lines.append(f"{days} {reason}" if reason else days)
+    return "\n".join(lines)
+
+
+def parse_closure_lines(text: str) -> tuple[list[Closure], list[str]]:
+    """Closures from lines like '2026-11-26 Thanksgiving' or '2026-12-21 to 2027-01-01 Break'.
+
+    Returns the closures that read well and a kind sentence for each line that did not
+    ('Line 2: ...'). A range may use 'to', a hyphen or a dash; a missing reason is 'No school';
+    blank lines are skipped.
+    """
+    closures: list[Closure] = []
+    problems: list[str] = []
+    for number, raw in enumerate(text.splitlines(), start=1):
+        line = raw.strip()
+        if not line:
+            continue
+        closure, problem = _closure_line(line)
+        if closure is not None:
+            closures.append(closure)
+        else:
+            problems.append(f"Line {number}: {problem}")
+    return closures, problems
+
+
+def _closure_line(line: str) -> tuple[Closure | None, str]:
+    first_match = _FIRST_DATE.match(line)
+    if first_match is None:
+        return None, f"'{_clip(line, 40)}' needs to start with a date like 2026-11-26."
+    rest = line[first_match.end() :]
+    last_text = first_match.group()
+    range_match = _RANGE_END.match(rest)
+    if range_match is not None:
+        last_text = range_match.group(1)
+        rest = rest[range_match.end() :]
+    elif _BROKEN_RANGE.match(rest):
+        return None, "please write the last day as a date too, like 2027-01-01."
+
+    first_day = _date(first_match.group())
+    if first_day is None:
+        return None, f"'{first_match.group()}' is not a date."
+    last_day = _date(last_text)
+    if last_day is None:
+        return None, f"'{last_text}' is not a date."
+    if last_day < first_day:
+        return None, "the end is before the start."
+    reason = " ".join(_REASON_LEAD.sub("", rest.strip()).split())
+    return Closure(first_day, last_day, reason or NO_SCHOOL), ""
+
+
+def _date(text: str) -> date | None:
+    year, month, day = (int(part) for part in text.split("-"))
+    try:
+        return date(year, month, day)
+    except ValueError:
+        return None
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _state(values: StateValues, block: Block, action: Action) -> Mapping[str, Any]:
+    return values.get(block, {}).get(action, {})
+
+
+def _selected_value(values: StateValues, block: Block, action: Action) -> str | None:
+    option = _state(values, block, action).get("selected_option")
+    if isinstance(option, Mapping):
+        value = option.get("value")
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _selected_values(values: StateValues, block: Block, action: Action) -> list[str]:
+    options = _state(values, block, action).get("selected_options") or []
+    return [
+        option["value"]
+        for option in options
+        if isinstance(option, Mapping) and isinstance(option.get("value"), str)
+    ]
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
+
+
+def _clip(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"

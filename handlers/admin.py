@@ -1,0 +1,231 @@
+"""`/coachbot admin`: the roster, PLC channels and school calendar, for admins only."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import Ack, App, BoltContext
+from slack_sdk import WebClient
+
+from bot import admin
+from bot.deps import Deps
+from bot.ids import Action, Block, Callback, Command
+from bot.people import actor_for
+from bot.policy import Actor, may_administer
+from bot.slack_directory import SlackDirectory
+from bot.views import admin as views
+from bot.views.common import build_notice_view
+
+logger = logging.getLogger(__name__)
+
+COACHBOT_HELP = (
+    "*coachbot*\n"
+    f"• `{Command.INVITE_COACH}`: invite a coach into your class.\n"
+    f"• `{Command.COACHBOT} admin`: manage coaches, teacher assignments, PLC channels and the "
+    "school calendar (coachbot admins only)."
+)
+
+
+def register(app: App) -> None:
+    app.command(Command.COACHBOT)(handle_coachbot_command)
+    app.action(Action.ADMIN_OPEN_COACH)(handle_admin_open_coach)
+    app.action(Action.ADMIN_OPEN_ASSIGN)(handle_admin_open_assign)
+    app.action(Action.ADMIN_OPEN_CALENDAR)(handle_admin_open_calendar)
+    app.action(Action.ADMIN_CALENDAR_SCHOOL)(handle_admin_calendar_school)
+    app.view(Callback.ADMIN_COACH)(handle_admin_coach_submission)
+    app.view(Callback.ADMIN_ASSIGN)(handle_admin_assign_submission)
+    app.view(Callback.ADMIN_CALENDAR)(handle_admin_calendar_submission)
+
+
+def _actor(deps: Deps, team_id: str, user_id: str) -> Actor:
+    with deps.uow() as uow:
+        return actor_for(uow, team_id, user_id, deps.admin_ids)
+
+
+def _who(body: dict[str, Any]) -> tuple[str, str]:
+    """(team id, user id) of whoever sent an interaction payload."""
+    user = body["user"]
+    return str(user.get("team_id") or body["team"]["id"]), str(user["id"])
+
+
+def handle_coachbot_command(
+    ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    deps: Deps = context["deps"]
+    if command.get("text", "").strip().lower() != "admin":
+        ack(text=COACHBOT_HELP, response_type="ephemeral")
+        return
+    actor = _actor(deps, command["team_id"], command["user_id"])
+    decision = may_administer(actor)
+    if not decision:
+        ack(text=decision.message, response_type="ephemeral")
+        return
+    ack()
+    with deps.uow() as uow:
+        summary = admin.roster_summary(uow, actor)
+    client.views_open(trigger_id=command["trigger_id"], view=views.build_admin_menu(summary))
+
+
+def _push_if_admin(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> Actor | None:
+    ack()
+    actor = _actor(deps, *_who(body))
+    decision = may_administer(actor)
+    if not decision:
+        client.views_push(
+            trigger_id=body["trigger_id"], view=build_notice_view("Not available", decision.message)
+        )
+        return None
+    return actor
+
+
+def handle_admin_open_coach(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    deps: Deps = context["deps"]
+    if _push_if_admin(ack, body, client, deps) is None:
+        return
+    view = views.build_coach_form(deps.expertise_areas)
+    client.views_push(trigger_id=body["trigger_id"], view=view)
+
+
+def handle_admin_open_assign(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    deps: Deps = context["deps"]
+    actor = _push_if_admin(ack, body, client, deps)
+    if actor is None:
+        return
+    with deps.uow() as uow:
+        coaches = admin.coach_choices(uow, actor.team_id)
+        schools = admin.school_names(uow, actor.team_id)
+    client.views_push(trigger_id=body["trigger_id"], view=views.build_assign_form(coaches, schools))
+
+
+def handle_admin_open_calendar(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    deps: Deps = context["deps"]
+    actor = _push_if_admin(ack, body, client, deps)
+    if actor is None:
+        return
+    with deps.uow() as uow:
+        form = admin.calendar_form(uow, actor, None)
+        schools = admin.school_names(uow, actor.team_id)
+    client.views_push(trigger_id=body["trigger_id"], view=views.build_calendar_form(schools, form))
+
+
+def handle_admin_calendar_school(
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Choosing another school in the calendar form reloads that school's calendar."""
+    ack()
+    deps: Deps = context["deps"]
+    actor = _actor(deps, *_who(body))
+    if not may_administer(actor):
+        return
+    marker = str((action.get("selected_option") or {}).get("value", views.DISTRICT_MARKER))
+    with deps.uow() as uow:
+        form = admin.calendar_form(uow, actor, views.school_from_marker(marker))
+        schools = admin.school_names(uow, actor.team_id)
+    client.views_update(
+        view_id=body["view"]["id"],
+        hash=body["view"].get("hash"),
+        view=views.build_calendar_form(schools, form),
+    )
+
+
+def _values(view: dict[str, Any]) -> Any:
+    return view["state"]["values"]
+
+
+def handle_admin_coach_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    deps: Deps = context["deps"]
+    form, errors = views.parse_coach_form(_values(view), deps.expertise_areas)
+    if form is None:
+        ack(response_action="errors", errors=errors)
+        return
+    actor = _actor(deps, *_who(body))
+    try:
+        with deps.uow() as uow:
+            coach = admin.save_coach(uow, SlackDirectory(client), actor, form, deps.now())
+            text = (
+                f"*{coach.display_name}* is now a {form.role.label}"
+                + (f" with {', '.join(form.areas)}" if form.areas else "")
+                + f", up to {form.weekly_capacity} visits a week."
+            )
+    except admin.NotAllowed as refused:
+        ack(response_action="update", view=build_notice_view("Not available", refused.message))
+        return
+    except admin.UnknownPerson:
+        ack(response_action="errors", errors={Block.COACH_USER: _NO_SUCH_USER})
+        return
+    ack(response_action="update", view=build_notice_view("Coach saved", text))
+
+
+_NO_SUCH_USER = "Slack doesn't know this person any more. Choose someone else."
+
+
+def handle_admin_assign_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    deps: Deps = context["deps"]
+    actor = _actor(deps, *_who(body))
+    with deps.uow() as uow:
+        coach_ids = {user_id for user_id, _ in admin.coach_choices(uow, actor.team_id)}
+    form, errors = views.parse_assign_form(_values(view), coach_ids)
+    if form is None:
+        ack(response_action="errors", errors=errors)
+        return
+    try:
+        with deps.uow() as uow:
+            teachers = admin.assign_teachers(uow, SlackDirectory(client), actor, form, deps.now())
+            text = _assigned_text(len(teachers), form)
+    except admin.NotAllowed as refused:
+        ack(response_action="update", view=build_notice_view("Not available", refused.message))
+        return
+    except admin.UnknownPerson:
+        ack(response_action="errors", errors={Block.ASSIGN_TEACHERS: _NO_SUCH_USER})
+        return
+    ack(response_action="update", view=build_notice_view("Teachers assigned", text))
+
+
+def _assigned_text(count: int, form: views.AssignForm) -> str:
+    parts = []
+    if form.coach_user_id:
+        parts.append(f"coach <@{form.coach_user_id}>")
+    if form.school:
+        parts.append(f"school {form.school}")
+    if form.team:
+        parts.append(f"team {form.team}")
+    if form.plc_channel_id:
+        parts.append(f"PLC channel <#{form.plc_channel_id}>")
+    who = f"{count} teacher{'s' if count != 1 else ''}"
+    return f"Saved for {who}: {', '.join(parts)}."
+
+
+def handle_admin_calendar_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+) -> None:
+    deps: Deps = context["deps"]
+    form, errors = views.parse_calendar_form(_values(view), view.get("private_metadata", ""))
+    if form is None:
+        ack(response_action="errors", errors=errors)
+        return
+    actor = _actor(deps, *_who(body))
+    try:
+        with deps.uow() as uow:
+            admin.save_calendar_form(uow, actor, form)
+    except admin.NotAllowed as refused:
+        ack(response_action="update", view=build_notice_view("Not available", refused.message))
+        return
+    where = form.school or "the whole district"
+    days = ", ".join(views.WEEKDAY_NAMES[d] for d in sorted(form.weekdays))
+    text = (
+        f"Calendar saved for *{where}*: {days}, "
+        f"{form.day_start:%H:%M} to {form.day_end:%H:%M}, "
+        f"{len(form.closures)} non-school period{'s' if len(form.closures) != 1 else ''}."
+    )
+    ack(response_action="update", view=build_notice_view("Calendar saved", text))

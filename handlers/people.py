@@ -1,0 +1,30 @@
+"""People: keep names, time zones and deactivations fresh from Slack's `user_change` event."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from slack_bolt import App, BoltContext
+
+from bot.deps import Deps
+from bot.ids import Event
+from bot.people import apply_user_change, profile_from_user
+
+logger = logging.getLogger(__name__)
+
+
+def register(app: App) -> None:
+    app.event(Event.USER_CHANGE)(handle_user_change)
+
+
+def handle_user_change(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
+    deps: Deps = context["deps"]
+    profile = profile_from_user(event["user"])
+    team_id = str(body.get("team_id") or context.team_id or "")
+    with deps.uow() as uow:
+        known = apply_user_change(uow, team_id, profile, deps.now())
+    if known and profile.deleted:
+        logger.info(
+            "%s/%s was deactivated in Slack; nothing more is sent to them", team_id, profile.user_id
+        )
