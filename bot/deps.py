@@ -21,6 +21,8 @@ class Deps:
     clock: Callable[[], datetime] = field(default=utc_now)
     admin_ids: frozenset[str] = frozenset()  # COACHBOT_ADMINS
     expertise_areas: tuple[str, ...] = DEFAULT_EXPERTISE_AREAS
+    public_url: str | None = None  # with a trailing slash
+    link_key: bytes = b""  # signs .ics links
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

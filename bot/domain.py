@@ -61,3 +61,62 @@ DEFAULT_EXPERTISE_AREAS: tuple[str, ...] = (
 
 DEFAULT_WEEKLY_CAPACITY = 5
 DEFAULT_TIMEZONE = "America/New_York"
+
+
+class SupportType(StrEnum):
+    """What a coach does in a visit, from PRODUCT's list, highest impact first."""
+
+    OBSERVE = "observe"
+    MODEL = "model"
+    CO_TEACH = "co_teach"
+    CO_PLAN = "co_plan"
+    STUDENT_WORK = "student_work"
+    OTHER = "other"
+
+    @property
+    def label(self) -> str:
+        return SUPPORT_LABELS[self]
+
+    @property
+    def tier(self) -> int:
+        """Impact tier: 1 is feedback, modeling, co-teaching, co-planning; 3 is the rest."""
+        return SUPPORT_TIERS[self]
+
+    @property
+    def needs_class(self) -> bool:
+        """Co-planning happens outside a lesson, so it has no class or period."""
+        return self is not SupportType.CO_PLAN
+
+
+SUPPORT_LABELS = {
+    SupportType.OBSERVE: "Observe and give feedback",
+    SupportType.MODEL: "Model a lesson",
+    SupportType.CO_TEACH: "Co-teach",
+    SupportType.CO_PLAN: "Co-plan",
+    SupportType.STUDENT_WORK: "Look at student work or data",
+    SupportType.OTHER: "Something else",
+}
+SUPPORT_TIERS = {
+    SupportType.OBSERVE: 1,
+    SupportType.MODEL: 1,
+    SupportType.CO_TEACH: 1,
+    SupportType.CO_PLAN: 1,
+    SupportType.STUDENT_WORK: 2,
+    SupportType.OTHER: 3,
+}
+
+
+class VisitStatus(StrEnum):
+    PENDING = "pending"  # waiting for the coach's answer
+    PROPOSED = "proposed"  # someone suggested another time; the other person answers
+    ACCEPTED = "accepted"
+    DECLINED = "declined"  # the coach said no
+    CANCELLED = "cancelled"  # the teacher withdrew it
+
+    @property
+    def open(self) -> bool:
+        return self in (VisitStatus.PENDING, VisitStatus.PROPOSED, VisitStatus.ACCEPTED)
+
+
+DEFAULT_VISIT_MINUTES = 45
+VISIT_LENGTHS = (15, 20, 30, 45, 60, 90, 120)

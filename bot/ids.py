@@ -48,6 +48,30 @@ class Action(StrEnum):
     CALENDAR_START = "calendar_start"
     CALENDAR_END = "calendar_end"
     CALENDAR_CLOSURES = "calendar_closures"
+    # Invitations: buttons on messages (value "<visit id>:<version>").
+    INVITE_ACCEPT = "invite_accept"
+    INVITE_SUGGEST = "invite_suggest"
+    INVITE_DECLINE = "invite_decline"
+    INVITE_CANCEL = "invite_cancel"
+    INVITE_RESCHEDULE = "invite_reschedule"
+    INVITE_OTHER_COACH = "invite_other_coach"  # value: a coach's user id
+    CALENDAR_GOOGLE = "calendar_google"  # URL buttons: Slack still reports the click
+    CALENDAR_OUTLOOK = "calendar_outlook"
+    CALENDAR_ICS = "calendar_ics"
+    # Invitation form inputs.
+    INVITE_COACH = "invite_coach"
+    INVITE_DATE = "invite_date"
+    INVITE_TIME = "invite_time"
+    INVITE_LENGTH = "invite_length"
+    INVITE_CLASS = "invite_class"
+    INVITE_SUPPORT = "invite_support"
+    INVITE_FOCUS = "invite_focus"
+    INVITE_NOTE = "invite_note"
+    PROPOSE_DATE = "propose_date"
+    PROPOSE_TIME = "propose_time"
+    PROPOSE_LENGTH = "propose_length"
+    PROPOSE_NOTE = "propose_note"
+    DECLINE_REASON = "decline_reason"
 
 
 class Callback(StrEnum):
@@ -57,6 +81,9 @@ class Callback(StrEnum):
     ADMIN_COACH = "admin_coach"
     ADMIN_ASSIGN = "admin_assign"
     ADMIN_CALENDAR = "admin_calendar"
+    INVITE = "invite"
+    PROPOSE = "propose"  # suggest another time (coach) or reschedule (teacher)
+    DECLINE = "decline"
 
 
 class Block(StrEnum):
@@ -80,11 +107,27 @@ class Block(StrEnum):
     CALENDAR_START = "calendar_start"
     CALENDAR_END = "calendar_end"
     CALENDAR_CLOSURES = "calendar_closures"
+    INVITE_WARNING = "invite_warning"
+    INVITE_COACH = "invite_coach"
+    INVITE_DATE = "invite_date"
+    INVITE_TIME = "invite_time"
+    INVITE_LENGTH = "invite_length"
+    INVITE_CLASS = "invite_class"
+    INVITE_SUPPORT = "invite_support"
+    INVITE_FOCUS = "invite_focus"
+    INVITE_NOTE = "invite_note"
+    PROPOSE_DATE = "propose_date"
+    PROPOSE_TIME = "propose_time"
+    PROPOSE_LENGTH = "propose_length"
+    PROPOSE_NOTE = "propose_note"
+    DECLINE_REASON = "decline_reason"
+    VISIT_ACTIONS = "visit_actions"
 
 
 # Bot scopes the code needs, and why; manifest.yml must request exactly these.
 BOT_SCOPES: dict[str, str] = {
     "commands": "slash commands",
+    "chat:write": "direct messages about invitations, visits and reminders",
     "users:read": "each person's name, time zone and whether the account is active",
     "users:read.email": "roster files that name people by email (users.lookupByEmail)",
 }

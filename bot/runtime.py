@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from sqlalchemy import Engine
 
 from bot.app import create_app
+from bot.calendar_links import link_key
+from bot.clock import utc_now
 from bot.deps import Deps
 from bot.scheduling import make_scheduler
 from bot.server import HttpServer
@@ -30,14 +34,18 @@ class Runtime:
         *,
         host: str = "0.0.0.0",  # noqa: S104
         executor: ThreadPoolExecutor | None = None,
+        clock: Callable[[], datetime] = utc_now,
     ) -> None:
         self.settings = settings
         self.engine = engine
         self.deps = Deps(
             engine=engine,
             session_factory=make_session_factory(engine),
+            clock=clock,
             admin_ids=frozenset(settings.coachbot_admins),
             expertise_areas=settings.coachbot_expertise_areas,
+            public_url=settings.public_url,
+            link_key=link_key(settings.slack_bot_token.get_secret_value()),
         )
         self.app = create_app(settings, self.deps, executor=executor)
         self.scheduler = make_scheduler(self.deps)
@@ -49,9 +57,9 @@ class Runtime:
                 self.app, app_token=settings.slack_app_token.get_secret_value()
             )
             # In Socket Mode the HTTP port serves only /healthz.
-            wsgi = make_wsgi_app(None, engine)
+            wsgi = make_wsgi_app(None, self.deps)
         else:
-            wsgi = make_wsgi_app(self.app, engine)
+            wsgi = make_wsgi_app(self.app, self.deps)
         self.http = HttpServer(wsgi, host=host, port=settings.port, threads=settings.http_threads)
 
     def run(self) -> None:

@@ -94,6 +94,8 @@ class Settings(BaseSettings):
         Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(lambda v: str(v).upper())
     ] = "INFO"
     http_threads: int = Field(default=16, ge=1, le=256)
+    # The server's public address (https://coachbot.district.org), for .ics download links.
+    public_url: ApiUrl | None = None
     # The first admins, before any roster names one: Slack user ids, comma-separated.
     coachbot_admins: UserIds = ()
     coachbot_expertise_areas: CommaList = DEFAULT_EXPERTISE_AREAS

@@ -13,6 +13,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     Time,
     TypeDecorator,
     UniqueConstraint,
@@ -166,3 +167,39 @@ class CoachExpertise(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     area: Mapped[str] = mapped_column(String(64))
+
+
+class Visit(Base):
+    """A coach's visit to a teacher's class (or a co-planning meeting), from invitation on."""
+
+    __tablename__ = "visits"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(index=True)
+    ends_at: Mapped[datetime]
+    class_name: Mapped[str | None] = mapped_column(String(100))
+    support_type: Mapped[str] = mapped_column(String(32))
+    focus: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    # A suggested new time waits here until the other person accepts it.
+    proposed_starts_at: Mapped[datetime | None]
+    proposed_ends_at: Mapped[datetime | None]
+    proposed_by: Mapped[str | None] = mapped_column(String(16))  # "coach" or "teacher"
+    proposal_note: Mapped[str | None] = mapped_column(Text)
+    decline_reason: Mapped[str | None] = mapped_column(Text)
+    # Where each person's latest message about this visit is, to update it in place.
+    coach_channel: Mapped[str | None] = mapped_column(String(32))
+    coach_ts: Mapped[str | None] = mapped_column(String(32))
+    teacher_channel: Mapped[str | None] = mapped_column(String(32))
+    teacher_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    # Bumped on every change; buttons carry it so a stale message is recognised.
+    version: Mapped[int] = mapped_column(Integer, default=1)
+
+    teacher: Mapped[Person] = relationship(foreign_keys=[teacher_id], lazy="joined")
+    coach: Mapped[Person] = relationship(foreign_keys=[coach_id], lazy="joined")

@@ -8,6 +8,7 @@ import uuid
 from collections.abc import Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -89,8 +90,23 @@ def settings(slack: SlackStandin, sqlite_url: str) -> Settings:
         slack_api_url=slack.url,
         database_url=sqlite_url,  # type: ignore[arg-type]
         coachbot_admins=(ADMIN_ID,),
+        public_url="https://coachbot.example.org",
         _env_file=None,  # type: ignore[call-arg]
     )
+
+
+class Clock:
+    """The app's clock in tests: fixed, and moved by hand (the HTTP threads stay real)."""
+
+    def __init__(self, now: datetime) -> None:
+        self.now = now
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+# Monday 2026-11-30, 09:00 in New York: a school morning.
+SCHOOL_MORNING = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 
 
 class TrackingExecutor(ThreadPoolExecutor):
@@ -120,6 +136,7 @@ class Running:
     sender: SlackSender
     slack: SlackStandin
     executor: TrackingExecutor
+    clock: Clock
 
     def settle(self) -> None:
         """Wait until every listener started by the requests sent so far has finished."""
@@ -131,15 +148,19 @@ def running(settings: Settings, slack: SlackStandin) -> Iterator[Running]:
     """The composed runtime's HTTP side; its scheduler is not started (tests drive jobs)."""
     engine = make_engine(settings.database_url.get_secret_value())
     migrate.upgrade(engine)
-    executor = TrackingExecutor()
+    executor, clock = TrackingExecutor(), Clock(SCHOOL_MORNING)
     runtime = Runtime(
-        settings.model_copy(update={"port": 0}), engine, host="127.0.0.1", executor=executor
+        settings.model_copy(update={"port": 0}),
+        engine,
+        host="127.0.0.1",
+        executor=executor,
+        clock=clock,
     )
     thread = threading.Thread(target=runtime.http.serve_forever, name="http", daemon=True)
     thread.start()
     try:
         sender = SlackSender("127.0.0.1", runtime.http.port, SIGNING_SECRET)
-        yield Running(runtime.app, runtime.deps, runtime.http, sender, slack, executor)
+        yield Running(runtime.app, runtime.deps, runtime.http, sender, slack, executor, clock)
     finally:
         runtime.http.stop()
         thread.join(timeout=15)

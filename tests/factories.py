@@ -142,8 +142,12 @@ def block_action(
     selected_option: dict[str, Any] | None = None,
     view: dict[str, Any] | None = None,
     block_id: str = "block",
+    message: tuple[str, str] | None = None,
 ) -> tuple[str, str]:
-    """A button click or a select change, in a message or (with `view`) in a modal."""
+    """A button click or a select change, in a message or (with `view`) in a modal.
+
+    `message` is the (channel, ts) of the message whose button was clicked.
+    """
     action: dict[str, Any] = {
         "action_id": action_id,
         "block_id": block_id,
@@ -167,8 +171,10 @@ def block_action(
         payload["container"] = {"type": "view", "view_id": view.get("id", "V0VIEW")}
         payload["view"] = {"id": "V0VIEW", "hash": "1.hash", **view}
     else:
-        payload["container"] = {"type": "message", "channel_id": f"D{user_id[1:]}"}
-        payload["channel"] = {"id": f"D{user_id[1:]}"}
+        channel, ts = message or (f"D{user_id[1:]}", "1700000000.000001")
+        payload["container"] = {"type": "message", "channel_id": channel, "message_ts": ts}
+        payload["channel"] = {"id": channel}
+        payload["message"] = {"ts": ts, "type": "message"}
         payload["response_url"] = f"https://hooks.slack.invalid/actions/{_next('R')}"
     return _interactive(payload)
 

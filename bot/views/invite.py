@@ -1,0 +1,908 @@
+"""Invitations: the invite, suggest-a-time and decline modals, and the visit messages."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    ConfirmObject,
+    ContextBlock,
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+    TimePickerElement,
+    UserSelectElement,
+)
+from slack_sdk.models.blocks import Block as SlackBlock
+from slack_sdk.models.views import View
+
+from bot.domain import (
+    DEFAULT_TIMEZONE,
+    DEFAULT_VISIT_MINUTES,
+    VISIT_LENGTHS,
+    SupportType,
+    VisitStatus,
+)
+from bot.ids import Action, Block, Callback
+
+# view["state"]["values"] of a view_submission: block_id -> action_id -> element state.
+StateValues = Mapping[str, Mapping[str, Mapping[str, Any]]]
+
+MAX_CLASS = 100
+MAX_FOCUS = 500
+MAX_NOTE = 1000
+MAX_PROPOSAL_NOTE = 500
+MAX_DECLINE_REASON = 500
+MAX_OTHER_COACHES = 3
+
+
+COACH = "coach"
+TEACHER = "teacher"
+_PEOPLE = (COACH, TEACHER)
+
+# Slack's Block Kit limits that these messages come near.
+_MAX_SECTION = 3000
+_MAX_FIELD = 2000
+_MAX_CONTEXT = 3000
+_MAX_BUTTON_TEXT = 75
+_MAX_URL = 3000
+_MAX_INLINE = 300  # a class name or focus inside a sentence
+
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_BUTTON_VALUE = re.compile(r"(0|[1-9][0-9]{0,17}):(0|[1-9][0-9]{0,17})")
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class VisitCard:
+    """One visit as a message shows it to one reader."""
+
+    visit_id: int
+    version: int
+    teacher_user_id: str
+    coach_user_id: str
+    starts_at: datetime  # aware, UTC
+    ends_at: datetime  # aware, UTC
+    tz: str  # IANA zone of the person who will read this message; times are shown in it
+    class_name: str | None  # None for co-planning
+    support: SupportType
+    focus: str | None
+    note: str | None
+    status: VisitStatus
+    proposed_starts_at: datetime | None = None
+    proposed_ends_at: datetime | None = None
+    proposed_by: str | None = None  # "coach" | "teacher"
+    proposal_note: str | None = None
+    decline_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class CalendarLinks:
+    """Ways to put an accepted visit in a calendar."""
+
+    google: str
+    outlook: str
+    ics: str | None = None  # a download link to an .ics file, when the server has a public URL
+
+
+@dataclass(frozen=True)
+class OtherCoach:
+    """A coach offered to a teacher after their first choice declined."""
+
+    user_id: str
+    name: str
+    areas: tuple[str, ...]
+
+
+# --------------------------------------------------------------------------- small public helpers
+
+
+def button_value(card: VisitCard) -> str:
+    """'<visit id>:<version>', the value of every button on a visit message."""
+    return f"{card.visit_id}:{card.version}"
+
+
+def parse_button_value(value: str) -> tuple[int, int] | None:
+    """(visit id, version) from a button value; None for anything that is not one."""
+    if not isinstance(value, str):
+        return None
+    match = _BUTTON_VALUE.fullmatch(value)
+    if match is None:
+        return None
+    return int(match.group(1)), int(match.group(2))
+
+
+def format_when(start: datetime, end: datetime, tz: str) -> str:
+    """'Tuesday, December 1, 10:00–10:45 AM (EST)' in `tz`; both dates when they differ.
+
+    Naive datetimes are taken as UTC. An unknown zone falls back to the district default;
+    the abbreviation shown always says which zone the times are in.
+    """
+    zone = _zone(tz)
+    first = _aware(start).astimezone(zone)
+    last = _aware(end).astimezone(zone)
+    first_zone, last_zone = first.tzname() or "", last.tzname() or ""
+    if first.date() != last.date():
+        if first_zone == last_zone:
+            return f"{_day(first)}, {_clock(first)} – {_day(last)}, {_clock(last)} ({last_zone})"
+        return (
+            f"{_day(first)}, {_clock(first)} ({first_zone}) – "
+            f"{_day(last)}, {_clock(last)} ({last_zone})"
+        )
+    if first_zone != last_zone:  # the clocks changed during the visit
+        return f"{_day(first)}, {_clock(first)} ({first_zone})–{_clock(last)} ({last_zone})"
+    if _meridiem(first) == _meridiem(last):
+        return f"{_day(first)}, {_clock(first, meridiem=False)}–{_clock(last)} ({last_zone})"
+    return f"{_day(first)}, {_clock(first)}–{_clock(last)} ({last_zone})"
+
+
+def format_minutes(minutes: int) -> str:
+    """'15 minutes', '1 hour', '1 hour 30 minutes', '2 hours'."""
+    hours, rest = divmod(minutes, 60)
+    parts = []
+    if hours:
+        parts.append(_count(hours, "hour", "hours"))
+    if rest or not hours:
+        parts.append(_count(rest, "minute", "minutes"))
+    return " ".join(parts)
+
+
+def _zone(tz: str) -> ZoneInfo:
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _day(moment: datetime) -> str:
+    # Not strftime: %A and %B follow the process locale.
+    return f"{_WEEKDAYS[moment.weekday()]}, {_MONTHS[moment.month - 1]} {moment.day}"
+
+
+def _meridiem(moment: datetime) -> str:
+    return "AM" if moment.hour < 12 else "PM"
+
+
+def _clock(moment: datetime, *, meridiem: bool = True) -> str:
+    hour = moment.hour % 12 or 12
+    text = f"{hour}:{moment.minute:02d}"
+    return f"{text} {_meridiem(moment)}" if meridiem else text
+
+
+def _count(number: int, singular: str, plural: str) -> str:
+    return f"{number} {singular if number == 1 else plural}"
+
+
+# --------------------------------------------------------------------------- invite form
+
+
+@dataclass(frozen=True)
+class InviteForm:
+    """What a teacher asks for: which coach, when, for how long, where and what kind of help."""
+
+    coach_user_id: str
+    day: date
+    start: time
+    minutes: int
+    class_name: str | None  # None for co-planning
+    support: SupportType
+    focus: str | None
+    note: str | None
+
+
+_LENGTH_OPTIONS = {
+    minutes: Option(value=str(minutes), text=format_minutes(minutes)) for minutes in VISIT_LENGTHS
+}
+_SUPPORT_OPTIONS = {
+    support: Option(value=support.value, text=support.label) for support in SupportType
+}
+
+
+def build_invite_form(
+    *,
+    today: date,
+    coach_user_id: str | None = None,
+    initial: InviteForm | None = None,
+    warning: str | None = None,
+    private_metadata: str = "",
+) -> dict[str, Any]:
+    """The teacher's invitation; with `initial` and `warning`, shown again to change something."""
+    blocks: list[SlackBlock] = []
+    if warning:
+        blocks.append(
+            SectionBlock(
+                block_id=Block.INVITE_WARNING,
+                text=MarkdownTextObject(text=_clip(f":warning: {warning}", _MAX_SECTION)),
+            )
+        )
+    coach = initial.coach_user_id if initial is not None else coach_user_id
+    support = initial.support if initial is not None else SupportType.OBSERVE
+    blocks += [
+        InputBlock(
+            block_id=Block.INVITE_COACH,
+            label="Coach",
+            element=UserSelectElement(
+                action_id=Action.INVITE_COACH,
+                placeholder="Choose a coach",
+                initial_user=coach or None,
+            ),
+        ),
+        *_when_inputs(
+            (Block.INVITE_DATE, Action.INVITE_DATE),
+            (Block.INVITE_TIME, Action.INVITE_TIME),
+            (Block.INVITE_LENGTH, Action.INVITE_LENGTH),
+            day=initial.day if initial is not None else today,
+            start=initial.start if initial is not None else None,
+            minutes=initial.minutes if initial is not None else DEFAULT_VISIT_MINUTES,
+        ),
+        InputBlock(
+            block_id=Block.INVITE_SUPPORT,
+            label="What kind of support?",
+            element=StaticSelectElement(
+                action_id=Action.INVITE_SUPPORT,
+                placeholder="Choose one",
+                options=list(_SUPPORT_OPTIONS.values()),
+                initial_option=_SUPPORT_OPTIONS[support],
+            ),
+        ),
+        InputBlock(
+            block_id=Block.INVITE_CLASS,
+            label="Class or period",
+            optional=True,
+            hint="Not needed for co-planning",
+            element=PlainTextInputElement(
+                action_id=Action.INVITE_CLASS,
+                placeholder="Period 3 Algebra",
+                max_length=MAX_CLASS,
+                initial_value=_initial_text(initial.class_name if initial else None, MAX_CLASS),
+            ),
+        ),
+        InputBlock(
+            block_id=Block.INVITE_FOCUS,
+            label="What should they look for?",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=Action.INVITE_FOCUS,
+                placeholder="How my students explain their thinking in small groups",
+                multiline=True,
+                max_length=MAX_FOCUS,
+                initial_value=_initial_text(initial.focus if initial else None, MAX_FOCUS),
+            ),
+        ),
+        InputBlock(
+            block_id=Block.INVITE_NOTE,
+            label="Anything else?",
+            optional=True,
+            element=PlainTextInputElement(
+                action_id=Action.INVITE_NOTE,
+                placeholder="Where to find your room, or what the class is working on",
+                multiline=True,
+                max_length=MAX_NOTE,
+                initial_value=_initial_text(initial.note if initial else None, MAX_NOTE),
+            ),
+        ),
+    ]
+    view = View(
+        type="modal",
+        callback_id=Callback.INVITE,
+        title="Invite a coach",
+        submit="Send invitation",
+        close="Cancel",
+        private_metadata=private_metadata or None,
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def parse_invite_form(values: StateValues) -> tuple[InviteForm | None, dict[str, str]]:
+    """The invitation's submission, or kind messages keyed by the block to show them under."""
+    errors: dict[str, str] = {}
+
+    coach = _state(values, Block.INVITE_COACH, Action.INVITE_COACH).get("selected_user")
+    if not isinstance(coach, str) or not coach:
+        errors[Block.INVITE_COACH] = "Choose the coach you'd like to invite."
+
+    day, start, minutes = _parse_when(
+        values,
+        errors,
+        (Block.INVITE_DATE, Action.INVITE_DATE),
+        (Block.INVITE_TIME, Action.INVITE_TIME),
+        (Block.INVITE_LENGTH, Action.INVITE_LENGTH),
+    )
+
+    support: SupportType | None = None
+    support_value = _selected_value(values, Block.INVITE_SUPPORT, Action.INVITE_SUPPORT)
+    if support_value is None:
+        errors[Block.INVITE_SUPPORT] = "Choose the kind of support you'd like."
+    else:
+        try:
+            support = SupportType(support_value)
+        except ValueError:
+            errors[Block.INVITE_SUPPORT] = (
+                "That choice is no longer on the list. Please choose again."
+            )
+
+    class_name = _text(values, Block.INVITE_CLASS, Action.INVITE_CLASS, single_line=True)
+    if class_name is not None and len(class_name) > MAX_CLASS:
+        errors[Block.INVITE_CLASS] = _too_long(class_name, MAX_CLASS)
+    elif class_name is None and support is not None and support.needs_class:
+        errors[Block.INVITE_CLASS] = "Which class or period should they come to?"
+    if support is not None and not support.needs_class:
+        class_name = None
+
+    focus = _text(values, Block.INVITE_FOCUS, Action.INVITE_FOCUS)
+    if focus is not None and len(focus) > MAX_FOCUS:
+        errors[Block.INVITE_FOCUS] = _too_long(focus, MAX_FOCUS)
+    note = _text(values, Block.INVITE_NOTE, Action.INVITE_NOTE)
+    if note is not None and len(note) > MAX_NOTE:
+        errors[Block.INVITE_NOTE] = _too_long(note, MAX_NOTE)
+
+    if (
+        errors
+        or not isinstance(coach, str)
+        or day is None
+        or start is None
+        or minutes is None
+        or support is None
+    ):
+        return None, errors
+    return (
+        InviteForm(
+            coach_user_id=coach,
+            day=day,
+            start=start,
+            minutes=minutes,
+            class_name=class_name,
+            support=support,
+            focus=focus,
+            note=note,
+        ),
+        {},
+    )
+
+
+# --------------------------------------------------------------------------- propose form
+
+
+@dataclass(frozen=True)
+class ProposeForm:
+    """Another time for a visit, in the zone of the person suggesting it."""
+
+    day: date
+    start: time
+    minutes: int
+    note: str | None
+
+
+def build_propose_form(card: VisitCard, *, by: str, today: date) -> dict[str, Any]:
+    """Suggest another time (by the coach) or reschedule (by the teacher).
+
+    The pickers start at the visit's current time in `card.tz`, or today if that has passed.
+    """
+    _check_person(by, "by")
+    zone = _zone(card.tz)
+    local_start = _aware(card.starts_at).astimezone(zone)
+    minutes = round((_aware(card.ends_at) - _aware(card.starts_at)).total_seconds() / 60)
+    other = TEACHER if by == COACH else COACH
+    view = View(
+        type="modal",
+        callback_id=Callback.PROPOSE,
+        title="Suggest another time" if by == COACH else "Reschedule",
+        submit="Send",
+        close="Cancel",
+        private_metadata=button_value(card),
+        blocks=[
+            ContextBlock(
+                elements=[
+                    MarkdownTextObject(
+                        text=_clip(
+                            "Right now it's set for "
+                            f"{format_when(card.starts_at, card.ends_at, card.tz)}.",
+                            _MAX_CONTEXT,
+                        )
+                    )
+                ]
+            ),
+            *_when_inputs(
+                (Block.PROPOSE_DATE, Action.PROPOSE_DATE),
+                (Block.PROPOSE_TIME, Action.PROPOSE_TIME),
+                (Block.PROPOSE_LENGTH, Action.PROPOSE_LENGTH),
+                day=max(local_start.date(), today),
+                start=local_start.time().replace(second=0, microsecond=0, tzinfo=None),
+                minutes=minutes,
+            ),
+            InputBlock(
+                block_id=Block.PROPOSE_NOTE,
+                label=f"A note for the {other}",
+                optional=True,
+                element=PlainTextInputElement(
+                    action_id=Action.PROPOSE_NOTE,
+                    placeholder="Thursdays work better for me",
+                    multiline=True,
+                    max_length=MAX_PROPOSAL_NOTE,
+                ),
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+def parse_propose_form(values: StateValues) -> tuple[ProposeForm | None, dict[str, str]]:
+    """The suggested time, or kind messages keyed by the block to show them under."""
+    errors: dict[str, str] = {}
+    day, start, minutes = _parse_when(
+        values,
+        errors,
+        (Block.PROPOSE_DATE, Action.PROPOSE_DATE),
+        (Block.PROPOSE_TIME, Action.PROPOSE_TIME),
+        (Block.PROPOSE_LENGTH, Action.PROPOSE_LENGTH),
+    )
+    note = _text(values, Block.PROPOSE_NOTE, Action.PROPOSE_NOTE)
+    if note is not None and len(note) > MAX_PROPOSAL_NOTE:
+        errors[Block.PROPOSE_NOTE] = _too_long(note, MAX_PROPOSAL_NOTE)
+    if errors or day is None or start is None or minutes is None:
+        return None, errors
+    return ProposeForm(day=day, start=start, minutes=minutes, note=note), {}
+
+
+# --------------------------------------------------------------------------- decline form
+
+
+def build_decline_form(card: VisitCard) -> dict[str, Any]:
+    """The coach says no, kindly; the teacher is offered other coaches."""
+    view = View(
+        type="modal",
+        callback_id=Callback.DECLINE,
+        title="Decline invitation",
+        submit="Decline",
+        close="Cancel",
+        private_metadata=button_value(card),
+        blocks=[
+            SectionBlock(
+                text=MarkdownTextObject(
+                    text=(
+                        f"We'll let {_mention(card.teacher_user_id)} know you can't make this one, "
+                        "and suggest other coaches who could help. No need to explain."
+                    )
+                )
+            ),
+            InputBlock(
+                block_id=Block.DECLINE_REASON,
+                label="A kind word for the teacher",
+                optional=True,
+                hint="Optional. They will see it.",
+                element=PlainTextInputElement(
+                    action_id=Action.DECLINE_REASON,
+                    placeholder="I'm at a training that day. I'd love to come another week!",
+                    multiline=True,
+                    max_length=MAX_DECLINE_REASON,
+                ),
+            ),
+        ],
+    )
+    return view.to_dict()
+
+
+def parse_decline_form(values: StateValues) -> tuple[str | None, dict[str, str]]:
+    """(the reason, or None when none was given; errors): only a reason that is too long."""
+    reason = _text(values, Block.DECLINE_REASON, Action.DECLINE_REASON)
+    if reason is not None and len(reason) > MAX_DECLINE_REASON:
+        return None, {Block.DECLINE_REASON: _too_long(reason, MAX_DECLINE_REASON)}
+    return reason, {}
+
+
+# --------------------------------------------------------------------------- form helpers
+
+
+def _when_inputs(
+    date_ids: tuple[Block, Action],
+    time_ids: tuple[Block, Action],
+    length_ids: tuple[Block, Action],
+    *,
+    day: date,
+    start: time | None,
+    minutes: int,
+) -> list[SlackBlock]:
+    return [
+        InputBlock(
+            block_id=date_ids[0],
+            label="Day",
+            element=DatePickerElement(
+                action_id=date_ids[1], placeholder="Choose a day", initial_date=day.isoformat()
+            ),
+        ),
+        InputBlock(
+            block_id=time_ids[0],
+            label="Start time",
+            element=TimePickerElement(
+                action_id=time_ids[1],
+                placeholder="Choose a time",
+                initial_time=start.strftime("%H:%M") if start is not None else None,
+            ),
+        ),
+        InputBlock(
+            block_id=length_ids[0],
+            label="How long",
+            element=StaticSelectElement(
+                action_id=length_ids[1],
+                placeholder="Choose a length",
+                options=list(_LENGTH_OPTIONS.values()),
+                initial_option=_LENGTH_OPTIONS[_nearest_length(minutes)],
+            ),
+        ),
+    ]
+
+
+def _nearest_length(minutes: int) -> int:
+    """The offered length closest to `minutes`, the shorter one on a tie."""
+    return min(VISIT_LENGTHS, key=lambda length: (abs(length - minutes), length))
+
+
+def _parse_when(
+    values: StateValues,
+    errors: dict[str, str],
+    date_ids: tuple[Block, Action],
+    time_ids: tuple[Block, Action],
+    length_ids: tuple[Block, Action],
+) -> tuple[date | None, time | None, int | None]:
+    day = _date(_state(values, *date_ids).get("selected_date"))
+    if day is None:
+        errors[date_ids[0]] = "Choose a day."
+    start = _time(_state(values, *time_ids).get("selected_time"))
+    if start is None:
+        errors[time_ids[0]] = "Choose a start time."
+    minutes: int | None = None
+    length = _selected_value(values, *length_ids)
+    if length is None:
+        errors[length_ids[0]] = "Choose how long it will be."
+    elif length.isascii() and length.isdigit() and int(length) in VISIT_LENGTHS:
+        minutes = int(length)
+    else:
+        errors[length_ids[0]] = "That choice is no longer on the list. Please choose again."
+    return day, start, minutes
+
+
+def _date(text: Any) -> date | None:
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _time(text: Any) -> time | None:
+    if not isinstance(text, str) or not re.fullmatch(r"\d{2}:\d{2}", text, re.ASCII):
+        return None
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def _state(values: StateValues, block: Block, action: Action) -> Mapping[str, Any]:
+    found = values.get(block, {})
+    state = found.get(action, {}) if isinstance(found, Mapping) else {}
+    return state if isinstance(state, Mapping) else {}
+
+
+def _selected_value(values: StateValues, block: Block, action: Action) -> str | None:
+    option = _state(values, block, action).get("selected_option")
+    if isinstance(option, Mapping):
+        value = option.get("value")
+        if isinstance(value, str) and value:
+            return value
+    return None
+
+
+def _text(
+    values: StateValues, block: Block, action: Action, *, single_line: bool = False
+) -> str | None:
+    """Typed text, trimmed (and on one line, if asked); None when nothing was typed."""
+    text = _state(values, block, action).get("value")
+    if not isinstance(text, str):
+        return None
+    text = " ".join(text.split()) if single_line else text.strip()
+    return text or None
+
+
+def _too_long(text: str, limit: int) -> str:
+    return f"Please keep this to {limit} characters or fewer; it has {len(text)} now."
+
+
+def _initial_text(text: str | None, limit: int) -> str | None:
+    return text[:limit] if text else None
+
+
+def _check_person(value: str, name: str) -> None:
+    if value not in _PEOPLE:
+        raise ValueError(f"{name} must be 'coach' or 'teacher', not {value!r}")
+
+
+# --------------------------------------------------------------------------- messages
+
+
+def build_coach_invitation(card: VisitCard) -> dict[str, Any]:
+    """To the coach: a teacher's invitation, with Accept, Suggest another time and Decline."""
+    who = _mention(card.teacher_user_id)
+    if card.support.needs_class:
+        sentence = f"{who} would love you to visit {_class(card)}"
+    else:
+        sentence = f"{who} would like to co-plan with you"
+    blocks = [
+        _section(f"{sentence}."),
+        _details(card),
+        *_quote_blocks(card.note),
+        _answer_actions(card),
+    ]
+    return _message(f"{sentence} on {_when(card)}.", blocks)
+
+
+def build_teacher_sent(card: VisitCard) -> dict[str, Any]:
+    """To the teacher: the invitation went out; they can reschedule or cancel it."""
+    coach = _mention(card.coach_user_id)
+    text = f"Your invitation is on its way to {coach}. You'll hear back here."
+    actions = ActionsBlock(
+        block_id=Block.VISIT_ACTIONS,
+        elements=[
+            ButtonElement(
+                text="Reschedule", action_id=Action.INVITE_RESCHEDULE, value=button_value(card)
+            ),
+            ButtonElement(
+                text="Cancel invitation",
+                action_id=Action.INVITE_CANCEL,
+                value=button_value(card),
+                style="danger",
+                confirm=ConfirmObject(
+                    title="Cancel this invitation?",
+                    text=f"{coach} will be told.",
+                    confirm="Yes, cancel",
+                    deny="Keep it",
+                ),
+            ),
+        ],
+    )
+    blocks = [_section(text), _details(card), *_quote_blocks(card.note), actions]
+    return _message(text, blocks)
+
+
+def build_proposal(card: VisitCard, *, to: str) -> dict[str, Any]:
+    """To whoever answers a suggested time (`to`: 'coach' or 'teacher'): the new time and why."""
+    _check_person(to, "to")
+    if card.proposed_starts_at is None or card.proposed_ends_at is None:
+        raise ValueError("a proposal needs proposed_starts_at and proposed_ends_at")
+    proposer = card.coach_user_id if to == TEACHER else card.teacher_user_id
+    new_when = format_when(card.proposed_starts_at, card.proposed_ends_at, card.tz)
+    old_when = _when(card)
+    text = f"{_mention(proposer)} suggested another time: {new_when} (instead of {old_when})."
+    blocks = [
+        _section(text),
+        *_quote_blocks(card.proposal_note),
+        _details(card, when=new_when, when_label="Suggested time"),
+        _answer_actions(card),
+    ]
+    return _message(text, blocks)
+
+
+def build_status_update(card: VisitCard, *, viewer: str, headline: str) -> dict[str, Any]:
+    """What a visit message becomes once it is answered: the details and what happened."""
+    _check_person(viewer, "viewer")
+    if viewer == COACH:
+        sentence = f"{_mention(card.teacher_user_id)} invited you to " + (
+            f"visit {_class(card)}" if card.support.needs_class else "co-plan"
+        )
+    else:
+        sentence = f"You invited {_mention(card.coach_user_id)} to " + (
+            f"visit {_class(card)}" if card.support.needs_class else "co-plan"
+        )
+    blocks = [
+        _section(f"{sentence}."),
+        _details(card),
+        ContextBlock(elements=[MarkdownTextObject(text=_clip(headline, _MAX_CONTEXT))]),
+    ]
+    return _message(f"{headline} {sentence} on {_when(card)}.", blocks)
+
+
+def build_accepted(card: VisitCard, *, viewer: str, links: CalendarLinks) -> dict[str, Any]:
+    """To each person once the coach (or teacher) accepts: what's planned and calendar links."""
+    _check_person(viewer, "viewer")
+    when = _when(card)
+    if viewer == COACH:
+        who = _mention(card.teacher_user_id)
+        if card.support.needs_class:
+            text = f"You're visiting {who} in {_class(card)} on {when}."
+        else:
+            text = f"You're co-planning with {who} on {when}."
+    else:
+        who = _mention(card.coach_user_id)
+        if card.support.needs_class:
+            text = f":tada: {who} accepted! They'll visit {_class(card)} on {when}."
+        else:
+            text = f":tada: {who} accepted! You'll co-plan together on {when}."
+    blocks: list[SlackBlock] = [_section(text), _details(card)]
+    buttons = [
+        ButtonElement(
+            text=label,
+            action_id=action,
+            url=url,
+            accessibility_label=f"Add to {label}" if label != ".ics file" else "Download .ics file",
+        )
+        for action, label, url in (
+            (Action.CALENDAR_GOOGLE, "Google Calendar", links.google),
+            (Action.CALENDAR_OUTLOOK, "Outlook", links.outlook),
+            (Action.CALENDAR_ICS, ".ics file", links.ics),
+        )
+        if url and len(url) <= _MAX_URL
+    ]
+    if buttons:
+        blocks.append(ActionsBlock(elements=buttons))
+    return _message(text, blocks)
+
+
+def build_declined(card: VisitCard, *, others: Sequence[OtherCoach]) -> dict[str, Any]:
+    """To the teacher: the coach can't come, their kind word, and who else could help."""
+    coach = _mention(card.coach_user_id)
+    shown = [other for other in others if other.user_id][:MAX_OTHER_COACHES]
+    blocks: list[SlackBlock] = [
+        _section(f"{coach} can't make this one."),
+        *_quote_blocks(card.decline_reason),
+        _details(card),
+    ]
+    if shown:
+        topic = _inline(card.focus) if card.focus else f"_{card.support.label}_"
+        blocks.append(_section(f"These coaches could help with {topic}:"))
+        blocks += [_other_coach(other) for other in shown]
+        after = "Here are other coaches who could help."
+    else:
+        after = "Try another time, or ask your lead coach who could help."
+        blocks.append(_section(after))
+    return _message(f"{coach} can't make this one ({_when(card)}). {after}", blocks)
+
+
+def build_cancelled(card: VisitCard) -> dict[str, Any]:
+    """To the coach: the teacher withdrew the invitation."""
+    what = "the visit" if card.support.needs_class else "co-planning"
+    text = (
+        f":no_entry_sign: {_mention(card.teacher_user_id)} cancelled {what} on {_when(card)}. "
+        "Nothing for you to do."
+    )
+    return _message(text, [_section(text), _details(card)])
+
+
+def build_notice(text: str) -> dict[str, Any]:
+    """A short answer, often ephemeral: 'This invitation was already accepted.'"""
+    return _message(text, [_section(text)])
+
+
+# --------------------------------------------------------------------------- message helpers
+
+
+def _message(text: str, blocks: Sequence[SlackBlock]) -> dict[str, Any]:
+    return {"text": text, "blocks": [block.to_dict() for block in blocks]}
+
+
+def _section(text: str) -> SectionBlock:
+    return SectionBlock(text=MarkdownTextObject(text=_clip(text, _MAX_SECTION)))
+
+
+def _mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def _when(card: VisitCard) -> str:
+    return format_when(card.starts_at, card.ends_at, card.tz)
+
+
+def _class(card: VisitCard) -> str:
+    return _inline(card.class_name) if card.class_name else "their class"
+
+
+def _inline(text: str) -> str:
+    """Someone's words inside a sentence: escaped for mrkdwn, on one line, not too long."""
+    return _clip(_escape(" ".join(text.split())), _MAX_INLINE)
+
+
+def _details(card: VisitCard, *, when: str | None = None, when_label: str = "When") -> SectionBlock:
+    fields = [_field(when_label, when if when is not None else _when(card))]
+    if when is not None:
+        fields.append(_field("Instead of", _when(card)))
+    if card.support.needs_class:
+        fields.append(_field("Class", _escape(card.class_name) if card.class_name else "Not given"))
+    fields.append(_field("Support", card.support.label))
+    if card.focus:
+        fields.append(_field("Focus", _escape(card.focus)))
+    return SectionBlock(fields=fields)
+
+
+def _field(label: str, value: str) -> MarkdownTextObject:
+    return MarkdownTextObject(text=_clip(f"*{label}*\n{value}", _MAX_FIELD))
+
+
+def _quote_blocks(text: str | None) -> list[SlackBlock]:
+    """Someone's own words as a quote, or nothing when there are none."""
+    if not text or not text.strip():
+        return []
+    lines = _escape(text.strip()).splitlines()
+    return [_section("\n".join(f"> {line}" if line.strip() else ">" for line in lines))]
+
+
+def _answer_actions(card: VisitCard) -> ActionsBlock:
+    value = button_value(card)
+    return ActionsBlock(
+        block_id=Block.VISIT_ACTIONS,
+        elements=[
+            ButtonElement(
+                text="Accept", action_id=Action.INVITE_ACCEPT, value=value, style="primary"
+            ),
+            ButtonElement(
+                text="Suggest another time", action_id=Action.INVITE_SUGGEST, value=value
+            ),
+            ButtonElement(text="Decline", action_id=Action.INVITE_DECLINE, value=value),
+        ],
+    )
+
+
+def _other_coach(other: OtherCoach) -> SectionBlock:
+    name = " ".join(other.name.split())
+    first = name.split(" ", 1)[0] if name else ""
+    areas = ", ".join(area for area in other.areas if area.strip())
+    lines = [f"*{_escape(name)}*" if name else _mention(other.user_id)]
+    if areas:
+        lines.append(_escape(areas))
+    label = _clip(f"Invite {first}" if first else "Invite this coach", _MAX_BUTTON_TEXT)
+    return SectionBlock(
+        text=MarkdownTextObject(text=_clip("\n".join(lines), _MAX_SECTION)),
+        accessory=ButtonElement(
+            text=label,
+            action_id=Action.INVITE_OTHER_COACH,
+            value=other.user_id,
+            accessibility_label=_clip(f"Invite {name or 'this coach'}", _MAX_BUTTON_TEXT),
+        ),
+    )
+
+
+def _escape(text: str) -> str:
+    """Slack's three control characters, so typed text can't mention or link anyone."""
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _clip(text: str, limit: int) -> str:
+    """At most `limit` characters, ending in '…' when cut; never cuts an &amp; in half."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit - 1]
+    amp = cut.rfind("&")
+    if amp != -1 and ";" not in cut[amp:]:
+        cut = cut[:amp]
+    return cut.rstrip() + "\u2026"
