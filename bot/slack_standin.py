@@ -8,6 +8,7 @@ import json
 import logging
 import sys
 import threading
+import time
 from collections import deque
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -405,6 +406,7 @@ class Call:
     token: str | None
     status: int
     response: dict[str, Any]
+    received_at: float = 0.0  # time.perf_counter() when the request arrived, for benchmarks
 
 
 @dataclass(frozen=True)
@@ -666,6 +668,7 @@ class SlackStandin:
         charset: str,
         authorization: str | None,
     ) -> _Reply:
+        received = time.perf_counter()
         parse_error: _ApiError | None = None
         try:
             args = _parse_args(query, body, content_type, charset)
@@ -692,7 +695,9 @@ class SlackStandin:
                 reply = _Reply(200, {"ok": False, "error": "invalid_auth"})
             else:
                 reply = self._run(method, args)
-            self._calls.append(Call(method, args, token, reply.status, copy.deepcopy(reply.body)))
+            self._calls.append(
+                Call(method, args, token, reply.status, copy.deepcopy(reply.body), received)
+            )
             self._cond.notify_all()
         return reply
 

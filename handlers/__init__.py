@@ -11,7 +11,8 @@ from handlers import admin, errors, home, invite, middleware, people
 def register_all(app: App, deps: Deps) -> None:
     middleware.register(app, deps)
     errors.register(app)
-    admin.register(app)
-    home.register(app)
+    # Bolt tries listeners in this order, so the busiest come first and admin last.
     invite.register(app)
+    home.register(app)
     people.register(app)
+    admin.register(app)

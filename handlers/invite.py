@@ -172,7 +172,7 @@ def handle_invite_command(
             assigned = uow.people.get(teacher.assigned_coach_id)
             coach_user_id = assigned.user_id if assigned else None
         today = _today_for(deps, teacher)
-    view = views.build_invite_form(today=today, coach_user_id=coach_user_id)
+    view = views.build_blank_invite_form(today, coach_user_id)
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
 

@@ -20,6 +20,9 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             parsed,
             echo=echo,
             connect_args={"check_same_thread": False, "timeout": 30},
+            # One connection per listener thread, so no request waits for the pool.
+            pool_size=32,
+            max_overflow=16,
         )
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine

@@ -148,9 +148,10 @@ class Person(Base):
     )
     weekly_capacity: Mapped[int] = mapped_column(Integer, default=5)
 
-    school: Mapped[School | None] = relationship(lazy="joined")
+    school: Mapped[School | None] = relationship()
+    # Loaded when read (lists of people ask for it with selectinload): most requests never do.
     expertise: Mapped[list[CoachExpertise]] = relationship(
-        cascade="all, delete-orphan", lazy="selectin", order_by="CoachExpertise.area"
+        cascade="all, delete-orphan", order_by="CoachExpertise.area"
     )
 
     @property

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import Table, delete, or_, select
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import (
@@ -79,7 +79,10 @@ class PersonRepository:
     def list_for_team(self, team_id: str) -> list[Person]:
         return list(
             self.session.scalars(
-                select(Person).where(Person.team_id == team_id).order_by(Person.user_id)
+                select(Person)
+                .where(Person.team_id == team_id)
+                .options(selectinload(Person.expertise), selectinload(Person.school))
+                .order_by(Person.user_id)
             )
         )
 
@@ -92,6 +95,7 @@ class PersonRepository:
                     Person.role.in_(COACH_ROLES),
                     Person.active.is_(True),
                 )
+                .options(selectinload(Person.expertise))
                 .order_by(Person.display_name)
             )
         )

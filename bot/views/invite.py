@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import copy
+import functools
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -227,6 +229,20 @@ _LENGTH_OPTIONS = {
 _SUPPORT_OPTIONS = {
     support: Option(value=support.value, text=support.label) for support in SupportType
 }
+
+
+def build_blank_invite_form(today: date, coach_user_id: str | None = None) -> dict[str, Any]:
+    """The empty form `/invite-coach` opens: built once per day and coach, then copied.
+
+    Building it through slack_sdk's models costs milliseconds of CPU, and under a burst of
+    commands that time delays every other request's acknowledgement.
+    """
+    return copy.deepcopy(_blank_invite_form(today, coach_user_id))
+
+
+@functools.lru_cache(maxsize=512)
+def _blank_invite_form(today: date, coach_user_id: str | None) -> dict[str, Any]:
+    return build_invite_form(today=today, coach_user_id=coach_user_id)
 
 
 def build_invite_form(

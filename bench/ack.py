@@ -1,0 +1,167 @@
+"""Time to acknowledge signed `/invite-coach` requests, coachbot beside a bare Bolt app.
+
+Both run as separate processes on the same HTTP server (waitress) and the same machine, and
+call views.open on the Slack stand-in. For each request this measures the time until the HTTP
+answer (Slack's 3 s deadline) and the time until views.open reached the stand-in.
+
+Usage: uv run python bench/ack.py [--requests 200] [--concurrency 200] [--rounds 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bot.slack_standin import SlackStandin  # noqa: E402
+from tests import factories  # noqa: E402
+from tests.signing import sign  # noqa: E402
+
+TOKEN = "xoxb-0000000000-0000000000-benchtokenvalue"
+SECRET = "0123456789abcdef0123456789abcdef"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+def start(command: list[str], port: int, env: dict[str, str]) -> subprocess.Popen[bytes]:
+    process = subprocess.Popen(command, cwd=ROOT, env=env)
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/healthz", timeout=1):
+                return process
+        except (urllib.error.URLError, ConnectionError):
+            time.sleep(0.05)
+    process.kill()
+    raise SystemExit(f"{command} did not become ready")
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def load(port: int, standin: SlackStandin, requests: int, concurrency: int) -> dict[str, float]:
+    standin.reset()
+    sent_at: dict[str, float] = {}
+    acks: list[float] = []
+    failures = 0
+    lock = threading.Lock()
+    gate = threading.Barrier(min(concurrency, requests))
+
+    def one(n: int) -> None:
+        nonlocal failures
+        body, content_type = factories.slash_command("/invite-coach", "", user_id=f"U0BENCH{n:04d}")
+        trigger = body.split("trigger_id=")[1].split("&")[0]
+        ts = int(time.time())
+        headers = {
+            "Content-Type": content_type,
+            "X-Slack-Request-Timestamp": str(ts),
+            "X-Slack-Signature": sign(SECRET, ts, body),
+        }
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+        if n < concurrency:
+            gate.wait()  # the first wave leaves together, as a burst from Slack would
+        started = time.perf_counter()
+        try:
+            connection.request("POST", "/slack/events", body=body.encode(), headers=headers)
+            status = connection.getresponse().status
+        finally:
+            connection.close()
+        elapsed = time.perf_counter() - started
+        with lock:
+            sent_at[trigger] = started
+            acks.append(elapsed)
+            if status != 200:
+                failures += 1
+
+    with ThreadPoolExecutor(max_workers=concurrency) as pool:
+        list(pool.map(one, range(requests)))
+    opened = standin.wait_for("views.open", count=requests, timeout=60)
+    to_open = [c.received_at - sent_at[c.args["trigger_id"]] for c in opened]
+    return {
+        "ack p50": percentile(acks, 0.50),
+        "ack p95": percentile(acks, 0.95),
+        "ack p99": percentile(acks, 0.99),
+        "ack max": max(acks),
+        "over 3 s": float(sum(1 for a in acks if a > 3.0)),
+        "errors": float(failures),
+        "views.open p50": percentile(to_open, 0.50),
+        "views.open p99": percentile(to_open, 0.99),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=200)
+    parser.add_argument("--rounds", type=int, default=2)
+    args = parser.parse_args()
+
+    with SlackStandin(bot_token=TOKEN) as standin, tempfile.TemporaryDirectory() as tmp:
+        env = {
+            **os.environ,
+            "PYTHONPATH": str(ROOT),
+            "SLACK_BOT_TOKEN": TOKEN,
+            "SLACK_SIGNING_SECRET": SECRET,
+            "SLACK_API_URL": standin.url,
+            "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
+            "LOG_LEVEL": "WARNING",
+        }
+        bare_port, coachbot_port = free_port(), free_port()
+        bare = start([sys.executable, "bench/bare_bolt.py", str(bare_port)], bare_port, env)
+        coachbot = start(
+            [sys.executable, "-m", "bot", "serve"],
+            coachbot_port,
+            {**env, "PORT": str(coachbot_port)},
+        )
+        try:
+            results: dict[str, list[dict[str, float]]] = {"bare Bolt": [], "coachbot": []}
+            # Alternate, so neither always runs on a warmer machine.
+            for _ in range(args.rounds):
+                results["bare Bolt"].append(
+                    load(bare_port, standin, args.requests, args.concurrency)
+                )
+                results["coachbot"].append(
+                    load(coachbot_port, standin, args.requests, args.concurrency)
+                )
+        finally:
+            for process in (bare, coachbot):
+                process.send_signal(signal.SIGTERM)
+                process.wait(20)
+
+    print(
+        f"/invite-coach: {args.requests} signed requests, {args.concurrency} at once, "
+        f"{args.rounds} rounds each (median of rounds), seconds"
+    )
+    keys = list(results["coachbot"][0])
+    print(f"{'':16}" + "".join(f"{k:>16}" for k in keys))
+    medians = {}
+    for name, runs in results.items():
+        medians[name] = {k: statistics.median(r[k] for r in runs) for k in keys}
+        print(f"{name:16}" + "".join(f"{medians[name][k]:>16.3f}" for k in keys))
+    ratio = medians["coachbot"]["ack p99"] / medians["bare Bolt"]["ack p99"]
+    print(f"ack p99 coachbot / bare Bolt = {ratio:.2f} (target <= 1.3; none over 3 s)")
+
+
+if __name__ == "__main__":
+    main()
