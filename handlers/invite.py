@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import re
+from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot import visits
 from bot.calendar_links import google_link, ics_token, outlook_link
 from bot.deps import Deps
-from bot.domain import SupportType, VisitStatus
+from bot.domain import DEFAULT_TIMEZONE, SupportType, VisitStatus
 from bot.ids import Action, Block, Callback, Command
 from bot.people import actor_for, ensure_person
 from bot.policy import Actor
@@ -65,8 +66,8 @@ def _team_and_user(body: dict[str, Any]) -> tuple[str, str]:
     return str(user.get("team_id") or body["team"]["id"]), str(user["id"])
 
 
-def _today_for(deps: Deps, person: Person | None) -> Any:
-    zone = ZoneInfo(person.timezone if person else "America/New_York")
+def _today_for(deps: Deps, person: Person | None) -> date:
+    zone = ZoneInfo(person.timezone if person else DEFAULT_TIMEZONE)
     return deps.now().astimezone(zone).date()
 
 
@@ -122,6 +123,34 @@ def _update(
         client.chat_update(channel=channel, ts=ts, **message)
     except SlackApiError as exc:
         logger.warning("could not update a visit message: %s", exc.response.get("error"))
+
+
+def _restate(
+    client: WebClient,
+    visit: Visit,
+    side: str,
+    headline: str,
+    where: tuple[str | None, str | None] | None = None,
+) -> None:
+    """Turn one person's message about the visit into its current state, without buttons."""
+    person = visit.coach if side == "coach" else visit.teacher
+    stored = (
+        (visit.coach_channel, visit.coach_ts)
+        if side == "coach"
+        else (visit.teacher_channel, visit.teacher_ts)
+    )
+    channel, ts = where or stored
+    message = views.build_status_update(card_for(visit, person), viewer=side, headline=headline)
+    _update(client, channel, ts, message)
+
+
+def _clicked(body: dict[str, Any]) -> tuple[str | None, str | None]:
+    container = body.get("container") or {}
+    return container.get("channel_id"), container.get("message_ts")
+
+
+def _other(side: str) -> str:
+    return "teacher" if side == "coach" else "coach"
 
 
 def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
@@ -292,39 +321,18 @@ def handle_invite_accept(
             _tell(client, body, refused.message)
             return
         side = visits.side_of(actor, visit)
+        other_side = _other(side)
         me, other = (
             (visit.coach, visit.teacher) if side == "coach" else (visit.teacher, visit.coach)
         )
-        _update(
-            client,
-            body["container"].get("channel_id"),
-            body["container"].get("message_ts"),
-            views.build_status_update(
-                card_for(visit, me), viewer=side, headline=":white_check_mark: You accepted."
-            ),
-        )
-        links = _links(deps, visit)
-        other_side = "teacher" if side == "coach" else "coach"
+        _restate(client, visit, side, ":white_check_mark: You accepted.", _clicked(body))
         if other_side == "teacher":
-            _update(
-                client,
-                visit.teacher_channel,
-                visit.teacher_ts,
-                views.build_status_update(
-                    card_for(visit, visit.teacher),
-                    viewer="teacher",
-                    headline=f":white_check_mark: <@{visit.coach.user_id}> accepted.",
-                ),
+            _restate(
+                client, visit, "teacher", f":white_check_mark: <@{visit.coach.user_id}> accepted."
             )
-        _remember(
-            visit,
-            other_side,
-            _dm(
-                client,
-                other,
-                views.build_accepted(card_for(visit, other), viewer=other_side, links=links),
-            ),
-        )
+        links = _links(deps, visit)
+        accepted = views.build_accepted(card_for(visit, other), viewer=other_side, links=links)
+        _remember(visit, other_side, _dm(client, other, accepted))
         _dm(client, me, views.build_accepted(card_for(visit, me), viewer=side, links=links))
 
 
@@ -398,32 +406,14 @@ def handle_invite_propose_submission(
                 views.build_teacher_sent(card_for(visit, visit.teacher)),
             )
             return
-        me, other = (
-            (visit.coach, visit.teacher) if side == "coach" else (visit.teacher, visit.coach)
+        other_side = _other(side)
+        other = visit.teacher if other_side == "teacher" else visit.coach
+        waiting = (
+            f":hourglass_flowing_sand: You suggested another time; waiting for <@{other.user_id}>."
         )
-        other_side = "teacher" if side == "coach" else "coach"
-        mine = (
-            (visit.coach_channel, visit.coach_ts)
-            if side == "coach"
-            else (visit.teacher_channel, visit.teacher_ts)
-        )
-        _update(
-            client,
-            *mine,
-            views.build_status_update(
-                card_for(visit, me),
-                viewer=side,
-                headline=(
-                    ":hourglass_flowing_sand: You suggested another time; "
-                    f"waiting for <@{other.user_id}>."
-                ),
-            ),
-        )
-        _remember(
-            visit,
-            other_side,
-            _dm(client, other, views.build_proposal(card_for(visit, other), to=other_side)),
-        )
+        _restate(client, visit, side, waiting)
+        proposal = views.build_proposal(card_for(visit, other), to=other_side)
+        _remember(visit, other_side, _dm(client, other, proposal))
 
 
 def handle_invite_decline_open(
@@ -486,48 +476,25 @@ def _finish_decline(
     except visits.VisitRefused as refused:
         _tell(client, body, refused.message)
         return
-    _update(
-        client,
-        visit.teacher_channel,
-        visit.teacher_ts,
-        views.build_status_update(
-            card_for(visit, visit.teacher),
-            viewer="teacher",
-            headline="You turned down the suggested time, so this visit is off.",
-        ),
-    )
-    _update(
-        client,
-        visit.coach_channel,
-        visit.coach_ts,
-        views.build_status_update(
-            card_for(visit, visit.coach),
-            viewer="coach",
-            headline=f":no_entry_sign: <@{visit.teacher.user_id}> cancelled this visit.",
-        ),
+    _announce_cancel(client, visit, "You turned down the suggested time, so this visit is off.")
+
+
+def _announce_cancel(
+    client: WebClient,
+    visit: Visit,
+    teacher_headline: str,
+    where: tuple[str | None, str | None] | None = None,
+) -> None:
+    _restate(client, visit, "teacher", teacher_headline, where)
+    _restate(
+        client, visit, "coach", f":no_entry_sign: <@{visit.teacher.user_id}> cancelled this visit."
     )
     _dm(client, visit.coach, views.build_cancelled(card_for(visit, visit.coach)))
 
 
 def _announce_decline(client: WebClient, uow: UnitOfWork, visit: Visit) -> None:
-    _update(
-        client,
-        visit.coach_channel,
-        visit.coach_ts,
-        views.build_status_update(
-            card_for(visit, visit.coach), viewer="coach", headline="You declined."
-        ),
-    )
-    _update(
-        client,
-        visit.teacher_channel,
-        visit.teacher_ts,
-        views.build_status_update(
-            card_for(visit, visit.teacher),
-            viewer="teacher",
-            headline=f"<@{visit.coach.user_id}> can't make this one.",
-        ),
-    )
+    _restate(client, visit, "coach", "You declined.")
+    _restate(client, visit, "teacher", f"<@{visit.coach.user_id}> can't make this one.")
     others = [
         views.OtherCoach(c.user_id, c.display_name, tuple(c.areas))
         for c in visits.other_coaches(uow, visit)
@@ -551,24 +518,4 @@ def handle_invite_cancel(
         except visits.VisitRefused as refused:
             _tell(client, body, refused.message)
             return
-        _update(
-            client,
-            body["container"].get("channel_id"),
-            body["container"].get("message_ts"),
-            views.build_status_update(
-                card_for(visit, visit.teacher),
-                viewer="teacher",
-                headline="You cancelled this visit.",
-            ),
-        )
-        _update(
-            client,
-            visit.coach_channel,
-            visit.coach_ts,
-            views.build_status_update(
-                card_for(visit, visit.coach),
-                viewer="coach",
-                headline=f":no_entry_sign: <@{visit.teacher.user_id}> cancelled this visit.",
-            ),
-        )
-        _dm(client, visit.coach, views.build_cancelled(card_for(visit, visit.coach)))
+        _announce_cancel(client, visit, "You cancelled this visit.", _clicked(body))
