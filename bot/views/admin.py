@@ -34,9 +34,24 @@ from slack_sdk.models.views import View
 from bot.calendar import NO_SCHOOL, Closure
 from bot.domain import DEFAULT_WEEKLY_CAPACITY, Role
 from bot.ids import Action, Block, Callback
-
-# view["state"]["values"] of a view_submission: block_id -> action_id -> element state.
-StateValues = Mapping[str, Mapping[str, Mapping[str, Any]]]
+from bot.views.common import (
+    StateValues,
+)
+from bot.views.common import (
+    clip as _clip,
+)
+from bot.views.common import (
+    count as _count,
+)
+from bot.views.common import (
+    selected_value as _selected_value,
+)
+from bot.views.common import (
+    selected_values as _selected_values,
+)
+from bot.views.common import (
+    state_of as _state,
+)
 
 MIN_CAPACITY = 1
 MAX_CAPACITY = 40
@@ -764,33 +779,3 @@ def _date(text: str) -> date | None:
 
 
 # --------------------------------------------------------------------------- small helpers
-
-
-def _state(values: StateValues, block: Block, action: Action) -> Mapping[str, Any]:
-    return values.get(block, {}).get(action, {})
-
-
-def _selected_value(values: StateValues, block: Block, action: Action) -> str | None:
-    option = _state(values, block, action).get("selected_option")
-    if isinstance(option, Mapping):
-        value = option.get("value")
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
-def _selected_values(values: StateValues, block: Block, action: Action) -> list[str]:
-    options = _state(values, block, action).get("selected_options") or []
-    return [
-        option["value"]
-        for option in options
-        if isinstance(option, Mapping) and isinstance(option.get("value"), str)
-    ]
-
-
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{number} {singular if number == 1 else plural}"
-
-
-def _clip(text: str, limit: int) -> str:
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "\u2026"

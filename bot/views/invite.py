@@ -5,7 +5,7 @@ from __future__ import annotations
 import copy
 import functools
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
@@ -37,9 +37,24 @@ from bot.domain import (
     VisitStatus,
 )
 from bot.ids import Action, Block, Callback
-
-# view["state"]["values"] of a view_submission: block_id -> action_id -> element state.
-StateValues = Mapping[str, Mapping[str, Mapping[str, Any]]]
+from bot.views.common import (
+    StateValues,
+)
+from bot.views.common import (
+    clip as _clip,
+)
+from bot.views.common import (
+    count as _count,
+)
+from bot.views.common import (
+    escape as _escape,
+)
+from bot.views.common import (
+    selected_value as _selected_value,
+)
+from bot.views.common import (
+    state_of as _state,
+)
 
 MAX_CLASS = 100
 MAX_FOCUS = 500
@@ -200,10 +215,6 @@ def _clock(moment: datetime, *, meridiem: bool = True) -> str:
     hour = moment.hour % 12 or 12
     text = f"{hour}:{moment.minute:02d}"
     return f"{text} {_meridiem(moment)}" if meridiem else text
-
-
-def _count(number: int, singular: str, plural: str) -> str:
-    return f"{number} {singular if number == 1 else plural}"
 
 
 # --------------------------------------------------------------------------- invite form
@@ -627,21 +638,6 @@ def _time(text: Any) -> time | None:
         return None
 
 
-def _state(values: StateValues, block: Block, action: Action) -> Mapping[str, Any]:
-    found = values.get(block, {})
-    state = found.get(action, {}) if isinstance(found, Mapping) else {}
-    return state if isinstance(state, Mapping) else {}
-
-
-def _selected_value(values: StateValues, block: Block, action: Action) -> str | None:
-    option = _state(values, block, action).get("selected_option")
-    if isinstance(option, Mapping):
-        value = option.get("value")
-        if isinstance(value, str) and value:
-            return value
-    return None
-
-
 def _text(
     values: StateValues, block: Block, action: Action, *, single_line: bool = False
 ) -> str | None:
@@ -906,19 +902,3 @@ def _other_coach(other: OtherCoach) -> SectionBlock:
             accessibility_label=_clip(f"Invite {name or 'this coach'}", _MAX_BUTTON_TEXT),
         ),
     )
-
-
-def _escape(text: str) -> str:
-    """Slack's three control characters, so typed text can't mention or link anyone."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-def _clip(text: str, limit: int) -> str:
-    """At most `limit` characters, ending in '…' when cut; never cuts an &amp; in half."""
-    if len(text) <= limit:
-        return text
-    cut = text[: limit - 1]
-    amp = cut.rfind("&")
-    if amp != -1 and ";" not in cut[amp:]:
-        cut = cut[:amp]
-    return cut.rstrip() + "\u2026"
