@@ -120,3 +120,55 @@ class VisitStatus(StrEnum):
 
 DEFAULT_VISIT_MINUTES = 45
 VISIT_LENGTHS = (15, 20, 30, 45, 60, 90, 120)
+
+
+class GoalStatus(StrEnum):
+    ACTIVE = "active"
+    MET = "met"
+    SET_ASIDE = "set_aside"
+
+
+class CycleState(StrEnum):
+    """Where a coaching cycle is, derived from what happened, never typed by hand."""
+
+    PLANNING = "planning"
+    VISITING = "visiting"
+    DEBRIEFED = "debriefed"
+    TRYING = "trying"  # trying the agreed next step
+    COMPLETE = "complete"
+
+    @property
+    def label(self) -> str:
+        return CYCLE_LABELS[self]
+
+
+CYCLE_LABELS = {
+    CycleState.PLANNING: "Planning",
+    CycleState.VISITING: "Visiting",
+    CycleState.DEBRIEFED: "Debriefed",
+    CycleState.TRYING: "Trying the next step",
+    CycleState.COMPLETE: "Complete",
+}
+
+
+class VisitOutcome(StrEnum):
+    HAPPENED = "happened"
+    RESCHEDULED = "rescheduled"
+    COACH_PULLED_AWAY = "coach_pulled_away"
+    TEACHER_ABSENT = "teacher_absent"
+
+    @property
+    def label(self) -> str:
+        return OUTCOME_LABELS[self]
+
+
+OUTCOME_LABELS = {
+    VisitOutcome.HAPPENED: "It happened",
+    VisitOutcome.RESCHEDULED: "We rescheduled",
+    VisitOutcome.COACH_PULLED_AWAY: "I was pulled away",
+    VisitOutcome.TEACHER_ABSENT: "The teacher was out",
+}
+
+MAX_ACTIVE_GOALS = 3
+# A confirmed visit with no debrief after this many school days earns one nudge to each.
+DEBRIEF_NUDGE_SCHOOL_DAYS = 2

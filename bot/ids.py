@@ -14,6 +14,8 @@ class Command(StrEnum):
 
     INVITE_COACH = "/invite-coach"
     COACHBOT = "/coachbot"
+    COACH_GOAL = "/coach-goal"
+    DEBRIEF = "/debrief"
 
 
 class Event(StrEnum):
@@ -72,6 +74,32 @@ class Action(StrEnum):
     PROPOSE_LENGTH = "propose_length"
     PROPOSE_NOTE = "propose_note"
     DECLINE_REASON = "decline_reason"
+    INVITE_GOAL = "invite_goal"
+    # Goals and cycles.
+    GOAL_NEW = "goal_new"
+    GOAL_EDIT = "goal_edit"  # value: goal id
+    GOAL_MET = "goal_met"  # value: goal id
+    GOAL_SET_ASIDE = "goal_set_aside"  # value: goal id
+    GOAL_QUESTION = "goal_question"
+    GOAL_FOCUS = "goal_focus"
+    GOAL_EVIDENCE = "goal_evidence"
+    GOAL_TARGET = "goal_target"
+    GOAL_COACH = "goal_coach"
+    # The visit log, asked of the coach after a visit ends (value "<visit id>:<version>").
+    VISIT_LOG_HAPPENED = "visit_log_happened"  # a static select of support types
+    VISIT_LOG_MISSED = "visit_log_missed"  # a static select of reasons
+    # Debriefs.
+    DEBRIEF_SCHEDULE = "debrief_schedule"  # value: visit id
+    DEBRIEF_NOTES = "debrief_notes"  # value: debrief id
+    DEBRIEF_VISIT = "debrief_visit"
+    DEBRIEF_DATE = "debrief_date"
+    DEBRIEF_TIME = "debrief_time"
+    DEBRIEF_LENGTH = "debrief_length"
+    DEBRIEF_PLACE = "debrief_place"
+    NOTE_STRENGTHS = "note_strengths"
+    NOTE_TRY_NEXT = "note_try_next"
+    NOTE_NEXT_STEP = "note_next_step"
+    NOTE_CHECK_BACK = "note_check_back"
 
 
 class Callback(StrEnum):
@@ -84,6 +112,10 @@ class Callback(StrEnum):
     INVITE = "invite"
     PROPOSE = "propose"  # suggest another time (coach) or reschedule (teacher)
     DECLINE = "decline"
+    GOAL = "goal"  # private_metadata: goal id when editing
+    GOALS = "goals"  # the story of a teacher's cycles
+    DEBRIEF = "debrief"
+    NOTES = "notes"  # private_metadata: debrief id
 
 
 class Block(StrEnum):
@@ -122,6 +154,22 @@ class Block(StrEnum):
     PROPOSE_NOTE = "propose_note"
     DECLINE_REASON = "decline_reason"
     VISIT_ACTIONS = "visit_actions"
+    INVITE_GOAL = "invite_goal"
+    GOAL_QUESTION = "goal_question"
+    GOAL_FOCUS = "goal_focus"
+    GOAL_EVIDENCE = "goal_evidence"
+    GOAL_TARGET = "goal_target"
+    GOAL_COACH = "goal_coach"
+    VISIT_LOG = "visit_log"
+    DEBRIEF_VISIT = "debrief_visit"
+    DEBRIEF_DATE = "debrief_date"
+    DEBRIEF_TIME = "debrief_time"
+    DEBRIEF_LENGTH = "debrief_length"
+    DEBRIEF_PLACE = "debrief_place"
+    NOTE_STRENGTHS = "note_strengths"
+    NOTE_TRY_NEXT = "note_try_next"
+    NOTE_NEXT_STEP = "note_next_step"
+    NOTE_CHECK_BACK = "note_check_back"
 
 
 # Bot scopes the code needs, and why; manifest.yml must request exactly these.

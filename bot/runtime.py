@@ -48,7 +48,7 @@ class Runtime:
             link_key=link_key(settings.slack_bot_token.get_secret_value()),
         )
         self.app = create_app(settings, self.deps, executor=executor)
-        self.scheduler = make_scheduler(self.deps)
+        self.scheduler = make_scheduler(self.deps, self.app.client)
         self.socket_mode: SocketModeHandler | None = None
         if settings.socket_mode and settings.slack_app_token is not None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler

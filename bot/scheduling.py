@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC
 
 from apscheduler.schedulers.background import BackgroundScheduler
+from slack_sdk import WebClient
 
 from bot import jobs
 from bot.deps import Deps
 
 
-def make_scheduler(deps: Deps) -> BackgroundScheduler:
+def make_scheduler(deps: Deps, client: WebClient) -> BackgroundScheduler:
     scheduler = BackgroundScheduler(
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -21,6 +22,14 @@ def make_scheduler(deps: Deps) -> BackgroundScheduler:
         minutes=30,
         args=[deps],
         id="housekeeping:forget-old-events",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        jobs.prompt_visit_logs,
+        "interval",
+        minutes=1,
+        args=[deps, client],
+        id="visits:log-prompts",
         replace_existing=True,
     )
     return scheduler

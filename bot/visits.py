@@ -174,6 +174,7 @@ class NewVisit:
     support: SupportType
     focus: str | None
     note: str | None
+    goal_id: int | None = None
 
 
 def create_invitation(
@@ -201,6 +202,7 @@ def create_invitation(
         support_type=new.support.value,
         focus=new.focus,
         note=new.note,
+        goal_id=new.goal_id,
         status=VisitStatus.PENDING.value,
         created_at=now,
         updated_at=now,

@@ -10,13 +10,13 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
-from bot import visits
+from bot import cycles, visits
 from bot.calendar_links import google_link, ics_token, outlook_link
 from bot.deps import Deps
 from bot.domain import DEFAULT_TIMEZONE, SupportType, VisitStatus
 from bot.ids import Action, Block, Callback, Command
+from bot.messaging import send_dm, update_message
 from bot.people import actor_for, ensure_person
 from bot.policy import Actor
 from bot.slack_directory import SlackDirectory
@@ -101,30 +101,6 @@ def _links(deps: Deps, visit: Visit) -> views.CalendarLinks:
     return views.CalendarLinks(google=google_link(event), outlook=outlook_link(event), ics=ics)
 
 
-def _dm(client: WebClient, person: Person, message: dict[str, Any]) -> tuple[str, str] | None:
-    """Send a direct message; (channel, ts) to update it later, None if it could not be sent."""
-    if not person.active:
-        logger.info("not messaging %s: their Slack account is deactivated", person.user_id)
-        return None
-    try:
-        response = client.chat_postMessage(channel=person.user_id, **message)
-    except SlackApiError as exc:
-        logger.warning("could not message %s: %s", person.user_id, exc.response.get("error"))
-        return None
-    return str(response["channel"]), str(response["ts"])
-
-
-def _update(
-    client: WebClient, channel: str | None, ts: str | None, message: dict[str, Any]
-) -> None:
-    if not channel or not ts:
-        return
-    try:
-        client.chat_update(channel=channel, ts=ts, **message)
-    except SlackApiError as exc:
-        logger.warning("could not update a visit message: %s", exc.response.get("error"))
-
-
 def _restate(
     client: WebClient,
     visit: Visit,
@@ -141,7 +117,7 @@ def _restate(
     )
     channel, ts = where or stored
     message = views.build_status_update(card_for(visit, person), viewer=side, headline=headline)
-    _update(client, channel, ts, message)
+    update_message(client, channel, ts, message)
 
 
 def _clicked(body: dict[str, Any]) -> tuple[str | None, str | None]:
@@ -184,6 +160,12 @@ def _actor(uow: UnitOfWork, deps: Deps, body: dict[str, Any]) -> Actor:
 # --------------------------------------------------------------------------- inviting
 
 
+def _goal_choices(uow: UnitOfWork, teacher: Person | None) -> tuple[tuple[int, str], ...]:
+    if teacher is None:
+        return ()
+    return tuple((goal.id, goal.question) for goal in cycles.active_goals(uow, teacher))
+
+
 def handle_invite_command(
     ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
@@ -201,7 +183,8 @@ def handle_invite_command(
             assigned = uow.people.get(teacher.assigned_coach_id)
             coach_user_id = assigned.user_id if assigned else None
         today = _today_for(deps, teacher)
-    view = views.build_blank_invite_form(today, coach_user_id)
+        goals = _goal_choices(uow, teacher)
+    view = views.build_blank_invite_form(today, coach_user_id, goals)
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
@@ -222,6 +205,10 @@ def handle_invite_submission(
         if teacher is None:
             ack(response_action="errors", errors={Block.INVITE_COACH: _UNKNOWN_YOU})
             return
+        goals = _goal_choices(uow, teacher)
+        if form.goal_id is not None and form.goal_id not in dict(goals):
+            ack(response_action="errors", errors={Block.INVITE_GOAL: _GOAL_GONE})
+            return
         check = visits.check_time(uow, teacher, coach, form.day, form.start, form.minutes, now)
         if check.problems:
             ack(
@@ -237,6 +224,7 @@ def handle_invite_submission(
                     initial=form,
                     warning=" ".join(check.warnings),
                     private_metadata=CAPACITY_SEEN,
+                    goals=goals,
                 ),
             )
             return
@@ -252,6 +240,7 @@ def handle_invite_submission(
                 support=form.support,
                 focus=form.focus,
                 note=form.note,
+                goal_id=form.goal_id,
             ),
             now,
         )
@@ -264,15 +253,20 @@ def handle_invite_submission(
         _remember(
             visit,
             "coach",
-            _dm(client, visit.coach, views.build_coach_invitation(card_for(visit, visit.coach))),
+            send_dm(
+                client, visit.coach, views.build_coach_invitation(card_for(visit, visit.coach))
+            ),
         )
         _remember(
             visit,
             "teacher",
-            _dm(client, visit.teacher, views.build_teacher_sent(card_for(visit, visit.teacher))),
+            send_dm(
+                client, visit.teacher, views.build_teacher_sent(card_for(visit, visit.teacher))
+            ),
         )
 
 
+_GOAL_GONE = "That goal isn't open any more. Choose another, or leave this empty."
 _UNKNOWN_YOU = "Sorry, Slack couldn't tell us who you are just now. Please try again in a minute."
 
 
@@ -332,8 +326,8 @@ def handle_invite_accept(
             )
         links = _links(deps, visit)
         accepted = views.build_accepted(card_for(visit, other), viewer=other_side, links=links)
-        _remember(visit, other_side, _dm(client, other, accepted))
-        _dm(client, me, views.build_accepted(card_for(visit, me), viewer=side, links=links))
+        _remember(visit, other_side, send_dm(client, other, accepted))
+        send_dm(client, me, views.build_accepted(card_for(visit, me), viewer=side, links=links))
 
 
 def handle_invite_propose_open(
@@ -393,13 +387,13 @@ def handle_invite_propose_submission(
         side = visits.side_of(actor, visit)
         if side == "teacher" and was_pending:
             # The coach has not answered yet: their invitation now shows the new time.
-            _update(
+            update_message(
                 client,
                 visit.coach_channel,
                 visit.coach_ts,
                 views.build_coach_invitation(card_for(visit, visit.coach)),
             )
-            _update(
+            update_message(
                 client,
                 visit.teacher_channel,
                 visit.teacher_ts,
@@ -413,7 +407,7 @@ def handle_invite_propose_submission(
         )
         _restate(client, visit, side, waiting)
         proposal = views.build_proposal(card_for(visit, other), to=other_side)
-        _remember(visit, other_side, _dm(client, other, proposal))
+        _remember(visit, other_side, send_dm(client, other, proposal))
 
 
 def handle_invite_decline_open(
@@ -489,7 +483,7 @@ def _announce_cancel(
     _restate(
         client, visit, "coach", f":no_entry_sign: <@{visit.teacher.user_id}> cancelled this visit."
     )
-    _dm(client, visit.coach, views.build_cancelled(card_for(visit, visit.coach)))
+    send_dm(client, visit.coach, views.build_cancelled(card_for(visit, visit.coach)))
 
 
 def _announce_decline(client: WebClient, uow: UnitOfWork, visit: Visit) -> None:
@@ -499,7 +493,9 @@ def _announce_decline(client: WebClient, uow: UnitOfWork, visit: Visit) -> None:
         views.OtherCoach(c.user_id, c.display_name, tuple(c.areas))
         for c in visits.other_coaches(uow, visit)
     ]
-    _dm(client, visit.teacher, views.build_declined(card_for(visit, visit.teacher), others=others))
+    send_dm(
+        client, visit.teacher, views.build_declined(card_for(visit, visit.teacher), others=others)
+    )
 
 
 def handle_invite_cancel(

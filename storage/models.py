@@ -201,6 +201,78 @@ class Visit(Base):
     updated_at: Mapped[datetime]
     # Bumped on every change; buttons carry it so a stale message is recognised.
     version: Mapped[int] = mapped_column(Integer, default=1)
+    goal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("goals.id", ondelete="SET NULL"), index=True
+    )
+    # The visit log: asked once after the visit ends, answered by the coach.
+    log_prompted_at: Mapped[datetime | None]
+    outcome: Mapped[str | None] = mapped_column(String(32))
+    logged_support_type: Mapped[str | None] = mapped_column(String(32))
+    logged_at: Mapped[datetime | None]
 
     teacher: Mapped[Person] = relationship(foreign_keys=[teacher_id], lazy="joined")
     coach: Mapped[Person] = relationship(foreign_keys=[coach_id], lazy="joined")
+
+
+class Goal(Base):
+    """A teacher's inquiry question with a coach: it opens a coaching cycle."""
+
+    __tablename__ = "goals"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    question: Mapped[str] = mapped_column(Text)
+    focus_area: Mapped[str] = mapped_column(String(64))
+    evidence: Mapped[str | None] = mapped_column(Text)
+    target_date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="active")
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    closed_at: Mapped[datetime | None]
+
+    teacher: Mapped[Person] = relationship(foreign_keys=[teacher_id], lazy="joined")
+    coach: Mapped[Person | None] = relationship(foreign_keys=[coach_id], lazy="joined")
+
+
+class Debrief(Base):
+    """A conversation after a visit: when and where; what was said lives in its notes."""
+
+    __tablename__ = "debriefs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime]
+    ends_at: Mapped[datetime]
+    place: Mapped[str | None] = mapped_column(String(300))
+    created_at: Mapped[datetime]
+
+    visit: Mapped[Visit] = relationship(lazy="joined")
+    teacher: Mapped[Person] = relationship(foreign_keys=[teacher_id], lazy="joined")
+    coach: Mapped[Person] = relationship(foreign_keys=[coach_id], lazy="joined")
+
+
+class DebriefNote(Base):
+    """One person's notes on a debrief: strengths first, then what to try and when to check back.
+
+    Read only by that teacher and that coach, through bot/policy.py.
+    """
+
+    __tablename__ = "debrief_notes"
+    __table_args__ = (UniqueConstraint("debrief_id", "author_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    debrief_id: Mapped[int] = mapped_column(
+        ForeignKey("debriefs.id", ondelete="CASCADE"), index=True
+    )
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    strengths: Mapped[str | None] = mapped_column(Text)
+    try_next: Mapped[str | None] = mapped_column(Text)
+    next_step: Mapped[str | None] = mapped_column(Text)
+    check_back_on: Mapped[date | None] = mapped_column(Date)
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]

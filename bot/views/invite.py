@@ -57,6 +57,7 @@ from bot.views.common import (
 )
 
 MAX_CLASS = 100
+_MAX_GOAL_OPTION = 75  # Slack's limit for an option's text
 MAX_FOCUS = 500
 MAX_NOTE = 1000
 MAX_PROPOSAL_NOTE = 500
@@ -232,6 +233,7 @@ class InviteForm:
     support: SupportType
     focus: str | None
     note: str | None
+    goal_id: int | None = None  # the teacher's goal this visit is part of
 
 
 _LENGTH_OPTIONS = {
@@ -242,18 +244,22 @@ _SUPPORT_OPTIONS = {
 }
 
 
-def build_blank_invite_form(today: date, coach_user_id: str | None = None) -> dict[str, Any]:
+def build_blank_invite_form(
+    today: date, coach_user_id: str | None = None, goals: tuple[tuple[int, str], ...] = ()
+) -> dict[str, Any]:
     """The empty form `/invite-coach` opens: built once per day and coach, then copied.
 
     Building it through slack_sdk's models costs milliseconds of CPU, and under a burst of
     commands that time delays every other request's acknowledgement.
     """
-    return copy.deepcopy(_blank_invite_form(today, coach_user_id))
+    return copy.deepcopy(_blank_invite_form(today, coach_user_id, goals))
 
 
 @functools.lru_cache(maxsize=512)
-def _blank_invite_form(today: date, coach_user_id: str | None) -> dict[str, Any]:
-    return build_invite_form(today=today, coach_user_id=coach_user_id)
+def _blank_invite_form(
+    today: date, coach_user_id: str | None, goals: tuple[tuple[int, str], ...]
+) -> dict[str, Any]:
+    return build_invite_form(today=today, coach_user_id=coach_user_id, goals=goals)
 
 
 def build_invite_form(
@@ -263,8 +269,12 @@ def build_invite_form(
     initial: InviteForm | None = None,
     warning: str | None = None,
     private_metadata: str = "",
+    goals: Sequence[tuple[int, str]] = (),
 ) -> dict[str, Any]:
-    """The teacher's invitation; with `initial` and `warning`, shown again to change something."""
+    """The teacher's invitation; with `initial` and `warning`, shown again to change something.
+
+    `goals` are the teacher's active goals as (id, question), offered as what the visit is for.
+    """
     blocks: list[SlackBlock] = []
     if warning:
         blocks.append(
@@ -340,6 +350,28 @@ def build_invite_form(
             ),
         ),
     ]
+    if goals:
+        options = [
+            Option(value=str(goal_id), text=_clip(question, _MAX_GOAL_OPTION))
+            for goal_id, question in list(goals)[:100]
+        ]
+        chosen = next(
+            (o for o in options if initial is not None and o.value == str(initial.goal_id)),
+            options[0] if len(options) == 1 and initial is None else None,
+        )
+        blocks.append(
+            InputBlock(
+                block_id=Block.INVITE_GOAL,
+                label="Part of which goal?",
+                optional=True,
+                element=StaticSelectElement(
+                    action_id=Action.INVITE_GOAL,
+                    placeholder="Choose a goal",
+                    options=options,
+                    initial_option=chosen,
+                ),
+            )
+        )
     view = View(
         type="modal",
         callback_id=Callback.INVITE,
@@ -355,6 +387,8 @@ def build_invite_form(
 def parse_invite_form(values: StateValues) -> tuple[InviteForm | None, dict[str, str]]:
     """The invitation's submission, or kind messages keyed by the block to show them under."""
     errors: dict[str, str] = {}
+    goal_value = _selected_value(values, Block.INVITE_GOAL, Action.INVITE_GOAL)
+    goal_id = int(goal_value) if goal_value and goal_value.isdigit() else None
 
     coach = _state(values, Block.INVITE_COACH, Action.INVITE_COACH).get("selected_user")
     if not isinstance(coach, str) or not coach:
@@ -414,6 +448,7 @@ def parse_invite_form(values: StateValues) -> tuple[InviteForm | None, dict[str,
             support=support,
             focus=focus,
             note=note,
+            goal_id=goal_id,
         ),
         {},
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from freezegun import freeze_time
+from slack_sdk import WebClient
 
 from bot import jobs
 from bot.clock import utc_now
@@ -30,6 +31,9 @@ def test_clock_is_aware_utc() -> None:
 
 
 def test_scheduler_runs_in_utc_with_explicit_job_ids(deps: Deps) -> None:
-    scheduler = make_scheduler(deps)
+    scheduler = make_scheduler(deps, WebClient(token="xoxb-unused"))
     assert str(scheduler.timezone) == "UTC"
-    assert [job.id for job in scheduler.get_jobs()] == ["housekeeping:forget-old-events"]
+    assert [job.id for job in scheduler.get_jobs()] == [
+        "housekeeping:forget-old-events",
+        "visits:log-prompts",
+    ]
