@@ -86,6 +86,13 @@ def _parser() -> argparse.ArgumentParser:
     days_off.add_argument("--school", help="the school they apply to (default: the whole district)")
     days_off.add_argument("--dry-run", action="store_true", help="show them, change nothing")
     days_off.set_defaults(run=_calendar_import)
+
+    jobs = commands.add_parser("jobs", help="scheduled work and the outbox of messages")
+    jobs_commands = jobs.add_subparsers(title="jobs commands")
+    listing = jobs_commands.add_parser("list", help="scheduled jobs, and the outbox by state")
+    listing.set_defaults(run=_jobs_list)
+    again = jobs_commands.add_parser("retry-dead", help="put dead messages back in line")
+    again.set_defaults(run=_jobs_retry_dead)
     return parser
 
 
@@ -210,6 +217,43 @@ def _calendar_import(settings: Settings, args: argparse.Namespace) -> int:
         added = add_closures(uow, team_id, school, closures)
     where = args.school or "the whole district"
     print(f"{added} added for {where}; {len(closures) - added} already there")
+    return 0
+
+
+def _jobs_list(settings: Settings, _args: argparse.Namespace) -> int:
+    from sqlalchemy import select
+
+    from bot import outbox
+    from bot.scheduling import make_scheduler
+    from storage.models import OutboxMessage
+
+    deps = _deps(settings)
+    scheduler = make_scheduler(deps, make_client(settings))
+    print("scheduled jobs (UTC):")
+    for job in scheduler.get_jobs():
+        print(f"  {job.id:34} {job.trigger}")
+    now = deps.now()
+    with deps.uow() as uow:
+        counts = outbox.summary(uow, now)
+        dead = uow.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.status == outbox.DEAD)
+            .order_by(OutboxMessage.id)
+            .limit(20)
+        ).all()
+        print("outbox: " + ", ".join(f"{name} {number}" for name, number in counts.items()))
+        for row in dead:
+            print(f"  dead  {row.key}  after {row.attempts} attempts: {row.last_error}")
+    return 0
+
+
+def _jobs_retry_dead(settings: Settings, _args: argparse.Namespace) -> int:
+    from bot import outbox
+
+    deps = _deps(settings)
+    with deps.uow() as uow:
+        count = outbox.retry_dead(uow, deps.now())
+    print(f"{count} dead message{'s' if count != 1 else ''} put back in line")
     return 0
 
 

@@ -100,6 +100,14 @@ class Action(StrEnum):
     NOTE_TRY_NEXT = "note_try_next"
     NOTE_NEXT_STEP = "note_next_step"
     NOTE_CHECK_BACK = "note_check_back"
+    # Reflection prompts and the teacher's say over them (value: reflection id).
+    REFLECT_OPEN = "reflect_open"
+    REFLECT_SNOOZE = "reflect_snooze"
+    REFLECT_PAUSE = "reflect_pause"
+    REFLECT_STOP = "reflect_stop"
+    REFLECT_ANSWER = "reflect_answer"
+    REFLECT_SHARE = "reflect_share"
+    PAUSE_UNTIL = "pause_until"
 
 
 class Callback(StrEnum):
@@ -116,6 +124,8 @@ class Callback(StrEnum):
     GOALS = "goals"  # the story of a teacher's cycles
     DEBRIEF = "debrief"
     NOTES = "notes"  # private_metadata: debrief id
+    REFLECT = "reflect"  # private_metadata: reflection id
+    PAUSE = "pause"  # pause reflection prompts until a date
 
 
 class Block(StrEnum):
@@ -170,6 +180,10 @@ class Block(StrEnum):
     NOTE_TRY_NEXT = "note_try_next"
     NOTE_NEXT_STEP = "note_next_step"
     NOTE_CHECK_BACK = "note_check_back"
+    DAILY_LIST = "daily_list"
+    REFLECT_ANSWER = "reflect_answer"
+    REFLECT_SHARE = "reflect_share"
+    PAUSE_UNTIL = "pause_until"
 
 
 # Bot scopes the code needs, and why; manifest.yml must request exactly these.

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+import time
+from collections.abc import Callable, Mapping
+from datetime import datetime, timedelta
 
 from slack_sdk import WebClient
+from sqlalchemy.exc import SQLAlchemyError
 
-from bot import cycles
+from bot import cycles, outbox
 from bot.deps import Deps
 from bot.messaging import send_dm
 from bot.views.cycle import build_visit_log_prompt
 from storage.models import Visit
+from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -44,3 +48,42 @@ def prompt_visit_logs(deps: Deps, client: WebClient) -> int:
         if send_dm(client, coach, message) is not None:
             asked += 1
     return asked
+
+
+def deliver_outbox(
+    deps: Deps,
+    sender: outbox.Sender,
+    *,
+    worker: str,
+    still_wanted: Mapping[str, outbox.StillWanted] | None = None,
+    budget_seconds: float = 50.0,
+) -> outbox.DeliveryReport:
+    """Send what is due, batch after batch, until nothing is left or the time budget is spent."""
+    total = outbox.DeliveryReport()
+    deadline = time.monotonic() + budget_seconds
+    while time.monotonic() < deadline:
+        report = outbox.deliver_due(
+            deps.uow, sender, deps.now(), worker=worker, still_wanted=still_wanted
+        )
+        total.add(report)
+        if not (report.sent or report.retried or report.dead or report.dropped or report.recovered):
+            break
+    return total
+
+
+# Planners run every minute; each plans only what is due soon, under idempotency keys.
+PLANNERS: list[Callable[[UnitOfWork, datetime], int]] = []
+# Per kind of message, a last check just before sending: False drops a settled item's message.
+STILL_WANTED: dict[str, outbox.StillWanted] = {}
+
+
+def plan_messages(deps: Deps) -> int:
+    """Run every planner in its own transaction; one failing does not stop the others."""
+    planned = 0
+    for planner in PLANNERS:
+        try:
+            with deps.uow() as uow:
+                planned += planner(uow, deps.now())
+        except SQLAlchemyError:
+            logger.exception("planner %s failed; the next run tries again", planner.__name__)
+    return planned

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import os
+import socket
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -14,9 +16,11 @@ from bot.app import create_app
 from bot.calendar_links import link_key
 from bot.clock import utc_now
 from bot.deps import Deps
+from bot.messaging import Pacer, SlackSender
 from bot.scheduling import make_scheduler
 from bot.server import HttpServer
 from bot.settings import Settings
+from bot.slack_client import make_delivery_client
 from bot.web import make_wsgi_app
 from storage.db import make_session_factory
 
@@ -48,7 +52,12 @@ class Runtime:
             link_key=link_key(settings.slack_bot_token.get_secret_value()),
         )
         self.app = create_app(settings, self.deps, executor=executor)
-        self.scheduler = make_scheduler(self.deps, self.app.client)
+        self.scheduler = make_scheduler(
+            self.deps,
+            self.app.client,
+            SlackSender(make_delivery_client(settings), Pacer(settings.slack_posts_per_minute)),
+            worker=f"{socket.gethostname()}:{os.getpid()}",
+        )
         self.socket_mode: SocketModeHandler | None = None
         if settings.socket_mode and settings.slack_app_token is not None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler

@@ -9,9 +9,14 @@ from slack_sdk import WebClient
 
 from bot import jobs
 from bot.deps import Deps
+from bot.messaging import SlackSender
+from bot.outbox import Sender
 
 
-def make_scheduler(deps: Deps, client: WebClient) -> BackgroundScheduler:
+def make_scheduler(
+    deps: Deps, client: WebClient, sender: Sender | None = None, *, worker: str = "coachbot"
+) -> BackgroundScheduler:
+    """The planner and the delivery loop wake on a timer; what to send lives in the database."""
     scheduler = BackgroundScheduler(
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -30,6 +35,23 @@ def make_scheduler(deps: Deps, client: WebClient) -> BackgroundScheduler:
         minutes=1,
         args=[deps, client],
         id="visits:log-prompts",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        jobs.plan_messages,
+        "interval",
+        minutes=1,
+        args=[deps],
+        id="outbox:plan",
+        replace_existing=True,
+    )
+    scheduler.add_job(
+        jobs.deliver_outbox,
+        "interval",
+        seconds=10,
+        args=[deps, sender or SlackSender(client)],
+        kwargs={"worker": worker, "still_wanted": jobs.STILL_WANTED},
+        id="outbox:deliver",
         replace_existing=True,
     )
     return scheduler

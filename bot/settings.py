@@ -94,6 +94,9 @@ class Settings(BaseSettings):
         Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(lambda v: str(v).upper())
     ] = "INFO"
     http_threads: int = Field(default=16, ge=1, le=256)
+    # How fast the outbox posts: Slack allows about one message per second per channel and a
+    # few hundred a minute per workspace.
+    slack_posts_per_minute: int = Field(default=300, ge=1, le=6000)
     # The server's public address (https://coachbot.district.org), for .ics download links.
     public_url: ApiUrl | None = None
     # The first admins, before any roster names one: Slack user ids, comma-separated.

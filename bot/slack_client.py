@@ -24,3 +24,14 @@ def make_client(settings: Settings, *, timeout: int = 10) -> WebClient:
             ServerErrorRetryHandler(max_retry_count=2),
         ],
     )
+
+
+def make_delivery_client(settings: Settings, *, timeout: int = 10) -> WebClient:
+    """For the outbox: no rate-limit retries, because the outbox records Retry-After itself
+    and comes back then instead of holding a thread asleep."""
+    return WebClient(
+        token=settings.slack_bot_token.get_secret_value(),
+        base_url=settings.slack_api_url,
+        timeout=timeout,
+        retry_handlers=[],
+    )

@@ -6,6 +6,7 @@ import contextlib
 import copy
 import json
 import logging
+import math
 import sys
 import threading
 import time
@@ -498,6 +499,10 @@ class SlackStandin:
         self._homes: dict[str, JsonDict] = {}
         self._ts_seq = 0
         self._view_seq = 0
+        self._rate_limits: dict[str, tuple[float | None, int | None]] = {}
+        self._rate_seen: dict[str, deque[tuple[float, str]]] = {}
+        self._rate_last: dict[tuple[str, str], float] = {}
+        self.rate_limited_count = 0
         self._handlers: dict[str, Callable[[JsonDict], JsonDict]] = {
             "auth.test": self._auth_test,
             "chat.postMessage": self._chat_post_message,
@@ -513,6 +518,7 @@ class SlackStandin:
             "conversations.info": self._conversations_info,
             "conversations.join": self._conversations_join,
             "conversations.open": self._conversations_open,
+            "conversations.history": self._conversations_history,
             "apps.connections.open": self._apps_connections_open,
         }
         self.add_user(bot_user_id, name="coachbot", real_name="Coachbot", is_bot=True)
@@ -621,6 +627,46 @@ class SlackStandin:
         )
         self._script(method, reply, times)
 
+    def limit_rate(
+        self,
+        method: str,
+        *,
+        per_channel_per_second: float | None = None,
+        per_minute: int | None = None,
+    ) -> None:
+        """Answer `method` like Slack's rate limits: 429 with Retry-After once a limit is hit.
+
+        per_channel_per_second limits each channel; per_minute limits the whole workspace over
+        any sliding 60 seconds.
+        """
+        with self._cond:
+            self._rate_limits[method] = (per_channel_per_second, per_minute)
+
+    def _rate_limited(self, method: str, args: JsonDict, now: float) -> _Reply | None:
+        limits = self._rate_limits.get(method)
+        if limits is None:
+            return None
+        per_channel, per_minute = limits
+        channel = str(args.get("channel", ""))
+        wait = 0.0
+        recent = self._rate_seen.setdefault(method, deque())
+        while recent and now - recent[0][0] >= 60.0:
+            recent.popleft()
+        if per_minute is not None and len(recent) >= per_minute:
+            wait = max(wait, 60.0 - (now - recent[0][0]))
+        if per_channel is not None:
+            last = self._rate_last.get((method, channel))
+            if last is not None and now - last < 1.0 / per_channel:
+                wait = max(wait, 1.0 / per_channel - (now - last))
+        if wait > 0:
+            self.rate_limited_count += 1
+            return _Reply(
+                429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(math.ceil(wait))}
+            )
+        recent.append((now, channel))
+        self._rate_last[(method, channel)] = now
+        return None
+
     def server_error_next(self, method: str, status: int = 503, *, times: int = 1) -> None:
         if not 500 <= status <= 599:
             raise ValueError(f"status must be a 5xx code, not {status}")
@@ -686,6 +732,8 @@ class SlackStandin:
                 reply = _Reply(200, {"ok": False, "error": "unknown_method"})
             elif not token:
                 reply = _Reply(200, {"ok": False, "error": "not_authed"})
+            elif (limited := self._rate_limited(method, args, received)) is not None:
+                reply = limited
             # Socket Mode uses an app-level token, never the bot token.
             elif (
                 self.bot_token is not None
@@ -1013,6 +1061,17 @@ class SlackStandin:
         channel.is_member = True
         reply["channel"] = self._channel_object(channel)
         return reply
+
+    def _conversations_history(self, args: JsonDict) -> JsonDict:
+        key, _channel = self._target(args.get("channel"))
+        limit = int(args.get("limit") or 100)
+        oldest = float(args.get("oldest") or 0)
+        messages = [m for m in self._messages.get(key, []) if float(m["ts"]) >= oldest]
+        newest_first = [copy.deepcopy(m) for m in reversed(messages)][:limit]
+        if not _truthy(args.get("include_all_metadata")):
+            for message in newest_first:
+                message.pop("metadata", None)
+        return {"ok": True, "messages": newest_first, "has_more": len(messages) > limit}
 
     def _conversations_open(self, args: JsonDict) -> JsonDict:
         requested = args.get("users")

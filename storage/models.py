@@ -147,6 +147,14 @@ class Person(Base):
         ForeignKey("people.id", ondelete="SET NULL")
     )
     weekly_capacity: Mapped[int] = mapped_column(Integer, default=5)
+    # A coach's daily visit list: local time (None means 07:00), and whether an empty day
+    # still gets a short note.
+    daily_list_at: Mapped[time | None] = mapped_column(Time)
+    daily_list_when_empty: Mapped[bool] = mapped_column(Boolean, default=True)
+    # A teacher's own say over reflection prompts and nudges.
+    prompts_stopped: Mapped[bool] = mapped_column(Boolean, default=False)
+    prompts_paused_until: Mapped[date | None] = mapped_column(Date)
+    weekly_nudge_cap: Mapped[int | None] = mapped_column(Integer)
 
     school: Mapped[School | None] = relationship()
     # Loaded when read (lists of people ask for it with selectinload): most requests never do.
@@ -276,3 +284,55 @@ class DebriefNote(Base):
     check_back_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+
+
+class OutboxMessage(Base):
+    """A message the scheduler owes someone: written first, sent once, never lost.
+
+    `key` is the idempotency key (`daily-list:<coach>:<local date>`); the unique constraint
+    is what makes planning twice, or on two replicas, harmless.
+    """
+
+    __tablename__ = "outbox"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(200), unique=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    person_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(32))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    # What the message is about, so it can be dropped if that was settled before sending.
+    ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    text: Mapped[str] = mapped_column(Text)
+    blocks: Mapped[str | None] = mapped_column(Text)  # JSON
+    due_at: Mapped[datetime] = mapped_column(index=True)
+    available_at: Mapped[datetime] = mapped_column(index=True)
+    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    lease_until: Mapped[datetime | None]
+    leased_by: Mapped[str | None] = mapped_column(String(64))
+    last_error: Mapped[str | None] = mapped_column(String(300))
+    slack_channel: Mapped[str | None] = mapped_column(String(32))
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    sent_at: Mapped[datetime | None]
+    created_at: Mapped[datetime]
+
+
+class Reflection(Base):
+    """A teacher's private reflection after a visit or debrief; theirs alone unless shared."""
+
+    __tablename__ = "reflections"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    coach_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"))
+    debrief_id: Mapped[int | None] = mapped_column(ForeignKey("debriefs.id", ondelete="SET NULL"))
+    question: Mapped[str] = mapped_column(Text)
+    answer: Mapped[str | None] = mapped_column(Text)
+    shared_with_coach: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_at: Mapped[datetime]
+    answered_at: Mapped[datetime | None]

@@ -179,3 +179,12 @@ def test_calendar_import_from_an_ics_file(tmp_path: Path, slack: SlackStandin) -
     assert "1 added for Lincoln" in done.stdout
     again = _run(tmp_path, slack, "calendar", "import", str(ics), "--school", "Lincoln")
     assert "0 added for Lincoln; 1 already there" in again.stdout
+
+
+def test_jobs_list_and_retry_dead(tmp_path: Path, slack: SlackStandin) -> None:
+    listed = _run(tmp_path, slack, "jobs", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert "outbox:deliver" in listed.stdout and "outbox:plan" in listed.stdout
+    assert "outbox: due 0, later 0, sent 0, dead 0" in listed.stdout
+    again = _run(tmp_path, slack, "jobs", "retry-dead")
+    assert "0 dead messages put back in line" in again.stdout

@@ -74,4 +74,3 @@ def test_a_visit_that_did_not_happen_needs_no_debrief(deps: Deps) -> None:
     _visit(deps, outcome="teacher_absent")
     with deps.uow() as uow:
         assert visits_needing_debrief_nudge(uow, datetime(2027, 1, 1, tzinfo=UTC), 2) == []
-

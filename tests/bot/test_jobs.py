@@ -36,4 +36,6 @@ def test_scheduler_runs_in_utc_with_explicit_job_ids(deps: Deps) -> None:
     assert [job.id for job in scheduler.get_jobs()] == [
         "housekeeping:forget-old-events",
         "visits:log-prompts",
+        "outbox:plan",
+        "outbox:deliver",
     ]
