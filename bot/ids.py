@@ -190,6 +190,8 @@ class Block(StrEnum):
 BOT_SCOPES: dict[str, str] = {
     "commands": "slash commands",
     "chat:write": "direct messages about invitations, visits and reminders",
+    "im:history": "find a scheduled message that reached Slack just before a crash, not resend it",
+    "im:write": "open the direct message that history lookup reads",
     "users:read": "each person's name, time zone and whether the account is active",
     "users:read.email": "roster files that name people by email (users.lookupByEmail)",
 }
