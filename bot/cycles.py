@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
@@ -28,6 +28,8 @@ from bot.views.cycle import VisitLogCard
 from bot.visits import VisitRefused, load_for, local_span
 from storage.models import Debrief, DebriefNote, Goal, Person, Visit
 from storage.uow import UnitOfWork
+
+DEBRIEF_NUDGE_LOOKBACK = timedelta(days=14)
 
 
 class CycleRefused(VisitRefused):
@@ -327,6 +329,8 @@ def visits_needing_debrief_nudge(uow: UnitOfWork, now: datetime, school_days: in
     due: list[Visit] = []
     rows = uow.session.scalars(
         select(Visit).where(
+            # Older visits are history: a nudge about them would only be noise.
+            Visit.ends_at >= now - DEBRIEF_NUDGE_LOOKBACK,
             Visit.outcome == VisitOutcome.HAPPENED.value,
             ~select(Debrief.id).where(Debrief.visit_id == Visit.id).exists(),
         )
