@@ -10,7 +10,7 @@ from datetime import datetime, timedelta
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
 
-from bot import cycles, daily, digest, nudges, outbox
+from bot import cycles, daily, digest, nudges, outbox, reflections
 from bot.deps import Deps
 from bot.messaging import send_dm
 from bot.views.cycle import build_visit_log_prompt
@@ -76,9 +76,13 @@ PLANNERS: list[Callable[[UnitOfWork, datetime], int]] = [
     daily.plan_daily_lists,
     digest.plan_digests,
     nudges.plan_nudges,
+    reflections.plan_reflection_prompts,
 ]
 # Per kind of message, a last check just before sending: False drops a settled item's message.
-STILL_WANTED: dict[str, outbox.StillWanted] = {nudges.KIND: nudges.still_wanted}
+STILL_WANTED: dict[str, outbox.StillWanted] = {
+    nudges.KIND: nudges.still_wanted,
+    reflections.KIND: reflections.still_wanted,
+}
 
 
 def plan_messages(deps: Deps) -> int:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import admin, cycle, errors, home, invite, middleware, people
+from handlers import admin, cycle, errors, home, invite, middleware, people, reflections
 
 
 def register_all(app: App, deps: Deps) -> None:
@@ -14,6 +14,7 @@ def register_all(app: App, deps: Deps) -> None:
     # Bolt tries listeners in this order, so the busiest come first and admin last.
     invite.register(app)
     cycle.register(app)
+    reflections.register(app)
     home.register(app)
     people.register(app)
     admin.register(app)

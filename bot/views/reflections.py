@@ -1,0 +1,325 @@
+"""Reflection prompts: the private DM, the answer and pause modals, and what a coach is shown."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    ButtonElement,
+    CheckboxesElement,
+    ConfirmObject,
+    ContextBlock,
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+)
+from slack_sdk.models.blocks import Block as SlackBlock
+from slack_sdk.models.views import View
+
+from bot.ids import Action, Block, Callback
+from bot.views.common import StateValues, clip, escape, selected_values, state_of
+
+MAX_ANSWER = 3000
+# The longest pause the form accepts; for longer, the teacher can stop prompts altogether.
+MAX_PAUSE_DAYS = 365
+DEFAULT_PAUSE_DAYS = 7
+
+PROMPT_INTRO = "A moment to reflect, just for you:"
+PRIVATE_NOTE = "Only you can see your answer unless you choose to share it with your coach."
+SHARE_VALUE = "share"
+PAUSE_AFTER_TODAY = "Choose a day after today: prompts start again on the day you choose."
+
+_MAX_SECTION = 3000
+_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+_ABOUT = {"visit": "your visit with", "debrief": "your debrief with"}
+
+
+# --------------------------------------------------------------------------- data
+
+
+@dataclass(frozen=True)
+class PromptCard:
+    """One reflection prompt as its teacher reads it."""
+
+    reflection_id: int
+    question: str
+    about: str | None = None  # "visit" or "debrief"
+    coach_user_id: str | None = None
+    day: date | None = None  # the local day of the visit or debrief
+
+
+@dataclass(frozen=True)
+class AnswerForm:
+    """What the teacher wrote, and whether their coach may read it."""
+
+    text: str
+    share: bool
+
+
+# --------------------------------------------------------------------------- the prompt
+
+
+def build_reflection_prompt(
+    card: PromptCard, *, note: str | None = None, reflect_only: bool = False
+) -> dict[str, Any]:
+    """The private DM after a visit or debrief.
+
+    `note` replaces the privacy line once the teacher has chosen something ("I'll ask again
+    tomorrow"); `reflect_only` keeps just the Reflect button, so the message never offers a
+    choice that was already made.
+    """
+    text = f"{PROMPT_INTRO} {card.question}"
+    blocks: list[SlackBlock] = [
+        SectionBlock(text=MarkdownTextObject(text=f"{PROMPT_INTRO} *{card.question}*"))
+    ]
+    about = _about(card)
+    blocks.append(_context(" · ".join(part for part in (about, note or PRIVATE_NOTE) if part)))
+    value = str(card.reflection_id)
+    buttons = [
+        ButtonElement(text="Reflect", action_id=Action.REFLECT_OPEN, value=value, style="primary")
+    ]
+    if not reflect_only:
+        buttons += [
+            ButtonElement(text="Tomorrow", action_id=Action.REFLECT_SNOOZE, value=value),
+            ButtonElement(text="Pause prompts", action_id=Action.REFLECT_PAUSE, value=value),
+            ButtonElement(
+                text="Stop these",
+                action_id=Action.REFLECT_STOP,
+                value=value,
+                confirm=ConfirmObject(
+                    title="Stop reflection prompts?",
+                    text=(
+                        "You won't get reflection prompts after visits and debriefs anymore. "
+                        "You can turn them back on any time."
+                    ),
+                    confirm="Stop them",
+                    deny="Keep them",
+                ),
+            ),
+        ]
+    blocks.append(ActionsBlock(elements=buttons))
+    return _message(text, blocks)
+
+
+def _about(card: PromptCard) -> str:
+    if card.about not in _ABOUT or card.coach_user_id is None:
+        return ""
+    when = f" on {day_words(card.day)}" if card.day is not None else ""
+    return f"After {_ABOUT[card.about]} <@{card.coach_user_id}>{when}"
+
+
+def snoozed_note(day: date, today: date) -> str:
+    """What the prompt says once the teacher chose Tomorrow."""
+    when = "tomorrow" if day == today + timedelta(days=1) else f"on {day_words(day)}"
+    return f"Okay, I'll ask again {when}. {PRIVATE_NOTE}"
+
+
+STOPPED_NOTE = (
+    "Okay, no more reflection prompts. You can still answer this one whenever you like, "
+    "and turn prompts back on any time."
+)
+
+
+def paused_text(day: date) -> str:
+    return (
+        f"Reflection prompts are paused until {day_words(day)}. They'll start again that day, "
+        "or the next school day after it."
+    )
+
+
+# --------------------------------------------------------------------------- the answer
+
+
+def build_answer_form(
+    *,
+    reflection_id: int,
+    question: str,
+    can_share: bool,
+    initial_answer: str | None = None,
+    initial_shared: bool = False,
+) -> dict[str, Any]:
+    """The teacher's private answer; sharing with the coach is their choice, off by default."""
+    share_option = Option(
+        value=SHARE_VALUE,
+        text="Share with my coach",
+        description="They'll get a copy in Slack.",
+    )
+    blocks: list[SlackBlock] = [
+        SectionBlock(text=MarkdownTextObject(text=clip(f"*{question}*", _MAX_SECTION))),
+        InputBlock(
+            block_id=Block.REFLECT_ANSWER,
+            label="Your reflection",
+            element=PlainTextInputElement(
+                action_id=Action.REFLECT_ANSWER,
+                multiline=True,
+                max_length=MAX_ANSWER,
+                placeholder="A few words is plenty",
+                initial_value=initial_answer[:MAX_ANSWER] if initial_answer else None,
+            ),
+        ),
+    ]
+    if can_share:
+        blocks.append(
+            InputBlock(
+                block_id=Block.REFLECT_SHARE,
+                label="Sharing",
+                optional=True,
+                element=CheckboxesElement(
+                    action_id=Action.REFLECT_SHARE,
+                    options=[share_option],
+                    initial_options=[share_option] if initial_shared else None,
+                ),
+            )
+        )
+    blocks.append(_context(PRIVATE_NOTE))
+    view = View(
+        type="modal",
+        callback_id=Callback.REFLECT,
+        title="Reflect",
+        submit="Save",
+        close="Cancel",
+        private_metadata=str(reflection_id),
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def parse_answer_form(values: StateValues) -> tuple[AnswerForm | None, dict[str, str]]:
+    """The answer, or kind messages keyed by the block to show them under."""
+    raw = state_of(values, Block.REFLECT_ANSWER, Action.REFLECT_ANSWER).get("value")
+    text = raw.strip() if isinstance(raw, str) else ""
+    share = SHARE_VALUE in selected_values(values, Block.REFLECT_SHARE, Action.REFLECT_SHARE)
+    if not text:
+        return None, {Block.REFLECT_ANSWER: "Write a few words, or close this without saving."}
+    if len(text) > MAX_ANSWER:
+        return None, {
+            Block.REFLECT_ANSWER: (
+                f"Please keep this to {MAX_ANSWER} characters or fewer; it has {len(text)} now."
+            )
+        }
+    return AnswerForm(text=text, share=share), {}
+
+
+def saved_text(*, shared: bool) -> str:
+    if shared:
+        return "Saved, and shared with your coach. Thank you for taking a moment to reflect."
+    return "Saved just for you. Thank you for taking a moment to reflect."
+
+
+def build_shared_reflection(
+    *, teacher_user_id: str, question: str, answer: str, updated: bool = False
+) -> dict[str, Any]:
+    """To the coach, only when the teacher chose to share."""
+    verb = "updated a reflection they shared" if updated else "shared a reflection"
+    headline = f"<@{teacher_user_id}> {verb} with you"
+    quoted = "\n".join(f"> {line}" if line else ">" for line in escape(answer).splitlines())
+    blocks: list[SlackBlock] = [
+        SectionBlock(text=MarkdownTextObject(text=clip(f"{headline}: _{question}_", 3000))),
+        SectionBlock(text=MarkdownTextObject(text=clip(quoted or ">", _MAX_SECTION))),
+        _context("They chose to share this with you; it stays between the two of you."),
+    ]
+    return _message(f"{headline}: {escape(answer)}", blocks)
+
+
+# --------------------------------------------------------------------------- pausing
+
+
+def build_pause_form(*, today: date, reflection_id: int | None = None) -> dict[str, Any]:
+    """Pause prompts through a date the teacher picks."""
+    blocks: list[SlackBlock] = [
+        SectionBlock(
+            text=MarkdownTextObject(
+                text=(
+                    "Take a break from reflection prompts. You won't get any before the day "
+                    "you choose; they start again from then."
+                )
+            )
+        ),
+        InputBlock(
+            block_id=Block.PAUSE_UNTIL,
+            label="Pause until",
+            element=DatePickerElement(
+                action_id=Action.PAUSE_UNTIL,
+                placeholder="Choose a date",
+                initial_date=(today + timedelta(days=DEFAULT_PAUSE_DAYS)).isoformat(),
+            ),
+        ),
+    ]
+    view = View(
+        type="modal",
+        callback_id=Callback.PAUSE,
+        title="Pause prompts",
+        submit="Pause",
+        close="Cancel",
+        private_metadata=str(reflection_id) if reflection_id is not None else "",
+        blocks=blocks,
+    )
+    return view.to_dict()
+
+
+def parse_pause_form(values: StateValues, *, today: date) -> tuple[date | None, dict[str, str]]:
+    """The day prompts start again, or a kind message keyed by the date's block."""
+    picked = _date(state_of(values, Block.PAUSE_UNTIL, Action.PAUSE_UNTIL).get("selected_date"))
+    if picked is None:
+        return None, {Block.PAUSE_UNTIL: "Choose the day you'd like prompts to start again."}
+    if picked <= today:
+        return None, {Block.PAUSE_UNTIL: PAUSE_AFTER_TODAY}
+    if picked > today + timedelta(days=MAX_PAUSE_DAYS):
+        return None, {
+            Block.PAUSE_UNTIL: (
+                "Choose a date within a year. To stop prompts altogether, use Stop these."
+            )
+        }
+    return picked, {}
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def build_reflection_notice(text: str) -> dict[str, Any]:
+    """A short private answer: a refusal or a confirmation."""
+    return _message(text, [SectionBlock(text=MarkdownTextObject(text=clip(text, _MAX_SECTION)))])
+
+
+def day_words(day: date) -> str:
+    """'Tuesday, December 1'; not strftime, whose names follow the process locale."""
+    return f"{_WEEKDAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}"
+
+
+def _message(text: str, blocks: Iterable[SlackBlock]) -> dict[str, Any]:
+    return {"text": text, "blocks": [block.to_dict() for block in blocks]}
+
+
+def _context(text: str) -> ContextBlock:
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, 3000))])
+
+
+def _date(text: Any) -> date | None:
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
