@@ -8,7 +8,7 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import admin
+from bot import admin, reflections
 from bot.deps import Deps
 from bot.ids import Action, Block, Callback, Command
 from bot.people import actor_for
@@ -22,6 +22,8 @@ logger = logging.getLogger(__name__)
 COACHBOT_HELP = (
     "*coachbot*\n"
     f"• `{Command.INVITE_COACH}`: invite a coach into your class.\n"
+    f"• `{Command.COACHBOT} prompts off` / `prompts on`: stop or restart your private "
+    "reflection prompts.\n"
     f"• `{Command.COACHBOT} admin`: manage coaches, teacher assignments, PLC channels and the "
     "school calendar (coachbot admins only)."
 )
@@ -53,7 +55,11 @@ def handle_coachbot_command(
     ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     deps: Deps = context["deps"]
-    if command.get("text", "").strip().lower() != "admin":
+    text = " ".join(command.get("text", "").lower().split())
+    if text in ("prompts on", "prompts off"):
+        ack(text=_set_prompts(deps, command, on=text == "prompts on"), response_type="ephemeral")
+        return
+    if text != "admin":
         ack(text=COACHBOT_HELP, response_type="ephemeral")
         return
     actor = _actor(deps, command["team_id"], command["user_id"])
@@ -65,6 +71,22 @@ def handle_coachbot_command(
     with deps.uow() as uow:
         summary = admin.roster_summary(uow, actor)
     client.views_open(trigger_id=command["trigger_id"], view=views.build_admin_menu(summary))
+
+
+def _set_prompts(deps: Deps, command: dict[str, Any], *, on: bool) -> str:
+    """The teacher's own switch for reflection prompts."""
+    with deps.uow() as uow:
+        actor = actor_for(uow, command["team_id"], command["user_id"], deps.admin_ids)
+        try:
+            if on:
+                reflections.resume(uow, actor, deps.now())
+            else:
+                reflections.stop(uow, actor, deps.now())
+        except reflections.ReflectionRefused as refused:
+            return refused.message
+    if on:
+        return "Reflection prompts are back on. They'll come after your next visit or debrief."
+    return "Okay, no more reflection prompts. `/coachbot prompts on` brings them back."
 
 
 def _push_if_admin(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> Actor | None:

@@ -138,7 +138,7 @@ def snoozed_note(day: date, today: date) -> str:
 
 STOPPED_NOTE = (
     "Okay, no more reflection prompts. You can still answer this one whenever you like, "
-    "and turn prompts back on any time."
+    "and turn prompts back on any time with `/coachbot prompts on`."
 )
 
 

@@ -215,3 +215,21 @@ def test_a_menu_button_pressed_by_a_non_admin_explains(district: Running) -> Non
     )
     [call] = district.slack.wait_for("views.push")
     assert REFUSED_ADMIN in str(call.args["view"])
+
+
+def test_a_teacher_turns_reflection_prompts_off_and_on(district: Running) -> None:
+    teacher = factories.teacher_id(1)
+    with district.deps.uow() as uow:
+        from storage.models import Person
+
+        uow.people.add(Person(team_id=TEAM, user_id=teacher, display_name="T1"))
+    off = district.sender.post(factories.slash_command("/coachbot", "prompts off", user_id=teacher))
+    assert "no more reflection prompts" in off.json()["text"]
+    with district.deps.uow() as uow:
+        person = uow.people.get_by_user(TEAM, teacher)
+        assert person is not None and person.prompts_stopped is True
+    on = district.sender.post(factories.slash_command("/coachbot", "Prompts  ON", user_id=teacher))
+    assert "back on" in on.json()["text"]
+    with district.deps.uow() as uow:
+        person = uow.people.get_by_user(TEAM, teacher)
+        assert person is not None and person.prompts_stopped is False
