@@ -110,11 +110,61 @@ def load(port: int, standin: SlackStandin, requests: int, concurrency: int) -> d
     }
 
 
+def fill_outbox(url: str, count: int) -> None:
+    """Messages due now, so the scheduler is busy delivering while the load runs."""
+    from datetime import UTC, datetime
+
+    from bot import outbox
+    from storage import migrate
+    from storage.db import make_engine, make_session_factory
+    from storage.models import Person
+    from storage.uow import UnitOfWork
+
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    now = datetime.now(UTC)
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        for n in range(count):
+            person = uow.people.add(Person(team_id="T0COACH", user_id=f"U0D{n:06d}"))
+            message = {"text": f"Good morning {n}"}
+            outbox.enqueue(
+                uow,
+                key=f"bench:{n}",
+                person=person,
+                kind="bench",
+                message=message,
+                due_at=now,
+                now=now,
+            )
+    engine.dispose()
+
+
+def sent_from_outbox(url: str) -> int:
+    from sqlalchemy import func, select
+
+    from storage.db import make_engine
+    from storage.models import OutboxMessage
+
+    engine = make_engine(url)
+    with engine.connect() as connection:
+        sent = connection.execute(
+            select(func.count()).select_from(OutboxMessage).where(OutboxMessage.status == "sent")
+        ).scalar_one()
+    engine.dispose()
+    return int(sent)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=2)
+    parser.add_argument(
+        "--delivering",
+        type=int,
+        default=0,
+        help="messages already due in coachbot's outbox, so its scheduler delivers during the load",
+    )
     args = parser.parse_args()
 
     with SlackStandin(bot_token=TOKEN) as standin, tempfile.TemporaryDirectory() as tmp:
@@ -127,6 +177,9 @@ def main() -> None:
             "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
             "LOG_LEVEL": "WARNING",
         }
+        if args.delivering:
+            fill_outbox(env["DATABASE_URL"], args.delivering)
+            env["SLACK_POSTS_PER_MINUTE"] = "6000"
         bare_port, coachbot_port = free_port(), free_port()
         bare = start([sys.executable, "bench/bare_bolt.py", str(bare_port)], bare_port, env)
         coachbot = start(
@@ -148,7 +201,10 @@ def main() -> None:
             for process in (bare, coachbot):
                 process.send_signal(signal.SIGTERM)
                 process.wait(20)
+        delivered = sent_from_outbox(env["DATABASE_URL"]) if args.delivering else 0
 
+    if args.delivering:
+        print(f"while coachbot's scheduler delivered {delivered} of {args.delivering} messages")
     print(
         f"/invite-coach: {args.requests} signed requests, {args.concurrency} at once, "
         f"{args.rounds} rounds each (median of rounds), seconds"

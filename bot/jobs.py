@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
@@ -57,11 +58,13 @@ def deliver_outbox(
     worker: str,
     still_wanted: Mapping[str, outbox.StillWanted] | None = None,
     budget_seconds: float = 50.0,
+    stopping: threading.Event | None = None,
 ) -> outbox.DeliveryReport:
-    """Send what is due, batch after batch, until nothing is left or the time budget is spent."""
+    """Send what is due, batch after batch, until nothing is left, the time budget is spent,
+    or the process is stopping (a claimed batch is finished, the rest waits for next time)."""
     total = outbox.DeliveryReport()
     deadline = time.monotonic() + budget_seconds
-    while time.monotonic() < deadline:
+    while time.monotonic() < deadline and not (stopping and stopping.is_set()):
         report = outbox.deliver_due(
             deps.uow, sender, deps.now(), worker=worker, still_wanted=still_wanted
         )

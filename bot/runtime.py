@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
@@ -52,11 +53,13 @@ class Runtime:
             link_key=link_key(settings.slack_bot_token.get_secret_value()),
         )
         self.app = create_app(settings, self.deps, executor=executor)
+        self.stopping = threading.Event()
         self.scheduler = make_scheduler(
             self.deps,
             self.app.client,
             SlackSender(make_delivery_client(settings), Pacer(settings.slack_posts_per_minute)),
             worker=f"{socket.gethostname()}:{os.getpid()}",
+            stopping=self.stopping,
         )
         self.socket_mode: SocketModeHandler | None = None
         if settings.socket_mode and settings.slack_app_token is not None:
@@ -93,4 +96,5 @@ class Runtime:
             logger.info("coachbot stopped")
 
     def stop(self) -> None:
+        self.stopping.set()
         self.http.stop()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -14,7 +15,12 @@ from bot.outbox import Sender
 
 
 def make_scheduler(
-    deps: Deps, client: WebClient, sender: Sender | None = None, *, worker: str = "coachbot"
+    deps: Deps,
+    client: WebClient,
+    sender: Sender | None = None,
+    *,
+    worker: str = "coachbot",
+    stopping: threading.Event | None = None,
 ) -> BackgroundScheduler:
     """The planner and the delivery loop wake on a timer; what to send lives in the database."""
     scheduler = BackgroundScheduler(
@@ -50,7 +56,7 @@ def make_scheduler(
         "interval",
         seconds=10,
         args=[deps, sender or SlackSender(client)],
-        kwargs={"worker": worker, "still_wanted": jobs.STILL_WANTED},
+        kwargs={"worker": worker, "still_wanted": jobs.STILL_WANTED, "stopping": stopping},
         id="outbox:deliver",
         replace_existing=True,
     )
