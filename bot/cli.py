@@ -7,6 +7,7 @@ import logging
 import signal
 import sys
 from collections.abc import Sequence
+from datetime import date
 from pathlib import Path
 from types import FrameType
 
@@ -86,6 +87,25 @@ def _parser() -> argparse.ArgumentParser:
     days_off.add_argument("--school", help="the school they apply to (default: the whole district)")
     days_off.add_argument("--dry-run", action="store_true", help="show them, change nothing")
     days_off.set_defaults(run=_calendar_import)
+
+    report = commands.add_parser(
+        "report", help="aggregate counts for admins and leaders (CSV or JSON)"
+    )
+    report.add_argument(
+        "--from", dest="start", required=True, type=date.fromisoformat, help="first day, YYYY-MM-DD"
+    )
+    report.add_argument(
+        "--to",
+        dest="end",
+        required=True,
+        type=date.fromisoformat,
+        help="the day after the last, YYYY-MM-DD",
+    )
+    report.add_argument("--format", choices=("csv", "json"), default="csv")
+    report.add_argument(
+        "file", type=Path, nargs="?", help="where to write (default: standard output)"
+    )
+    report.set_defaults(run=_report)
 
     jobs = commands.add_parser("jobs", help="scheduled work and the outbox of messages")
     jobs_commands = jobs.add_subparsers(title="jobs commands")
@@ -217,6 +237,26 @@ def _calendar_import(settings: Settings, args: argparse.Namespace) -> int:
         added = add_closures(uow, team_id, school, closures)
     where = args.school or "the whole district"
     print(f"{added} added for {where}; {len(closures) - added} already there")
+    return 0
+
+
+def _report(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.report import run_report_command
+
+    workspace = _workspace(settings)
+    if workspace is None:
+        return 2
+    _client, team_id = workspace
+    with _deps(settings).uow() as uow:
+        try:
+            if args.file is None:
+                run_report_command(uow, team_id, args.start, args.end, args.format, sys.stdout)
+            else:
+                with args.file.open("w", encoding="utf-8", newline="") as out:
+                    run_report_command(uow, team_id, args.start, args.end, args.format, out)
+        except ValueError as exc:
+            print(f"cannot make the report: {exc}", file=sys.stderr)
+            return 2
     return 0
 
 

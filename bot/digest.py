@@ -17,6 +17,7 @@ from sqlalchemy import select
 from bot.domain import SupportType, VisitOutcome, VisitStatus
 from bot.outbox import enqueue
 from bot.policy import MIN_GROUP_SIZE
+from bot.report import support_type_groups
 from bot.school_calendar import calendar_for
 from bot.views.common import count
 from storage.models import Debrief, OutboxMessage, Person, Visit
@@ -184,25 +185,12 @@ def aggregate_digest(
 
 
 def aggregate_lines(visits: Sequence[Visit]) -> list[str]:
-    teachers_by_kind: dict[SupportType, set[int]] = {}
-    visits_by_kind: Counter[SupportType] = Counter()
-    for visit in visits:
-        kind = SupportType(visit.logged_support_type or visit.support_type)
-        teachers_by_kind.setdefault(kind, set()).add(visit.teacher_id)
-        visits_by_kind[kind] += 1
-    everyone = set().union(*teachers_by_kind.values()) if teachers_by_kind else set()
-    if len(everyone) < MIN_GROUP_SIZE:
+    """The week's counts by kind of support, under the report's small-group rule."""
+    total, kinds = support_type_groups(visits)
+    if total is None:
         return ["Not enough visits this week to show without identifying anyone."]
-    lines = [f"*{count(len(visits), 'visit', 'visits')}* with {len(everyone)} teachers."]
-    other_visits, other_teachers = 0, set()
-    for kind in SupportType:
-        if kind not in teachers_by_kind:
-            continue
-        if len(teachers_by_kind[kind]) >= MIN_GROUP_SIZE:
-            lines.append(f"• {kind.label}: {visits_by_kind[kind]}")
-        else:
-            other_visits += visits_by_kind[kind]
-            other_teachers |= teachers_by_kind[kind]
-    if other_visits and len(other_teachers) >= MIN_GROUP_SIZE:
-        lines.append(f"• Other kinds together: {other_visits}")
+    lines = [f"*{count(total.visits, 'visit', 'visits')}* with {total.teachers} teachers."]
+    for kind in kinds:
+        label = "Other kinds together" if kind.merged else kind.name
+        lines.append(f"• {label}: {kind.visits}")
     return lines

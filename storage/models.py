@@ -155,6 +155,8 @@ class Person(Base):
     prompts_stopped: Mapped[bool] = mapped_column(Boolean, default=False)
     prompts_paused_until: Mapped[date | None] = mapped_column(Date)
     weekly_nudge_cap: Mapped[int | None] = mapped_column(Integer)
+    # "ask" (offer a draft each time) or "never" (no celebration offers).
+    share_wins: Mapped[str] = mapped_column(String(8), default="ask")
 
     school: Mapped[School | None] = relationship()
     # Loaded when read (lists of people ask for it with selectinload): most requests never do.
@@ -336,3 +338,24 @@ class Reflection(Base):
     shared_with_coach: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+
+
+class Celebration(Base):
+    """A win to post in a PLC channel: a draft until its teacher (or author) posts it.
+
+    Only words the author wrote or approved are ever posted; never notes or reflections.
+    """
+
+    __tablename__ = "celebrations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    subject_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="SET NULL"))
+    channel_id: Mapped[str | None] = mapped_column(String(32))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft/posted/declined
+    slack_ts: Mapped[str | None] = mapped_column(String(32))
+    created_at: Mapped[datetime]
+    posted_at: Mapped[datetime | None]

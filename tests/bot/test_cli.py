@@ -188,3 +188,11 @@ def test_jobs_list_and_retry_dead(tmp_path: Path, slack: SlackStandin) -> None:
     assert "outbox: due 0, later 0, sent 0, dead 0" in listed.stdout
     again = _run(tmp_path, slack, "jobs", "retry-dead")
     assert "0 dead messages put back in line" in again.stdout
+
+
+def test_report_writes_csv_with_counts_only(tmp_path: Path, slack: SlackStandin) -> None:
+    done = _run(tmp_path, slack, "report", "--from", "2026-11-01", "--to", "2026-12-01")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.splitlines()[0].startswith("group_kind,group,teachers,visits")
+    bad = _run(tmp_path, slack, "report", "--from", "2026-12-01", "--to", "2026-11-01")
+    assert bad.returncode == 2 and "cannot make the report" in bad.stderr

@@ -1,0 +1,170 @@
+"""The aggregate coaching report in Block Kit: totals, tiers, then schools and coaches.
+
+Pure: it renders a Report that bot/report.py already made safe (small groups merged or
+hidden), and adds nothing about any one teacher.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from bot.domain import SupportType
+from bot.policy import MIN_GROUP_SIZE
+from bot.report import TIER_NAMES, Group, Report
+from bot.views.common import clip, count, escape
+
+MAX_BLOCKS = 20
+MAX_SECTION = 3000
+MAX_HEADER = 150
+MAX_NAME = 80
+# Room kept at the end of every section for "_…and 1234 more…_".
+_MORE_ROOM = 80
+_SEP = " · "
+_MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+SMALL_GROUPS = f"Counts only. Groups of fewer than {MIN_GROUP_SIZE} teachers are merged or hidden."
+TOO_FEW = (
+    f"Fewer than {MIN_GROUP_SIZE} teachers were visited in this period, so there is nothing "
+    "to show without risking identifying someone."
+)
+
+
+def build_report_blocks(report: Report) -> list[dict[str, Any]]:
+    """At most MAX_BLOCKS blocks; long lists end with "and N more" (the CSV has them all)."""
+    blocks: list[dict[str, Any]] = [_header(report)]
+    district = report.district
+    if district is None:
+        blocks += [_section(TOO_FEW), _context()]
+        return blocks
+    blocks.append(_section(_district_text(district)))
+    fields = [_tier_field(group) for group in report.tiers][:10]
+    if fields:
+        blocks.append({"type": "section", "fields": fields})
+    if report.support_types:
+        kinds = [_kind_line(group) for group in report.support_types]
+        blocks.append(_section("\n".join(["*By kind of support*", *kinds])))
+    room = MAX_BLOCKS - len(blocks) - 1  # the context line closes the report
+    schools = [_line(group) for group in report.schools]
+    coaches = [_line(group) for group in report.coaches]
+    need_schools = len(_pack("By school", schools, room))
+    need_coaches = len(_pack("By coach", coaches, room))
+    if need_schools + need_coaches > room:
+        need_schools = min(need_schools, max(room // 2, room - need_coaches))
+        need_coaches = room - need_schools
+    for text in _pack("By school", schools, need_schools) + _pack(
+        "By coach", coaches, need_coaches
+    ):
+        blocks.append(_section(text))
+    blocks.append(_context())
+    return blocks
+
+
+def build_report_text(report: Report) -> str:
+    """The notification and screen-reader fallback that goes with the blocks."""
+    if report.district is None:
+        return f"Coaching report, {_period(report)}: too few teachers to show."
+    visits = count(report.district.visits, "visit", "visits")
+    teachers = count(report.district.teachers, "teacher", "teachers")
+    return f"Coaching report, {_period(report)}: {visits} with {teachers}."
+
+
+# --------------------------------------------------------------------------- pieces
+
+
+def _day(day: date) -> str:
+    return f"{_MONTHS[day.month - 1]} {day.day}, {day.year}"
+
+
+def _period(report: Report) -> str:
+    last = report.end - timedelta(days=1)
+    if last <= report.start:
+        return _day(report.start)
+    return f"{_day(report.start)} – {_day(last)}"
+
+
+def _header(report: Report) -> dict[str, Any]:
+    text = clip(f"Coaching report: {_period(report)}", MAX_HEADER)
+    return {"type": "header", "text": {"type": "plain_text", "text": text}}
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION)}}
+
+
+def _context() -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": SMALL_GROUPS}]}
+
+
+def _percent(share: float) -> str:
+    return f"{round(share * 100)}%"
+
+
+def _district_text(district: Group) -> str:
+    lines = [
+        f"*{count(district.visits, 'visit', 'visits')}* with "
+        f"{count(district.teachers, 'teacher', 'teachers')}, {district.minutes:,} minutes in all."
+    ]
+    if district.coverage is not None:
+        lines.append(f"Seen in the last 3 weeks: {_percent(district.coverage)} of active teachers.")
+    if district.cycles_started is not None and district.cycles_completed is not None:
+        lines.append(
+            f"Coaching cycles: {district.cycles_started} started, "
+            f"{district.cycles_completed} completed."
+        )
+    return "\n".join(lines)
+
+
+def _tier_field(group: Group) -> dict[str, str]:
+    tier = next((t for t, name in TIER_NAMES.items() if name == group.name), None)
+    kinds = ", ".join(kind.label.lower() for kind in SupportType if kind.tier == tier)
+    text = (
+        f"*{escape(group.name)}* ({kinds})\n"
+        f"{group.minutes:,} min in {count(group.visits, 'visit', 'visits')}"
+    )
+    return {"type": "mrkdwn", "text": clip(text, 2000)}
+
+
+def _kind_line(group: Group) -> str:
+    return (
+        f"• {escape(clip(group.name, MAX_NAME))}: {count(group.visits, 'visit', 'visits')}, "
+        f"{group.minutes:,} min"
+    )
+
+
+def _line(group: Group) -> str:
+    parts = [
+        f"{count(group.visits, 'visit', 'visits')} with "
+        f"{count(group.teachers, 'teacher', 'teachers')}"
+    ]
+    tier_one = group.minutes_by_tier.get(1)
+    if group.minutes and tier_one is not None:
+        parts.append(f"{group.minutes:,} min ({_percent(tier_one / group.minutes)} tier 1)")
+    else:
+        parts.append(f"{group.minutes:,} min")
+    if group.coverage is not None:
+        parts.append(f"{_percent(group.coverage)} seen in 3 weeks")
+    if group.cycles_started is not None and group.cycles_completed is not None:
+        parts.append(f"cycles {group.cycles_started} started, {group.cycles_completed} completed")
+    return f"• *{escape(clip(group.name, MAX_NAME))}*: " + _SEP.join(parts)
+
+
+def _pack(title: str, lines: list[str], most: int) -> list[str]:
+    """Lines under a bold title, in at most `most` sections of Slack's size."""
+    if most < 1:
+        return []
+    if not lines:
+        return [f"*{title}*\nNo group large enough to show."]
+    chunks: list[list[str]] = [[f"*{title}*"]]
+    size = len(title) + 2
+    for index, line in enumerate(lines):
+        if size + 1 + len(line) > MAX_SECTION - _MORE_ROOM:
+            if len(chunks) == most:
+                more = len(lines) - index
+                chunks[-1].append(f"_…and {more} more in the CSV export._")
+                break
+            chunks.append([])
+            size = 0
+        chunks[-1].append(line)
+        size += len(line) + 1
+    return ["\n".join(chunk) for chunk in chunks]
