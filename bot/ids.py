@@ -16,6 +16,7 @@ class Command(StrEnum):
     COACHBOT = "/coachbot"
     COACH_GOAL = "/coach-goal"
     DEBRIEF = "/debrief"
+    CELEBRATE = "/celebrate"
 
 
 class Event(StrEnum):
@@ -108,6 +109,26 @@ class Action(StrEnum):
     REFLECT_ANSWER = "reflect_answer"
     REFLECT_SHARE = "reflect_share"
     PAUSE_UNTIL = "pause_until"
+    # Celebrations (value: celebration id).
+    CELEBRATE_EDIT = "celebrate_edit"
+    CELEBRATE_POST = "celebrate_post"
+    CELEBRATE_DECLINE = "celebrate_decline"
+    CELEBRATE_TEXT = "celebrate_text"
+    CELEBRATE_CHANNEL = "celebrate_channel"
+    CELEBRATE_WHO = "celebrate_who"
+    # The Home tab's buttons, and its settings form.
+    HOME_INVITE = "home_invite"
+    HOME_GOALS = "home_goals"
+    HOME_DEBRIEF = "home_debrief"
+    HOME_SETTINGS = "home_settings"
+    HOME_CASELOAD = "home_caseload"
+    HOME_ADMIN = "home_admin"
+    SETTINGS_PROMPTS = "settings_prompts"
+    SETTINGS_PAUSE_UNTIL = "settings_pause_until"
+    SETTINGS_NUDGE_CAP = "settings_nudge_cap"
+    SETTINGS_SHARE_WINS = "settings_share_wins"
+    SETTINGS_LIST_TIME = "settings_list_time"
+    SETTINGS_LIST_EMPTY = "settings_list_empty"
 
 
 class Callback(StrEnum):
@@ -126,6 +147,9 @@ class Callback(StrEnum):
     NOTES = "notes"  # private_metadata: debrief id
     REFLECT = "reflect"  # private_metadata: reflection id
     PAUSE = "pause"  # pause reflection prompts until a date
+    CELEBRATE = "celebrate"  # private_metadata: "<id>[:<offer channel>:<offer ts>]", or empty
+    SETTINGS = "settings"
+    CASELOAD = "caseload"
 
 
 class Block(StrEnum):
@@ -184,12 +208,22 @@ class Block(StrEnum):
     REFLECT_ANSWER = "reflect_answer"
     REFLECT_SHARE = "reflect_share"
     PAUSE_UNTIL = "pause_until"
+    CELEBRATE_TEXT = "celebrate_text"
+    CELEBRATE_CHANNEL = "celebrate_channel"
+    CELEBRATE_WHO = "celebrate_who"
+    SETTINGS_PROMPTS = "settings_prompts"
+    SETTINGS_PAUSE_UNTIL = "settings_pause_until"
+    SETTINGS_NUDGE_CAP = "settings_nudge_cap"
+    SETTINGS_SHARE_WINS = "settings_share_wins"
+    SETTINGS_LIST_TIME = "settings_list_time"
+    SETTINGS_LIST_EMPTY = "settings_list_empty"
 
 
 # Bot scopes the code needs, and why; manifest.yml must request exactly these.
 BOT_SCOPES: dict[str, str] = {
     "commands": "slash commands",
     "chat:write": "direct messages about invitations, visits and reminders",
+    "channels:join": "join a public PLC channel to post a celebration a teacher approved",
     "im:history": "find a scheduled message that reached Slack just before a crash, not resend it",
     "im:write": "open the direct message that history lookup reads",
     "users:read": "each person's name, time zone and whether the account is active",

@@ -5,7 +5,17 @@ from __future__ import annotations
 from slack_bolt import App
 
 from bot.deps import Deps
-from handlers import admin, cycle, errors, home, invite, middleware, people, reflections
+from handlers import (
+    admin,
+    celebrations,
+    cycle,
+    errors,
+    home,
+    invite,
+    middleware,
+    people,
+    reflections,
+)
 
 
 def register_all(app: App, deps: Deps) -> None:
@@ -15,6 +25,7 @@ def register_all(app: App, deps: Deps) -> None:
     invite.register(app)
     cycle.register(app)
     reflections.register(app)
+    celebrations.register(app)
     home.register(app)
     people.register(app)
     admin.register(app)

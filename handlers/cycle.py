@@ -24,6 +24,7 @@ from bot.views import cycle as views
 from bot.views.common import build_notice_view, escape
 from bot.views.invite import CalendarLinks, build_notice, format_when
 from bot.visits import VisitRefused
+from handlers.celebrations import offer_celebration
 from handlers.invite import MENTION
 from storage.models import Debrief, Person
 from storage.uow import UnitOfWork
@@ -333,12 +334,15 @@ def handle_goal_close(
             _refuse(client, body, refused.message)
             return
         teacher, coach, question = goal.teacher, goal.coach, goal.question
+        closed_id = goal.id
     # Slack is told after the change is saved, so a Slack hiccup cannot undo it.
     if coach is not None:
         notice = views.build_goal_closed_notice(
             teacher_user_id=teacher.user_id, question=question, met=met
         )
         send_dm(client, coach, notice)
+    if met:
+        offer_celebration(client, deps, closed_id)
     if _in_view(body):
         with deps.uow() as uow:
             view = _goals_view(uow, deps, actor, teacher, teacher)
