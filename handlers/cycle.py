@@ -26,6 +26,7 @@ from bot.views.invite import CalendarLinks, build_notice, format_when
 from bot.visits import VisitRefused
 from handlers.celebrations import offer_celebration
 from handlers.invite import MENTION
+from handlers.publish import refresh_home
 from storage.models import Debrief, Person
 from storage.uow import UnitOfWork
 
@@ -314,6 +315,8 @@ def handle_goal_submission(
                     f"_{escape(goal.question)}_"
                 ),
             )
+        uow.commit()
+        refresh_home(client, deps, [goal.teacher_id, *([goal.coach_id] if goal.coach_id else [])])
 
 
 _SLACK_UNSURE = "Sorry, Slack couldn't tell us who you are just now. Please try again in a minute."
@@ -343,6 +346,7 @@ def handle_goal_close(
         send_dm(client, coach, notice)
     if met:
         offer_celebration(client, deps, closed_id)
+    refresh_home(client, deps, [teacher.id, *([coach.id] if coach is not None else [])])
     if _in_view(body):
         with deps.uow() as uow:
             view = _goals_view(uow, deps, actor, teacher, teacher)
@@ -398,6 +402,8 @@ def handle_visit_log(
                     coach_user_id=visit.coach.user_id,
                 ),
             )
+        uow.commit()
+        refresh_home(client, deps, (visit.teacher_id, visit.coach_id))
 
 
 # --------------------------------------------------------------------------- debriefs
@@ -494,6 +500,8 @@ def handle_debrief_submission(
                 place=debrief.place,
             )
             send_dm(client, person, views.build_debrief_scheduled(card, viewer=side, links=links))
+        uow.commit()
+        refresh_home(client, deps, (debrief.teacher_id, debrief.coach_id))
 
 
 def handle_notes_open(
@@ -537,7 +545,7 @@ def handle_notes_submission(
             ack(response_action="errors", errors=errors)
             return
         try:
-            cycles.save_note(
+            note = cycles.save_note(
                 uow,
                 actor,
                 debrief_id or 0,
@@ -547,4 +555,7 @@ def handle_notes_submission(
         except VisitRefused as refused:
             ack(response_action="errors", errors={Block.NOTE_STRENGTHS: refused.message})
             return
+        debrief = uow.session.get_one(Debrief, note.debrief_id)
+        people = (debrief.teacher_id, debrief.coach_id)
     ack()
+    refresh_home(client, deps, people)

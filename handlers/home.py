@@ -1,21 +1,59 @@
-"""The Home tab: published whenever a person opens it."""
+"""The Home tab: published when a person opens it and refreshed when what it shows changes.
+
+Its buttons open the forms other features own (the invitation, goals, debrief and admin menu),
+the settings a person owns, and a coach's whole caseload. Other handlers call `refresh_home`
+after a change, with the ids of the people whose Home shows it.
+"""
 
 from __future__ import annotations
 
+import logging
+from datetime import date
 from typing import Any
+from zoneinfo import ZoneInfo
 
-from slack_bolt import App, BoltContext
+from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
+from bot import admin, home
 from bot.deps import Deps
-from bot.ids import Event
-from bot.people import ensure_person
+from bot.ids import Action, Block, Callback, Event
+from bot.people import actor_for, ensure_person, valid_timezone
+from bot.policy import Actor, may_administer
 from bot.slack_directory import SlackDirectory
-from bot.views.home import build_home_view
+from bot.views import admin as admin_views
+from bot.views import home as views
+from bot.views import invite as invite_views
+from bot.views.common import build_notice_view
+from handlers.cycle import _debrief_form, _goals_view
+from handlers.invite import _goal_choices
+from handlers.publish import home_view, refresh_home
+from storage.models import Person
+from storage.uow import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+UNSURE = "Sorry, Slack couldn't tell us who you are just now. Please try again in a minute."
+COACHES_ONLY = "The list of teachers is for coaches. Your coach sees theirs here."
+_SETTINGS_BLOCKS = (
+    Block.SETTINGS_PROMPTS,
+    Block.SETTINGS_PAUSE_UNTIL,
+    Block.SETTINGS_NUDGE_CAP,
+    Block.SETTINGS_SHARE_WINS,
+    Block.SETTINGS_LIST_TIME,
+    Block.SETTINGS_LIST_EMPTY,
+)
 
 
 def register(app: App) -> None:
     app.event(Event.APP_HOME_OPENED)(handle_home_opened)
+    app.action(Action.HOME_INVITE)(handle_home_invite)
+    app.action(Action.HOME_GOALS)(handle_home_goals)
+    app.action(Action.HOME_DEBRIEF)(handle_home_debrief)
+    app.action(Action.HOME_SETTINGS)(handle_home_settings)
+    app.action(Action.HOME_CASELOAD)(handle_home_caseload)
+    app.action(Action.HOME_ADMIN)(handle_home_admin)
+    app.view(Callback.SETTINGS)(handle_settings_submission)
 
 
 def handle_home_opened(
@@ -23,9 +61,185 @@ def handle_home_opened(
 ) -> None:
     if event.get("tab", "home") != "home":
         return
-    deps: Deps = context["deps"]
-    user_id = event["user"]
+    deps = _deps(context)
+    user_id = str(event["user"])
+    team_id = str(body.get("team_id") or event.get("team") or "")
     with deps.uow() as uow:
         # Everyone who opens coachbot becomes a person with a name and a time zone.
-        ensure_person(uow, SlackDirectory(client), body["team_id"], user_id, deps.now())
-    client.views_publish(user_id=user_id, view=build_home_view(user_id))
+        person = ensure_person(uow, SlackDirectory(client), team_id, user_id, deps.now())
+        actor = actor_for(uow, team_id, user_id, deps.admin_ids)
+        view = home_view(uow, deps, actor, person)
+    client.views_publish(user_id=user_id, view=view)
+
+
+# --------------------------------------------------------------------------- buttons
+
+
+def handle_home_invite(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Invite a coach: the same form `/invite-coach` opens, with the assigned coach chosen."""
+    ack()
+    deps = _deps(context)
+    with deps.uow() as uow:
+        teacher = _me(uow, deps, client, body)
+        coach_user_id = None
+        if teacher is not None and teacher.assigned_coach_id:
+            assigned = uow.people.get(teacher.assigned_coach_id)
+            coach_user_id = assigned.user_id if assigned is not None else None
+        today = _today(deps, teacher)
+        goals = _goal_choices(uow, teacher)
+    view = invite_views.build_blank_invite_form(today, coach_user_id, goals)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def handle_home_goals(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Your goals: the story of the person's own cycles, with New goal."""
+    ack()
+    deps = _deps(context)
+    with deps.uow() as uow:
+        me = _me(uow, deps, client, body)
+        if me is None:
+            view = build_notice_view("Your goals", UNSURE)
+        else:
+            view = _goals_view(uow, deps, _actor(uow, deps, body), me, me)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def handle_home_debrief(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Schedule a debrief: the `/debrief` form, for the person's own visits."""
+    ack()
+    deps = _deps(context)
+    with deps.uow() as uow:
+        view = _debrief_form(uow, deps, client, body, None)
+    client.views_open(
+        trigger_id=body["trigger_id"], view=view or build_notice_view("Debrief", UNSURE)
+    )
+
+
+def handle_home_settings(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """The settings the person owns, by role."""
+    ack()
+    deps = _deps(context)
+    with deps.uow() as uow:
+        me = _me(uow, deps, client, body)
+        if me is None:
+            view = build_notice_view("Your settings", UNSURE)
+        else:
+            view = _settings_view(uow, deps, me)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def handle_home_caseload(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """All of a coach's teachers, with when the coach last saw each and where their cycle is."""
+    ack()
+    deps = _deps(context)
+    with deps.uow() as uow:
+        actor = _actor(uow, deps, body)
+        me = uow.people.get(actor.person_id) if actor.person_id is not None else None
+        if me is None or not actor.coaches:
+            view = build_notice_view("Your teachers", COACHES_ONLY)
+        else:
+            lines = home.caseload(uow, actor, me, deps.now())
+            view = views.build_caseload_modal(lines, today=_today(deps, me))
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def handle_home_admin(
+    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """The admin menu: roster, teacher assignments, PLC channels and the school calendar."""
+    ack()
+    deps = _deps(context)
+    with deps.uow() as uow:
+        actor = _actor(uow, deps, body)
+        decision = may_administer(actor)
+        if not decision:
+            view = build_notice_view("Not available", decision.message)
+        else:
+            view = admin_views.build_admin_menu(admin.roster_summary(uow, actor))
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+# --------------------------------------------------------------------------- settings
+
+
+def _settings_view(uow: UnitOfWork, deps: Deps, me: Person) -> dict[str, Any]:
+    own = home.own_settings(uow, me)
+    return views.build_settings_modal(
+        teacher=own.teacher, coach=own.coach, today=_today(deps, me), hours=own.hours
+    )
+
+
+def handle_settings_submission(
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+) -> None:
+    """Save the person's own settings; every problem is shown beside its field."""
+    deps = _deps(context)
+    values = view.get("state", {}).get("values", {})
+    with deps.uow() as uow:
+        me = _me(uow, deps, client, body)
+        if me is None:
+            ack(response_action="errors", errors={_first_block(values): UNSURE})
+            return
+        own = home.own_settings(uow, me)
+        change, errors = views.parse_settings_form(
+            values,
+            teacher=own.teacher is not None,
+            coach=own.coach is not None,
+            today=_today(deps, me),
+            hours=own.hours,
+        )
+        if change is None:
+            if all(block in values for block in errors):
+                ack(response_action="errors", errors=errors)
+            else:
+                # The form was opened before the person's role changed: show the right one.
+                ack(response_action="update", view=_settings_view(uow, deps, me))
+            return
+        try:
+            home.save_settings(uow, _actor(uow, deps, body), me, change)
+        except home.SettingsRefused as refused:
+            ack(response_action="errors", errors={_first_block(values): refused.message})
+            return
+        person_id = me.id
+    ack()
+    refresh_home(client, deps, [person_id])
+
+
+def _first_block(values: dict[str, Any]) -> str:
+    return next((b.value for b in _SETTINGS_BLOCKS if b in values), Block.SETTINGS_PROMPTS.value)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _deps(context: BoltContext) -> Deps:
+    deps: Deps = context["deps"]
+    return deps
+
+
+def _who(body: dict[str, Any]) -> tuple[str, str]:
+    user = body["user"]
+    return str(user.get("team_id") or body["team"]["id"]), str(user["id"])
+
+
+def _actor(uow: UnitOfWork, deps: Deps, body: dict[str, Any]) -> Actor:
+    return actor_for(uow, *_who(body), deps.admin_ids)
+
+
+def _me(uow: UnitOfWork, deps: Deps, client: WebClient, body: dict[str, Any]) -> Person | None:
+    return ensure_person(uow, SlackDirectory(client), *_who(body), deps.now())
+
+
+def _today(deps: Deps, person: Person | None) -> date:
+    tz = valid_timezone(person.timezone if person is not None else None)
+    return deps.now().astimezone(ZoneInfo(tz)).date()

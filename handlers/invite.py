@@ -22,6 +22,7 @@ from bot.policy import Actor
 from bot.slack_directory import SlackDirectory
 from bot.views import invite as views
 from bot.views.help import build_help_message
+from handlers.publish import refresh_home
 from storage.models import Person, Visit
 from storage.uow import UnitOfWork
 
@@ -148,6 +149,12 @@ def _remember(visit: Visit, side: str, where: tuple[str, str] | None) -> None:
         visit.teacher_channel, visit.teacher_ts = where
 
 
+def _refresh(client: WebClient, deps: Deps, uow: UnitOfWork, visit: Visit) -> None:
+    """Save, then show both people's Home tabs as they now are."""
+    uow.commit()
+    refresh_home(client, deps, (visit.teacher_id, visit.coach_id))
+
+
 def _button(body: dict[str, Any]) -> tuple[int, int] | None:
     return views.parse_button_value(str(body["actions"][0].get("value", "")))
 
@@ -264,6 +271,7 @@ def handle_invite_submission(
                 client, visit.teacher, views.build_teacher_sent(card_for(visit, visit.teacher))
             ),
         )
+        _refresh(client, deps, uow, visit)
 
 
 _GOAL_GONE = "That goal isn't open any more. Choose another, or leave this empty."
@@ -328,6 +336,7 @@ def handle_invite_accept(
         accepted = views.build_accepted(card_for(visit, other), viewer=other_side, links=links)
         _remember(visit, other_side, send_dm(client, other, accepted))
         send_dm(client, me, views.build_accepted(card_for(visit, me), viewer=side, links=links))
+        _refresh(client, deps, uow, visit)
 
 
 def handle_invite_propose_open(
@@ -399,6 +408,7 @@ def handle_invite_propose_submission(
                 visit.teacher_ts,
                 views.build_teacher_sent(card_for(visit, visit.teacher)),
             )
+            _refresh(client, deps, uow, visit)
             return
         other_side = _other(side)
         other = visit.teacher if other_side == "teacher" else visit.coach
@@ -408,6 +418,7 @@ def handle_invite_propose_submission(
         _restate(client, visit, side, waiting)
         proposal = views.build_proposal(card_for(visit, other), to=other_side)
         _remember(visit, other_side, send_dm(client, other, proposal))
+        _refresh(client, deps, uow, visit)
 
 
 def handle_invite_decline_open(
@@ -454,6 +465,7 @@ def handle_invite_decline_submission(
             return
         ack()
         _announce_decline(client, uow, visit)
+        _refresh(client, deps, uow, visit)
 
 
 def _finish_decline(
@@ -471,6 +483,7 @@ def _finish_decline(
         _tell(client, body, refused.message)
         return
     _announce_cancel(client, visit, "You turned down the suggested time, so this visit is off.")
+    _refresh(client, deps, uow, visit)
 
 
 def _announce_cancel(
@@ -515,3 +528,4 @@ def handle_invite_cancel(
             _tell(client, body, refused.message)
             return
         _announce_cancel(client, visit, "You cancelled this visit.", _clicked(body))
+        _refresh(client, deps, uow, visit)

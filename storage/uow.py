@@ -52,6 +52,10 @@ class UnitOfWork:
             session.close()
             self._session = None
 
+    def commit(self) -> None:
+        """Save now, so what follows (telling people) sees the change; the block goes on."""
+        self.session.commit()
+
     @property
     def events(self) -> SlackEventRepository:
         return SlackEventRepository(self.session)

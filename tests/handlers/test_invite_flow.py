@@ -440,3 +440,12 @@ def link_urls(call: Call) -> list[tuple[str, str]]:
         for element in block["elements"]
         if "url" in element
     ]
+
+
+def test_both_home_tabs_are_refreshed_when_an_invitation_changes(school: Running) -> None:
+    submit_invite(school)
+    published = {c.args["user_id"] for c in school.slack.calls_to("views.publish")}
+    assert published == {TEACHER, COACH}
+    click(school, COACH, dms_to(school, COACH)[0], Action.INVITE_ACCEPT)
+    coach_homes = [c for c in school.slack.calls_to("views.publish") if c.args["user_id"] == COACH]
+    assert "Period 3 Algebra" in str(coach_homes[-1].args["view"])
