@@ -30,6 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     if not getattr(args, "run", None):
         parser.print_help()
         return 2
+    if getattr(args, "no_settings", False):
+        result_without: int = args.run(args)
+        return result_without
     try:
         settings = load_settings()
     except SettingsError as exc:
@@ -49,6 +52,14 @@ def _parser() -> argparse.ArgumentParser:
         prog="coachbot", description="The instructional-coaching cycle, in Slack."
     )
     commands = parser.add_subparsers(title="commands")
+
+    demo = commands.add_parser(
+        "demo", help="play a school week against a built-in Slack stand-in (no tokens needed)"
+    )
+    demo.add_argument("--day", choices=("mon", "tue", "wed", "thu", "fri"), help="show one day")
+    demo.add_argument("--person", help="show what one person saw (part of their name)")
+    demo.add_argument("--json", type=Path, help="also write the transcript as JSON here")
+    demo.set_defaults(run=_demo, no_settings=True)
 
     serve = commands.add_parser(
         "serve", help="answer Slack (HTTP, or Socket Mode with an app token)"
@@ -114,6 +125,16 @@ def _parser() -> argparse.ArgumentParser:
     again = jobs_commands.add_parser("retry-dead", help="put dead messages back in line")
     again.set_defaults(run=_jobs_retry_dead)
     return parser
+
+
+def _demo(args: argparse.Namespace) -> int:
+    import logging as logs
+
+    from bot.demo import run
+
+    # The demo's story is the transcript; routine log lines would only get in its way.
+    logs.basicConfig(level=logs.ERROR)
+    return run(args.day, args.person, args.json)
 
 
 def _engine(settings: Settings) -> Engine:

@@ -7,6 +7,7 @@ import threading
 import time
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
 from sqlalchemy.exc import SQLAlchemyError
@@ -14,8 +15,9 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import cycles, daily, digest, nudges, outbox, reflections
 from bot.deps import Deps
 from bot.messaging import send_dm
+from bot.school_calendar import next_allowed_for
 from bot.views.cycle import build_visit_log_prompt
-from storage.models import Visit
+from storage.models import OutboxMessage, Visit
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -59,6 +61,7 @@ def deliver_outbox(
     still_wanted: Mapping[str, outbox.StillWanted] | None = None,
     budget_seconds: float = 50.0,
     stopping: threading.Event | None = None,
+    gate: outbox.Gate | None = None,
 ) -> outbox.DeliveryReport:
     """Send what is due, batch after batch, until nothing is left, the time budget is spent,
     or the process is stopping (a claimed batch is finished, the rest waits for next time)."""
@@ -66,12 +69,37 @@ def deliver_outbox(
     deadline = time.monotonic() + budget_seconds
     while time.monotonic() < deadline and not (stopping and stopping.is_set()):
         report = outbox.deliver_due(
-            deps.uow, sender, deps.now(), worker=worker, still_wanted=still_wanted
+            deps.uow,
+            sender,
+            deps.now(),
+            worker=worker,
+            still_wanted=still_wanted,
+            gate=school_hours if gate is None else gate,
         )
         total.add(report)
         if not (report.sent or report.retried or report.dead or report.dropped or report.recovered):
             break
     return total
+
+
+def school_hours(uow: UnitOfWork, row: OutboxMessage, now: datetime) -> datetime | None:
+    """A direct message waits for its reader's next school moment, however late it came due."""
+    if row.person_id is None:
+        return None
+    person = uow.people.get(row.person_id)
+    if person is None:
+        return None
+    allowed = next_allowed_for(uow, person, now)
+    return allowed if allowed > now else None
+
+
+def daily_list_still_today(uow: UnitOfWork, row: OutboxMessage) -> bool:
+    """Yesterday's visit list is no use today: drop one that could not go out on its day."""
+    person = uow.people.get(row.person_id) if row.person_id is not None else None
+    if person is None:
+        return False
+    today = row.available_at.astimezone(ZoneInfo(person.timezone)).date()
+    return row.key.endswith(":" + today.isoformat())
 
 
 # Planners run every minute; each plans only what is due soon, under idempotency keys.
@@ -83,6 +111,7 @@ PLANNERS: list[Callable[[UnitOfWork, datetime], int]] = [
 ]
 # Per kind of message, a last check just before sending: False drops a settled item's message.
 STILL_WANTED: dict[str, outbox.StillWanted] = {
+    daily.KIND: daily_list_still_today,
     nudges.KIND: nudges.still_wanted,
     reflections.KIND: reflections.still_wanted,
 }

@@ -128,6 +128,8 @@ def drop(uow: UnitOfWork, *, ref: str, kinds: tuple[str, ...] | None = None) -> 
 # --------------------------------------------------------------------------- delivery
 
 StillWanted = Callable[[UnitOfWork, OutboxMessage], bool]
+# When a row may be sent: None for now, or a later moment to wait for (school hours).
+Gate = Callable[[UnitOfWork, OutboxMessage, datetime], datetime | None]
 
 
 @dataclass
@@ -137,6 +139,7 @@ class DeliveryReport:
     dead: int = 0
     dropped: int = 0
     recovered: int = 0  # sent before a crash, found in Slack instead of being sent again
+    postponed: int = 0  # came due outside the person's school hours; waiting for them
     waits: list[float] = field(default_factory=list)  # Retry-After seconds Slack asked for
 
     def add(self, other: DeliveryReport) -> None:
@@ -145,6 +148,7 @@ class DeliveryReport:
         self.dead += other.dead
         self.dropped += other.dropped
         self.recovered += other.recovered
+        self.postponed += other.postponed
         self.waits += other.waits
 
 
@@ -217,6 +221,7 @@ def deliver_due(
     *,
     worker: str,
     still_wanted: Mapping[str, StillWanted] | None = None,
+    gate: Gate | None = None,
     batch: int = 50,
 ) -> DeliveryReport:
     """Send one batch of due messages; call again until it sends nothing."""
@@ -235,6 +240,13 @@ def deliver_due(
                     None,
                 )
                 report.dropped += 1
+                continue
+            later = gate(uow, row, now) if gate is not None else None
+            if later is not None and later > now:
+                # Came due while the reader was outside school hours: wait for their morning.
+                row.available_at, row.lease_until = later, None
+                row.attempts = max(row.attempts - 1, 0)
+                report.postponed += 1
                 continue
             text, blocks = row.text, json.loads(row.blocks) if row.blocks else None
         # A row claimed before without a recorded outcome may have reached Slack just before

@@ -180,3 +180,51 @@ def test_two_delivery_loops_send_a_thousand_messages_exactly_once(
     assert sum(r.sent for r in reports) == 1000
     assert all(r.sent > 0 for r in reports), "both loops should have taken a share"
     assert {r.status for r in _rows(deps)} == {"sent"}
+
+
+def test_a_message_that_came_due_outside_school_hours_waits_for_the_next_morning(
+    deps: Deps, sender: SlackSender, slack: SlackStandin
+) -> None:
+    from bot import jobs
+
+    with deps.uow() as uow:
+        person = uow.people.add(
+            Person(team_id="T0COACH", user_id="U0LATE", timezone="America/New_York")
+        )
+    friday_afternoon = datetime(2026, 12, 4, 21, 30, tzinfo=UTC)  # 16:30 in New York
+    _plan(deps, [person], due=friday_afternoon)
+    saturday = datetime(2026, 12, 5, 14, 0, tzinfo=UTC)
+    report = outbox.deliver_due(deps.uow, sender, saturday, worker="w1", gate=jobs.school_hours)
+    assert (report.sent, report.postponed) == (0, 1)
+    assert slack.calls_to("chat.postMessage") == []
+    monday_seven = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    assert _rows(deps)[0].available_at == monday_seven
+    assert (
+        outbox.deliver_due(deps.uow, sender, monday_seven, worker="w1", gate=jobs.school_hours).sent
+        == 1
+    )
+
+
+def test_a_daily_list_that_missed_its_day_is_dropped(deps: Deps) -> None:
+    from bot import jobs
+
+    with deps.uow() as uow:
+        person = uow.people.add(
+            Person(team_id="T0COACH", user_id="U0LIST", timezone="America/New_York")
+        )
+        row = OutboxMessage(
+            key=f"daily-list:{person.id}:2026-12-04",
+            team_id="T0COACH",
+            person_id=person.id,
+            channel="U0LIST",
+            kind="daily_list",
+            text="Your day",
+            due_at=NOW,
+            created_at=NOW,
+            available_at=datetime(2026, 12, 4, 12, 0, tzinfo=UTC),
+        )
+        uow.session.add(row)
+        uow.session.flush()
+        assert jobs.daily_list_still_today(uow, row) is True
+        row.available_at = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+        assert jobs.daily_list_still_today(uow, row) is False
