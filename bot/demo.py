@@ -18,8 +18,7 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
-from datetime import UTC, date, datetime, timedelta
-from datetime import time as clock_time
+from datetime import UTC, date, datetime, time as clock_time, timedelta
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -39,14 +38,12 @@ from bot.slack_client import make_delivery_client
 from bot.slack_directory import SlackDirectory
 from bot.slack_payloads import (
     TEAM_ID,
+    SlackSender as SignedPoster,
     app_home_opened,
     block_action,
     event_callback,
     slash_command,
     view_submission,
-)
-from bot.slack_payloads import (
-    SlackSender as SignedPoster,
 )
 from bot.slack_standin import Call, SlackStandin
 from storage import migrate

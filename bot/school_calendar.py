@@ -6,8 +6,7 @@ from collections.abc import Sequence
 from datetime import datetime, time
 
 from bot.calendar import Closure, SchoolCalendar
-from storage.models import Closure as ClosureRow
-from storage.models import District, Person, School
+from storage.models import Closure as ClosureRow, District, Person, School
 from storage.uow import UnitOfWork
 
 

@@ -21,9 +21,7 @@ from bot.ids import Action, Block, Callback, Event
 from bot.people import actor_for, ensure_person, valid_timezone
 from bot.policy import Actor, may_administer
 from bot.slack_directory import SlackDirectory
-from bot.views import admin as admin_views
-from bot.views import home as views
-from bot.views import invite as invite_views
+from bot.views import admin as admin_views, home as views, invite as invite_views
 from bot.views.common import build_notice_view
 from handlers.cycle import _debrief_form, _goals_view
 from handlers.invite import _goal_choices

@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
 
-from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.blocks import (
+    Block as SlackBlock,
     ButtonElement,
     CheckboxesElement,
     ContextBlock,
@@ -36,20 +36,10 @@ from bot.domain import DEFAULT_WEEKLY_CAPACITY, Role
 from bot.ids import Action, Block, Callback
 from bot.views.common import (
     StateValues,
-)
-from bot.views.common import (
     clip as _clip,
-)
-from bot.views.common import (
     count as _count,
-)
-from bot.views.common import (
     selected_value as _selected_value,
-)
-from bot.views.common import (
     selected_values as _selected_values,
-)
-from bot.views.common import (
     state_of as _state,
 )
 

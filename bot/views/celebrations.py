@@ -14,6 +14,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
+    Block as SlackBlock,
     ButtonElement,
     ContextBlock,
     ConversationFilter,
@@ -24,7 +25,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     UserSelectElement,
 )
-from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.views import View
 
 from bot.ids import Action, Block, Callback

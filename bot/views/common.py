@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
+from datetime import date, time
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
+
+from bot.domain import DEFAULT_TIMEZONE
 
 # view["state"]["values"] of a view_submission: block_id -> action_id -> element state.
 StateValues = Mapping[str, Mapping[str, Mapping[str, Any]]]
@@ -77,3 +82,54 @@ def clip(text: str, limit: int) -> str:
     if amp != -1 and ";" not in cut[amp:]:
         cut = cut[:amp]
     return cut.rstrip() + "\u2026"
+
+
+def typed_text(
+    values: StateValues, block: str, action: str, *, single_line: bool = False
+) -> str | None:
+    """Typed text, trimmed (and on one line, if asked); None when nothing was typed."""
+    text = state_of(values, block, action).get("value")
+    if not isinstance(text, str):
+        return None
+    text = " ".join(text.split()) if single_line else text.strip()
+    return text or None
+
+
+def parse_date(text: Any) -> date | None:
+    """A datepicker's YYYY-MM-DD, or None for anything else."""
+    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
+        return None
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def parse_time(text: Any) -> time | None:
+    """A timepicker's HH:MM, or None for anything else."""
+    if not isinstance(text, str) or not re.fullmatch(r"\d{2}:\d{2}", text, re.ASCII):
+        return None
+    try:
+        return time.fromisoformat(text)
+    except ValueError:
+        return None
+
+
+def initial_text(text: str | None, limit: int) -> str | None:
+    return text[:limit] if text else None
+
+
+def too_long(text: str, limit: int) -> str:
+    return f"Please keep this to {limit} characters or fewer; it has {len(text)} now."
+
+
+def mention(user_id: str) -> str:
+    return f"<@{user_id}>"
+
+
+def zone(tz: str) -> ZoneInfo:
+    """The reader's zone, or the district default for a name zoneinfo does not know."""
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a folder: OSError
+        return ZoneInfo(DEFAULT_TIMEZONE)

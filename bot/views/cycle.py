@@ -10,6 +10,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
+    Block as SlackBlock,
     ButtonElement,
     ConfirmObject,
     ContextBlock,
@@ -24,7 +25,6 @@ from slack_sdk.models.blocks import (
     TimePickerElement,
     UserSelectElement,
 )
-from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.views import View
 
 from bot.domain import (
@@ -38,21 +38,17 @@ from bot.domain import (
 from bot.ids import Action, Block, Callback
 from bot.views.common import (
     StateValues,
-)
-from bot.views.common import (
     clip as _clip,
-)
-from bot.views.common import (
     count as _count,
-)
-from bot.views.common import (
     escape as _escape,
-)
-from bot.views.common import (
+    initial_text as _initial_text,
+    mention as _mention,
+    parse_date as _date,
+    parse_time as _time,
     selected_value as _selected_value,
-)
-from bot.views.common import (
     state_of as _state,
+    too_long as _too_long,
+    typed_text as _text,
 )
 from bot.views.invite import COACH, TEACHER, CalendarLinks, format_minutes, format_when
 
@@ -1151,10 +1147,6 @@ def _context(text: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=_clip(text, _MAX_CONTEXT))])
 
 
-def _mention(user_id: str) -> str:
-    return f"<@{user_id}>"
-
-
 def _inline(text: str, limit: int = _MAX_INLINE) -> str:
     """Someone's words inside a sentence: escaped for mrkdwn, on one line, not too long."""
     return _clip(_escape(" ".join(text.split())), limit)
@@ -1170,40 +1162,3 @@ def _day(day: date, today: date) -> str:
 def _check_person(value: str, name: str) -> None:
     if value not in _PEOPLE:
         raise ValueError(f"{name} must be 'coach' or 'teacher', not {value!r}")
-
-
-def _text(
-    values: StateValues, block: Block, action: Action, *, single_line: bool = False
-) -> str | None:
-    """Typed text, trimmed (and on one line, if asked); None when nothing was typed."""
-    text = _state(values, block, action).get("value")
-    if not isinstance(text, str):
-        return None
-    text = " ".join(text.split()) if single_line else text.strip()
-    return text or None
-
-
-def _date(text: Any) -> date | None:
-    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _time(text: Any) -> time | None:
-    if not isinstance(text, str) or not re.fullmatch(r"\d{2}:\d{2}", text, re.ASCII):
-        return None
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _too_long(text: str, limit: int) -> str:
-    return f"Please keep this to {limit} characters or fewer; it has {len(text)} now."
-
-
-def _initial_text(text: str | None, limit: int) -> str | None:
-    return text[:limit] if text else None

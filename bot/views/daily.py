@@ -11,10 +11,16 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
-from bot.domain import DEFAULT_TIMEZONE, SupportType
-from bot.views.common import clip, count, escape
+from bot.domain import SupportType
+from bot.views.common import (
+    clip,
+    count,
+    escape,
+    mention as _mention,
+    zone as _zone,
+)
 
 # Slack's limits: 50 blocks in a message, 3000 characters in a section, 150 in a header.
 MAX_SECTION = 3000
@@ -260,10 +266,6 @@ def _section(text: str) -> dict[str, Any]:
 # --------------------------------------------------------------------------- words
 
 
-def _mention(user_id: str) -> str:
-    return f"<@{user_id}>"
-
-
 def _inline(text: str) -> str:
     """Someone's words inside a line: escaped for mrkdwn, on one line, not too long."""
     return clip(escape(" ".join(text.split())), MAX_INLINE)
@@ -293,10 +295,3 @@ def _meridiem(moment: datetime) -> str:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def _zone(tz: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        return ZoneInfo(DEFAULT_TIMEZONE)

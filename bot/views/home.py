@@ -15,13 +15,22 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain import DEFAULT_TIMEZONE, CycleState, Role, SupportType
 from bot.ids import Action, Block, Callback, Command
 from bot.views.admin import RosterSummary, summary_text
-from bot.views.common import COACHING_IS, StateValues, clip, count, escape, selected_value
-from bot.views.common import state_of as _state
+from bot.views.common import (
+    COACHING_IS,
+    StateValues,
+    clip,
+    count,
+    escape,
+    parse_date as _date,
+    parse_time as _time,
+    selected_value,
+    state_of as _state,
+    zone as _zone,
+)
 from bot.views.invite import format_minutes, format_when
 
 Dict = dict[str, Any]
@@ -951,34 +960,9 @@ def _area(area: str) -> str:
     return escape(clip(area[:1].upper() + area[1:], 64))
 
 
-def _zone(tz: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
-
-
 def _whole(text: Any) -> int | None:
     if isinstance(text, int) and not isinstance(text, bool):
         return text
     if not isinstance(text, str) or not re.fullmatch(r"-?[0-9]{1,6}", text.strip(), re.ASCII):
         return None
     return int(text.strip())
-
-
-def _date(text: Any) -> date | None:
-    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _time(text: Any) -> time | None:
-    if not isinstance(text, str) or not re.fullmatch(r"\d{2}:\d{2}", text, re.ASCII):
-        return None
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        return None

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
+    Block as SlackBlock,
     ButtonElement,
     ConfirmObject,
     ContextBlock,
@@ -26,11 +26,9 @@ from slack_sdk.models.blocks import (
     TimePickerElement,
     UserSelectElement,
 )
-from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.views import View
 
 from bot.domain import (
-    DEFAULT_TIMEZONE,
     DEFAULT_VISIT_MINUTES,
     VISIT_LENGTHS,
     SupportType,
@@ -39,21 +37,18 @@ from bot.domain import (
 from bot.ids import Action, Block, Callback
 from bot.views.common import (
     StateValues,
-)
-from bot.views.common import (
     clip as _clip,
-)
-from bot.views.common import (
     count as _count,
-)
-from bot.views.common import (
     escape as _escape,
-)
-from bot.views.common import (
+    initial_text as _initial_text,
+    mention as _mention,
+    parse_date as _date,
+    parse_time as _time,
     selected_value as _selected_value,
-)
-from bot.views.common import (
     state_of as _state,
+    too_long as _too_long,
+    typed_text as _text,
+    zone as _zone,
 )
 
 MAX_CLASS = 100
@@ -190,13 +185,6 @@ def format_minutes(minutes: int) -> str:
     if rest or not hours:
         parts.append(_count(rest, "minute", "minutes"))
     return " ".join(parts)
-
-
-def _zone(tz: str) -> ZoneInfo:
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError):
-        return ZoneInfo(DEFAULT_TIMEZONE)
 
 
 def _aware(moment: datetime) -> datetime:
@@ -655,43 +643,6 @@ def _parse_when(
     return day, start, minutes
 
 
-def _date(text: Any) -> date | None:
-    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _time(text: Any) -> time | None:
-    if not isinstance(text, str) or not re.fullmatch(r"\d{2}:\d{2}", text, re.ASCII):
-        return None
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        return None
-
-
-def _text(
-    values: StateValues, block: Block, action: Action, *, single_line: bool = False
-) -> str | None:
-    """Typed text, trimmed (and on one line, if asked); None when nothing was typed."""
-    text = _state(values, block, action).get("value")
-    if not isinstance(text, str):
-        return None
-    text = " ".join(text.split()) if single_line else text.strip()
-    return text or None
-
-
-def _too_long(text: str, limit: int) -> str:
-    return f"Please keep this to {limit} characters or fewer; it has {len(text)} now."
-
-
-def _initial_text(text: str | None, limit: int) -> str | None:
-    return text[:limit] if text else None
-
-
 def _check_person(value: str, name: str) -> None:
     if value not in _PEOPLE:
         raise ValueError(f"{name} must be 'coach' or 'teacher', not {value!r}")
@@ -861,10 +812,6 @@ def _message(text: str, blocks: Sequence[SlackBlock]) -> dict[str, Any]:
 
 def _section(text: str) -> SectionBlock:
     return SectionBlock(text=MarkdownTextObject(text=_clip(text, _MAX_SECTION)))
-
-
-def _mention(user_id: str) -> str:
-    return f"<@{user_id}>"
 
 
 def _when(card: VisitCard) -> str:

@@ -12,16 +12,20 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
+    Block as SlackBlock,
     ButtonElement,
     ContextBlock,
     MarkdownTextObject,
     SectionBlock,
 )
-from slack_sdk.models.blocks import Block as SlackBlock
 
 from bot.domain import SupportType, VisitStatus
 from bot.ids import Action, Block, Command
-from bot.views.common import clip, escape
+from bot.views.common import (
+    clip,
+    escape,
+    mention as _mention,
+)
 from bot.views.invite import COACH, TEACHER, VisitCard, button_value, format_when
 
 LAST = "Last reminder: "
@@ -220,10 +224,6 @@ def _context(text: str) -> ContextBlock:
 
 def _field(label: str, value: str) -> MarkdownTextObject:
     return MarkdownTextObject(text=clip(f"*{label}*\n{value}", _MAX_FIELD))
-
-
-def _mention(user_id: str) -> str:
-    return f"<@{user_id}>"
 
 
 def _inline(text: str | None) -> str:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -10,6 +9,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
+    Block as SlackBlock,
     ButtonElement,
     CheckboxesElement,
     ConfirmObject,
@@ -21,11 +21,17 @@ from slack_sdk.models.blocks import (
     PlainTextInputElement,
     SectionBlock,
 )
-from slack_sdk.models.blocks import Block as SlackBlock
 from slack_sdk.models.views import View
 
 from bot.ids import Action, Block, Callback
-from bot.views.common import StateValues, clip, escape, selected_values, state_of
+from bot.views.common import (
+    StateValues,
+    clip,
+    escape,
+    parse_date as _date,
+    selected_values,
+    state_of,
+)
 
 MAX_ANSWER = 3000
 # The longest pause the form accepts; for longer, the teacher can stop prompts altogether.
@@ -314,12 +320,3 @@ def _message(text: str, blocks: Iterable[SlackBlock]) -> dict[str, Any]:
 
 def _context(text: str) -> ContextBlock:
     return ContextBlock(elements=[MarkdownTextObject(text=clip(text, 3000))])
-
-
-def _date(text: Any) -> date | None:
-    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
