@@ -176,7 +176,7 @@ def stories(uow: UnitOfWork, actor: Actor, teacher: Person, deps: Deps) -> list[
     return result
 
 
-def _goals_view(
+def goals_view(
     uow: UnitOfWork, deps: Deps, actor: Actor, teacher: Person, viewer: Person
 ) -> dict[str, Any]:
     own = viewer.id == teacher.id
@@ -215,9 +215,9 @@ def handle_goal_command(
             if teacher is None or not actor.coaches:
                 _refuse(client, command, "You can see a teacher's cycles when you're their coach.")
                 return
-            view = _goals_view(uow, deps, actor, teacher, me)
+            view = goals_view(uow, deps, actor, teacher, me)
         else:
-            view = _goals_view(uow, deps, actor, me, me)
+            view = goals_view(uow, deps, actor, me, me)
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
@@ -305,7 +305,7 @@ def handle_goal_submission(
             block = Block.GOAL_COACH if "coach" in refused.message else Block.GOAL_QUESTION
             ack(response_action="errors", errors={block: refused.message})
             return
-        ack(response_action="update", view=_goals_view(uow, deps, actor, me, me))
+        ack(response_action="update", view=goals_view(uow, deps, actor, me, me))
         if goal_id is None and goal.coach is not None:
             send_dm(
                 client,
@@ -349,7 +349,7 @@ def handle_goal_close(
     refresh_home(client, deps, [teacher.id, *([coach.id] if coach is not None else [])])
     if _in_view(body):
         with deps.uow() as uow:
-            view = _goals_view(uow, deps, actor, teacher, teacher)
+            view = goals_view(uow, deps, actor, teacher, teacher)
         try:
             client.views_update(view_id=body["view"]["id"], view=view)
         except SlackApiError as exc:
@@ -418,7 +418,7 @@ def _debrief_choices(uow: UnitOfWork, actor: Actor, viewer: Person) -> list[tupl
     return choices
 
 
-def _debrief_form(
+def debrief_form(
     uow: UnitOfWork, deps: Deps, client: WebClient, body: dict[str, Any], visit_id: int | None
 ) -> dict[str, Any] | None:
     me = _me(uow, deps, client, body)
@@ -436,7 +436,7 @@ def handle_debrief_command(
     ack()
     deps = _deps(context)
     with deps.uow() as uow:
-        view = _debrief_form(uow, deps, client, command, None)
+        view = debrief_form(uow, deps, client, command, None)
     if view is not None:
         client.views_open(trigger_id=command["trigger_id"], view=view)
 
@@ -447,7 +447,7 @@ def handle_debrief_open(
     ack()
     deps = _deps(context)
     with deps.uow() as uow:
-        view = _debrief_form(uow, deps, client, body, _number(_value(body)))
+        view = debrief_form(uow, deps, client, body, _number(_value(body)))
     if view is not None:
         _show(client, body, view)
 

@@ -23,8 +23,8 @@ from bot.policy import Actor, may_administer
 from bot.slack_directory import SlackDirectory
 from bot.views import admin as admin_views, home as views, invite as invite_views
 from bot.views.common import build_notice_view
-from handlers.cycle import _debrief_form, _goals_view
-from handlers.invite import _goal_choices
+from handlers.cycle import debrief_form, goals_view
+from handlers.invite import goal_choices
 from handlers.publish import home_view, refresh_home
 from storage.models import Person
 from storage.uow import UnitOfWork
@@ -86,7 +86,7 @@ def handle_home_invite(
             assigned = uow.people.get(teacher.assigned_coach_id)
             coach_user_id = assigned.user_id if assigned is not None else None
         today = _today(deps, teacher)
-        goals = _goal_choices(uow, teacher)
+        goals = goal_choices(uow, teacher)
     view = invite_views.build_blank_invite_form(today, coach_user_id, goals)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
@@ -102,7 +102,7 @@ def handle_home_goals(
         if me is None:
             view = build_notice_view("Your goals", UNSURE)
         else:
-            view = _goals_view(uow, deps, _actor(uow, deps, body), me, me)
+            view = goals_view(uow, deps, _actor(uow, deps, body), me, me)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
@@ -113,7 +113,7 @@ def handle_home_debrief(
     ack()
     deps = _deps(context)
     with deps.uow() as uow:
-        view = _debrief_form(uow, deps, client, body, None)
+        view = debrief_form(uow, deps, client, body, None)
     client.views_open(
         trigger_id=body["trigger_id"], view=view or build_notice_view("Debrief", UNSURE)
     )

@@ -167,7 +167,7 @@ def _actor(uow: UnitOfWork, deps: Deps, body: dict[str, Any]) -> Actor:
 # --------------------------------------------------------------------------- inviting
 
 
-def _goal_choices(uow: UnitOfWork, teacher: Person | None) -> tuple[tuple[int, str], ...]:
+def goal_choices(uow: UnitOfWork, teacher: Person | None) -> tuple[tuple[int, str], ...]:
     if teacher is None:
         return ()
     return tuple((goal.id, goal.question) for goal in cycles.active_goals(uow, teacher))
@@ -190,7 +190,7 @@ def handle_invite_command(
             assigned = uow.people.get(teacher.assigned_coach_id)
             coach_user_id = assigned.user_id if assigned else None
         today = _today_for(deps, teacher)
-        goals = _goal_choices(uow, teacher)
+        goals = goal_choices(uow, teacher)
     view = views.build_blank_invite_form(today, coach_user_id, goals)
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
@@ -212,7 +212,7 @@ def handle_invite_submission(
         if teacher is None:
             ack(response_action="errors", errors={Block.INVITE_COACH: _UNKNOWN_YOU})
             return
-        goals = _goal_choices(uow, teacher)
+        goals = goal_choices(uow, teacher)
         if form.goal_id is not None and form.goal_id not in dict(goals):
             ack(response_action="errors", errors={Block.INVITE_GOAL: _GOAL_GONE})
             return
