@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.domain import DEFAULT_TIMEZONE, CycleState, Role, SupportType
@@ -221,14 +221,14 @@ class HomeData:
 # --------------------------------------------------------------------------- the Home tab
 
 
-def build_home_view(user_id: str) -> dict[str, Any]:
+def build_home_view(user_id: str, today: date) -> dict[str, Any]:
     """The welcome a teacher with nothing yet sees: what coaching is and how to start."""
     return build_home(
         HomeData(
             user_id=user_id,
             role=Role.TEACHER,
             tz=DEFAULT_TIMEZONE,
-            today=datetime.now(UTC).date(),
+            today=today,
             teacher=TeacherPart(),
         )
     )

@@ -416,7 +416,7 @@ def test_a_teacher_with_nothing_yet_is_welcomed(deps: Deps) -> None:
     assert "support, never evaluation" in text
     assert "/invite-coach" in text
     assert "Reflection prompts: on" in text
-    welcome = build_home_view(TEACHER)
+    welcome = build_home_view(TEACHER, date(2026, 11, 30))
     assert check_view(welcome) == []
     assert "Welcome to coachbot" in words(welcome)
 
