@@ -8,8 +8,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlencode
 
-from icalendar import Calendar, Event
-
 PRODID = "-//coachbot//visits//EN"
 
 
@@ -58,6 +56,9 @@ def outlook_link(event: CalendarEvent) -> str:
 
 def ics_bytes(event: CalendarEvent, *, now: datetime) -> bytes:
     """An iCalendar file with one event; a cancelled visit is sent as a cancellation."""
+    # Imported here: icalendar is slow to import and only a calendar download needs it.
+    from icalendar import Calendar, Event
+
     calendar = Calendar()
     calendar.add("prodid", PRODID)
     calendar.add("version", "2.0")

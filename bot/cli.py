@@ -222,7 +222,8 @@ def _roster_export(settings: Settings, args: argparse.Namespace) -> int:
 
 
 def _calendar_import(settings: Settings, args: argparse.Namespace) -> int:
-    from bot.calendar import parse_closures_csv, parse_closures_ics
+    from bot.calendar import parse_closures_csv
+    from bot.calendar_ics import parse_closures_ics
     from bot.school_calendar import add_closures
 
     try:
@@ -330,7 +331,7 @@ def _serve(settings: Settings, _args: argparse.Namespace) -> int:
 
     engine = _engine(settings)
     if engine.dialect.name == "sqlite":
-        migrate.upgrade(engine)
+        migrate.upgrade_if_behind(engine)
     elif not migrate.is_up_to_date(engine):
         print(
             "coachbot cannot start: the database schema is behind; run `coachbot db upgrade`.",

@@ -9,12 +9,11 @@ import pytest
 from icalendar import Calendar, Event
 
 from bot.calendar import (
-    NOT_AN_ICS_FILE,
     Closure,
     SchoolCalendar,
     parse_closures_csv,
-    parse_closures_ics,
 )
+from bot.calendar_ics import NOT_AN_ICS_FILE, parse_closures_ics
 
 NEW_YORK = ZoneInfo("America/New_York")
 JERUSALEM = ZoneInfo("Asia/Jerusalem")

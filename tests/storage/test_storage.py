@@ -31,6 +31,11 @@ def test_constraint_names_follow_the_convention(engine: Engine) -> None:
     assert pk["constrained_columns"] == ["event_id"]
 
 
+def test_head_names_the_newest_migration(engine: Engine) -> None:
+    assert migrate.script_head(engine) == migrate.HEAD
+    assert migrate.current_revision(engine) == migrate.HEAD
+
+
 def test_upgrade_twice_is_harmless(engine: Engine) -> None:
     migrate.upgrade(engine)
     assert migrate.is_up_to_date(engine)
