@@ -9,7 +9,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from sqlalchemy import select, update
 
@@ -24,6 +23,7 @@ from bot.domain import (
 )
 from bot.policy import Actor, Kind, Record, may_change, may_read
 from bot.school_calendar import calendar_for
+from bot.views.common import zone
 from bot.views.cycle import VisitLogCard
 from bot.visits import VisitRefused, load_for, local_span
 from storage.models import Debrief, DebriefNote, Goal, Person, Visit
@@ -337,16 +337,12 @@ def visits_needing_debrief_nudge(uow: UnitOfWork, now: datetime, school_days: in
     )
     for visit in rows:
         calendar = calendar_for(uow, visit.teacher)
-        local = visit.ends_at.astimezone(_zone(visit.teacher.timezone)).date()
+        local = visit.ends_at.astimezone(zone(visit.teacher.timezone)).date()
         deadline_day = calendar.add_school_days(local, school_days)
         deadline = calendar.at_local(deadline_day, calendar.day_start, visit.teacher.timezone)
         if deadline <= now:
             due.append(visit)
     return due
-
-
-def _zone(name: str) -> ZoneInfo:
-    return ZoneInfo(name)
 
 
 # --------------------------------------------------------------------------- the cycle's story

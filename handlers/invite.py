@@ -155,6 +155,15 @@ def _refresh(client: WebClient, deps: Deps, uow: UnitOfWork, visit: Visit) -> No
     refresh_home(client, deps, (visit.teacher_id, visit.coach_id))
 
 
+def _pressed(ack: Ack, body: dict[str, Any], client: WebClient) -> tuple[int, int] | None:
+    """Acknowledge a visit button and read its "<visit id>:<version>"; a bad one is answered."""
+    ack()
+    button = _button(body)
+    if button is None:
+        _tell(client, body, visits.STALE)
+    return button
+
+
 def _button(body: dict[str, Any]) -> tuple[int, int] | None:
     return views.parse_button_value(str(body["actions"][0].get("value", "")))
 
@@ -309,12 +318,10 @@ def handle_calendar_link(ack: Ack) -> None:
 def handle_invite_accept(
     ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    ack()
-    deps = _deps(context)
-    button = _button(body)
+    button = _pressed(ack, body, client)
     if button is None:
-        _tell(client, body, visits.STALE)
         return
+    deps = _deps(context)
     with deps.uow() as uow:
         actor = _actor(uow, deps, body)
         try:
@@ -342,12 +349,10 @@ def handle_invite_accept(
 def handle_invite_propose_open(
     ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    ack()
-    deps = _deps(context)
-    button = _button(body)
+    button = _pressed(ack, body, client)
     if button is None:
-        _tell(client, body, visits.STALE)
         return
+    deps = _deps(context)
     with deps.uow() as uow:
         actor = _actor(uow, deps, body)
         try:
@@ -424,12 +429,10 @@ def handle_invite_propose_submission(
 def handle_invite_decline_open(
     ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    ack()
-    deps = _deps(context)
-    button = _button(body)
+    button = _pressed(ack, body, client)
     if button is None:
-        _tell(client, body, visits.STALE)
         return
+    deps = _deps(context)
     with deps.uow() as uow:
         actor = _actor(uow, deps, body)
         try:
@@ -514,12 +517,10 @@ def _announce_decline(client: WebClient, uow: UnitOfWork, visit: Visit) -> None:
 def handle_invite_cancel(
     ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    ack()
-    deps = _deps(context)
-    button = _button(body)
+    button = _pressed(ack, body, client)
     if button is None:
-        _tell(client, body, visits.STALE)
         return
+    deps = _deps(context)
     with deps.uow() as uow:
         actor = _actor(uow, deps, body)
         try:

@@ -60,15 +60,6 @@ def build_report_blocks(report: Report) -> list[dict[str, Any]]:
     return blocks
 
 
-def build_report_text(report: Report) -> str:
-    """The notification and screen-reader fallback that goes with the blocks."""
-    if report.district is None:
-        return f"Coaching report, {_period(report)}: too few teachers to show."
-    visits = count(report.district.visits, "visit", "visits")
-    teachers = count(report.district.teachers, "teacher", "teachers")
-    return f"Coaching report, {_period(report)}: {visits} with {teachers}."
-
-
 # --------------------------------------------------------------------------- pieces
 
 
