@@ -1,0 +1,1 @@
+"""Attacks on coachbot, each driving the real app as an attacker or a curious colleague would."""
