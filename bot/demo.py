@@ -538,7 +538,11 @@ def friday(week: Week) -> None:
                 Action.GOAL_MET,
                 user_id=teacher,
                 value=goal_id,
-                view={"id": story.get("id", ""), "callback_id": Callback.GOALS},
+                view={
+                    "id": story.get("id", ""),
+                    "external_id": story.get("external_id", ""),
+                    "callback_id": Callback.GOALS,
+                },
             ),
             teacher,
         )

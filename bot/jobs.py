@@ -48,8 +48,14 @@ def prompt_visit_logs(deps: Deps, client: WebClient) -> int:
             visit = uow.session.get_one(Visit, visit_id)
             message = build_visit_log_prompt(cycles.log_card(visit, visit.coach))
             coach = visit.coach
-        if send_dm(client, coach, message) is not None:
-            asked += 1
+        where = send_dm(client, coach, message)
+        if where is None:
+            continue
+        with deps.uow() as uow:
+            # Now the coach's latest message about the visit: their answer updates it there.
+            visit = uow.session.get_one(Visit, visit_id)
+            visit.coach_channel, visit.coach_ts = where
+        asked += 1
     return asked
 
 

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+import secrets
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -33,12 +34,149 @@ def send_dm(client: WebClient, person: Person, message: dict[str, Any]) -> tuple
 def update_message(
     client: WebClient, channel: str | None, ts: str | None, message: dict[str, Any]
 ) -> None:
+    """Rewrite a message coachbot stored that it posted; never pass a place from a payload."""
     if not channel or not ts:
         return
     try:
         client.chat_update(channel=channel, ts=ts, **message)
     except SlackApiError as exc:
-        logger.warning("could not update a visit message: %s", exc.response.get("error"))
+        logger.warning("could not update a message: %s", exc.response.get("error"))
+
+
+# --------------------------------------------------------------------------- where a click was
+
+# (channel id, message ts) of a message in Slack.
+Location = tuple[str, str]
+
+
+def location(channel: str | None, ts: str | None) -> Location | None:
+    """A stored (channel, ts), or None when coachbot has not recorded one."""
+    return (channel, ts) if channel and ts else None
+
+
+def clicked_message(body: dict[str, Any]) -> Location | None:
+    """The message Slack says a button was clicked in.
+
+    It is a claim in the payload, not a place to write to: messages are updated where coachbot
+    stored that it posted them, and this is only compared with those places.
+    """
+    container = body.get("container") or {}
+    channel, ts = container.get("channel_id"), container.get("message_ts")
+    if container.get("type") != "message" or not isinstance(channel, str) or not channel:
+        return None
+    if not isinstance(ts, str) or not ts:
+        return None
+    return channel, ts
+
+
+def clicked_channel(body: dict[str, Any]) -> str | None:
+    """The conversation Slack says a click or a slash command came from, if any."""
+    container = body.get("container") or {}
+    channel = container.get("channel_id") or (body.get("channel") or {}).get("id")
+    channel = channel or body.get("channel_id")  # a slash command
+    return channel if isinstance(channel, str) and channel else None
+
+
+def known_click(
+    body: dict[str, Any], known: Iterable[Location | None], *, about: str
+) -> Location | None:
+    """The clicked message when it is one coachbot stored that it posted (`known`), else None.
+
+    A click from anywhere else leaves that message alone and one log line with ids.
+    """
+    clicked = clicked_message(body)
+    if clicked is None:
+        return None
+    if clicked in {place for place in known if place is not None}:
+        return clicked
+    user = str((body.get("user") or {}).get("id", ""))
+    logger.info(
+        "%s: %s clicked in %s/%s, not a message coachbot posted about it; left alone",
+        about,
+        user,
+        clicked[0],
+        clicked[1],
+    )
+    return None
+
+
+def own_dm(client: WebClient, user_id: str) -> str | None:
+    """The id of the person's direct-message conversation with coachbot."""
+    try:
+        opened = client.conversations_open(users=user_id)
+    except SlackApiError as exc:
+        logger.info("no DM with %s: %s", user_id, exc.response.get("error"))
+        return None
+    channel = (opened.get("channel") or {}).get("id")
+    return str(channel) if channel else None
+
+
+def answer_privately(
+    client: WebClient, user_id: str, message: dict[str, Any], *, clicked: str | None
+) -> None:
+    """An answer for the person who clicked: ephemeral where they clicked when that is their
+    own DM with coachbot (where every coachbot button lives), otherwise a direct message.
+
+    The channel in a payload is never trusted by itself: an ephemeral message shows only to
+    its reader, but coachbot still does not speak in a channel on a payload's say-so.
+    """
+    try:
+        if clicked and clicked == own_dm(client, user_id):
+            client.chat_postEphemeral(channel=clicked, user=user_id, **message)
+        else:
+            client.chat_postMessage(channel=user_id, **message)
+    except SlackApiError as exc:
+        logger.warning("could not answer %s: %s", user_id, exc.response.get("error"))
+
+
+# --------------------------------------------------------------------------- modals
+
+# Slack's views.update finds a view by its id or external_id and only checks that this app
+# opened it, not for whom: an id taken from a payload could name another person's modal. So a
+# modal that coachbot may update later carries an external_id naming its person, and is only
+# ever updated through that. (views.open and views.push need a trigger_id, which Slack issues
+# for one person's click and honours once, within three seconds: Slack binds those itself.)
+_VIEW_KEY_SEPARATOR = ":"
+
+
+def for_person(view: dict[str, Any], user_id: str, kind: str) -> dict[str, Any]:
+    """The view with an external_id saying whom coachbot opened it for (unique per team)."""
+    key = _VIEW_KEY_SEPARATOR.join((kind, user_id, secrets.token_hex(8)))
+    return {**view, "external_id": key}
+
+
+def update_own_view(
+    client: WebClient,
+    body: dict[str, Any],
+    view: dict[str, Any],
+    kind: str,
+    *,
+    check_hash: bool = False,
+) -> bool:
+    """Replace the modal a click came from, only when coachbot opened it for the person who
+    clicked; False (and nothing changed) otherwise. `check_hash` refuses a modal that changed
+    since the click."""
+    user_id = str((body.get("user") or {}).get("id", ""))
+    clicked = body.get("view") or {}
+    key = str(clicked.get("external_id") or "")
+    parts = key.split(_VIEW_KEY_SEPARATOR)
+    if len(parts) != 3 or parts[0] != kind or parts[1] != user_id or not user_id:
+        logger.info(
+            "%s view %s not updated: %s did not open it through coachbot",
+            kind,
+            str(clicked.get("id", ""))[:32],
+            user_id,
+        )
+        return False
+    arguments: dict[str, Any] = {"external_id": key, "view": {**view, "external_id": key}}
+    if check_hash and clicked.get("hash"):
+        arguments["hash"] = str(clicked["hash"])
+    try:
+        client.views_update(**arguments)
+    except SlackApiError as exc:
+        logger.info("%s view not updated: %s", kind, exc.response.get("error"))
+        return False
+    return True
 
 
 class Pacer:

@@ -80,6 +80,68 @@ def enqueue(
     )
 
 
+def record_sent(
+    uow: UnitOfWork,
+    *,
+    key: str,
+    person: Person,
+    kind: str,
+    ref: str,
+    where: tuple[str, str],
+    now: datetime,
+) -> bool:
+    """Note a direct message a listener sent itself, as sent, with where it is in Slack.
+
+    Delivery never picks such a row up; it is there so that a later click on that message is
+    checked against where coachbot posted it, like every message the outbox sent. The words
+    are not copied: the row holds ids only.
+    """
+    return insert_if_absent(
+        uow.session,
+        OutboxMessage.__table__,  # type: ignore[arg-type]
+        {
+            "key": key[:200],
+            "team_id": person.team_id,
+            "person_id": person.id,
+            "channel": person.user_id,
+            "kind": kind,
+            "ref": ref,
+            "text": "",
+            "blocks": None,
+            "due_at": now,
+            "available_at": now,
+            "status": SENT,
+            "attempts": 1,
+            "slack_channel": where[0],
+            "slack_ts": where[1],
+            "sent_at": now,
+            "created_at": now,
+        },
+        key="id",
+    )
+
+
+def sent_about(uow: UnitOfWork, *, person_id: int, ref: str) -> list[tuple[str, str]]:
+    """Where the messages sent to one person about one item are in Slack, newest first.
+
+    `ref` names the item ("visit:12", "reflection:5"); rows about a part of it
+    ("visit:12:answer:3") count too.
+    """
+    rows = uow.session.execute(
+        select(OutboxMessage.slack_channel, OutboxMessage.slack_ts)
+        .where(
+            OutboxMessage.person_id == person_id,
+            OutboxMessage.status == SENT,
+            or_(
+                OutboxMessage.ref == ref,
+                OutboxMessage.ref.startswith(f"{ref}:", autoescape=True),
+            ),
+        )
+        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+    ).all()
+    return [(str(channel), str(ts)) for channel, ts in rows if channel and ts]
+
+
 def count_sent_or_due(uow: UnitOfWork, *, kind: str, ref: str) -> int:
     """How many messages of a kind about one item exist (sent or still to send)."""
     return int(

@@ -127,7 +127,8 @@ def block_action(
         payload["container"] = {"type": "view", "view_id": view.get("id", "V0VIEW")}
         payload["view"] = {"id": "V0VIEW", "hash": "1.hash", **view}
     else:
-        channel, ts = message or (f"D{user_id[1:]}", "1700000000.000001")
+        # By default, the person's own DM with coachbot, named as the stand-in names it.
+        channel, ts = message or (f"D{user_id}", "1700000000.000001")
         payload["container"] = {"type": "message", "channel_id": channel, "message_ts": ts}
         payload["channel"] = {"id": channel}
         payload["message"] = {"ts": ts, "type": "message"}

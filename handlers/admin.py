@@ -11,6 +11,7 @@ from slack_sdk import WebClient
 from bot import admin, reflections
 from bot.deps import Deps
 from bot.ids import Action, Block, Callback, Command
+from bot.messaging import for_person, update_own_view
 from bot.people import actor_for
 from bot.policy import Actor, may_administer
 from bot.slack_directory import SlackDirectory
@@ -18,6 +19,9 @@ from bot.views import admin as views
 from bot.views.common import build_notice_view
 
 logger = logging.getLogger(__name__)
+
+# The kind of modal in an external_id (bot.messaging.for_person): the school calendar form.
+CALENDAR_VIEW = "calendar"
 
 COACHBOT_HELP = (
     "*coachbot*\n"
@@ -134,7 +138,9 @@ def handle_admin_open_calendar(
     with deps.uow() as uow:
         form = admin.calendar_form(uow, actor, None)
         schools = admin.school_names(uow, actor.team_id)
-    client.views_push(trigger_id=body["trigger_id"], view=views.build_calendar_form(schools, form))
+    # Named for this admin, so choosing a school reloads this form and no one else's modal.
+    view = for_person(views.build_calendar_form(schools, form), _who(body)[1], CALENDAR_VIEW)
+    client.views_push(trigger_id=body["trigger_id"], view=view)
 
 
 def handle_admin_calendar_school(
@@ -150,10 +156,8 @@ def handle_admin_calendar_school(
     with deps.uow() as uow:
         form = admin.calendar_form(uow, actor, views.school_from_marker(marker))
         schools = admin.school_names(uow, actor.team_id)
-    client.views_update(
-        view_id=body["view"]["id"],
-        hash=body["view"].get("hash"),
-        view=views.build_calendar_form(schools, form),
+    update_own_view(
+        client, body, views.build_calendar_form(schools, form), CALENDAR_VIEW, check_hash=True
     )
 
 

@@ -14,10 +14,17 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import celebrations
+from bot import celebrations, outbox
 from bot.deps import Deps
 from bot.ids import Action, Block, Callback, Command
-from bot.messaging import send_dm, update_message
+from bot.messaging import (
+    Location,
+    answer_privately,
+    clicked_channel,
+    known_click,
+    send_dm,
+    update_message,
+)
 from bot.people import actor_for, ensure_person
 from bot.policy import Actor
 from bot.slack_directory import SlackDirectory
@@ -42,6 +49,8 @@ _CANNOT_JOIN = frozenset(
 _ARCHIVED = frozenset({"is_archived", "channel_is_archived"})
 _SLACK_UNSURE = "Sorry, Slack couldn't tell us who you are just now. Please try again in a minute."
 _STALE_FORM = "Sorry, this form is out of date. Please close it and start again."
+# The outbox kind that records where an offer was sent (bot.outbox.record_sent).
+OFFER_KIND = "celebration_offer"
 
 
 def register(app: App) -> None:
@@ -80,13 +89,22 @@ def _clicked_id(body: dict[str, Any]) -> int:
     return _number(str(body["actions"][0].get("value") or "")) or 0
 
 
-def _where(body: dict[str, Any]) -> tuple[str, str] | None:
-    """The message a button was clicked in."""
-    container = body.get("container") or {}
-    channel, ts = container.get("channel_id"), container.get("message_ts")
-    if container.get("type") == "message" and channel and ts:
-        return str(channel), str(ts)
-    return None
+def _offer_ref(celebration_id: int) -> str:
+    return f"celebration:{celebration_id}"
+
+
+def _offer_message(
+    uow: UnitOfWork, celebration_id: int, author_id: int, body: dict[str, Any] | None
+) -> Location | None:
+    """Where coachbot sent the offer of this draft to its author, as stored when it was sent.
+
+    A payload's message is only compared with it: a click from anywhere else is logged and
+    that message left alone.
+    """
+    sent = outbox.sent_about(uow, person_id=author_id, ref=_offer_ref(celebration_id))
+    if body is not None:
+        known_click(body, sent, about=f"celebration {celebration_id}")
+    return sent[0] if sent else None
 
 
 def _in_view(body: dict[str, Any]) -> bool:
@@ -98,16 +116,7 @@ def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
     if _in_view(body):
         client.views_push(trigger_id=body["trigger_id"], view=build_notice_view("Celebrate", text))
         return
-    where = _where(body)
-    user = _who(body)[1]
-    notice = views.build_notice(text)
-    try:
-        if where is not None:
-            client.chat_postEphemeral(channel=where[0], user=user, **notice)
-        else:
-            client.chat_postMessage(channel=user, **notice)
-    except SlackApiError as exc:
-        logger.warning("could not answer %s: %s", user, exc.response.get("error"))
+    answer_privately(client, _who(body)[1], views.build_notice(text), clicked=clicked_channel(body))
 
 
 def _show(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -161,13 +170,21 @@ class _Claimed:
     author_user_id: str
     channel_id: str
     text: str
+    offer: Location | None  # where its offer was sent, to show it posted
 
 
-def _claim(uow: UnitOfWork, actor: Actor, celebration_id: int, deps: Deps) -> _Claimed:
+def _claim(
+    uow: UnitOfWork,
+    actor: Actor,
+    celebration_id: int,
+    deps: Deps,
+    body: dict[str, Any] | None = None,
+) -> _Claimed:
     celebration = celebrations.start_posting(uow, actor, celebration_id, deps.now())
     author = uow.session.get_one(Person, celebration.author_id)
     assert celebration.channel_id is not None  # start_posting refuses a draft without one
-    return _Claimed(celebration.id, author.user_id, celebration.channel_id, celebration.text)
+    offer = _offer_message(uow, celebration.id, author.id, body)
+    return _Claimed(celebration.id, author.user_id, celebration.channel_id, celebration.text, offer)
 
 
 def _post_claimed(client: WebClient, deps: Deps, actor: Actor, claimed: _Claimed) -> Posted:
@@ -200,7 +217,22 @@ def offer_celebration(client: WebClient, deps: Deps, goal_id: int) -> bool:
             return False
         teacher = uow.session.get_one(Person, celebration.author_id)
         message = views.build_offer(celebration.id, celebration.text, celebration.channel_id)
-    return send_dm(client, teacher, message) is not None
+        celebration_id = celebration.id
+    where = send_dm(client, teacher, message)
+    if where is None:
+        return False
+    with deps.uow() as uow:
+        # Where the offer is, so its buttons update this message and no other.
+        outbox.record_sent(
+            uow,
+            key=f"celebration-offer:{celebration_id}",
+            person=teacher,
+            kind=OFFER_KIND,
+            ref=_offer_ref(celebration_id),
+            where=where,
+            now=deps.now(),
+        )
+    return True
 
 
 # --------------------------------------------------------------------------- listeners
@@ -247,7 +279,7 @@ def handle_celebrate_edit(
             _tell(client, body, refused.message)
             return
         view = views.build_celebration_form(
-            target=views.FormTarget(celebration.id, _where(body)),
+            target=views.FormTarget(celebration.id),
             text=celebration.text,
             channel_id=celebration.channel_id,
         )
@@ -270,12 +302,12 @@ def handle_celebrate_post(
             if draft.channel_id is None:
                 # No PLC channel on file: the author chooses one in the modal.
                 view = views.build_celebration_form(
-                    target=views.FormTarget(draft.id, _where(body)),
+                    target=views.FormTarget(draft.id),
                     text=draft.text,
                     channel_id=None,
                 )
             else:
-                claimed = _claim(uow, actor, celebration_id, deps)
+                claimed = _claim(uow, actor, celebration_id, deps, body)
     except celebrations.CelebrationRefused as refused:
         _tell(client, body, refused.message)
         return
@@ -287,9 +319,9 @@ def handle_celebrate_post(
     if posted.ts is None:
         _tell(client, body, posted.problem)
         return
-    where = _where(body)
-    if where is not None:
-        update_message(client, *where, views.build_offer_posted(claimed.text, claimed.channel_id))
+    if claimed.offer is not None:
+        message = views.build_offer_posted(claimed.text, claimed.channel_id)
+        update_message(client, *claimed.offer, message)
 
 
 def handle_celebrate_decline(
@@ -301,13 +333,13 @@ def handle_celebrate_decline(
     try:
         with deps.uow() as uow:
             actor = _actor(uow, deps, body)
-            celebrations.decline(uow, actor, _clicked_id(body), deps.now())
+            declined = celebrations.decline(uow, actor, _clicked_id(body), deps.now())
+            offer = _offer_message(uow, declined.id, declined.author_id, body)
     except celebrations.CelebrationRefused as refused:
         _tell(client, body, refused.message)
         return
-    where = _where(body)
-    if where is not None:
-        update_message(client, *where, views.build_offer_declined())
+    if offer is not None:
+        update_message(client, *offer, views.build_offer_declined())
 
 
 def handle_celebrate_submission(
@@ -359,7 +391,8 @@ def handle_celebrate_submission(
         ack(response_action="errors", errors={Block.CELEBRATE_CHANNEL: posted.problem})
         return
     ack(response_action="update", view=views.build_posted_view(claimed.channel_id))
-    if target.offer is not None:
-        update_message(
-            client, *target.offer, views.build_offer_posted(claimed.text, claimed.channel_id)
-        )
+    # The offer it came from shows it posted: found where coachbot sent it, never taken from
+    # the modal's metadata.
+    if claimed.offer is not None:
+        message = views.build_offer_posted(claimed.text, claimed.channel_id)
+        update_message(client, *claimed.offer, message)

@@ -9,14 +9,22 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
 
 from bot import cycles
 from bot.calendar_links import CalendarEvent, google_link, outlook_link
 from bot.deps import Deps
 from bot.domain import DEFAULT_TIMEZONE, GoalStatus, SupportType, VisitOutcome
 from bot.ids import Action, Block, Callback, Command
-from bot.messaging import send_dm, update_message
+from bot.messaging import (
+    answer_privately,
+    clicked_channel,
+    for_person,
+    known_click,
+    location,
+    send_dm,
+    update_message,
+    update_own_view,
+)
 from bot.people import actor_for, ensure_person
 from bot.policy import Actor
 from bot.slack_directory import SlackDirectory
@@ -89,18 +97,17 @@ def _show(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None
 
 
 def _refuse(client: WebClient, body: dict[str, Any], message: str) -> None:
-    """A short private answer, where the person clicked."""
+    """A short private answer: on top of the modal clicked in, else to the person alone."""
     if _in_view(body):
         client.views_push(
             trigger_id=body["trigger_id"], view=build_notice_view("Not available", message)
         )
         return
-    channel = (body.get("container") or {}).get("channel_id") or body.get("channel_id")
-    user = _who(body)[1]
-    if channel:
-        client.chat_postEphemeral(channel=channel, user=user, **build_notice(message))
-    else:
-        client.chat_postMessage(channel=user, **build_notice(message))
+    answer_privately(client, _who(body)[1], build_notice(message), clicked=clicked_channel(body))
+
+
+# The kind of modal in an external_id (bot.messaging.for_person): the story of a teacher's cycles.
+GOALS_VIEW = "goals"
 
 
 def _value(body: dict[str, Any]) -> str:
@@ -180,13 +187,15 @@ def goals_view(
     uow: UnitOfWork, deps: Deps, actor: Actor, teacher: Person, viewer: Person
 ) -> dict[str, Any]:
     own = viewer.id == teacher.id
-    return views.build_goals_view(
+    view = views.build_goals_view(
         stories(uow, actor, teacher, deps),
         viewer="teacher" if own else "coach",
         today=_today(deps, viewer),
         tz=viewer.timezone,
         can_add=own,
     )
+    # Named for its viewer, so that a button inside it can refresh it (and no one else's).
+    return for_person(view, viewer.user_id, GOALS_VIEW)
 
 
 # --------------------------------------------------------------------------- goals
@@ -350,10 +359,7 @@ def handle_goal_close(
     if _in_view(body):
         with deps.uow() as uow:
             view = goals_view(uow, deps, actor, teacher, teacher)
-        try:
-            client.views_update(view_id=body["view"]["id"], view=view)
-        except SlackApiError as exc:
-            logger.info("goals view not refreshed: %s", exc.response.get("error"))
+        update_own_view(client, body, view, GOALS_VIEW)
 
 
 # --------------------------------------------------------------------------- the visit log
@@ -383,15 +389,14 @@ def handle_visit_log(
         except VisitRefused as refused:
             _refuse(client, body, refused.message)
             return
-        container = body.get("container") or {}
-        update_message(
-            client,
-            container.get("channel_id"),
-            container.get("message_ts"),
-            views.build_visit_logged(
-                cycles.log_card(visit, visit.coach), support=support, outcome=outcome
-            ),
-        )
+        # The question coachbot stored that it asked (the coach's latest message about the
+        # visit) shows the answer; the place a payload names is only compared with it.
+        stored = location(visit.coach_channel, visit.coach_ts)
+        known_click(body, [stored], about=f"visit {visit.id} log")
+        if stored is not None:
+            logged = cycles.log_card(visit, visit.coach)
+            message = views.build_visit_logged(logged, support=support, outcome=outcome)
+            update_message(client, *stored, message)
         if not happened:
             send_dm(
                 client,

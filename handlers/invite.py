@@ -11,12 +11,20 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import cycles, visits
+from bot import cycles, outbox, visits
 from bot.calendar_links import google_link, ics_token, outlook_link
 from bot.deps import Deps
 from bot.domain import DEFAULT_TIMEZONE, SupportType, VisitStatus
 from bot.ids import Action, Block, Callback, Command
-from bot.messaging import send_dm, update_message
+from bot.messaging import (
+    Location,
+    answer_privately,
+    clicked_channel,
+    known_click,
+    location,
+    send_dm,
+    update_message,
+)
 from bot.people import actor_for, ensure_person
 from bot.policy import Actor
 from bot.slack_directory import SlackDirectory
@@ -102,28 +110,43 @@ def _links(deps: Deps, visit: Visit) -> views.CalendarLinks:
     return views.CalendarLinks(google=google_link(event), outlook=outlook_link(event), ics=ics)
 
 
+def _stored(visit: Visit, side: str) -> Location | None:
+    """Where coachbot last posted to this side about the visit."""
+    if side == "coach":
+        return location(visit.coach_channel, visit.coach_ts)
+    return location(visit.teacher_channel, visit.teacher_ts)
+
+
 def _restate(
     client: WebClient,
     visit: Visit,
     side: str,
     headline: str,
-    where: tuple[str | None, str | None] | None = None,
+    also: Location | None = None,
 ) -> None:
-    """Turn one person's message about the visit into its current state, without buttons."""
+    """Turn one person's message about the visit into its current state, without buttons.
+
+    The message is the one coachbot stored, never the one a payload names; `also` is another
+    message coachbot sent them about the visit (a reminder they answered from).
+    """
     person = visit.coach if side == "coach" else visit.teacher
-    stored = (
-        (visit.coach_channel, visit.coach_ts)
-        if side == "coach"
-        else (visit.teacher_channel, visit.teacher_ts)
-    )
-    channel, ts = where or stored
     message = views.build_status_update(card_for(visit, person), viewer=side, headline=headline)
-    update_message(client, channel, ts, message)
+    stored = _stored(visit, side)
+    for place in (stored, also if also != stored else None):
+        if place is not None:
+            update_message(client, *place, message)
 
 
-def _clicked(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    container = body.get("container") or {}
-    return container.get("channel_id"), container.get("message_ts")
+def _clicked_reminder(
+    uow: UnitOfWork, body: dict[str, Any], visit: Visit, side: str
+) -> Location | None:
+    """The message clicked in, when it is a reminder coachbot sent this side about the visit."""
+    person_id = visit.coach_id if side == "coach" else visit.teacher_id
+    known = [
+        _stored(visit, side),
+        *outbox.sent_about(uow, person_id=person_id, ref=f"visit:{visit.id}"),
+    ]
+    return known_click(body, known, about=f"visit {visit.id}")
 
 
 def _other(side: str) -> str:
@@ -131,13 +154,9 @@ def _other(side: str) -> str:
 
 
 def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
-    """An answer only the person who clicked can see, where they clicked."""
-    channel = (body.get("container") or {}).get("channel_id") or body.get("channel", {}).get("id")
-    user = body["user"]["id"]
-    if channel:
-        client.chat_postEphemeral(channel=channel, user=user, **views.build_notice(text))
-    else:
-        client.chat_postMessage(channel=user, **views.build_notice(text))
+    """An answer only the person who clicked sees (see bot.messaging.answer_privately)."""
+    user = str(body["user"]["id"])
+    answer_privately(client, user, views.build_notice(text), clicked=clicked_channel(body))
 
 
 def _remember(visit: Visit, side: str, where: tuple[str, str] | None) -> None:
@@ -334,7 +353,8 @@ def handle_invite_accept(
         me, other = (
             (visit.coach, visit.teacher) if side == "coach" else (visit.teacher, visit.coach)
         )
-        _restate(client, visit, side, ":white_check_mark: You accepted.", _clicked(body))
+        reminder = _clicked_reminder(uow, body, visit, side)
+        _restate(client, visit, side, ":white_check_mark: You accepted.", reminder)
         if other_side == "teacher":
             _restate(
                 client, visit, "teacher", f":white_check_mark: <@{visit.coach.user_id}> accepted."
@@ -485,7 +505,9 @@ def _finish_decline(
     except visits.VisitRefused as refused:
         _tell(client, body, refused.message)
         return
-    _announce_cancel(client, visit, "You turned down the suggested time, so this visit is off.")
+    reminder = _clicked_reminder(uow, body, visit, "teacher")
+    turned_down = "You turned down the suggested time, so this visit is off."
+    _announce_cancel(client, visit, turned_down, reminder)
     _refresh(client, deps, uow, visit)
 
 
@@ -493,9 +515,9 @@ def _announce_cancel(
     client: WebClient,
     visit: Visit,
     teacher_headline: str,
-    where: tuple[str | None, str | None] | None = None,
+    also: Location | None = None,
 ) -> None:
-    _restate(client, visit, "teacher", teacher_headline, where)
+    _restate(client, visit, "teacher", teacher_headline, also)
     _restate(
         client, visit, "coach", f":no_entry_sign: <@{visit.teacher.user_id}> cancelled this visit."
     )
@@ -528,5 +550,6 @@ def handle_invite_cancel(
         except visits.VisitRefused as refused:
             _tell(client, body, refused.message)
             return
-        _announce_cancel(client, visit, "You cancelled this visit.", _clicked(body))
+        reminder = _clicked_reminder(uow, body, visit, "teacher")
+        _announce_cancel(client, visit, "You cancelled this visit.", reminder)
         _refresh(client, deps, uow, visit)

@@ -10,16 +10,23 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import reflections
+from bot import outbox, reflections
 from bot.deps import Deps
 from bot.domain import DEFAULT_TIMEZONE
 from bot.ids import Action, Block, Callback
-from bot.messaging import send_dm, update_message
+from bot.messaging import (
+    Location,
+    answer_privately,
+    clicked_channel,
+    known_click,
+    send_dm,
+    update_message,
+)
 from bot.people import actor_for
 from bot.policy import Actor
 from bot.views import reflections as views
 from bot.views.common import build_notice_view
-from storage.models import Person
+from storage.models import Person, Reflection
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -73,23 +80,28 @@ def _in_view(body: dict[str, Any]) -> bool:
     return in_view and (body.get("view") or {}).get("type", "modal") == "modal"
 
 
-def _where(body: dict[str, Any]) -> tuple[str | None, str | None]:
-    container = body.get("container") or {}
-    return container.get("channel_id"), container.get("message_ts")
+def _prompt_to_update(
+    uow: UnitOfWork, body: dict[str, Any], reflection: Reflection
+) -> Location | None:
+    """The prompt message to show the teacher's choice in: the one clicked when it is one of
+    this reflection's prompts the outbox sent them, else the newest of those.
+
+    Never the place a payload names on its own say-so.
+    """
+    sent = outbox.sent_about(
+        uow, person_id=reflection.teacher_id, ref=reflections.ref_for(reflection)
+    )
+    clicked = known_click(body, sent, about=f"reflection {reflection.id}")
+    return clicked or (sent[0] if sent else None)
 
 
 def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
-    """A short answer only the person who clicked can see, where they clicked."""
+    """A short answer only the person who clicked sees: on the modal, or see answer_privately."""
     if _in_view(body):
         client.views_push(trigger_id=body["trigger_id"], view=build_notice_view("Reflection", text))
         return
-    channel = _where(body)[0] or (body.get("channel") or {}).get("id")
-    user = _who(body)[1]
     notice = views.build_reflection_notice(text)
-    if channel:
-        client.chat_postEphemeral(channel=channel, user=user, **notice)
-    else:
-        client.chat_postMessage(channel=user, **notice)
+    answer_privately(client, _who(body)[1], notice, clicked=clicked_channel(body))
 
 
 def _show(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
@@ -189,7 +201,9 @@ def handle_reflect_snooze(
         message = views.build_reflection_prompt(
             reflections.prompt_card(uow, reflection), note=note, reflect_only=True
         )
-    update_message(client, *_where(body), message)
+        where = _prompt_to_update(uow, body, reflection)
+    if where is not None:
+        update_message(client, *where, message)
 
 
 def handle_reflect_stop(
@@ -206,9 +220,12 @@ def handle_reflect_stop(
         except reflections.ReflectionRefused as refused:
             _tell(client, body, refused.message)
             return
-        card = reflections.prompt_card(uow, reflections.load_own(uow, actor, reflection_id))
+        reflection = reflections.load_own(uow, actor, reflection_id)
+        card = reflections.prompt_card(uow, reflection)
+        where = _prompt_to_update(uow, body, reflection)
     message = views.build_reflection_prompt(card, note=views.STOPPED_NOTE, reflect_only=True)
-    update_message(client, *_where(body), message)
+    if where is not None:
+        update_message(client, *where, message)
 
 
 def handle_reflect_pause_open(

@@ -194,7 +194,11 @@ def test_a_whole_cycle(school: Running) -> None:  # noqa: F811
             Action.GOAL_MET,
             user_id=TEACHER,
             value=str(goal_id),
-            view={"id": opened.response["view"]["id"], "callback_id": Callback.GOALS},
+            view={
+                "id": opened.response["view"]["id"],
+                "external_id": opened.response["view"]["external_id"],
+                "callback_id": Callback.GOALS,
+            },
         ),
     )
     with running.deps.uow() as uow:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
@@ -10,9 +9,10 @@ import pytest
 from sqlalchemy import select
 
 import handlers.reflections
-from bot import reflections
+from bot import outbox, reflections
 from bot.domain import SupportType
 from bot.ids import Action, Block, Callback
+from bot.messaging import SlackSender
 from bot.slack_standin import Call
 from storage.models import OutboxMessage, Person, Reflection, Visit
 from tests import factories
@@ -71,11 +71,11 @@ def prompted(school: Running) -> tuple[Running, int, Call]:  # noqa: F811
         )
     with running.deps.uow() as uow:
         assert reflections.plan_reflection_prompts(uow, now) == 1
-        row = uow.session.scalars(select(OutboxMessage)).one()
         reflection_id = uow.session.scalars(select(Reflection.id)).one()
-        channel, text, blocks = row.channel, row.text, json.loads(row.blocks or "[]")
-    # Delivered as the outbox would: a direct message carrying the stored blocks.
-    running.app.client.chat_postMessage(channel=channel, text=text, blocks=blocks)
+        due = uow.session.scalars(select(OutboxMessage.due_at)).one()
+    # Delivered by the outbox, which records where the prompt is in Slack.
+    sent = outbox.deliver_due(running.deps.uow, SlackSender(running.app.client), due, worker="t")
+    assert sent.sent == 1
     [delivered] = dms_to(running, TEACHER)
     return running, reflection_id, delivered
 
