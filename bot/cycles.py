@@ -264,6 +264,14 @@ def _note_record(debrief: Debrief) -> Record:
     return Record(Kind.NOTE, debrief.team_id, debrief.teacher_id, debrief.coach_id)
 
 
+def _debrief_record(debrief: Debrief) -> Record:
+    return Record(Kind.DEBRIEF, debrief.team_id, debrief.teacher_id, debrief.coach_id)
+
+
+def _visit_record(visit: Visit) -> Record:
+    return Record(Kind.VISIT, visit.team_id, visit.teacher_id, visit.coach_id)
+
+
 def load_debrief(uow: UnitOfWork, actor: Actor, debrief_id: int) -> Debrief:
     """A debrief the actor may write notes on: only its teacher and its coach."""
     debrief = uow.session.get(Debrief, debrief_id)
@@ -390,7 +398,10 @@ class CycleFacts:
 
 
 def cycles_of(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime) -> list[CycleFacts]:
-    """Each goal of a teacher the actor may read, with its visits, debriefs and notes."""
+    """Each goal of a teacher the actor may read, with its visits, debriefs and notes.
+
+    Each visit and debrief is checked on its own, as the Home tab does: a goal can change coach.
+    """
     goals = uow.session.scalars(
         select(Goal).where(Goal.teacher_id == teacher.id).order_by(Goal.created_at.desc())
     ).all()
@@ -398,19 +409,25 @@ def cycles_of(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime) -> 
     for goal in goals:
         if not may_read(actor, _goal_record(goal)):
             continue
-        visits = list(
-            uow.session.scalars(
+        # Reading the goal is not reading every visit under it: a goal can change coach, and
+        # the new coach must not learn when, where or how the teacher met the old one.
+        visits = [
+            visit
+            for visit in uow.session.scalars(
                 select(Visit).where(Visit.goal_id == goal.id).order_by(Visit.starts_at)
             )
-        )
+            if may_read(actor, _visit_record(visit))
+        ]
         debriefs = (
-            list(
-                uow.session.scalars(
+            [
+                debrief
+                for debrief in uow.session.scalars(
                     select(Debrief)
                     .where(Debrief.visit_id.in_([v.id for v in visits]))
                     .order_by(Debrief.starts_at)
                 )
-            )
+                if may_read(actor, _debrief_record(debrief))
+            ]
             if visits
             else []
         )
