@@ -16,6 +16,27 @@ NO_SCHOOL = "No school"
 _ONE_DAY = timedelta(days=1)
 
 
+def school_years(today: date) -> tuple[date, date]:
+    """This school year and the next, as the first and last days every form accepts.
+
+    A school year runs from 1 July to 30 June. Nobody plans a visit, a debrief, a goal or a
+    closure further away, and days far beyond (year 9999) overflow on the way to UTC.
+    """
+    first_year = today.year if today.month >= 7 else today.year - 1
+    return date(first_year, 7, 1), date(first_year + 2, 6, 30)
+
+
+def outside_school_years(day: date, today: date) -> str | None:
+    """Why `day` is too far away to plan for, or None when it is this school year or next."""
+    first, last = school_years(today)
+    if first <= day <= last:
+        return None
+    return (
+        f"Choose a day from July 1, {first.year} to June 30, {last.year}: coachbot plans "
+        "this school year and the next."
+    )
+
+
 @dataclass(frozen=True)
 class Closure:
     """Days with no school, both ends included, as local calendar dates."""

@@ -9,6 +9,10 @@ from datetime import UTC, datetime
 from urllib.parse import urlencode
 
 PRODID = "-//coachbot//visits//EN"
+# A visit id is a database integer: at most ten digits, at most 2**31 - 1.
+_MAX_VISIT_ID = 2**31 - 1
+_SIGNATURE_LENGTH = 32
+_MAX_TOKEN = len(str(_MAX_VISIT_ID)) + 1 + _SIGNATURE_LENGTH
 
 
 @dataclass(frozen=True)
@@ -82,14 +86,22 @@ def link_key(bot_token: str) -> bytes:
 
 
 def ics_token(key: bytes, visit_id: int) -> str:
-    signature = hmac.new(key, f"visit:{visit_id}".encode(), hashlib.sha256).hexdigest()[:32]
-    return f"{visit_id}-{signature}"
+    signature = hmac.new(key, f"visit:{visit_id}".encode(), hashlib.sha256).hexdigest()
+    return f"{visit_id}-{signature[:_SIGNATURE_LENGTH]}"
 
 
 def visit_from_token(key: bytes, token: str) -> int | None:
-    """The visit id a link was signed for, or None for a link nobody issued."""
+    """The visit id a link was signed for, or None for a link nobody issued.
+
+    A token longer than any coachbot issues, or whose id is no database id, is refused before
+    anything is worked out from it.
+    """
+    if len(token) > _MAX_TOKEN or not token.isascii():
+        return None
     visit_part, _, _signature = token.partition("-")
     if not visit_part.isdigit():
         return None
     visit_id = int(visit_part)
+    if visit_id > _MAX_VISIT_ID:
+        return None
     return visit_id if hmac.compare_digest(ics_token(key, visit_id), token) else None

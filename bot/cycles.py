@@ -25,7 +25,7 @@ from bot.policy import Actor, Kind, Record, may_change, may_read
 from bot.school_calendar import calendar_for
 from bot.views.common import zone
 from bot.views.cycle import VisitLogCard
-from bot.visits import VisitRefused, load_for, local_span
+from bot.visits import VisitRefused, check_time, load_for
 from storage.models import Debrief, DebriefNote, Goal, Person, Visit
 from storage.uow import UnitOfWork
 
@@ -34,6 +34,14 @@ DEBRIEF_NUDGE_LOOKBACK = timedelta(days=14)
 
 class CycleRefused(VisitRefused):
     """The person may not do this; `message` says why, kindly."""
+
+
+class DebriefTimeRefused(CycleRefused):
+    """No debrief can happen then; `problems` says why by field: "coach", "date" or "time"."""
+
+    def __init__(self, problems: dict[str, str]) -> None:
+        super().__init__(" ".join(problems.values()))
+        self.problems = problems
 
 
 # --------------------------------------------------------------------------- goals
@@ -240,18 +248,18 @@ def schedule_debrief(
         VisitOutcome.HAPPENED.value,
     ):
         raise CycleRefused("That visit didn't happen, so there's nothing to debrief yet.")
-    teacher = visit.teacher
-    calendar = calendar_for(uow, teacher)
-    starts_at, ends_at = local_span(day, start, minutes, calendar, teacher.timezone)
-    if starts_at < now:
-        raise CycleRefused("That time has passed. Choose a later one.")
+    # The same rules as an invitation's time: a school day, within school hours, in the
+    # teacher's zone, this school year or next, and not while the coach is visiting a class.
+    check = check_time(uow, visit.teacher, visit.coach, day, start, minutes, now, debrief=True)
+    if check.problems or check.starts_at is None or check.ends_at is None:
+        raise DebriefTimeRefused(check.problems or {"time": "Choose another time."})
     debrief = Debrief(
         team_id=visit.team_id,
         visit_id=visit.id,
         teacher_id=visit.teacher_id,
         coach_id=visit.coach_id,
-        starts_at=starts_at,
-        ends_at=ends_at,
+        starts_at=check.starts_at,
+        ends_at=check.ends_at,
         place=place,
         created_at=now,
     )

@@ -12,7 +12,7 @@ from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
-from bot.calendar import SchoolCalendar
+from bot.calendar import SchoolCalendar, outside_school_years
 from bot.calendar_links import CalendarEvent
 from bot.domain import Role, SupportType, VisitStatus
 from bot.policy import Actor, Kind, Record, may_change
@@ -76,13 +76,21 @@ def check_time(
     now: datetime,
     *,
     visit_id: int | None = None,
+    debrief: bool = False,
 ) -> TimeCheck:
-    """Is this a time a coach can visit this teacher? Everything in the teacher's local time."""
+    """Is this a time a coach can visit this teacher (or, with `debrief`, talk a visit over)?
+
+    Everything is in the teacher's local time. The day is checked before any instant is
+    worked out from it, so a day far away (year 9999) is refused rather than overflowing.
+    """
     problems: dict[str, str] = {}
     warnings: list[str] = []
     if coach is None or not Role(coach.role).coaches or not coach.active:
         problems["coach"] = (
-            "That person isn't set up as a coach in coachbot yet. Choose another coach, "
+            "That coach isn't set up in coachbot any more, so this debrief can't be scheduled "
+            "here. Your lead coach can help."
+            if debrief
+            else "That person isn't set up as a coach in coachbot yet. Choose another coach, "
             "or ask your lead coach to add them."
         )
     elif coach.id == teacher.id:
@@ -91,33 +99,33 @@ def check_time(
     calendar = calendar_for(uow, teacher)
     zone = ZoneInfo(teacher.timezone)
     today = now.astimezone(zone).date()
-    starts_at, ends_at = local_span(day, start, minutes, calendar, teacher.timezone)
+    span: tuple[datetime, datetime] | None = None
     if day < today:
         problems["date"] = "That day has passed. Choose today or a later day."
+    elif (too_far := outside_school_years(day, today)) is not None:
+        problems["date"] = too_far
     elif not calendar.is_school_day(day):
         closure = calendar.closure_on(day)
         why = f" ({closure.reason})" if closure else ""
         problems["date"] = f"There's no school on {_day(day)}{why}. Choose another day."
-    elif starts_at <= now:
-        problems["time"] = "That time has already passed today. Choose a later time."
-    local_end = ends_at.astimezone(zone)
-    if (
-        "date" not in problems
-        and "time" not in problems
-        and (
+    else:
+        span = local_span(day, start, minutes, calendar, teacher.timezone)
+        if span[0] <= now:
+            problems["time"] = "That time has already passed today. Choose a later time."
+        elif (
             start < calendar.day_start
-            or local_end.time() > calendar.day_end
-            or local_end.date() != day
-        )
-    ):
-        problems["time"] = (
-            f"School hours are {_clock(calendar.day_start)} to {_clock(calendar.day_end)}. "
-            "Choose a time within them."
-        )
-    if problems or coach is None:
+            or span[1].astimezone(zone).time() > calendar.day_end
+            or span[1].astimezone(zone).date() != day
+        ):
+            problems["time"] = (
+                f"School hours are {_clock(calendar.day_start)} to {_clock(calendar.day_end)}. "
+                "Choose a time within them."
+            )
+    if problems or coach is None or span is None:
         return TimeCheck(problems, warnings)
+    starts_at, ends_at = span
 
-    clash = _accepted_overlap(uow, coach, starts_at, ends_at, visit_id)
+    clash = _accepted_overlap(uow, coach, starts_at, ends_at, None if debrief else visit_id)
     if clash is not None:
         a, b = clash.starts_at.astimezone(zone), clash.ends_at.astimezone(zone)
         problems["time"] = (
@@ -125,8 +133,8 @@ def check_time(
             f"{_clock(b.time())} then. Choose another time."
         )
         return TimeCheck(problems, warnings)
-    booked = _visits_in_week(uow, coach, day, zone, visit_id)
-    if booked >= coach.weekly_capacity:
+    booked = None if debrief else _visits_in_week(uow, coach, day, zone, visit_id)
+    if booked is not None and booked >= coach.weekly_capacity:
         warnings.append(
             f"{coach.display_name} already has {booked} visits that week (they plan for "
             f"{coach.weekly_capacity}). You can still send it; they may suggest another week."

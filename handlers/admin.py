@@ -16,7 +16,7 @@ from bot.people import actor_for
 from bot.policy import Actor, may_administer
 from bot.slack_directory import SlackDirectory
 from bot.views import admin as views
-from bot.views.common import build_notice_view
+from bot.views.common import build_notice_view, command_text
 
 logger = logging.getLogger(__name__)
 
@@ -59,7 +59,7 @@ def handle_coachbot_command(
     ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     deps: Deps = context["deps"]
-    text = " ".join(command.get("text", "").lower().split())
+    text = " ".join(command_text(command).lower().split())
     if text in ("prompts on", "prompts off"):
         ack(text=_set_prompts(deps, command, on=text == "prompts on"), response_type="ephemeral")
         return
@@ -236,7 +236,9 @@ def handle_admin_calendar_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
 ) -> None:
     deps: Deps = context["deps"]
-    form, errors = views.parse_calendar_form(_values(view), view.get("private_metadata", ""))
+    form, errors = views.parse_calendar_form(
+        _values(view), view.get("private_metadata", ""), today=deps.now().date()
+    )
     if form is None:
         ack(response_action="errors", errors=errors)
         return

@@ -29,7 +29,7 @@ from bot.people import actor_for, ensure_person
 from bot.policy import Actor
 from bot.slack_directory import SlackDirectory
 from bot.views import celebrations as views
-from bot.views.common import build_notice_view
+from bot.views.common import build_notice_view, command_text, record_id
 from handlers.invite import MENTION
 from storage.models import Goal, Person
 from storage.uow import UnitOfWork
@@ -81,7 +81,7 @@ def _actor(uow: UnitOfWork, deps: Deps, body: dict[str, Any]) -> Actor:
 
 
 def _number(text: str | None) -> int | None:
-    return int(text) if text and text.isascii() and text.isdigit() and len(text) <= 18 else None
+    return record_id(text)
 
 
 def _clicked_id(body: dict[str, Any]) -> int:
@@ -244,7 +244,7 @@ def handle_celebrate_command(
     """`/celebrate [@colleague]`: a shout-out the author writes, posted under their name."""
     ack()
     deps = _deps(context)
-    mention = MENTION.search(command.get("text", ""))
+    mention = MENTION.search(command_text(command))
     with deps.uow() as uow:
         directory = SlackDirectory(client)
         me = ensure_person(uow, directory, *_who(command), deps.now())

@@ -29,7 +29,7 @@ from bot.people import actor_for, ensure_person
 from bot.policy import Actor
 from bot.slack_directory import SlackDirectory
 from bot.views import cycle as views
-from bot.views.common import build_notice_view, escape
+from bot.views.common import build_notice_view, command_text, escape, record_id
 from bot.views.invite import CalendarLinks, build_notice, format_when
 from bot.visits import VisitRefused
 from handlers.celebrations import offer_celebration
@@ -117,7 +117,7 @@ def _value(body: dict[str, Any]) -> str:
 
 
 def _number(text: str) -> int | None:
-    return int(text) if text.isdigit() else None
+    return record_id(text)
 
 
 # --------------------------------------------------------------------------- the story
@@ -206,7 +206,7 @@ def handle_goal_command(
 ) -> None:
     ack()
     deps = _deps(context)
-    text = command.get("text", "").strip()
+    text = command_text(command)
     mention = MENTION.search(text)
     with deps.uow() as uow:
         me = _me(uow, deps, client, command)
@@ -468,11 +468,18 @@ def _debrief_links(debrief: Debrief) -> CalendarLinks:
     return CalendarLinks(google=google_link(event), outlook=outlook_link(event))
 
 
+_DEBRIEF_BLOCKS = {
+    "coach": Block.DEBRIEF_VISIT,
+    "date": Block.DEBRIEF_DATE,
+    "time": Block.DEBRIEF_TIME,
+}
+
+
 def handle_debrief_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     deps = _deps(context)
-    form, errors = views.parse_debrief_form(view["state"]["values"])
+    form, errors = views.parse_debrief_form(view["state"]["values"], today=_today(deps, None))
     if form is None:
         ack(response_action="errors", errors=errors)
         return
@@ -489,6 +496,10 @@ def handle_debrief_submission(
                 form.place,
                 deps.now(),
             )
+        except cycles.DebriefTimeRefused as refused:
+            errors = {_DEBRIEF_BLOCKS[field]: words for field, words in refused.problems.items()}
+            ack(response_action="errors", errors=errors)
+            return
         except VisitRefused as refused:
             ack(response_action="errors", errors={Block.DEBRIEF_DATE: refused.message})
             return

@@ -29,6 +29,7 @@ from bot.people import actor_for, ensure_person
 from bot.policy import Actor
 from bot.slack_directory import SlackDirectory
 from bot.views import invite as views
+from bot.views.common import command_text
 from bot.views.help import build_help_message
 from handlers.publish import refresh_home
 from storage.models import Person, Visit
@@ -204,7 +205,7 @@ def goal_choices(uow: UnitOfWork, teacher: Person | None) -> tuple[tuple[int, st
 def handle_invite_command(
     ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
-    text = command.get("text", "").strip()
+    text = command_text(command)
     if text.lower() in ("help", "?"):
         ack(**build_help_message())
         return
@@ -227,7 +228,7 @@ def handle_invite_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     deps = _deps(context)
-    form, errors = views.parse_invite_form(view["state"]["values"])
+    form, errors = views.parse_invite_form(view["state"]["values"], today=_today_for(deps, None))
     if form is None:
         ack(response_action="errors", errors=errors)
         return
@@ -390,7 +391,7 @@ def handle_invite_propose_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
 ) -> None:
     deps = _deps(context)
-    form, errors = views.parse_propose_form(view["state"]["values"])
+    form, errors = views.parse_propose_form(view["state"]["values"], today=_today_for(deps, None))
     button = views.parse_button_value(view.get("private_metadata", ""))
     if form is None or button is None:
         ack(response_action="errors", errors=errors or {Block.PROPOSE_DATE: visits.STALE})

@@ -25,7 +25,7 @@ from bot.messaging import (
 from bot.people import actor_for
 from bot.policy import Actor
 from bot.views import reflections as views
-from bot.views.common import build_notice_view
+from bot.views.common import build_notice_view, record_id
 from storage.models import Person, Reflection
 from storage.uow import UnitOfWork
 
@@ -66,7 +66,7 @@ def _today(deps: Deps, person: Person | None) -> date:
 
 
 def _number(text: str | None) -> int | None:
-    return int(text) if text and text.isascii() and text.isdigit() and len(text) <= 18 else None
+    return record_id(text)
 
 
 def _clicked_id(body: dict[str, Any]) -> int:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Collection, Mapping, Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date, time
 from typing import Any
@@ -31,16 +31,18 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.calendar import NO_SCHOOL, Closure
+from bot.calendar import NO_SCHOOL, Closure, outside_school_years
 from bot.domain import DEFAULT_WEEKLY_CAPACITY, Role
 from bot.ids import Action, Block, Callback
 from bot.views.common import (
     StateValues,
     clip as _clip,
     count as _count,
+    picked_time as _picked_time,
     selected_value as _selected_value,
     selected_values as _selected_values,
     state_of as _state,
+    typed_number as _typed_number,
 )
 
 MIN_CAPACITY = 1
@@ -271,7 +273,7 @@ def parse_coach_form(
             MAX_ERROR,
         )
 
-    capacity = _whole_number(_state(values, Block.COACH_CAPACITY, Action.COACH_CAPACITY))
+    capacity = _typed_number(values, Block.COACH_CAPACITY, Action.COACH_CAPACITY)
     if capacity is None or not MIN_CAPACITY <= capacity <= MAX_CAPACITY:
         errors[Block.COACH_CAPACITY] = (
             f"Please enter a whole number from {MIN_CAPACITY} to {MAX_CAPACITY}."
@@ -282,14 +284,6 @@ def parse_coach_form(
     wanted = set(chosen)
     ordered = tuple(area for area in dict.fromkeys(areas) if area in wanted)
     return CoachForm(user_id=user_id, role=role, areas=ordered, weekly_capacity=capacity), {}
-
-
-def _whole_number(state: Mapping[str, Any]) -> int | None:
-    text = state.get("value")
-    if not isinstance(text, str):
-        return None
-    text = text.strip()
-    return int(text) if text.isascii() and text.isdigit() else None
 
 
 # --------------------------------------------------------------------------- assign form
@@ -613,12 +607,13 @@ def _closures_initial(closures: Sequence[Closure]) -> tuple[str, int]:
 
 
 def parse_calendar_form(
-    values: StateValues, private_metadata: str
+    values: StateValues, private_metadata: str, *, today: date
 ) -> tuple[CalendarForm | None, dict[str, str]]:
     """The calendar's submission, or kind messages keyed by the block to show them under.
 
     Which calendar comes from `private_metadata` (as built), not from the school select,
-    which may have changed without the form reloading.
+    which may have changed without the form reloading. Days off are taken from this school
+    year and the next, counted from `today`.
     """
     school = school_from_marker(private_metadata)
     errors: dict[str, str] = {}
@@ -631,8 +626,8 @@ def parse_calendar_form(
     if not weekdays:
         errors[Block.CALENDAR_WEEKDAYS] = "Tick at least one school day."
 
-    day_start = _time(_state(values, Block.CALENDAR_START, Action.CALENDAR_START))
-    day_end = _time(_state(values, Block.CALENDAR_END, Action.CALENDAR_END))
+    day_start = _picked_time(values, Block.CALENDAR_START, Action.CALENDAR_START)
+    day_end = _picked_time(values, Block.CALENDAR_END, Action.CALENDAR_END)
     if day_start is None:
         errors[Block.CALENDAR_START] = "Choose when the school day starts."
     if day_end is None:
@@ -641,7 +636,7 @@ def parse_calendar_form(
         errors[Block.CALENDAR_END] = "The school day needs to end after it starts."
 
     text = _state(values, Block.CALENDAR_CLOSURES, Action.CALENDAR_CLOSURES).get("value")
-    closures, problems = parse_closure_lines(text if isinstance(text, str) else "")
+    closures, problems = parse_closure_lines(text if isinstance(text, str) else "", today=today)
     if problems:
         errors[Block.CALENDAR_CLOSURES] = _problems_message(problems)
 
@@ -657,16 +652,6 @@ def parse_calendar_form(
         ),
         {},
     )
-
-
-def _time(state: Mapping[str, Any]) -> time | None:
-    text = state.get("selected_time")
-    if not isinstance(text, str):
-        return None
-    try:
-        return time.fromisoformat(text)
-    except ValueError:
-        return None
 
 
 def _problems_message(problems: Sequence[str]) -> str:
@@ -714,12 +699,12 @@ def format_closure_lines(closures: Sequence[Closure]) -> str:
     return "\n".join(lines)
 
 
-def parse_closure_lines(text: str) -> tuple[list[Closure], list[str]]:
+def parse_closure_lines(text: str, *, today: date) -> tuple[list[Closure], list[str]]:
     """Closures from lines like '2026-11-26 Thanksgiving' or '2026-12-21 to 2027-01-01 Break'.
 
     Returns the closures that read well and a kind sentence for each line that did not
     ('Line 2: ...'). A range may use 'to', a hyphen or a dash; a missing reason is 'No school';
-    blank lines are skipped.
+    blank lines are skipped. Both days of a closure are in this school year or the next.
     """
     closures: list[Closure] = []
     problems: list[str] = []
@@ -727,7 +712,7 @@ def parse_closure_lines(text: str) -> tuple[list[Closure], list[str]]:
         line = raw.strip()
         if not line:
             continue
-        closure, problem = _closure_line(line)
+        closure, problem = _closure_line(line, today)
         if closure is not None:
             closures.append(closure)
         else:
@@ -735,7 +720,7 @@ def parse_closure_lines(text: str) -> tuple[list[Closure], list[str]]:
     return closures, problems
 
 
-def _closure_line(line: str) -> tuple[Closure | None, str]:
+def _closure_line(line: str, today: date) -> tuple[Closure | None, str]:
     first_match = _FIRST_DATE.match(line)
     if first_match is None:
         return None, f"'{_clip(line, 40)}' needs to start with a date like 2026-11-26."
@@ -756,6 +741,9 @@ def _closure_line(line: str) -> tuple[Closure | None, str]:
         return None, f"'{last_text}' is not a date."
     if last_day < first_day:
         return None, "the end is before the start."
+    too_far = outside_school_years(first_day, today) or outside_school_years(last_day, today)
+    if too_far is not None:
+        return None, too_far[:1].lower() + too_far[1:]
     reason = " ".join(_REASON_LEAD.sub("", rest.strip()).split())
     return Closure(first_day, last_day, reason or NO_SCHOOL), ""
 

@@ -28,7 +28,7 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.ids import Action, Block, Callback
-from bot.views.common import StateValues, build_notice_view, clip, escape, state_of
+from bot.views.common import StateValues, build_notice_view, clip, escape, state_of, typed_text
 
 MAX_TEXT = 1500
 
@@ -266,8 +266,7 @@ def parse_celebration_form(
 ) -> tuple[CelebrationForm | None, dict[str, str]]:
     """The submission, or kind messages keyed by the block to show them under."""
     errors: dict[str, str] = {}
-    raw = state_of(values, Block.CELEBRATE_TEXT, Action.CELEBRATE_TEXT).get("value")
-    text = raw.strip() if isinstance(raw, str) else ""
+    text = typed_text(values, Block.CELEBRATE_TEXT, Action.CELEBRATE_TEXT) or ""
     if not text:
         errors[Block.CELEBRATE_TEXT] = NO_WORDS
     elif len(text) > MAX_TEXT:

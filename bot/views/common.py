@@ -38,11 +38,76 @@ def build_notice_view(title: str, text: str) -> dict[str, Any]:
     return view.to_dict()
 
 
+# Characters Slack never shows, though a crafted request can carry them: the C0 controls but
+# tab and newline, DEL, the C1 controls, and halves of surrogate pairs that arrive alone (JSON
+# can escape them; no database can store them, and PostgreSQL refuses NUL in text).
+_UNSHOWN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff]")
+# An element's state is a mapping of values, options, or lists of options: never deeper.
+_STATE_DEPTH = 4
+# The longest whole number a form or a button carries, and the largest id a row can have
+# (PostgreSQL's integer): anything longer is no number coachbot wrote or asked for.
+MAX_DIGITS = 9
+MAX_ID = 2**31 - 1
+
+
+def clean_text(text: str) -> str:
+    """Text as Slack shows it: line ends as newlines, and no character Slack would not show."""
+    return _UNSHOWN.sub("", text.replace("\r\n", "\n").replace("\r", "\n"))
+
+
+def _cleaned(found: Any, depth: int = 0) -> Any:
+    if isinstance(found, str):
+        return clean_text(found)
+    if depth >= _STATE_DEPTH:
+        return None
+    if isinstance(found, Mapping):
+        return {key: _cleaned(value, depth + 1) for key, value in found.items()}
+    if isinstance(found, list):
+        return [_cleaned(value, depth + 1) for value in found]
+    return found
+
+
 def state_of(values: StateValues, block: str, action: str) -> Mapping[str, Any]:
-    """One input's state from a submission; empty when Slack sent something else."""
-    found = values.get(block, {})
+    """One input's state from a submission, its text cleaned; empty when Slack sent otherwise.
+
+    Every reader of a submission starts here, so what people type is cleaned once, in one place.
+    """
+    found = values.get(block, {}) if isinstance(values, Mapping) else {}
     state = found.get(action, {}) if isinstance(found, Mapping) else {}
-    return state if isinstance(state, Mapping) else {}
+    if not isinstance(state, Mapping):
+        return {}
+    return {key: _cleaned(value, 1) for key, value in state.items()}
+
+
+def command_text(command: Mapping[str, Any]) -> str:
+    """What was typed after a slash command, cleaned like form text and trimmed."""
+    text = command.get("text")
+    return clean_text(text).strip() if isinstance(text, str) else ""
+
+
+def whole_number(text: Any, *, digits: int = MAX_DIGITS) -> int | None:
+    """ASCII digits, at most `digits` of them, as a number; None for anything else.
+
+    Bounded before converting: Python refuses to read numbers past 4,300 digits, and a
+    database refuses ids past its integer's range.
+    """
+    if not isinstance(text, str):
+        return None
+    text = text.strip()
+    if not 0 < len(text) <= digits or not text.isascii() or not text.isdigit():
+        return None
+    return int(text)
+
+
+def record_id(text: Any) -> int | None:
+    """A row id as a button, an option or private_metadata carries it; None if it can't be one."""
+    number = whole_number(text, digits=len(str(MAX_ID)))
+    return number if number is not None and number <= MAX_ID else None
+
+
+def typed_number(values: StateValues, block: str, action: str) -> int | None:
+    """A whole number typed in a field; None when it is empty or no sensible number."""
+    return whole_number(state_of(values, block, action).get("value"))
 
 
 def selected_value(values: StateValues, block: str, action: str) -> str | None:
@@ -103,6 +168,16 @@ def parse_date(text: Any) -> date | None:
         return date.fromisoformat(text)
     except ValueError:
         return None
+
+
+def picked_date(values: StateValues, block: str, action: str) -> date | None:
+    """A datepicker's day, or None when none (or no date) was picked."""
+    return parse_date(state_of(values, block, action).get("selected_date"))
+
+
+def picked_time(values: StateValues, block: str, action: str) -> time | None:
+    """A timepicker's time, or None when none (or no time) was picked."""
+    return parse_time(state_of(values, block, action).get("selected_time"))
 
 
 def parse_time(text: Any) -> time | None:

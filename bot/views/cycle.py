@@ -27,6 +27,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.calendar import outside_school_years
 from bot.domain import (
     DEFAULT_EXPERTISE_AREAS,
     MAX_ACTIVE_GOALS,
@@ -43,12 +44,14 @@ from bot.views.common import (
     escape as _escape,
     initial_text as _initial_text,
     mention as _mention,
-    parse_date as _date,
-    parse_time as _time,
+    picked_date as _picked_date,
+    picked_time as _picked_time,
+    record_id as _record_id,
     selected_value as _selected_value,
     state_of as _state,
     too_long as _too_long,
     typed_text as _text,
+    whole_number as _whole_number,
 )
 from bot.views.invite import COACH, TEACHER, CalendarLinks, format_minutes, format_when
 
@@ -366,9 +369,11 @@ def parse_goal_form(
     if evidence is not None and len(evidence) > MAX_EVIDENCE:
         errors[Block.GOAL_EVIDENCE] = _too_long(evidence, MAX_EVIDENCE)
 
-    target = _date(_state(values, Block.GOAL_TARGET, Action.GOAL_TARGET).get("selected_date"))
+    target = _picked_date(values, Block.GOAL_TARGET, Action.GOAL_TARGET)
     if target is not None and target < today:
         errors[Block.GOAL_TARGET] = _PAST
+    elif target is not None and (too_far := outside_school_years(target, today)) is not None:
+        errors[Block.GOAL_TARGET] = too_far
 
     coach = _state(values, Block.GOAL_COACH, Action.GOAL_COACH).get("selected_user")
     if errors or question is None or focus is None:
@@ -701,7 +706,10 @@ def parse_log_value(value: str) -> tuple[int, int, str] | None:
     match = _LOG_VALUE.fullmatch(value)
     if match is None or match.group(3) not in _LOG_KINDS:
         return None
-    return int(match.group(1)), int(match.group(2)), match.group(3)
+    visit_id, version = _record_id(match.group(1)), _record_id(match.group(2))
+    if visit_id is None or version is None:
+        return None
+    return visit_id, version, match.group(3)
 
 
 def build_visit_log_prompt(card: VisitLogCard) -> dict[str, Any]:
@@ -914,30 +922,36 @@ def build_debrief_form(
     return view.to_dict()
 
 
-def parse_debrief_form(values: StateValues) -> tuple[DebriefForm | None, dict[str, str]]:
-    """The debrief's time and place, or kind messages keyed by the block to show them under."""
+def parse_debrief_form(
+    values: StateValues, *, today: date
+) -> tuple[DebriefForm | None, dict[str, str]]:
+    """The debrief's time and place, or kind messages keyed by the block to show them under.
+
+    `today` bounds the day to this school year and the next; bot.cycles.schedule_debrief then
+    checks the day and time against the teacher's calendar, as for an invitation.
+    """
     errors: dict[str, str] = {}
-    visit_id: int | None = None
     chosen = _selected_value(values, Block.DEBRIEF_VISIT, Action.DEBRIEF_VISIT)
+    visit_id = _record_id(chosen)
     if chosen is None:
         errors[Block.DEBRIEF_VISIT] = "Choose the visit to talk about."
-    elif re.fullmatch(_ID, chosen, re.ASCII):
-        visit_id = int(chosen)
-    else:
+    elif visit_id is None:
         errors[Block.DEBRIEF_VISIT] = _STALE
 
-    day = _date(_state(values, Block.DEBRIEF_DATE, Action.DEBRIEF_DATE).get("selected_date"))
+    day = _picked_date(values, Block.DEBRIEF_DATE, Action.DEBRIEF_DATE)
     if day is None:
         errors[Block.DEBRIEF_DATE] = "Choose a day."
-    start = _time(_state(values, Block.DEBRIEF_TIME, Action.DEBRIEF_TIME).get("selected_time"))
+    elif (too_far := outside_school_years(day, today)) is not None:
+        errors[Block.DEBRIEF_DATE] = too_far
+    start = _picked_time(values, Block.DEBRIEF_TIME, Action.DEBRIEF_TIME)
     if start is None:
         errors[Block.DEBRIEF_TIME] = "Choose a start time."
     minutes: int | None = None
     length = _selected_value(values, Block.DEBRIEF_LENGTH, Action.DEBRIEF_LENGTH)
     if length is None:
         errors[Block.DEBRIEF_LENGTH] = "Choose how long it will be."
-    elif length.isascii() and length.isdigit() and int(length) in DEBRIEF_LENGTHS:
-        minutes = int(length)
+    elif _whole_number(length) in DEBRIEF_LENGTHS:
+        minutes = _whole_number(length)
     else:
         errors[Block.DEBRIEF_LENGTH] = _STALE
 
@@ -1072,15 +1086,15 @@ def parse_notes_form(values: StateValues, *, today: date) -> tuple[NoteForm | No
         if text is not None and len(text) > MAX_NOTE_TEXT:
             errors[block] = _too_long(text, MAX_NOTE_TEXT)
         texts[block] = text
-    check_back = _date(
-        _state(values, Block.NOTE_CHECK_BACK, Action.NOTE_CHECK_BACK).get("selected_date")
-    )
+    check_back = _picked_date(values, Block.NOTE_CHECK_BACK, Action.NOTE_CHECK_BACK)
     if check_back is None and not any(texts.values()):
         errors[Block.NOTE_STRENGTHS] = "Write at least one thing, or close this without saving."
     elif check_back is not None and texts[Block.NOTE_NEXT_STEP] is None:
         errors[Block.NOTE_CHECK_BACK] = "Add the next step you'll check back on."
     elif check_back is not None and check_back < today:
         errors[Block.NOTE_CHECK_BACK] = _PAST
+    elif check_back is not None and (too_far := outside_school_years(check_back, today)):
+        errors[Block.NOTE_CHECK_BACK] = too_far
     if errors:
         return None, errors
     return (

@@ -10,7 +10,6 @@ sections and summarised ("and 30 more"), and the report gets whatever room is le
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
@@ -26,9 +25,10 @@ from bot.views.common import (
     count,
     escape,
     parse_date as _date,
-    parse_time as _time,
+    picked_time,
     selected_value,
     state_of as _state,
+    typed_number,
     zone as _zone,
 )
 from bot.views.invite import format_minutes, format_when
@@ -795,8 +795,7 @@ def _parse_teacher(values: StateValues, today: date, errors: dict[str, str]) -> 
             )
         elif paused == today:
             paused = None  # prompts start again today: no pause at all
-    raw_cap = _state(values, Block.SETTINGS_NUDGE_CAP, Action.SETTINGS_NUDGE_CAP).get("value")
-    cap = _whole(raw_cap)
+    cap = typed_number(values, Block.SETTINGS_NUDGE_CAP, Action.SETTINGS_NUDGE_CAP)
     if cap is None or not MIN_NUDGE_CAP <= cap <= MAX_NUDGE_CAP:
         errors[Block.SETTINGS_NUDGE_CAP] = (
             f"Choose a whole number from {MIN_NUDGE_CAP} to {MAX_NUDGE_CAP}."
@@ -813,8 +812,7 @@ def _parse_teacher(values: StateValues, today: date, errors: dict[str, str]) -> 
 
 
 def _parse_coach(values: StateValues, hours: SchoolHours, errors: dict[str, str]) -> CoachSettings:
-    raw = _state(values, Block.SETTINGS_LIST_TIME, Action.SETTINGS_LIST_TIME).get("selected_time")
-    at = _time(raw)
+    at = picked_time(values, Block.SETTINGS_LIST_TIME, Action.SETTINGS_LIST_TIME)
     if at is None:
         errors[Block.SETTINGS_LIST_TIME] = "Choose a time for your daily list."
     elif not hours.start <= at < hours.end:
@@ -958,11 +956,3 @@ def _day_words(day: date, today: date) -> str:
 
 def _area(area: str) -> str:
     return escape(clip(area[:1].upper() + area[1:], 64))
-
-
-def _whole(text: Any) -> int | None:
-    if isinstance(text, int) and not isinstance(text, bool):
-        return text
-    if not isinstance(text, str) or not re.fullmatch(r"-?[0-9]{1,6}", text.strip(), re.ASCII):
-        return None
-    return int(text.strip())

@@ -28,6 +28,7 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
+from bot.calendar import outside_school_years
 from bot.domain import (
     DEFAULT_VISIT_MINUTES,
     VISIT_LENGTHS,
@@ -42,12 +43,14 @@ from bot.views.common import (
     escape as _escape,
     initial_text as _initial_text,
     mention as _mention,
-    parse_date as _date,
-    parse_time as _time,
+    picked_date as _picked_date,
+    picked_time as _picked_time,
+    record_id as _record_id,
     selected_value as _selected_value,
     state_of as _state,
     too_long as _too_long,
     typed_text as _text,
+    whole_number as _whole_number,
     zone as _zone,
 )
 
@@ -58,6 +61,7 @@ MAX_NOTE = 1000
 MAX_PROPOSAL_NOTE = 500
 MAX_DECLINE_REASON = 500
 MAX_OTHER_COACHES = 3
+_STALE = "That choice is no longer on the list. Please choose again."
 
 
 COACH = "coach"
@@ -149,7 +153,10 @@ def parse_button_value(value: str) -> tuple[int, int] | None:
     match = _BUTTON_VALUE.fullmatch(value)
     if match is None:
         return None
-    return int(match.group(1)), int(match.group(2))
+    visit_id, version = _record_id(match.group(1)), _record_id(match.group(2))
+    if visit_id is None or version is None:
+        return None
+    return visit_id, version
 
 
 def format_when(start: datetime, end: datetime, tz: str) -> str:
@@ -372,11 +379,19 @@ def build_invite_form(
     return view.to_dict()
 
 
-def parse_invite_form(values: StateValues) -> tuple[InviteForm | None, dict[str, str]]:
-    """The invitation's submission, or kind messages keyed by the block to show them under."""
+def parse_invite_form(
+    values: StateValues, *, today: date
+) -> tuple[InviteForm | None, dict[str, str]]:
+    """The invitation's submission, or kind messages keyed by the block to show them under.
+
+    `today` bounds the day to this school year and the next (bot.visits.check_time then
+    checks it against the teacher's own calendar and zone).
+    """
     errors: dict[str, str] = {}
     goal_value = _selected_value(values, Block.INVITE_GOAL, Action.INVITE_GOAL)
-    goal_id = int(goal_value) if goal_value and goal_value.isdigit() else None
+    goal_id = _record_id(goal_value)
+    if goal_value is not None and goal_id is None:
+        errors[Block.INVITE_GOAL] = _STALE
 
     coach = _state(values, Block.INVITE_COACH, Action.INVITE_COACH).get("selected_user")
     if not isinstance(coach, str) or not coach:
@@ -385,6 +400,7 @@ def parse_invite_form(values: StateValues) -> tuple[InviteForm | None, dict[str,
     day, start, minutes = _parse_when(
         values,
         errors,
+        today,
         (Block.INVITE_DATE, Action.INVITE_DATE),
         (Block.INVITE_TIME, Action.INVITE_TIME),
         (Block.INVITE_LENGTH, Action.INVITE_LENGTH),
@@ -398,9 +414,7 @@ def parse_invite_form(values: StateValues) -> tuple[InviteForm | None, dict[str,
         try:
             support = SupportType(support_value)
         except ValueError:
-            errors[Block.INVITE_SUPPORT] = (
-                "That choice is no longer on the list. Please choose again."
-            )
+            errors[Block.INVITE_SUPPORT] = _STALE
 
     class_name = _text(values, Block.INVITE_CLASS, Action.INVITE_CLASS, single_line=True)
     if class_name is not None and len(class_name) > MAX_CLASS:
@@ -508,12 +522,15 @@ def build_propose_form(card: VisitCard, *, by: str, today: date) -> dict[str, An
     return view.to_dict()
 
 
-def parse_propose_form(values: StateValues) -> tuple[ProposeForm | None, dict[str, str]]:
+def parse_propose_form(
+    values: StateValues, *, today: date
+) -> tuple[ProposeForm | None, dict[str, str]]:
     """The suggested time, or kind messages keyed by the block to show them under."""
     errors: dict[str, str] = {}
     day, start, minutes = _parse_when(
         values,
         errors,
+        today,
         (Block.PROPOSE_DATE, Action.PROPOSE_DATE),
         (Block.PROPOSE_TIME, Action.PROPOSE_TIME),
         (Block.PROPOSE_LENGTH, Action.PROPOSE_LENGTH),
@@ -622,24 +639,28 @@ def _nearest_length(minutes: int) -> int:
 def _parse_when(
     values: StateValues,
     errors: dict[str, str],
+    today: date,
     date_ids: tuple[Block, Action],
     time_ids: tuple[Block, Action],
     length_ids: tuple[Block, Action],
 ) -> tuple[date | None, time | None, int | None]:
-    day = _date(_state(values, *date_ids).get("selected_date"))
+    day = _picked_date(values, *date_ids)
     if day is None:
         errors[date_ids[0]] = "Choose a day."
-    start = _time(_state(values, *time_ids).get("selected_time"))
+    elif (too_far := outside_school_years(day, today)) is not None:
+        errors[date_ids[0]] = too_far
+        day = None
+    start = _picked_time(values, *time_ids)
     if start is None:
         errors[time_ids[0]] = "Choose a start time."
     minutes: int | None = None
     length = _selected_value(values, *length_ids)
     if length is None:
         errors[length_ids[0]] = "Choose how long it will be."
-    elif length.isascii() and length.isdigit() and int(length) in VISIT_LENGTHS:
-        minutes = int(length)
+    elif _whole_number(length) in VISIT_LENGTHS:
+        minutes = _whole_number(length)
     else:
-        errors[length_ids[0]] = "That choice is no longer on the list. Please choose again."
+        errors[length_ids[0]] = _STALE
     return day, start, minutes
 
 

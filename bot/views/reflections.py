@@ -28,9 +28,9 @@ from bot.views.common import (
     StateValues,
     clip,
     escape,
-    parse_date as _date,
+    picked_date,
     selected_values,
-    state_of,
+    typed_text,
 )
 
 MAX_ANSWER = 3000
@@ -214,8 +214,7 @@ def build_answer_form(
 
 def parse_answer_form(values: StateValues) -> tuple[AnswerForm | None, dict[str, str]]:
     """The answer, or kind messages keyed by the block to show them under."""
-    raw = state_of(values, Block.REFLECT_ANSWER, Action.REFLECT_ANSWER).get("value")
-    text = raw.strip() if isinstance(raw, str) else ""
+    text = typed_text(values, Block.REFLECT_ANSWER, Action.REFLECT_ANSWER) or ""
     share = SHARE_VALUE in selected_values(values, Block.REFLECT_SHARE, Action.REFLECT_SHARE)
     if not text:
         return None, {Block.REFLECT_ANSWER: "Write a few words, or close this without saving."}
@@ -287,7 +286,7 @@ def build_pause_form(*, today: date, reflection_id: int | None = None) -> dict[s
 
 def parse_pause_form(values: StateValues, *, today: date) -> tuple[date | None, dict[str, str]]:
     """The day prompts start again, or a kind message keyed by the date's block."""
-    picked = _date(state_of(values, Block.PAUSE_UNTIL, Action.PAUSE_UNTIL).get("selected_date"))
+    picked = picked_date(values, Block.PAUSE_UNTIL, Action.PAUSE_UNTIL)
     if picked is None:
         return None, {Block.PAUSE_UNTIL: "Choose the day you'd like prompts to start again."}
     if picked <= today:

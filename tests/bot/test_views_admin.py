@@ -33,6 +33,7 @@ AREAS = list(DEFAULT_EXPERTISE_AREAS)
 LONG = "Dr. Maria-Fernanda Alejandra Villanueva-Santiago de la Cruz y Montenegro-Whitfield"
 COACHES = [(f"U{n:04d}", f"Coach {n:03d} {LONG}") for n in range(150, 0, -1)]
 SCHOOLS = [f"School {n:03d} — {LONG} Elementary and Middle Academy" for n in range(150)]
+TODAY = date(2026, 9, 1)  # this school year runs to June 30, 2027; the next to 2028
 CLOSURES = (
     Closure(date(2026, 9, 7), date(2026, 9, 7), "Labor Day"),
     Closure(date(2026, 11, 25), date(2026, 11, 27), "Thanksgiving break"),
@@ -592,7 +593,7 @@ def test_calendar_form_for_a_school_name_too_long_for_an_option() -> None:
     assert "initial_option" not in select
     assert [o["value"] for o in select["options"]] == ["district", "school:Lincoln"]
     assert name in block(view, Block.CALENDAR_SCHOOL)["text"]["text"]
-    form, errors = parse_calendar_form(submit(view), view["private_metadata"])
+    form, errors = parse_calendar_form(submit(view), view["private_metadata"], today=TODAY)
     assert errors == {} and form is not None and form.school == name
 
 
@@ -626,7 +627,10 @@ def test_calendar_form_says_when_days_off_do_not_all_fit() -> None:
 
 def test_calendar_form_submitted_unchanged_gives_back_the_calendar_it_showed() -> None:
     view = build_calendar_form(SCHOOLS, CALENDAR)
-    assert parse_calendar_form(submit(view), view["private_metadata"]) == (CALENDAR, {})
+    assert parse_calendar_form(submit(view), view["private_metadata"], today=TODAY) == (
+        CALENDAR,
+        {},
+    )
 
 
 def test_parse_calendar_form_reads_slacks_state_values() -> None:
@@ -639,7 +643,7 @@ def test_parse_calendar_form_reads_slacks_state_values() -> None:
         calendar_closures=plain_text_input("2026-11-26 Thanksgiving\n\n2026-12-21 to 2027-01-01"),
     )
 
-    form, errors = parse_calendar_form(values, view["private_metadata"])
+    form, errors = parse_calendar_form(values, view["private_metadata"], today=TODAY)
 
     assert errors == {}
     assert form == CalendarForm(
@@ -658,7 +662,7 @@ def test_calendar_form_edits_the_calendar_it_was_built_for_even_if_the_select_mo
     view = build_calendar_form(["Lincoln", "Roosevelt"], CALENDAR)
     values = submit(view, calendar_school=static_select("school:Roosevelt"))
 
-    form, errors = parse_calendar_form(values, view["private_metadata"])
+    form, errors = parse_calendar_form(values, view["private_metadata"], today=TODAY)
 
     assert errors == {}
     assert form is not None and form.school == SCHOOLS[120]
@@ -668,7 +672,7 @@ def test_calendar_form_asks_for_a_school_day() -> None:
     view = build_calendar_form([], CALENDAR)
     values = submit(view, calendar_weekdays=checkboxes([]))
 
-    assert parse_calendar_form(values, "district") == (
+    assert parse_calendar_form(values, "district", today=TODAY) == (
         None,
         {Block.CALENDAR_WEEKDAYS: "Tick at least one school day."},
     )
@@ -679,7 +683,7 @@ def test_calendar_form_asks_for_the_day_to_end_after_it_starts(start: str, end: 
     view = build_calendar_form([], CALENDAR)
     values = submit(view, calendar_start=timepicker(start), calendar_end=timepicker(end))
 
-    assert parse_calendar_form(values, "district") == (
+    assert parse_calendar_form(values, "district", today=TODAY) == (
         None,
         {Block.CALENDAR_END: "The school day needs to end after it starts."},
     )
@@ -697,7 +701,7 @@ def test_calendar_form_lists_every_closure_line_that_does_not_read() -> None:
     )
     values = submit(build_calendar_form([], CALENDAR), calendar_closures=plain_text_input(text))
 
-    assert parse_calendar_form(values, "district") == (
+    assert parse_calendar_form(values, "district", today=TODAY) == (
         None,
         {
             Block.CALENDAR_CLOSURES: (
@@ -711,7 +715,7 @@ def test_calendar_form_counts_the_closure_problems_that_do_not_fit_in_one_messag
     text = "\n".join(f"2026-13-{n % 28 + 1:02d} Bad month" for n in range(300))
     values = submit(build_calendar_form([], CALENDAR), calendar_closures=plain_text_input(text))
 
-    form, errors = parse_calendar_form(values, "district")
+    form, errors = parse_calendar_form(values, "district", today=TODAY)
 
     assert form is None
     message = errors[Block.CALENDAR_CLOSURES]
@@ -744,8 +748,8 @@ def test_closure_lines_round_trip() -> None:
         "2026-12-21 to 2027-01-01 Winter break\n"
         "2027-03-15 No school"
     )
-    assert parse_closure_lines(text) == (list(CLOSURES), [])
-    assert parse_closure_lines(format_closure_lines([])) == ([], [])
+    assert parse_closure_lines(text, today=TODAY) == (list(CLOSURES), [])
+    assert parse_closure_lines(format_closure_lines([]), today=TODAY) == ([], [])
 
 
 @pytest.mark.parametrize(
@@ -759,9 +763,9 @@ def test_closure_lines_round_trip() -> None:
     ],
 )
 def test_what_people_type_reads_the_same_once_formatted(typed: str) -> None:
-    closures, problems = parse_closure_lines(typed)
+    closures, problems = parse_closure_lines(typed, today=TODAY)
     assert problems == [] and len(closures) == 1
-    assert parse_closure_lines(format_closure_lines(closures)) == (closures, [])
+    assert parse_closure_lines(format_closure_lines(closures), today=TODAY) == (closures, [])
 
 
 def test_closure_lines_accept_what_people_type() -> None:
@@ -779,7 +783,7 @@ def test_closure_lines_accept_what_people_type() -> None:
         ]
     )
 
-    closures, problems = parse_closure_lines(text)
+    closures, problems = parse_closure_lines(text, today=TODAY)
 
     assert problems == []
     assert closures == [
@@ -804,7 +808,7 @@ def test_closure_lines_explain_what_does_not_read() -> None:
         ]
     )
 
-    closures, problems = parse_closure_lines(text)
+    closures, problems = parse_closure_lines(text, today=TODAY)
 
     assert closures == []
     assert problems == [

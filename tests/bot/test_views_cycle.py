@@ -910,13 +910,13 @@ def test_debrief_form_with_no_visit() -> None:
 
 
 def test_parse_debrief_form() -> None:
-    assert parse_debrief_form(debrief_values()) == (
+    assert parse_debrief_form(debrief_values(), today=TODAY) == (
         DebriefForm(
             visit_id=42, day=date(2026, 12, 2), start=time(15, 30), minutes=30, place="Room 112"
         ),
         {},
     )
-    form, errors = parse_debrief_form(debrief_values(place=None, length="60"))
+    form, errors = parse_debrief_form(debrief_values(place=None, length="60"), today=TODAY)
     assert errors == {}
     assert form is not None
     assert (form.place, form.minutes) == (None, 60)
@@ -949,11 +949,11 @@ def test_parse_debrief_form() -> None:
     ],
 )
 def test_parse_debrief_form_errors(changes: dict[str, Any], block_id: Block, message: str) -> None:
-    assert parse_debrief_form(debrief_values(**changes)) == (None, {block_id: message})
+    assert parse_debrief_form(debrief_values(**changes), today=TODAY) == (None, {block_id: message})
 
 
 def test_parse_debrief_form_empty_submission() -> None:
-    form, errors = parse_debrief_form({})
+    form, errors = parse_debrief_form({}, today=TODAY)
     assert form is None
     assert set(errors) == {
         Block.DEBRIEF_VISIT,

@@ -384,11 +384,11 @@ def test_invite_form_round_trips_through_the_parser() -> None:
         focus=INITIAL.focus,
         note=INITIAL.note,
     )
-    assert parse_invite_form(values) == (INITIAL, {})
+    assert parse_invite_form(values, today=TODAY) == (INITIAL, {})
 
 
 def test_parse_invite_form_happy_path_trims_text() -> None:
-    form, errors = parse_invite_form(invite_values())
+    form, errors = parse_invite_form(invite_values(), today=TODAY)
     assert errors == {}
     assert form == InviteForm(
         coach_user_id="UCOACH",
@@ -403,19 +403,21 @@ def test_parse_invite_form_happy_path_trims_text() -> None:
 
 
 def test_parse_invite_form_empty_optional_text_is_none() -> None:
-    form, errors = parse_invite_form(invite_values(focus="   \n ", note=None))
+    form, errors = parse_invite_form(invite_values(focus="   \n ", note=None), today=TODAY)
     assert errors == {}
     assert form is not None
     assert (form.focus, form.note) == (None, None)
 
 
 def test_parse_invite_form_co_planning_needs_no_class() -> None:
-    form, errors = parse_invite_form(invite_values(support="co_plan", **{"class": None}))
+    form, errors = parse_invite_form(
+        invite_values(support="co_plan", **{"class": None}), today=TODAY
+    )
     assert errors == {}
     assert form is not None
     assert (form.support, form.class_name) == (SupportType.CO_PLAN, None)
     # A class typed before switching to co-planning is dropped: co-planning has none.
-    form, _ = parse_invite_form(invite_values(support="co_plan"))
+    form, _ = parse_invite_form(invite_values(support="co_plan"), today=TODAY)
     assert form is not None
     assert form.class_name is None
 
@@ -466,12 +468,13 @@ def test_parse_invite_form_co_planning_needs_no_class() -> None:
     ],
 )
 def test_parse_invite_form_errors(changes: dict[str, Any], block_id: Block, message: str) -> None:
-    assert parse_invite_form(invite_values(**changes)) == (None, {block_id: message})
+    assert parse_invite_form(invite_values(**changes), today=TODAY) == (None, {block_id: message})
 
 
 def test_parse_invite_form_counts_length_after_trimming() -> None:
     form, errors = parse_invite_form(
-        invite_values(**{"class": " " + "c" * 100 + " "}, focus="\n" + "f" * 500 + "\n")
+        invite_values(**{"class": " " + "c" * 100 + " "}, focus="\n" + "f" * 500 + "\n"),
+        today=TODAY,
     )
     assert errors == {}
     assert form is not None
@@ -479,7 +482,7 @@ def test_parse_invite_form_counts_length_after_trimming() -> None:
 
 
 def test_parse_invite_form_empty_submission_reports_every_required_input() -> None:
-    form, errors = parse_invite_form({})
+    form, errors = parse_invite_form({}, today=TODAY)
     assert form is None
     assert set(errors) == {
         Block.INVITE_COACH,
@@ -534,13 +537,13 @@ def test_propose_form_rejects_an_unknown_person() -> None:
 
 
 def test_parse_propose_form() -> None:
-    assert parse_propose_form(propose_values()) == (
+    assert parse_propose_form(propose_values(), today=TODAY) == (
         ProposeForm(
             day=date(2026, 12, 3), start=time(13, 30), minutes=60, note="Thursdays work better."
         ),
         {},
     )
-    form, errors = parse_propose_form(propose_values(note="  "))
+    form, errors = parse_propose_form(propose_values(note="  "), today=TODAY)
     assert errors == {}
     assert form is not None
     assert form.note is None
@@ -565,7 +568,7 @@ def test_parse_propose_form() -> None:
     ],
 )
 def test_parse_propose_form_errors(changes: dict[str, Any], block_id: Block, message: str) -> None:
-    assert parse_propose_form(propose_values(**changes)) == (None, {block_id: message})
+    assert parse_propose_form(propose_values(**changes), today=TODAY) == (None, {block_id: message})
 
 
 # --------------------------------------------------------------------------- decline form
