@@ -151,13 +151,15 @@ def story_for(running: Running, user: str, text: str) -> str:
     return str(opened[-1].args["view"])
 
 
-def test_the_new_coach_sees_the_goal_but_none_of_the_old_coachs_visits(
+def test_after_a_goal_moves_each_coach_sees_only_their_own_part_and_the_teacher_all(
     moved: dict[str, Any],
 ) -> None:
     running = moved["running"]
+
+    # The new coach: the goal and their own visit, nothing of the earlier coach's.
     story = story_for(running, C2, f"<@{TEACHER}|ms.alvarez>")
-    assert QUESTION in story  # the goal is C2's to read now
-    assert moved["c2_when"] in story and "Observe" in story  # and so is C2's own visit
+    assert QUESTION in story
+    assert moved["c2_when"] in story and "Observe" in story
     for when in moved["c1_when"]:
         assert when not in story
     # C1's visits were a co-teach and a model lesson; C2's view names neither, nor C1's
@@ -167,29 +169,22 @@ def test_the_new_coach_sees_the_goal_but_none_of_the_old_coachs_visits(
     assert f"'value': '{moved['debrief_id']}'" not in story  # no "Write notes" on it either
     assert "1 visit, 0 debriefs" in story
 
-
-def test_the_teacher_still_sees_every_visit_of_their_goal(moved: dict[str, Any]) -> None:
-    running = moved["running"]
+    # The teacher: every visit and debrief of their goal, with either coach.
     story = story_for(running, TEACHER, "")
     assert QUESTION in story
     for when in [*moved["c1_when"], moved["c2_when"]]:
         assert when in story
     assert "Co-teach" in story and "Model a lesson" in story and ANNEX in story
-    assert C1_NOTE in story  # the teacher reads what was written in their own debrief
+    assert C1_NOTE in story  # what was written in the teacher's own debrief
     assert "3 visits, 1 debrief" in story
 
-
-def test_the_old_coach_no_longer_reads_the_goal_but_keeps_their_own_notes(
-    moved: dict[str, Any],
-) -> None:
-    running = moved["running"]
+    # The earlier coach: the goal is no longer theirs to read, so no cycle of it shows...
     story = story_for(running, C1, f"<@{TEACHER}>")
     assert QUESTION not in story
     assert moved["c2_when"] not in story and "Observe" not in story
     assert "No goals yet" in story
-
-    # The conversation C1 had with the teacher is still C1's: the notes on their own debrief
-    # open for them, with what they wrote.
+    # ...but the conversation they had with the teacher is still theirs: the notes on their
+    # own debrief open for them, with what they wrote.
     reply = running.sender.post(
         factories.block_action(Action.DEBRIEF_NOTES, user_id=C1, value=str(moved["debrief_id"]))
     )
