@@ -9,21 +9,9 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.deps import Deps
+from bot.logs import BOLT_LOGGER, keep_typed_text_out_of_library_logs
 from bot.settings import Settings
 from bot.slack_client import make_client
-
-logger = logging.getLogger("coachbot.bolt")
-
-
-class _SameTokenNotice(logging.Filter):
-    """Bolt also reads SLACK_BOT_TOKEN from the environment and then warns that the client's
-    token wins; both are the same token from our settings, so the warning only confuses."""
-
-    def filter(self, record: logging.LogRecord) -> bool:
-        return "`token` will be unused" not in record.getMessage()
-
-
-logger.addFilter(_SameTokenNotice())
 
 
 def make_listener_executor() -> ThreadPoolExecutor:
@@ -40,6 +28,8 @@ def create_app(
     """Build the Bolt app; nothing here talks to Slack or reads the environment."""
     import handlers
 
+    # Before App(): Bolt copies this logger's level and filters to each logger it makes.
+    keep_typed_text_out_of_library_logs()
     client = client or make_client(settings)
     secret = settings.slack_signing_secret
     app = App(
@@ -53,7 +43,7 @@ def create_app(
         raise_error_for_unhandled_request=False,
         # Bolt's default pool (cpu + 4 threads) makes acks queue behind slow listeners.
         listener_executor=executor or make_listener_executor(),
-        logger=logger,
+        logger=logging.getLogger(BOLT_LOGGER),
     )
     handlers.register_all(app, deps)
     return app

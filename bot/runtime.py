@@ -71,7 +71,9 @@ class Runtime:
             # In Socket Mode the HTTP port serves only /healthz.
             wsgi = make_wsgi_app(None, self.deps)
         else:
-            wsgi = make_wsgi_app(self.app, self.deps)
+            secret = settings.slack_signing_secret
+            signing_secret = secret.get_secret_value() if secret is not None else ""
+            wsgi = make_wsgi_app(self.app, self.deps, signing_secret=signing_secret)
         self.http = HttpServer(wsgi, host=host, port=settings.port, threads=settings.http_threads)
 
     def run(self) -> None:

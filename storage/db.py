@@ -13,12 +13,17 @@ SessionFactory = Callable[[], Session]
 
 
 def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """An engine for `url`, with SQLite tuned for one process serving many threads."""
+    """An engine for `url`, with SQLite tuned for one process serving many threads.
+
+    hide_parameters keeps the values of a failed statement (what a person typed) out of the
+    error's message, and so out of every log line and traceback that quotes it.
+    """
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
         engine = create_engine(
             parsed,
             echo=echo,
+            hide_parameters=True,
             connect_args={"check_same_thread": False, "timeout": 30},
             # One connection per listener thread, so no request waits for the pool.
             pool_size=32,
@@ -26,7 +31,14 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
         )
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine
-    return create_engine(parsed, echo=echo, pool_pre_ping=True, pool_size=10, max_overflow=10)
+    return create_engine(
+        parsed,
+        echo=echo,
+        hide_parameters=True,
+        pool_pre_ping=True,
+        pool_size=10,
+        max_overflow=10,
+    )
 
 
 def _sqlite_on_connect(dbapi_connection: Any, _record: Any) -> None:

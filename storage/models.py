@@ -71,6 +71,16 @@ class SlackEvent(Base):
     received_at: Mapped[datetime] = mapped_column(index=True)
 
 
+class RequestSignature(Base):
+    """A signed request already taken: a repeat of its signature within Slack's five minutes
+    is a replay. Rows older than that are purged, since such a request is refused as stale."""
+
+    __tablename__ = "request_signatures"
+
+    signature: Mapped[str] = mapped_column(String(80), primary_key=True)
+    signed_at: Mapped[datetime] = mapped_column(index=True)
+
+
 class District(Base):
     """One Slack workspace's district: its default week, hours and time zone."""
 

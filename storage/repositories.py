@@ -14,6 +14,7 @@ from storage.models import (
     District,
     Person,
     PlcChannel,
+    RequestSignature,
     School,
     SlackEvent,
 )
@@ -29,21 +30,25 @@ def insert_if_absent(
 
     Uses the database's own ON CONFLICT so two replicas racing on one key cannot both win.
     """
+    # RETURNING, because rowcount is not reported for this statement by every driver.
+    returned = table.c[key] if key else next(iter(table.primary_key.columns))
+    stmt = _insert_ignoring_conflicts(session, table).values(**values).returning(returned)
+    return session.execute(stmt).first() is not None
+
+
+def _insert_ignoring_conflicts(session: Session, table: Table) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING, in the session's own dialect."""
     dialect = session.get_bind().dialect.name
     # Imported here: each dialect module is slow to import and a process needs only one.
     if dialect == "postgresql":
         from sqlalchemy.dialects import postgresql
 
-        stmt: Any = postgresql.insert(table).values(**values).on_conflict_do_nothing()
-    elif dialect == "sqlite":
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if dialect == "sqlite":
         from sqlalchemy.dialects import sqlite
 
-        stmt = sqlite.insert(table).values(**values).on_conflict_do_nothing()
-    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
-        raise NotImplementedError(f"unsupported database: {dialect}")
-    # RETURNING, because rowcount is not reported for this statement by every driver.
-    returned = table.c[key] if key else next(iter(table.primary_key.columns))
-    return session.execute(stmt.returning(returned)).first() is not None
+        return sqlite.insert(table).on_conflict_do_nothing()
+    raise NotImplementedError(f"unsupported database: {dialect}")  # pragma: no cover
 
 
 class SlackEventRepository:
@@ -61,6 +66,40 @@ class SlackEventRepository:
     def purge_received_before(self, cutoff: datetime) -> int:
         """Forget deliveries older than Slack's retry window; returns how many."""
         result = self.session.execute(delete(SlackEvent).where(SlackEvent.received_at < cutoff))
+        return int(getattr(result, "rowcount", 0))
+
+
+class RequestSignatureRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def claim(self, signature: str, signed_at: datetime) -> bool:
+        """Record a signed request; False when its signature was already taken (a replay).
+
+        The primary key decides, so two replicas receiving the same request cannot both win.
+        """
+        return insert_if_absent(
+            self.session,
+            RequestSignature.__table__,  # type: ignore[arg-type]
+            {"signature": signature, "signed_at": signed_at},
+        )
+
+    def claim_all(self, signatures: dict[str, datetime]) -> set[str]:
+        """Record many signed requests in one statement; returns the signatures that were new."""
+        if not signatures:
+            return set()
+        table: Table = RequestSignature.__table__  # type: ignore[assignment]
+        rows = [{"signature": sig, "signed_at": at} for sig, at in signatures.items()]
+        # Many rows as parameters of one cached statement, which SQLAlchemy sends as one
+        # multi-row INSERT; built as literal VALUES it would be compiled afresh each time.
+        stmt = _insert_ignoring_conflicts(self.session, table).returning(table.c.signature)
+        return set(self.session.scalars(stmt, rows))
+
+    def purge_signed_before(self, cutoff: datetime) -> int:
+        """Forget signatures too old to be accepted again anyway; returns how many."""
+        result = self.session.execute(
+            delete(RequestSignature).where(RequestSignature.signed_at < cutoff)
+        )
         return int(getattr(result, "rowcount", 0))
 
 

@@ -11,6 +11,7 @@ from storage.repositories import (
     DistrictRepository,
     PersonRepository,
     PlcChannelRepository,
+    RequestSignatureRepository,
     SchoolRepository,
     SlackEventRepository,
 )
@@ -59,6 +60,10 @@ class UnitOfWork:
     @property
     def events(self) -> SlackEventRepository:
         return SlackEventRepository(self.session)
+
+    @property
+    def request_signatures(self) -> RequestSignatureRepository:
+        return RequestSignatureRepository(self.session)
 
     @property
     def people(self) -> PersonRepository:

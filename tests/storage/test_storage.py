@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, inspect, select
-from sqlalchemy.exc import StatementError
+from sqlalchemy import Engine, insert, inspect, select
+from sqlalchemy.exc import DBAPIError, StatementError
 
 from bot.deps import Deps
 from storage import migrate
+from storage.db import make_engine
 from storage.models import Base, SlackEvent
 
 NOON = datetime(2026, 11, 23, 12, 0, tzinfo=UTC)
@@ -87,3 +90,47 @@ def test_old_deliveries_are_forgotten(deps: Deps) -> None:
     with deps.uow() as uow:
         assert uow.session.get(SlackEvent, "EvOld") is None
         assert uow.session.get(SlackEvent, "EvNew") is not None
+
+
+def test_a_request_signature_is_taken_once_and_forgotten_after_five_minutes(deps: Deps) -> None:
+    signature = "v0=" + "a" * 64
+    with deps.uow() as uow:
+        assert uow.request_signatures.claim(signature, NOON) is True
+    with deps.uow() as uow:
+        assert uow.request_signatures.claim(signature, NOON) is False
+        assert uow.request_signatures.claim("v0=" + "b" * 64, NOON + timedelta(minutes=4)) is True
+    with deps.uow() as uow:
+        assert uow.request_signatures.purge_signed_before(NOON + timedelta(minutes=1)) == 1
+    with deps.uow() as uow:
+        assert uow.request_signatures.claim(signature, NOON) is True
+
+
+def test_two_replicas_taking_one_signature_at_once_see_one_win(deps: Deps) -> None:
+    signature = "v0=" + "c" * 64
+    start = threading.Barrier(4)
+
+    def take() -> bool:
+        start.wait()
+        with deps.uow() as uow:
+            return uow.request_signatures.claim(signature, NOON)
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        won = list(pool.map(lambda _: take(), range(4)))
+    assert sorted(won) == [False, False, False, True]
+
+
+def test_a_failed_statement_does_not_quote_its_values(database_url: str) -> None:
+    engine = make_engine(database_url)
+    try:
+        migrate.upgrade(engine)
+        with pytest.raises(DBAPIError) as raised, engine.begin() as connection:
+            connection.execute(
+                insert(SlackEvent),
+                [
+                    {"event_id": "EvSame", "event_type": "typed-words-1", "received_at": NOON},
+                    {"event_id": "EvSame", "event_type": "typed-words-2", "received_at": NOON},
+                ],
+            )
+        assert "typed-words" not in str(raised.value)
+    finally:
+        engine.dispose()
