@@ -160,8 +160,8 @@ def coach_digest(
 def aggregate_digest(
     uow: UnitOfWork, team_id: str, week: tuple[datetime, datetime]
 ) -> dict[str, Any]:
-    """Counts only, by kind of support; any group of fewer than MIN_GROUP_SIZE teachers is
-    merged into "other kinds", and hidden if still too small."""
+    """Counts only, by kind of support, under the report's small-group rule: no count about
+    fewer than MIN_GROUP_SIZE teachers, alone or by subtracting one count from another."""
     visits = [v for v in _happened(uow, week) if v.team_id == team_id]
     lines = aggregate_lines(visits)
     text = "\n".join(lines)
@@ -175,8 +175,9 @@ def aggregate_digest(
                 "elements": [
                     {
                         "type": "mrkdwn",
-                        "text": f"Counts only. Groups of fewer than {MIN_GROUP_SIZE} teachers "
-                        "are merged or hidden so no one can be identified.",
+                        "text": f"Counts only. Groups of fewer than {MIN_GROUP_SIZE} teachers, "
+                        "and counts that would let one be worked out, are merged or left out "
+                        "so no one can be identified.",
                     }
                 ],
             },
@@ -185,7 +186,8 @@ def aggregate_digest(
 
 
 def aggregate_lines(visits: Sequence[Visit]) -> list[str]:
-    """The week's counts by kind of support, under the report's small-group rule."""
+    """The week's counts by kind of support, under the report's small-group rule: a kind
+    shows only when neither it nor the total minus the kinds shown is about 1-4 teachers."""
     total, kinds = support_type_groups(visits)
     if total is None:
         return ["Not enough visits this week to show without identifying anyone."]

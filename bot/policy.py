@@ -4,6 +4,28 @@ Coaching is support, never evaluation: what a teacher and a coach say to each ot
 between them. Notes and debriefs belong to the teacher and that coach; reflections to the
 teacher alone unless they share them; admins and leaders see aggregates only, and never a
 group smaller than MIN_GROUP_SIZE. Every handler and report asks here, never decides itself.
+
+The small-group rule: no figure about fewer than MIN_GROUP_SIZE teachers can be read, or
+worked out by adding and subtracting figures published together (one report, one Home view,
+one digest). A figure is about the teachers whose visits, goals or places on the roster it
+counts (a coverage share is about everyone on that roster). bot/small_groups.py keeps the
+rule for every output, and guarantees, for each measure an output shows (visits, minutes,
+cycles started, cycles completed, coverage):
+
+- every figure is about no teacher or at least MIN_GROUP_SIZE of them;
+- the difference of any two figures, nested or overlapping, is about no teacher or at least
+  MIN_GROUP_SIZE (a school and the coach who made nearly all of its visits, a tier and a kind);
+- a figure minus the parts of it shown in any one table, row or column (a district minus its
+  schools, a tier minus its kinds, a row minus its cells, a coach minus the schools wholly
+  theirs, a column total minus the schools' cells) leaves no teacher or at least
+  MIN_GROUP_SIZE. So what one table withholds in all is about no teacher or at least
+  MIN_GROUP_SIZE, and so is what is left of any row of another table once the first
+  table's rows inside it are taken away.
+
+Rows with too few teachers, or that would say too much, are merged into "Other ..." (the one
+with the fewest teachers first); cells, cycles and coverage are left blank. Combinations of
+three or more figures from different tables that are not a total and its parts are not
+searched.
 """
 
 from __future__ import annotations
@@ -16,6 +38,7 @@ from bot.domain import Role
 
 logger = logging.getLogger(__name__)
 
+# The fewest teachers a published figure may be about, alone or worked out from others.
 MIN_GROUP_SIZE = 5
 
 REFUSED = "Sorry, that isn't yours to see. Nothing was changed."

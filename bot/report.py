@@ -4,30 +4,37 @@ A report covers visits that happened between two local dates: visits and minutes
 support and by impact tier, how many active teachers were seen in the three weeks before the
 end, and coaching cycles started and completed, for the district and by school and by coach.
 
-Privacy lives in one function, `shown`: every group (a school, a coach's caseload, a kind of
-support, a tier) and every cell inside a row (a kind of support at one school, say) is shown
-only when at least MIN_GROUP_SIZE distinct teachers are behind it. Smaller schools, coaches
-and kinds are merged into "Other ..." and that merged group is hidden too if still too small.
-Nothing here reads a note, reflection, focus or goal question, nor puts a teacher's name or
-id in a report.
+Privacy: bot/small_groups.py keeps the small-group rule for the report as a whole. No row
+(a school, a coach, a kind of support, a tier) and no cell inside a row (a kind of support at
+one school, its cycles, its coverage) is about 1-4 teachers, and none can be worked out from
+the others: a district minus its schools, a tier minus its kinds, a row minus its cells, a
+coach minus the schools that are wholly theirs, or any two figures apart. Schools, coaches
+and kinds that would say too much are merged into "Other ..." (first the rows with the fewest
+teachers); cells, cycles and coverage that would are left blank. Nothing here reads a note,
+reflection, focus or goal question, nor puts a teacher's name or id in a report.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from collections.abc import Callable, Hashable, Iterable, Mapping
+import logging
+from collections import defaultdict
+from collections.abc import Callable, Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Final, TextIO, TypeVar
+from typing import Final, NamedTuple, TextIO, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import and_, or_, select
 
 from bot.domain import DEFAULT_TIMEZONE, SUPPORT_TIERS, GoalStatus, Role, SupportType, VisitOutcome
 from bot.policy import MIN_GROUP_SIZE
+from bot.small_groups import Atoms, Figure, Publication, Unsafe, settle
 from storage.models import District, Goal, Person, School, Visit
 from storage.uow import UnitOfWork
+
+logger = logging.getLogger(__name__)
 
 COVERAGE_WINDOW: Final = timedelta(days=21)
 TIERS: Final[tuple[int, ...]] = tuple(sorted(set(SUPPORT_TIERS.values())))
@@ -57,17 +64,8 @@ REPORT_COLUMNS: Final[tuple[str, ...]] = (
     *(f"{kind.value}_visits" for kind in SupportType),
 )
 
-Cell = int | None  # None: fewer than MIN_GROUP_SIZE teachers behind it, so withheld
+Cell = int | None  # None: withheld, so that no figure about 1-4 teachers can be worked out
 Row = dict[str, str | int | float]
-K = TypeVar("K", bound=Hashable)
-
-
-def shown(teachers: int) -> bool:
-    """The one small-group rule: may a figure about this many distinct teachers be shown?
-
-    Every group and every cell of a report, and the weekly digest's counts, ask here.
-    """
-    return teachers >= MIN_GROUP_SIZE
 
 
 @dataclass(frozen=True)
@@ -75,7 +73,8 @@ class Group:
     """One row of a report: a group's counts, never anything about one teacher.
 
     `teachers` is how many distinct teachers were visited in the period: the number the
-    small-group rule reads. A cell is None when withheld.
+    small-group rule reads. A cell is None when withheld; so are cycles and coverage, which
+    are also None where they mean nothing (a kind of support, a tier).
     """
 
     kind: str  # district, tier, support_type, school or coach
@@ -84,7 +83,6 @@ class Group:
     visits: int
     minutes: int
     visits_by_type: Mapping[SupportType, Cell]
-    minutes_by_type: Mapping[SupportType, Cell]
     minutes_by_tier: Mapping[int, Cell]
     coverage: float | None = None  # share of the group's active teachers seen in 21 days
     cycles_started: int | None = None  # None where cycles mean nothing (a kind of support)
@@ -115,8 +113,7 @@ class Report:
 # --------------------------------------------------------------------------- facts
 
 
-@dataclass(frozen=True)
-class _Seen:
+class _Seen(NamedTuple):
     """A visit that happened, reduced to what a report counts."""
 
     teacher: int
@@ -126,8 +123,7 @@ class _Seen:
     minutes: int
 
 
-@dataclass(frozen=True)
-class _Cycle:
+class _Cycle(NamedTuple):
     teacher: int
     coach: int | None
     school: int | None
@@ -135,24 +131,22 @@ class _Cycle:
     completed: bool
 
 
+class _Placed(NamedTuple):
+    """An active teacher on the roster: who coverage is over."""
+
+    teacher: int
+    school: int | None
+    coach: int | None  # the assigned coach's group key, when `assigned`
+    assigned: bool
+    seen: bool  # by anyone in the coverage window
+    seen_by_coach: bool  # by the coach they are assigned to
+
+
 @dataclass
-class _Pool:
-    """The facts behind one group; pools of small groups are merged into "Other ..."."""
-
-    visits: list[_Seen] = field(default_factory=list)
+class _Facts:
+    visits: list[_Seen]
     cycles: list[_Cycle] = field(default_factory=list)
-    roster: set[int] = field(default_factory=set)  # active teachers the coverage is over
-    covered: set[int] = field(default_factory=set)  # those seen in the coverage window
-
-    def teachers(self) -> set[int]:
-        # Visited teachers only: a group's cycles and coverage are over the same people or more.
-        return {v.teacher for v in self.visits}
-
-    def absorb(self, other: _Pool) -> None:
-        self.visits.extend(other.visits)
-        self.cycles.extend(other.cycles)
-        self.roster |= other.roster
-        self.covered |= other.covered
+    roster: list[_Placed] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -189,112 +183,350 @@ def _zone(tz: str) -> ZoneInfo:
         raise ValueError(f"unknown time zone: {tz!r}") from error
 
 
-# --------------------------------------------------------------------------- groups
+# --------------------------------------------------------------------------- atoms
+
+# The measures a report publishes; figures of one measure can be added and subtracted.
+VISITS, MINUTES, STARTED, COMPLETED, COVERAGE = (
+    "visits",
+    "minutes",
+    "cycles_started",
+    "cycles_completed",
+    "coverage",
+)
 
 
-def _cell(value: int, teachers: set[int]) -> Cell:
-    # A cell no one is behind (0 visits) singles no one out; any other is a group of its own.
-    if not teachers:
-        return value
-    return value if shown(len(teachers)) else None
+class _Unassigned:
+    """The coach of a teacher on no one's caseload: in no coach's row."""
 
 
-def _group(
-    kind: str,
-    name: str,
-    pool: _Pool,
-    *,
-    cycles: bool,
-    coverage: bool,
-    merged: bool = False,
-) -> Group:
-    by_type: dict[SupportType, set[int]] = {k: set() for k in SupportType}
+_UNASSIGNED: Final = _Unassigned()
+
+
+@dataclass
+class _Tally:
+    """What one atom holds: its teachers, and the counts rows add up."""
+
+    teachers: set[int] = field(default_factory=set)
+    count: int = 0  # visits or goals
+    minutes: int = 0
+    seen: set[int] = field(default_factory=set)  # roster: seen in the coverage window
+    seen_by_coach: set[int] = field(default_factory=set)  # roster: seen by their own coach
+
+
+class _Basis:
+    """One kind of contribution (visits, goals, places on the roster) tallied into atoms: one
+    per school, coach (and, for visits, kind of support), with the atoms each key holds."""
+
+    def __init__(
+        self, dimensions: tuple[str, ...], tally: Mapping[tuple[Hashable, ...], _Tally]
+    ) -> None:
+        self.keys = list(tally)
+        self.tallies = [tally[key] for key in self.keys]
+        self.atoms = Atoms([t.teachers for t in self.tallies])
+        self.every = frozenset(range(len(self.keys)))
+        self.by: dict[str, dict[Hashable, set[int]]] = {d: defaultdict(set) for d in dimensions}
+        for atom, key in enumerate(self.keys):
+            for dimension, part in zip(dimensions, key, strict=True):
+                if part is not _UNASSIGNED:
+                    self.by[dimension][part].add(atom)
+
+    def of(self, dimension: str, members: Iterable[Hashable] | None) -> frozenset[int]:
+        """The atoms of these keys of a dimension; members None: the whole district."""
+        if members is None:
+            return self.every
+        held = self.by.get(dimension, {})
+        return frozenset().union(*(held.get(member, ()) for member in members))
+
+
+def _bases(facts: _Facts) -> dict[str, _Basis]:
+    """Each measure's atoms, tallied in one pass over the facts."""
+    visits: dict[tuple[Hashable, ...], _Tally] = defaultdict(_Tally)
+    for teacher, coach, school, kind, minutes in facts.visits:
+        tally = visits[(school, coach, kind)]
+        tally.teachers.add(teacher)
+        tally.count += 1
+        tally.minutes += minutes
+    started: dict[tuple[Hashable, ...], _Tally] = defaultdict(_Tally)
+    completed: dict[tuple[Hashable, ...], _Tally] = defaultdict(_Tally)
+    for cycle in facts.cycles:
+        for counted, goals in ((cycle.started, started), (cycle.completed, completed)):
+            if counted:
+                tally = goals[(cycle.school, cycle.coach)]
+                tally.teachers.add(cycle.teacher)
+                tally.count += 1
+    roster: dict[tuple[Hashable, ...], _Tally] = defaultdict(_Tally)
+    for placed in facts.roster:
+        # A teacher on no one's caseload is in the district's and their school's coverage only.
+        tally = roster[(placed.school, placed.coach if placed.assigned else _UNASSIGNED)]
+        tally.teachers.add(placed.teacher)
+        if placed.seen:
+            tally.seen.add(placed.teacher)
+        if placed.seen_by_coach:
+            tally.seen_by_coach.add(placed.teacher)
+    by_visit = _Basis((SCHOOL, COACH, SUPPORT_TYPE), visits)
+    tiers = by_visit.by[TIER] = defaultdict(set)
+    for of_kind, atoms in by_visit.by[SUPPORT_TYPE].items():
+        tiers[cast(SupportType, of_kind).tier] |= atoms
+    return {
+        VISITS: by_visit,
+        MINUTES: by_visit,
+        STARTED: _Basis((SCHOOL, COACH), started),
+        COMPLETED: _Basis((SCHOOL, COACH), completed),
+        COVERAGE: _Basis((SCHOOL, COACH), roster),
+    }
+
+
+# --------------------------------------------------------------------------- tables
+
+_ROW_MEASURES = (VISITS, MINUTES)  # never withheld: the rows themselves are made safe first
+# Which figure gives way first among figures about as many teachers: a coach's before a
+# school's before the district's, and in a row a cell before cycles before coverage.
+_CELL, _CYCLES, _COVERAGE = 1, 2, 3
+_GIVES_WAY = {COACH: 10, SCHOOL: 20, SUPPORT_TYPE: 30, TIER: 40, DISTRICT: 50}
+
+
+@dataclass(frozen=True)
+class _Table:
+    kind: str
+    other: str | None  # the name rows are merged under; None: a small one is left out
+    rank: int  # among rows with as many teachers, the lowest rank is merged first
+
+
+_TABLES: Final[dict[str, _Table]] = {
+    TIER: _Table(TIER, None, _GIVES_WAY[TIER]),
+    SUPPORT_TYPE: _Table(SUPPORT_TYPE, OTHER_KINDS, _GIVES_WAY[SUPPORT_TYPE]),
+    SCHOOL: _Table(SCHOOL, OTHER_SCHOOLS, _GIVES_WAY[SCHOOL]),
+    COACH: _Table(COACH, OTHER_COACHES, _GIVES_WAY[COACH]),
+}
+
+
+class _Other:
+    """The place of a table's "Other ..." row."""
+
+
+_OTHER: Final = _Other()
+
+
+def _key_order(key: Hashable) -> tuple[bool, str]:
+    return (key is None, str(key))
+
+
+def _plan(bases: Mapping[str, _Basis], tables: Sequence[_Table]) -> dict[str, set[Hashable]]:
+    """Which keys of each table get a row of their own; the others are merged or left out.
+
+    A row is about the teachers visited in it. Rows of 1-4 teachers go first; then, while the
+    publication still gives a small group away (an "Other ..." row of 1-4 teachers, a tier
+    minus its kinds, a coach minus their schools, two rows 1-4 teachers apart), the row with
+    the fewest teachers among those involved is merged too.
+    """
+    visits = bases[VISITS]
+    keyed = {t.kind: visits.by.get(t.kind, {}) for t in tables}
+    size = {t.kind: {k: visits.atoms.count(a) for k, a in keyed[t.kind].items()} for t in tables}
+    shown = {t.kind: {k for k, n in size[t.kind].items() if n >= MIN_GROUP_SIZE} for t in tables}
+
+    def build() -> Publication:
+        publication = Publication({VISITS: visits.atoms})
+        publication.figure(DISTRICT, VISITS, visits.every, None)
+        for table in tables:
+            own = shown[table.kind]
+            rows = [
+                publication.figure((table.kind, key), VISITS, keyed[table.kind][key], table.rank)
+                for key in sorted(own, key=_key_order)
+            ]
+            rest = [key for key in keyed[table.kind] if key not in own]
+            if table.other is not None and rest and own:
+                atoms = visits.of(table.kind, rest)
+                rows.append(publication.figure((table.kind, _OTHER), VISITS, atoms, table.rank))
+            publication.family(rows)
+        return publication
+
+    def withhold(figure: Figure) -> None:
+        for place in figure.places:
+            if not isinstance(place, tuple):
+                continue  # the district itself is never withheld
+            kind, key = place
+            own = shown[kind]
+            if key is _OTHER and own:  # too small or too telling: it takes the smallest row in
+                own.remove(min(own, key=lambda k: (size[kind][k], _key_order(k))))
+            else:
+                own.discard(key)
+
+    settle(build, withhold)
+    return shown
+
+
+@dataclass(frozen=True)
+class _Row:
+    table: str  # DISTRICT or a table's kind
+    name: str
+    members: frozenset[Hashable] | None  # keys of the table's dimension; None: everyone
+    merged: bool = False
+
+    def atoms(self, basis: _Basis) -> frozenset[int]:
+        return basis.of(self.table, self.members)
+
+
+def _rows(
+    bases: Mapping[str, _Basis],
+    tables: Sequence[_Table],
+    shown: Mapping[str, set[Hashable]],
+    name: Mapping[str, Callable[[Hashable], str]],
+    order: Mapping[str, Callable[[Hashable], tuple[object, ...]]],
+) -> list[_Row]:
+    rows = [_Row(DISTRICT, "District", None)]
+    for table in tables:
+        own = shown[table.kind]
+        named = sorted(own, key=order[table.kind])
+        rows += [_Row(table.kind, name[table.kind](k), frozenset((k,))) for k in named]
+        every = {k for basis in bases.values() for k in basis.by.get(table.kind, {})}
+        rest = frozenset(every - own)
+        if table.other is not None and own and bases[VISITS].of(table.kind, rest):
+            rows.append(_Row(table.kind, table.other, rest, merged=True))
+    return rows
+
+
+def _counts_cycles(row: _Row) -> bool:
+    return row.table in (DISTRICT, SCHOOL, COACH)
+
+
+def _withheld(bases: Mapping[str, _Basis], rows: Sequence[_Row]) -> set[tuple[int, str]]:
+    """The (row, column) figures left blank so that nothing in the report gives a group away.
+
+    Rows stay; what can be withheld is a kind of support's visits or a tier's minutes inside a
+    row, and a row's cycles and coverage, the figure with the fewest teachers first.
+    """
+    publication = Publication({measure: basis.atoms for measure, basis in bases.items()})
+    columns: dict[tuple[str, str], list[Figure | None]] = defaultdict(list)
+    kinds = bases[VISITS].by.get(SUPPORT_TYPE, {})
+    tiers = bases[VISITS].by.get(TIER, {})
+
+    def put(
+        n: int, column: str, measure: str, atoms: frozenset[int], rank: int | None
+    ) -> Figure | None:
+        figure = publication.figure((n, column), measure, atoms, rank)
+        columns[(rows[n].table, column)].append(figure)
+        return figure
+
+    for n, row in enumerate(rows):
+        visits = row.atoms(bases[VISITS])
+        for measure in _ROW_MEASURES:
+            put(n, measure, measure, visits, None)
+        cell = _GIVES_WAY[row.table] + _CELL
+        publication.family(
+            put(n, f"{k.value}_visits", VISITS, visits & kinds.get(k, set()), cell)
+            for k in SupportType
+        )
+        publication.family(
+            put(n, f"tier_{t}_minutes", MINUTES, visits & tiers.get(t, set()), cell) for t in TIERS
+        )
+        if _counts_cycles(row):
+            for measure, rank in ((STARTED, _CYCLES), (COMPLETED, _CYCLES), (COVERAGE, _COVERAGE)):
+                atoms = row.atoms(bases[measure])
+                put(n, measure, measure, atoms, _GIVES_WAY[row.table] + rank)
+    for members in columns.values():
+        publication.family(members)
+
+    def withhold(figure: Figure) -> None:
+        figure.hidden = True
+
+    settle(lambda: publication, withhold)
+    return {
+        cast(tuple[int, str], place)
+        for figure in publication.figures
+        if figure.hidden
+        for place in figure.places
+    }
+
+
+def _group(row: _Row, bases: Mapping[str, _Basis], withheld: set[str]) -> Group:
+    """A row's counts, added up from its atoms, with the withheld ones left out."""
+    basis = bases[VISITS]
+    atoms = row.atoms(basis)
     visits_by_type = dict.fromkeys(SupportType, 0)
-    minutes_by_type = dict.fromkeys(SupportType, 0)
-    by_tier: dict[int, set[int]] = {t: set() for t in TIERS}
     minutes_by_tier = dict.fromkeys(TIERS, 0)
-    for visit in pool.visits:
-        by_type[visit.kind].add(visit.teacher)
-        visits_by_type[visit.kind] += 1
-        minutes_by_type[visit.kind] += visit.minutes
-        by_tier[visit.kind.tier].add(visit.teacher)
-        minutes_by_tier[visit.kind.tier] += visit.minutes
+    for atom in atoms:
+        tally, kind = basis.tallies[atom], cast(SupportType, basis.keys[atom][2])
+        visits_by_type[kind] += tally.count
+        minutes_by_tier[kind.tier] += tally.minutes
+
+    def cell(column: str, value: int) -> Cell:
+        return None if column in withheld else value
+
+    def total(measure: str) -> int | None:
+        if not _counts_cycles(row):
+            return None
+        held = bases[measure]
+        return cell(measure, sum(held.tallies[a].count for a in row.atoms(held)))
+
     share: float | None = None
-    if coverage and shown(len(pool.roster)):
-        share = round(len(pool.covered & pool.roster) / len(pool.roster), 3)
+    if _counts_cycles(row) and COVERAGE not in withheld:
+        places = [bases[COVERAGE].tallies[a] for a in row.atoms(bases[COVERAGE])]
+        roster = sum(len(t.teachers) for t in places)  # a teacher has one place
+        seen = sum(len(t.seen_by_coach if row.table == COACH else t.seen) for t in places)
+        share = round(seen / roster, 3) if roster else None
     return Group(
-        kind=kind,
-        name=name,
-        teachers=len(pool.teachers()),
-        visits=len(pool.visits),
-        minutes=sum(v.minutes for v in pool.visits),
-        visits_by_type={k: _cell(visits_by_type[k], by_type[k]) for k in SupportType},
-        minutes_by_type={k: _cell(minutes_by_type[k], by_type[k]) for k in SupportType},
-        minutes_by_tier={t: _cell(minutes_by_tier[t], by_tier[t]) for t in TIERS},
+        kind=row.table,
+        name=row.name,
+        teachers=basis.atoms.count(atoms),
+        visits=sum(visits_by_type.values()),
+        minutes=sum(minutes_by_tier.values()),
+        visits_by_type={k: cell(f"{k.value}_visits", visits_by_type[k]) for k in SupportType},
+        minutes_by_tier={t: cell(f"tier_{t}_minutes", minutes_by_tier[t]) for t in TIERS},
         coverage=share,
-        cycles_started=sum(c.started for c in pool.cycles) if cycles else None,
-        cycles_completed=sum(c.completed for c in pool.cycles) if cycles else None,
-        merged=merged,
+        cycles_started=total(STARTED),
+        cycles_completed=total(COMPLETED),
+        merged=row.merged,
     )
 
 
-def _visible(
-    pools: Iterable[tuple[str, _Pool]],
-    other: str,
-    make: Callable[[str, _Pool, bool], Group],
-) -> list[Group]:
-    """Groups big enough to show, then the rest merged under `other` if that is big enough."""
-    groups: list[Group] = []
-    rest, merged_any = _Pool(), False
-    for name, pool in pools:
-        if shown(len(pool.teachers())):
-            groups.append(make(name, pool, False))
+def _publish(
+    facts: _Facts,
+    tables: Sequence[str],
+    name: Mapping[str, Callable[[Hashable], str]],
+) -> tuple[Group | None, dict[str, list[Group]]]:
+    """The district's row and each table's rows, with nothing about 1-4 teachers in them or
+    to be worked out from them together; the district is None when it has under five."""
+    found: dict[str, list[Group]] = {table: [] for table in tables}
+    if len({v.teacher for v in facts.visits}) < MIN_GROUP_SIZE:
+        return None, found
+    bases = _bases(facts)
+    specs = [_TABLES[table] for table in tables]
+    order: dict[str, Callable[[Hashable], tuple[object, ...]]] = {
+        TIER: lambda key: (key,),
+        SUPPORT_TYPE: lambda key: (list(SupportType).index(SupportType(str(key))),),
+        SCHOOL: lambda key: _name_order(name[SCHOOL](key)),
+        COACH: lambda key: _name_order(name[COACH](key)),
+    }
+    try:
+        rows = _rows(bases, specs, _plan(bases, specs), name, order)
+        withheld = _withheld(bases, rows)
+    except Unsafe:
+        # Never expected; if it happens, the district's own totals are all that is safe.
+        logger.warning("report: could not settle the small-group rule, showing totals only")
+        rows = [_Row(DISTRICT, "District", None)]
+        withheld = {(0, column) for column in REPORT_COLUMNS}
+    blank: dict[int, set[str]] = defaultdict(set)
+    for at, column in withheld:
+        blank[at].add(column)
+    district: Group | None = None
+    for n, row in enumerate(rows):
+        group = _group(row, bases, blank[n])
+        if row.members is None:
+            district = group
         else:
-            rest.absorb(pool)
-            merged_any = True
-    if merged_any and shown(len(rest.teachers())):
-        groups.append(make(other, rest, True))
-    return groups
+            found[row.table].append(group)
+    return district, found
 
 
-def _split(
-    visits: Iterable[_Seen], cycles: Iterable[_Cycle], key: Callable[[_Seen | _Cycle], K]
-) -> dict[K, _Pool]:
-    pools: dict[K, _Pool] = {}
-    for visit in visits:
-        pools.setdefault(key(visit), _Pool()).visits.append(visit)
-    for cycle in cycles:
-        pools.setdefault(key(cycle), _Pool()).cycles.append(cycle)
-    return pools
-
-
-def _support_groups(visits: list[_Seen]) -> list[Group]:
-    pools = _split(visits, (), lambda fact: fact.kind if isinstance(fact, _Seen) else None)
-    ordered = [(kind.label, pools[kind]) for kind in SupportType if kind in pools]
-    return _visible(
-        ordered,
-        OTHER_KINDS,
-        lambda name, pool, merged: _group(
-            SUPPORT_TYPE, name, pool, cycles=False, coverage=False, merged=merged
-        ),
-    )
-
-
-def _tier_groups(visits: list[_Seen]) -> list[Group]:
-    # Tiers are not merged with each other: a tier too small to show is left out.
-    groups = []
-    for tier in TIERS:
-        pool = _Pool(visits=[v for v in visits if v.kind.tier == tier])
-        if pool.visits and shown(len(pool.teachers())):
-            groups.append(_group(TIER, TIER_NAMES[tier], pool, cycles=False, coverage=False))
-    return groups
+def _name_order(name: str) -> tuple[bool, str]:
+    # The groups with no real name ('No school on the roster') after the others.
+    return (name in (NO_SCHOOL, NOT_A_COACH), name.casefold())
 
 
 def support_type_groups(visits: Iterable[Visit]) -> tuple[Group | None, list[Group]]:
-    """The total and the kinds of support of visits already loaded (the weekly digest's).
-
-    Visits that did not happen are left out. The total is None when too few teachers.
-    """
+    """The total and the kinds of support of visits already loaded (the weekly digest's),
+    under the same small-group rule as the report. Visits that did not happen are left out;
+    the total is None when too few teachers."""
     seen = [
         _Seen(
             teacher=v.teacher_id,
@@ -306,11 +538,16 @@ def support_type_groups(visits: Iterable[Visit]) -> tuple[Group | None, list[Gro
         for v in visits
         if v.outcome == VisitOutcome.HAPPENED.value
     ]
-    pool = _Pool(visits=seen)
-    if not shown(len(pool.teachers())):
-        return None, []
-    total = _group(DISTRICT, "District", pool, cycles=False, coverage=False)
-    return total, _support_groups(seen)
+    total, tables = _publish(_Facts(seen), (SUPPORT_TYPE,), {SUPPORT_TYPE: _kind_name})
+    return total, tables[SUPPORT_TYPE]
+
+
+def _kind_name(key: Hashable) -> str:
+    return SupportType(str(key)).label
+
+
+def _tier_name(key: Hashable) -> str:
+    return TIER_NAMES[int(str(key))]
 
 
 # --------------------------------------------------------------------------- the report
@@ -370,18 +607,22 @@ def build_report(
             Visit.starts_at < finish,
         )
     )
+    # A year holds 150,000 visits and only a few hundred coaches and kinds: look each up once.
+    coach_keys = {coach: coach_key(coach) for coach in people}
+    kinds = {kind.value: kind for kind in SupportType}
     for teacher, coach, planned, logged, starts_at, ends_at in rows:
-        key = coach_key(coach)
+        key = coach_keys.get(coach)
         if starts_at >= window:
             seen_by.setdefault(key, set()).add(teacher)
         if starts_at >= begin:
+            stated = logged or planned
             visits.append(
                 _Seen(
-                    teacher=teacher,
-                    coach=key,
-                    school=school_of(teacher),
-                    kind=support_kind(logged or planned),
-                    minutes=_minutes(starts_at, ends_at),
+                    teacher,
+                    key,
+                    school_of(teacher),
+                    kinds.get(stated) or support_kind(stated),
+                    _minutes(starts_at, ends_at),
                 )
             )
 
@@ -415,76 +656,43 @@ def build_report(
             )
         )
 
-    roster = {
-        pid: who for pid, who in people.items() if who.active and who.role == Role.TEACHER.value
-    }
     seen_anywhere = set().union(*seen_by.values()) if seen_by else set()
+    roster = [
+        _Placed(
+            teacher=pid,
+            school=who.school,
+            coach=coach_key(who.assigned_coach),
+            assigned=who.assigned_coach is not None,
+            seen=pid in seen_anywhere,
+            seen_by_coach=pid in seen_by.get(coach_key(who.assigned_coach), ()),
+        )
+        for pid, who in people.items()
+        if who.active and who.role == Role.TEACHER.value
+    ]
 
-    district_pool = _Pool(visits, cycles, set(roster), seen_anywhere & set(roster))
-    district = (
-        _group(DISTRICT, "District", district_pool, cycles=True, coverage=True)
-        if shown(len(district_pool.teachers()))
-        else None
-    )
-
-    by_school = _split(visits, cycles, lambda fact: fact.school)
-    for pid, who in roster.items():
-        pool = by_school.setdefault(who.school, _Pool())
-        pool.roster.add(pid)
-        if pid in seen_anywhere:
-            pool.covered.add(pid)
-    schools = _visible(
-        _ordered(
-            by_school, lambda key: NO_SCHOOL if key is None else school_names.get(key, NO_SCHOOL)
-        ),
-        OTHER_SCHOOLS,
-        lambda name, pool, merged: _group(
-            SCHOOL, name, pool, cycles=True, coverage=True, merged=merged
-        ),
-    )
-
-    by_coach = _split(visits, cycles, lambda fact: fact.coach)
-    for pid, who in roster.items():
-        if who.assigned_coach is None:
-            continue  # not on anyone's caseload: counted in the district's coverage only
-        key = coach_key(who.assigned_coach)
-        pool = by_coach.setdefault(key, _Pool())
-        pool.roster.add(pid)
-        if pid in seen_by.get(key, ()):
-            pool.covered.add(pid)
-
-    def coach_name(key: int | None) -> str:
-        who = people.get(key) if key is not None else None
+    def coach_name(key: Hashable) -> str:
+        who = people.get(key) if isinstance(key, int) else None
         if who is None:
             return NOT_A_COACH
         return who.name or f"Coach #{key}"
 
-    coaches = _visible(
-        _ordered(by_coach, coach_name),
-        OTHER_COACHES,
-        lambda name, pool, merged: _group(
-            COACH, name, pool, cycles=True, coverage=True, merged=merged
-        ),
-    )
+    def school_name(key: Hashable) -> str:
+        return school_names.get(key, NO_SCHOOL) if isinstance(key, int) else NO_SCHOOL
 
+    tables = (TIER, SUPPORT_TYPE, SCHOOL, COACH)
+    names = {TIER: _tier_name, SUPPORT_TYPE: _kind_name, SCHOOL: school_name, COACH: coach_name}
+    district, found = _publish(_Facts(visits, cycles, roster), tables, names)
     return Report(
         team_id=team_id,
         start=start,
         end=end,
         tz=tz,
         district=district,
-        tiers=_tier_groups(visits) if district is not None else [],
-        support_types=_support_groups(visits) if district is not None else [],
-        schools=schools if district is not None else [],
-        coaches=coaches if district is not None else [],
+        tiers=found[TIER],
+        support_types=found[SUPPORT_TYPE],
+        schools=found[SCHOOL],
+        coaches=found[COACH],
     )
-
-
-def _ordered(pools: Mapping[K, _Pool], name: Callable[[K], str]) -> list[tuple[str, _Pool]]:
-    """By name; the groups with no real name ('No school on the roster') after the others."""
-    unnamed = (NO_SCHOOL, NOT_A_COACH)
-    named = [(name(key), pool) for key, pool in pools.items()]
-    return sorted(named, key=lambda item: (item[0] in unnamed, item[0].casefold()))
 
 
 # --------------------------------------------------------------------------- output

@@ -551,8 +551,9 @@ def _report_blocks(
         blocks.append(_header("coachbot reports"))
         blocks.append(
             _context(
-                "You see aggregate counts only, for groups of at least 5 people: never "
-                "coaching notes, reflections or any one teacher's coaching."
+                "You see aggregate counts only, about groups of at least 5 teachers, and "
+                "none that would let a smaller group be worked out: never coaching notes, "
+                "reflections or any one teacher's coaching."
             )
         )
     else:

@@ -1,7 +1,8 @@
 """The aggregate coaching report in Block Kit: totals, tiers, then schools and coaches.
 
-Pure: it renders a Report that bot/report.py already made safe (small groups merged or
-hidden), and adds nothing about any one teacher.
+Pure: it renders a Report that bot/report.py already made safe (small groups merged, figures
+that would give one away left out), shows a subset of its numbers, and adds nothing about any
+one teacher, so nothing here can be subtracted into a figure about fewer than five.
 """
 
 from __future__ import annotations
@@ -23,7 +24,10 @@ _MORE_ROOM = 80
 _SEP = " · "
 _MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
-SMALL_GROUPS = f"Counts only. Groups of fewer than {MIN_GROUP_SIZE} teachers are merged or hidden."
+SMALL_GROUPS = (
+    f"Counts only. Groups of fewer than {MIN_GROUP_SIZE} teachers are merged or hidden, and so "
+    "is any count that would let one be worked out from the others."
+)
 TOO_FEW = (
     f"Fewer than {MIN_GROUP_SIZE} teachers were visited in this period, so there is nothing "
     "to show without risking identifying someone."
@@ -98,12 +102,20 @@ def _district_text(district: Group) -> str:
     ]
     if district.coverage is not None:
         lines.append(f"Seen in the last 3 weeks: {_percent(district.coverage)} of active teachers.")
-    if district.cycles_started is not None and district.cycles_completed is not None:
-        lines.append(
-            f"Coaching cycles: {district.cycles_started} started, "
-            f"{district.cycles_completed} completed."
-        )
+    cycles = _cycles(district)
+    if cycles:
+        lines.append(f"Coaching cycles: {cycles}.")
     return "\n".join(lines)
+
+
+def _cycles(group: Group) -> str:
+    """ "3 started, 1 completed", leaving out a count withheld so no one can be worked out."""
+    parts = []
+    if group.cycles_started is not None:
+        parts.append(f"{group.cycles_started} started")
+    if group.cycles_completed is not None:
+        parts.append(f"{group.cycles_completed} completed")
+    return ", ".join(parts)
 
 
 def _tier_field(group: Group) -> dict[str, str]:
@@ -135,8 +147,9 @@ def _line(group: Group) -> str:
         parts.append(f"{group.minutes:,} min")
     if group.coverage is not None:
         parts.append(f"{_percent(group.coverage)} seen in 3 weeks")
-    if group.cycles_started is not None and group.cycles_completed is not None:
-        parts.append(f"cycles {group.cycles_started} started, {group.cycles_completed} completed")
+    cycles = _cycles(group)
+    if cycles:
+        parts.append(f"cycles {cycles}")
     return f"• *{escape(clip(group.name, MAX_NAME))}*: " + _SEP.join(parts)
 
 

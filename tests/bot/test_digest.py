@@ -82,9 +82,11 @@ def test_coach_and_admin_digests_on_friday_afternoon(deps: Deps) -> None:
     assert "Your week in coaching: 9 visits." in texts
     assert "Model a lesson: 225 min" in texts and "Co-teach: 180 min" in texts
     assert "you've seen 9 of 9 teachers" in texts
-    # The admin's: five model-a-lesson teachers show; four co-teaching ones are merged away.
-    assert "Model a lesson: 5" in texts
-    assert "Co-teach" not in texts.split("This week's coaching")[-1]
+    # The admin's: the week's totals only. Five model-a-lesson teachers beside the total
+    # would give away the four co-teaching ones by subtraction, so no kind shows.
+    admin = texts.split("This week's coaching")[-1]
+    assert "*9 visits* with 9 teachers." in admin
+    assert "Model a lesson" not in admin and "Co-teach" not in admin
 
 
 def test_nothing_on_a_thursday(deps: Deps) -> None:
@@ -108,4 +110,23 @@ def test_a_group_of_four_is_hidden_and_a_group_of_five_shown() -> None:
     assert aggregate_lines(five) == [
         "*5 visits* with 5 teachers.",
         "• Observe and give feedback: 5",
+    ]
+
+
+def test_kinds_show_only_when_none_can_be_worked_out_from_the_total() -> None:
+    # Five observed teachers and one co-taught twice: the total minus "Observe" would be one
+    # teacher's visits, so only the total shows.
+    week = _visits([("observe", n) for n in range(5)] + [("co_teach", 5), ("co_teach", 5)])
+    assert aggregate_lines(week) == ["*7 visits* with 6 teachers."]
+    # Five and five, and a model lesson for two more: the two join the smaller kind as
+    # "Other kinds together", which is then large enough to show.
+    week = _visits(
+        [("observe", n) for n in range(6)]
+        + [("co_plan", n) for n in range(6, 11)]
+        + [("model", 11), ("model", 12)]
+    )
+    assert aggregate_lines(week) == [
+        "*13 visits* with 13 teachers.",
+        "• Observe and give feedback: 6",
+        "• Other kinds together: 7",
     ]

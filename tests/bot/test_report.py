@@ -14,6 +14,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
+import bot.report
 from bot.deps import Deps
 from bot.domain import SupportType
 from bot.report import (
@@ -30,6 +31,7 @@ from bot.report import (
     support_type_groups,
 )
 from bot.slack_standin import check_blocks
+from bot.small_groups import Unsafe
 from bot.views.report import SMALL_GROUPS, TOO_FEW, build_report_blocks
 from storage.models import District, Goal, Person, Reflection, School, Visit
 from storage.uow import UnitOfWork
@@ -182,25 +184,33 @@ def two_schools(deps: Deps) -> TwoSchools:
         return TwoSchools(kim.id, pat.id, wilson_teacher.id)
 
 
+def three_schools(deps: Deps) -> TwoSchools:
+    """Two schools, and a visit to one Wilson teacher: Roosevelt and Wilson make five."""
+    ids = two_schools(deps)
+    with deps.uow() as uow:
+        teacher, pat = uow.people.get(ids.wilson_teacher), uow.people.get(ids.pat)
+        assert teacher is not None and pat is not None
+        Roster(uow).visit(teacher, pat, local(24), "co_plan", 30)
+    return ids
+
+
 # --------------------------------------------------------------------------- small groups
 
 
 def test_a_school_of_four_is_hidden_and_a_school_of_five_is_shown(deps: Deps) -> None:
     ids = two_schools(deps)
     made = report(deps)
-    schools = rows_of("school", made)
-    assert list(schools) == ["Lincoln Elementary"]
-    assert schools["Lincoln Elementary"]["teachers"] == 5
-    assert schools["Lincoln Elementary"]["visits"] == 5
-    assert schools["Lincoln Elementary"]["minutes"] == 225
-    # Roosevelt's four make "Other schools" (with Wilson, visited by no one): still under five.
+    # Lincoln's five beside the district's nine would give away Roosevelt's four by
+    # subtraction, so Lincoln does not show either (Wilson, visited by no one, adds nothing).
+    assert rows_of("school", made) == {}
     text = output(deps, "csv")
-    assert "Lincoln Elementary" in text
-    assert "Roosevelt" not in text and "Wilson" not in text and OTHER_SCHOOLS not in text
+    assert "Lincoln" not in text and "Roosevelt" not in text and "Wilson" not in text
+    assert OTHER_SCHOOLS not in text
     district = rows_of("district", made)["District"]
     assert (district["teachers"], district["visits"], district["minutes"]) == (9, 9, 345)
 
-    # A visit to one Wilson teacher makes five in the other schools together: shown, merged.
+    # A visit to one Wilson teacher makes five in the other schools together: shown, merged,
+    # and Lincoln's five beside them.
     with deps.uow() as uow:
         roster = Roster(uow)
         teacher, pat = uow.people.get(ids.wilson_teacher), uow.people.get(ids.pat)
@@ -209,6 +219,8 @@ def test_a_school_of_four_is_hidden_and_a_school_of_five_is_shown(deps: Deps) ->
     text = output(deps, "csv")
     schools = {row["group"]: row for row in csv_rows(text) if row["group_kind"] == "school"}
     assert list(schools) == ["Lincoln Elementary", OTHER_SCHOOLS]
+    lincoln = schools["Lincoln Elementary"]
+    assert (lincoln["teachers"], lincoln["visits"], lincoln["minutes"]) == ("5", "5", "225")
     assert schools[OTHER_SCHOOLS]["teachers"] == "5"
     assert schools[OTHER_SCHOOLS]["visits"] == "5"
     assert schools[OTHER_SCHOOLS]["minutes"] == "150"
@@ -218,11 +230,10 @@ def test_a_school_of_four_is_hidden_and_a_school_of_five_is_shown(deps: Deps) ->
 def test_a_coach_with_four_teachers_is_hidden_and_one_with_five_is_shown(deps: Deps) -> None:
     ids = two_schools(deps)
     made = report(deps)
-    coaches = rows_of("coach", made)
-    assert list(coaches) == ["Kim Alvarez"]
-    assert (coaches["Kim Alvarez"]["teachers"], coaches["Kim Alvarez"]["visits"]) == (5, 5)
+    # Kim's five would leave Pat's four as the district minus Kim: no coach shows.
+    assert rows_of("coach", made) == {}
     text = output(deps, "csv")
-    assert "Pat Okafor" not in text and OTHER_COACHES not in text
+    assert "Pat Okafor" not in text and "Kim Alvarez" not in text and OTHER_COACHES not in text
 
     # Lee visits one of Kim's teachers: Pat's four and Lee's one make five "Other coaches".
     with deps.uow() as uow:
@@ -236,6 +247,10 @@ def test_a_coach_with_four_teachers_is_hidden_and_one_with_five_is_shown(deps: D
     text = output(deps, "csv")
     coaches_csv = {row["group"]: row for row in csv_rows(text) if row["group_kind"] == "coach"}
     assert list(coaches_csv) == ["Kim Alvarez", OTHER_COACHES]
+    assert (coaches_csv["Kim Alvarez"]["teachers"], coaches_csv["Kim Alvarez"]["visits"]) == (
+        "5",
+        "5",
+    )
     assert coaches_csv[OTHER_COACHES]["teachers"] == "5"
     assert coaches_csv[OTHER_COACHES]["minutes"] == str(4 * 30 + 60)
     assert "Pat Okafor" not in text and "Lee Brennan" not in text
@@ -269,6 +284,24 @@ def test_support_type_groups_for_the_digest_keep_the_same_rule() -> None:
     total, kinds = support_type_groups(visits(5))
     assert total is not None and (total.teachers, total.visits) == (5, 5)
     assert [(g.name, g.visits) for g in kinds] == [("Observe and give feedback", 5)]
+
+
+def test_if_the_rule_cannot_settle_only_the_districts_totals_show(
+    deps: Deps, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    three_schools(deps)
+
+    def unsettled(*_args: Any) -> None:
+        raise Unsafe("nothing left to withhold")
+
+    monkeypatch.setattr(bot.report, "_withheld", unsettled)
+    made = report(deps)
+    assert [group.kind for group in made.groups()] == ["district"]
+    [row] = report_rows(made)
+    assert (row["teachers"], row["visits"], row["minutes"]) == (10, 10, 375)
+    blank = [column for column, value in row.items() if value == ""]
+    totals = ("group_kind", "group", "teachers", "visits", "minutes")
+    assert blank == [column for column in REPORT_COLUMNS if column not in totals]
 
 
 # --------------------------------------------------------------------------- what counts
@@ -319,16 +352,16 @@ def test_minutes_by_tier_add_up_and_a_small_kind_is_withheld(deps: Deps) -> None
     assert district["minutes"] == 6 * 45 + 5 * 30 + 5 * 20 + 60 + 2 * 40
     assert (district["tier_1_minutes"], district["tier_2_minutes"]) == (6 * 45 + 80, 150)
     assert district["tier_3_minutes"] == 5 * 20 + 60
-    assert district["other_visits"] == 6 and district["observe_visits"] == 6
+    assert district["other_visits"] == 6 and district["student_work_visits"] == 5
     assert district["co_teach_visits"] == ""  # two teachers: withheld
+    # And so is observing: six observed teachers beside tier 1's visits would leave the two
+    # co-taught ones as the rest.
+    assert district["observe_visits"] == ""
     kinds = rows_of("support_type", made)
-    assert list(kinds) == [
-        "Observe and give feedback",
-        "Look at student work or data",
-        "Something else",
-    ]
-    assert OTHER_KINDS not in kinds  # co-teaching alone is still under five
+    assert list(kinds) == ["Something else", OTHER_KINDS]
     assert kinds["Something else"]["minutes"] == 160 and kinds["Something else"]["teachers"] == 6
+    assert kinds[OTHER_KINDS]["minutes"] == 6 * 45 + 80 + 150
+    assert kinds[OTHER_KINDS]["observe_visits"] == kinds[OTHER_KINDS]["co_teach_visits"] == ""
     tiers = rows_of("tier", made)
     assert {name: row["visits"] for name, row in tiers.items()} == {
         "Tier 1": 8,
@@ -367,9 +400,10 @@ def test_cycles_started_and_completed_in_the_period(deps: Deps) -> None:
     with deps.uow() as uow:
         roster = Roster(uow)
         school, kim = roster.school("Lincoln Elementary"), roster.coach("Kim Alvarez")
-        t = [roster.teacher(school, kim) for _ in range(5)]
+        pat = roster.coach("Pat Okafor")
+        t = [roster.teacher(school, kim) for _ in range(8)]
         for n, teacher in enumerate(t):
-            roster.visit(teacher, kim, local(10 + n))
+            roster.visit(teacher, kim, local(10 + n % 5))
         roster.goal(t[0], kim, local(3))
         roster.goal(t[1], None, local(4))  # no coach named: the teacher's coach, Kim
         roster.goal(t[2], kim, local(5), "met", local(25))  # started and completed
@@ -378,20 +412,44 @@ def test_cycles_started_and_completed_in_the_period(deps: Deps) -> None:
         roster.goal(t[4], kim, local(1, month=10), "set_aside", local(13))  # not completed
         roster.goal(t[3], kim, local(6), "set_aside", local(20))  # started, set aside
         roster.goal(t[0], kim, local(30, 8))  # the end date is not in the report
+        roster.goal(t[5], kim, local(7), "met", local(20))
+        roster.goal(t[6], kim, local(1, month=10), "met", local(9))
+        roster.goal(t[7], kim, local(2, month=10), "met", local(10))
+        roster.goal(t[6], kim, local(8))
+        # Two goals with Pat, who visited no one: Kim's count beside the district's would
+        # give those two teachers away, so Kim's is withheld.
+        roster.goal(t[0], pat, local(9))
+        roster.goal(t[1], pat, local(9))
     made = report(deps)
     for kind, name in (("district", "District"), ("school", "Lincoln Elementary")):
         row = rows_of(kind, made)[name]
-        assert (row["cycles_started"], row["cycles_completed"]) == (4, 2)
+        assert (row["cycles_started"], row["cycles_completed"]) == (8, 5)
     kim_row = rows_of("coach", made)["Kim Alvarez"]
-    assert (kim_row["cycles_started"], kim_row["cycles_completed"]) == (4, 2)
+    assert (kim_row["cycles_started"], kim_row["cycles_completed"]) == ("", 5)
+    assert "Pat Okafor" not in rows_of("coach", made)
     assert all(row["cycles_started"] == "" for row in rows_of("support_type", made).values())
+
+
+def test_a_cycle_count_about_fewer_than_five_teachers_is_withheld(deps: Deps) -> None:
+    with deps.uow() as uow:
+        roster = Roster(uow)
+        school, kim = roster.school("Lincoln Elementary"), roster.coach("Kim Alvarez")
+        t = [roster.teacher(school, kim) for _ in range(6)]
+        for n, teacher in enumerate(t):
+            roster.visit(teacher, kim, local(10 + n % 5))
+            roster.goal(teacher, kim, local(3))
+        roster.goal(t[0], kim, local(1, month=10), "met", local(12))  # one teacher's goal met
+    row = rows_of("district", report(deps))["District"]
+    assert (row["cycles_started"], row["cycles_completed"]) == (6, "")
+    blocks = json.dumps(build_report_blocks(report(deps)))
+    assert "Coaching cycles: 6 started." in blocks and "completed" not in blocks
 
 
 # --------------------------------------------------------------------------- output
 
 
 def test_csv_and_json_parse_back_to_the_same_rows(deps: Deps) -> None:
-    two_schools(deps)
+    three_schools(deps)
     made = report(deps)
     expected = report_rows(made)
 
@@ -410,10 +468,14 @@ def test_csv_and_json_parse_back_to_the_same_rows(deps: Deps) -> None:
         ("district", "District"),
         ("tier", "Tier 1"),
         ("support_type", "Observe and give feedback"),
+        ("support_type", "Co-plan"),
         ("school", "Lincoln Elementary"),
+        ("school", OTHER_SCHOOLS),
         ("coach", "Kim Alvarez"),
+        ("coach", "Pat Okafor"),
     ]
-    assert data[0]["tier_1_minutes"] == 345 and data[0]["co_plan_visits"] == ""
+    assert data[0]["tier_1_minutes"] == 375 and data[0]["co_plan_visits"] == 5
+    assert data[0]["model_visits"] == 0
 
 
 def test_a_bad_format_or_period_is_refused_and_nothing_written(deps: Deps) -> None:
@@ -501,10 +563,12 @@ def test_blocks_for_thirty_schools_and_sixty_coaches_fit_slack(deps: Deps) -> No
         ]
         teachers = [roster.teacher(schools[n // 6], coaches[n // 3]) for n in range(180)]
         kinds = list(SupportType)
+        # Two coaches at each school, each visiting all six of its teachers: no row is a few
+        # teachers away from another.
         for c, coach in enumerate(coaches):
-            for j in range(5):
-                teacher = teachers[(5 * c + j) % 180]
-                roster.visit(teacher, coach, local(3 + (c + j) % 25, 8 + j), kinds[j % 6].value)
+            for j in range(6):
+                teacher = teachers[6 * (c // 2) + j]
+                roster.visit(teacher, coach, local(3 + (c + j) % 25, 8 + j), kinds[j].value)
         school_names = [s.name for s in schools]
         coach_names = [c.display_name for c in coaches]
     made = report(deps)
@@ -514,14 +578,14 @@ def test_blocks_for_thirty_schools_and_sixty_coaches_fit_slack(deps: Deps) -> No
     assert len(blocks) <= 20
     assert blocks[0]["type"] == "header"
     assert blocks[0]["text"]["text"] == "Coaching report: Nov 2, 2026 – Nov 29, 2026"
-    assert "*300 visits* with 180 teachers" in blocks[1]["text"]["text"]
+    assert "*360 visits* with 180 teachers" in blocks[1]["text"]["text"]
     sections = [b["text"]["text"] for b in blocks if b["type"] == "section" and "text" in b]
     assert all(len(text) < 3000 for text in sections)
     everything = "\n".join(sections)
     assert all(name in everything for name in school_names + coach_names)
     assert "Tier 1" in json.dumps(blocks[2])
     assert blocks[-1]["elements"][0]["text"] == SMALL_GROUPS
-    assert SMALL_GROUPS == "Counts only. Groups of fewer than 5 teachers are merged or hidden."
+    assert SMALL_GROUPS.startswith("Counts only. Groups of fewer than 5 teachers are merged")
 
 
 def _group(kind: str, name: str) -> Group:
@@ -532,7 +596,6 @@ def _group(kind: str, name: str) -> Group:
         visits=40,
         minutes=1800,
         visits_by_type=dict.fromkeys(SupportType, 5),
-        minutes_by_type=dict.fromkeys(SupportType, 300),
         minutes_by_tier={1: 1200, 2: 300, 3: 300},
         coverage=0.75,
         cycles_started=3,
