@@ -28,7 +28,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bot.slack_standin import SlackStandin  # noqa: E402
+from bot.demo.standin import SlackStandin  # noqa: E402
 from tests import factories  # noqa: E402
 from tests.signing import sign  # noqa: E402
 
@@ -114,7 +114,7 @@ def fill_outbox(url: str, count: int) -> None:
     """Messages due now, so the scheduler is busy delivering while the load runs."""
     from datetime import UTC, datetime
 
-    from bot import outbox
+    from bot.rules import outbox
     from storage import migrate
     from storage.db import make_engine, make_session_factory
     from storage.models import Person

@@ -18,7 +18,7 @@ from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
-from bot.server import HttpServer
+from bot.app.server import HttpServer
 from bot.views.invite import build_invite_form
 
 # The same form coachbot opens, built once: the baseline pays for sending it, not building it.

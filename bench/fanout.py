@@ -22,11 +22,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from slack_sdk import WebClient
 
-from bot import jobs, outbox
-from bot.daily import plan_daily_lists
-from bot.deps import Deps
-from bot.messaging import Pacer, SlackSender
-from bot.slack_standin import SlackStandin
+from bot.app import jobs
+from bot.app.deps import Deps
+from bot.demo.standin import SlackStandin
+from bot.reads.daily import plan_daily_lists
+from bot.rules import outbox
+from bot.slack.messaging import Pacer, SlackSender
 from storage import migrate
 from storage.db import make_engine, make_session_factory
 from storage.models import Person, Visit

@@ -8,19 +8,19 @@ from typing import Any
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import admin, reflections
-from bot.deps import Deps
+from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback, Command
-from bot.messaging import for_person, update_own_view
-from bot.people import actor_for
-from bot.policy import Actor, may_administer
-from bot.slack_directory import SlackDirectory
+from bot.rules import admin, reflections
+from bot.rules.people import actor_for
+from bot.rules.policy import Actor, may_administer
+from bot.slack.directory import SlackDirectory
+from bot.slack.messaging import for_person, update_own_view
 from bot.views import admin as views
 from bot.views.common import build_notice_view, command_text
 
 logger = logging.getLogger(__name__)
 
-# The kind of modal in an external_id (bot.messaging.for_person): the school calendar form.
+# The kind of modal in an external_id (bot.slack.messaging.for_person): the school calendar form.
 CALENDAR_VIEW = "calendar"
 
 COACHBOT_HELP = (

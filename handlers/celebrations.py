@@ -14,10 +14,13 @@ from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import celebrations, outbox
-from bot.deps import Deps
+from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback, Command
-from bot.messaging import (
+from bot.rules import celebrations, outbox
+from bot.rules.people import actor_for, ensure_person
+from bot.rules.policy import Actor
+from bot.slack.directory import SlackDirectory
+from bot.slack.messaging import (
     Location,
     answer_privately,
     clicked_channel,
@@ -25,9 +28,6 @@ from bot.messaging import (
     send_dm,
     update_message,
 )
-from bot.people import actor_for, ensure_person
-from bot.policy import Actor
-from bot.slack_directory import SlackDirectory
 from bot.views import celebrations as views
 from bot.views.common import build_notice_view, command_text, record_id
 from handlers.invite import MENTION
@@ -49,7 +49,7 @@ _CANNOT_JOIN = frozenset(
 _ARCHIVED = frozenset({"is_archived", "channel_is_archived"})
 _SLACK_UNSURE = "Sorry, Slack couldn't tell us who you are just now. Please try again in a minute."
 _STALE_FORM = "Sorry, this form is out of date. Please close it and start again."
-# The outbox kind that records where an offer was sent (bot.outbox.record_sent).
+# The outbox kind that records where an offer was sent (bot.rules.outbox.record_sent).
 OFFER_KIND = "celebration_offer"
 
 

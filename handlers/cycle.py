@@ -10,12 +10,16 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import cycles
-from bot.calendar_links import CalendarEvent, google_link, outlook_link
-from bot.deps import Deps
-from bot.domain import DEFAULT_TIMEZONE, GoalStatus, SupportType, VisitOutcome
+from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback, Command
-from bot.messaging import (
+from bot.rules import cycles
+from bot.rules.calendar_links import CalendarEvent, google_link, outlook_link
+from bot.rules.domain import DEFAULT_TIMEZONE, GoalStatus, SupportType, VisitOutcome
+from bot.rules.people import actor_for, ensure_person
+from bot.rules.policy import Actor
+from bot.rules.visits import VisitRefused
+from bot.slack.directory import SlackDirectory
+from bot.slack.messaging import (
     answer_privately,
     clicked_channel,
     for_person,
@@ -25,13 +29,9 @@ from bot.messaging import (
     update_message,
     update_own_view,
 )
-from bot.people import actor_for, ensure_person
-from bot.policy import Actor
-from bot.slack_directory import SlackDirectory
 from bot.views import cycle as views
 from bot.views.common import build_notice_view, command_text, escape, record_id
 from bot.views.invite import CalendarLinks, build_notice, format_when
-from bot.visits import VisitRefused
 from handlers.celebrations import offer_celebration
 from handlers.invite import MENTION
 from handlers.publish import refresh_home
@@ -106,7 +106,7 @@ def _refuse(client: WebClient, body: dict[str, Any], message: str) -> None:
     answer_privately(client, _who(body)[1], build_notice(message), clicked=clicked_channel(body))
 
 
-# The kind of modal in an external_id (bot.messaging.for_person): the story of a teacher's cycles.
+# The kind of modal in an external_id (see bot.slack.messaging.for_person): a cycle story.
 GOALS_VIEW = "goals"
 
 

@@ -14,9 +14,9 @@ from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot.logs import describe_exception
-from bot.request_gate import is_slack_response_url
-from bot.settings import SLACK_API_DEFAULT
+from bot.app.logs import describe_exception
+from bot.app.request_gate import is_slack_response_url
+from bot.app.settings import SLACK_API_DEFAULT
 from bot.views.common import SORRY_TEXT
 
 logger = logging.getLogger(__name__)

@@ -15,12 +15,13 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import admin, home
-from bot.deps import Deps
+from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback, Event
-from bot.people import actor_for, ensure_person, valid_timezone
-from bot.policy import Actor, may_administer
-from bot.slack_directory import SlackDirectory
+from bot.reads import home
+from bot.rules import admin
+from bot.rules.people import actor_for, ensure_person, valid_timezone
+from bot.rules.policy import Actor, may_administer
+from bot.slack.directory import SlackDirectory
 from bot.views import admin as admin_views, home as views, invite as invite_views
 from bot.views.common import build_notice_view
 from handlers.cycle import debrief_form, goals_view

@@ -11,12 +11,15 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import cycles, outbox, visits
-from bot.calendar_links import google_link, ics_token, outlook_link
-from bot.deps import Deps
-from bot.domain import DEFAULT_TIMEZONE, SupportType, VisitStatus
+from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback, Command
-from bot.messaging import (
+from bot.rules import cycles, outbox, visits
+from bot.rules.calendar_links import google_link, ics_token, outlook_link
+from bot.rules.domain import DEFAULT_TIMEZONE, SupportType, VisitStatus
+from bot.rules.people import actor_for, ensure_person
+from bot.rules.policy import Actor
+from bot.slack.directory import SlackDirectory
+from bot.slack.messaging import (
     Location,
     answer_privately,
     clicked_channel,
@@ -25,9 +28,6 @@ from bot.messaging import (
     send_dm,
     update_message,
 )
-from bot.people import actor_for, ensure_person
-from bot.policy import Actor
-from bot.slack_directory import SlackDirectory
 from bot.views import invite as views
 from bot.views.common import command_text
 from bot.views.help import build_help_message
@@ -155,7 +155,7 @@ def _other(side: str) -> str:
 
 
 def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
-    """An answer only the person who clicked sees (see bot.messaging.answer_privately)."""
+    """An answer only the person who clicked sees (see bot.slack.messaging.answer_privately)."""
     user = str(body["user"]["id"])
     answer_privately(client, user, views.build_notice(text), clicked=clicked_channel(body))
 

@@ -8,7 +8,7 @@ from typing import Any
 
 from slack_bolt import App, BoltContext, BoltResponse
 
-from bot.deps import Deps
+from bot.app.deps import Deps
 
 logger = logging.getLogger(__name__)
 

@@ -7,9 +7,9 @@ from typing import Any
 
 from slack_bolt import App, BoltContext
 
-from bot.deps import Deps
+from bot.app.deps import Deps
 from bot.ids import Event
-from bot.people import apply_user_change, profile_from_user
+from bot.rules.people import apply_user_change, profile_from_user
 
 logger = logging.getLogger(__name__)
 

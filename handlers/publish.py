@@ -11,11 +11,11 @@ from zoneinfo import ZoneInfo
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
-from bot import home
-from bot.deps import Deps
-from bot.people import actor_for
-from bot.policy import Actor, Kind, Record, may_read
-from bot.report import build_report
+from bot.app.deps import Deps
+from bot.reads import home
+from bot.reads.report import build_report
+from bot.rules.people import actor_for
+from bot.rules.policy import Actor, Kind, Record, may_read
 from bot.views import home as views
 from bot.views.report import build_report_blocks
 from storage.models import Person

@@ -10,11 +10,13 @@ from zoneinfo import ZoneInfo
 from slack_bolt import Ack, App, BoltContext
 from slack_sdk import WebClient
 
-from bot import outbox, reflections
-from bot.deps import Deps
-from bot.domain import DEFAULT_TIMEZONE
+from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback
-from bot.messaging import (
+from bot.rules import outbox, reflections
+from bot.rules.domain import DEFAULT_TIMEZONE
+from bot.rules.people import actor_for
+from bot.rules.policy import Actor
+from bot.slack.messaging import (
     Location,
     answer_privately,
     clicked_channel,
@@ -22,8 +24,6 @@ from bot.messaging import (
     send_dm,
     update_message,
 )
-from bot.people import actor_for
-from bot.policy import Actor
 from bot.views import reflections as views
 from bot.views.common import build_notice_view, record_id
 from storage.models import Person, Reflection

@@ -279,7 +279,7 @@ class Debrief(Base):
 class DebriefNote(Base):
     """One person's notes on a debrief: strengths first, then what to try and when to check back.
 
-    Read only by that teacher and that coach, through bot/policy.py.
+    Read only by that teacher and that coach, through bot/rules/policy.py.
     """
 
     __tablename__ = "debrief_notes"

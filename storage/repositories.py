@@ -19,7 +19,7 @@ from storage.models import (
     SlackEvent,
 )
 
-# Roles that coach teachers (bot.domain.Role values; storage keeps plain strings).
+# Roles that coach teachers (bot.rules.domain.Role values; storage keeps plain strings).
 COACH_ROLES = ("coach", "lead_coach")
 
 

@@ -18,11 +18,11 @@ from slack_bolt import App
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
-from bot.deps import Deps
-from bot.runtime import Runtime
-from bot.server import HttpServer
-from bot.settings import Settings
-from bot.slack_standin import SlackStandin
+from bot.app.deps import Deps
+from bot.app.runtime import Runtime
+from bot.app.server import HttpServer
+from bot.app.settings import Settings
+from bot.demo.standin import SlackStandin
 from storage import migrate
 from storage.db import make_engine, make_session_factory
 from tests.signing import SlackSender

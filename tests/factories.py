@@ -1,10 +1,10 @@
-"""Payload factories for tests: Slack's bodies come from bot.slack_payloads; districts here."""
+"""Payload factories for tests: Slack's bodies come from bot.slack.payloads; districts here."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from bot.slack_payloads import (  # noqa: F401 - re-exported for the tests
+from bot.slack.payloads import (  # noqa: F401 - re-exported for the tests
     API_APP_ID,
     TEAM_ID,
     app_home_opened,

@@ -31,9 +31,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.calendar import NO_SCHOOL, Closure, outside_school_years
-from bot.domain import DEFAULT_WEEKLY_CAPACITY, Role
 from bot.ids import Action, Block, Callback
+from bot.rules.calendar import NO_SCHOOL, Closure, outside_school_years
+from bot.rules.domain import DEFAULT_WEEKLY_CAPACITY, Role
 from bot.views.common import (
     StateValues,
     clip as _clip,

@@ -11,7 +11,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
 
-from bot.domain import DEFAULT_TIMEZONE
+from bot.rules.domain import DEFAULT_TIMEZONE
 
 # view["state"]["values"] of a view_submission: block_id -> action_id -> element state.
 StateValues = Mapping[str, Mapping[str, Mapping[str, Any]]]

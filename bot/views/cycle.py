@@ -27,8 +27,9 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.calendar import outside_school_years
-from bot.domain import (
+from bot.ids import Action, Block, Callback
+from bot.rules.calendar import outside_school_years
+from bot.rules.domain import (
     DEFAULT_EXPERTISE_AREAS,
     MAX_ACTIVE_GOALS,
     CycleState,
@@ -36,7 +37,6 @@ from bot.domain import (
     SupportType,
     VisitOutcome,
 )
-from bot.ids import Action, Block, Callback
 from bot.views.common import (
     StateValues,
     clip as _clip,
@@ -927,7 +927,7 @@ def parse_debrief_form(
 ) -> tuple[DebriefForm | None, dict[str, str]]:
     """The debrief's time and place, or kind messages keyed by the block to show them under.
 
-    `today` bounds the day to this school year and the next; bot.cycles.schedule_debrief then
+    `today` bounds the day to this school year and the next; bot.rules.cycles.schedule_debrief then
     checks the day and time against the teacher's calendar, as for an invitation.
     """
     errors: dict[str, str] = {}

@@ -13,7 +13,7 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from bot.domain import SupportType
+from bot.rules.domain import SupportType
 from bot.views.common import (
     clip,
     count,

@@ -1,8 +1,9 @@
 """The Home tab, per role, and the two modals it opens: settings and a coach's whole caseload.
 
-Pure builders: bot/home.py gathers what a person may see (through bot/policy.py) into the data
-classes below, and these only turn it into Block Kit. Blocks are plain dicts, so the report
-blocks an admin or leader sees can be added as they come.
+Pure builders: bot/reads/home.py gathers what a person may see (through
+bot/rules/policy.py) into the data classes below, and these only turn it into Block Kit.
+Blocks are plain dicts, so the report blocks an admin or leader sees can be added as they
+come.
 
 Every Home stays within Slack's 100 blocks whatever the data: lists are packed into a few
 sections and summarised ("and 30 more"), and the report gets whatever room is left.
@@ -15,8 +16,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from typing import Any
 
-from bot.domain import DEFAULT_TIMEZONE, CycleState, Role, SupportType
 from bot.ids import Action, Block, Callback, Command
+from bot.rules.domain import DEFAULT_TIMEZONE, CycleState, Role, SupportType
 from bot.views.admin import RosterSummary, summary_text
 from bot.views.common import (
     COACHING_IS,

@@ -28,14 +28,14 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from bot.calendar import outside_school_years
-from bot.domain import (
+from bot.ids import Action, Block, Callback
+from bot.rules.calendar import outside_school_years
+from bot.rules.domain import (
     DEFAULT_VISIT_MINUTES,
     VISIT_LENGTHS,
     SupportType,
     VisitStatus,
 )
-from bot.ids import Action, Block, Callback
 from bot.views.common import (
     StateValues,
     clip as _clip,
@@ -384,7 +384,7 @@ def parse_invite_form(
 ) -> tuple[InviteForm | None, dict[str, str]]:
     """The invitation's submission, or kind messages keyed by the block to show them under.
 
-    `today` bounds the day to this school year and the next (bot.visits.check_time then
+    `today` bounds the day to this school year and the next (bot.rules.visits.check_time then
     checks it against the teacher's own calendar and zone).
     """
     errors: dict[str, str] = {}

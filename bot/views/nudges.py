@@ -19,8 +19,8 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.domain import SupportType, VisitStatus
 from bot.ids import Action, Block, Command
+from bot.rules.domain import SupportType, VisitStatus
 from bot.views.common import (
     clip,
     escape,

@@ -1,6 +1,6 @@
 """The aggregate coaching report in Block Kit: totals, tiers, then schools and coaches.
 
-Pure: it renders a Report that bot/report.py already made safe (small groups merged, figures
+Pure: it renders a Report that bot/reads/report.py already made safe (small groups merged, figures
 that would give one away left out), shows a subset of its numbers, and adds nothing about any
 one teacher, so nothing here can be subtracted into a figure about fewer than five.
 """
@@ -10,9 +10,9 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from bot.domain import SupportType
-from bot.policy import MIN_GROUP_SIZE
-from bot.report import TIER_NAMES, Group, Report
+from bot.reads.report import TIER_NAMES, Group, Report
+from bot.rules.domain import SupportType
+from bot.rules.policy import MIN_GROUP_SIZE
 from bot.views.common import clip, count, escape
 
 MAX_BLOCKS = 20

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.ids import Action, Block, Callback
-from bot.policy import REFUSED_ADMIN
+from bot.rules.policy import REFUSED_ADMIN
 from tests import factories
 from tests.conftest import ADMIN_ID, Running
 

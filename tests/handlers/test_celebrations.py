@@ -9,9 +9,9 @@ import pytest
 from sqlalchemy import select
 
 import handlers.celebrations as celebration_handlers
-from bot.celebrations import NOT_YOURS
+from bot.demo.standin import Call
 from bot.ids import Action, Block, Callback
-from bot.slack_standin import Call
+from bot.rules.celebrations import NOT_YOURS
 from bot.views import celebrations as views
 from storage.models import Celebration, DebriefNote, Goal, Person, Reflection
 from tests import factories

@@ -8,9 +8,9 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
-from bot import jobs
+from bot.app import jobs
 from bot.ids import Action, Block, Callback
-from bot.policy import REFUSED_CHANGE
+from bot.rules.policy import REFUSED_CHANGE
 from storage.models import Debrief, DebriefNote, Goal, Person, Visit
 from tests import factories
 from tests.conftest import ADMIN_ID, Running
@@ -365,7 +365,7 @@ def test_the_coach_reads_the_notes_through_the_teachers_story(noted: tuple[Runni
 
 
 def test_a_visit_that_did_not_happen_never_counts(school: Running) -> None:  # noqa: F811
-    from bot.cycles import coaching_minutes
+    from bot.rules.cycles import coaching_minutes
 
     running = school
     submit_invite(running)

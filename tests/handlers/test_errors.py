@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot.request_gate import is_slack_response_url
+from bot.app.request_gate import is_slack_response_url
 from bot.views.common import SORRY_TEXT
 from handlers.errors import handle_error
 

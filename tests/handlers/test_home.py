@@ -5,8 +5,8 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
+from bot.demo.standin import Call, check_blocks, check_view
 from bot.ids import Action, Block, Callback
-from bot.slack_standin import Call, check_blocks, check_view
 from handlers.publish import refresh_home
 from storage.models import Person
 from tests import factories

@@ -7,10 +7,10 @@ from typing import Any
 
 import pytest
 
-from bot.calendar import Closure
+from bot.demo.standin import Call
 from bot.ids import Action, Block, Callback
-from bot.school_calendar import save_calendar
-from bot.slack_standin import Call
+from bot.rules.calendar import Closure
+from bot.rules.school_calendar import save_calendar
 from storage.models import CoachExpertise, Person, Visit
 from tests import factories
 from tests.conftest import Running

@@ -9,11 +9,11 @@ import pytest
 from sqlalchemy import select
 
 import handlers.reflections
-from bot import outbox, reflections
-from bot.domain import SupportType
+from bot.demo.standin import Call
 from bot.ids import Action, Block, Callback
-from bot.messaging import SlackSender
-from bot.slack_standin import Call
+from bot.rules import outbox, reflections
+from bot.rules.domain import SupportType
+from bot.slack.messaging import SlackSender
 from storage.models import OutboxMessage, Person, Reflection, Visit
 from tests import factories
 from tests.conftest import ADMIN_ID, Running

@@ -15,10 +15,11 @@ from typing import Any
 import pytest
 from slack_sdk import WebClient
 
-from bot import jobs, outbox
-from bot.deps import Deps
+from bot.app import jobs
+from bot.app.deps import Deps
+from bot.demo.standin import Call
 from bot.ids import Action, Callback
-from bot.slack_standin import Call
+from bot.rules import outbox
 from bot.views import celebrations as celebration_views
 from storage.models import Person
 from tests import factories

@@ -23,8 +23,8 @@ import pytest
 from pydantic import SecretStr
 from sqlalchemy import select
 
+from bot.app.settings import Settings
 from bot.ids import Action, Block, Callback
-from bot.settings import Settings
 from storage.models import Celebration, Debrief, DebriefNote, Goal, Reflection, Visit
 from tests import factories
 from tests.conftest import ADMIN_ID, Running

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+from bot.demo.standin import Call
 from bot.ids import Block, Callback
-from bot.slack_standin import Call
 from storage.models import DebriefNote, Goal, Reflection
 from tests import factories
 from tests.conftest import Running

@@ -8,7 +8,7 @@ the library annex. The teacher then moves the goal to coach C2. From then on:
 - The teacher still reads every visit and debrief of their goal, with either coach.
 - C1 no longer reads the goal (it is the teacher's and C2's now), so C1's `/coach-goal @teacher`
   shows no cycle for it. What C1 and the teacher said to each other stays theirs: C1 can still
-  open the notes on their own debrief, as bot/policy.py allows the two people in a
+  open the notes on their own debrief, as bot/rules/policy.py allows the two people in a
   conversation.
 """
 
@@ -19,8 +19,8 @@ from typing import Any
 
 import pytest
 
+from bot.demo.standin import Call
 from bot.ids import Action, Callback
-from bot.slack_standin import Call
 from bot.views.invite import format_when
 from storage.models import Debrief, DebriefNote, Goal, Visit
 from tests import factories

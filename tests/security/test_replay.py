@@ -12,10 +12,10 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from bot.app.server import HttpServer
+from bot.app.web import make_wsgi_app
 from bot.clock import utc_now
-from bot.server import HttpServer
-from bot.slack_payloads import Reply, SlackSender
-from bot.web import make_wsgi_app
+from bot.slack.payloads import Reply, SlackSender
 from storage.models import RequestSignature
 from tests import factories
 from tests.conftest import SIGNING_SECRET, Running

@@ -18,10 +18,10 @@ from urllib.parse import parse_qsl, urlencode
 
 import pytest
 
+from bot.app.request_gate import MAX_BODY_BYTES
+from bot.app.web import make_wsgi_app
 from bot.ids import Action, Callback
-from bot.request_gate import MAX_BODY_BYTES
 from bot.views.common import SORRY_TEXT
-from bot.web import make_wsgi_app
 from tests import factories
 from tests.conftest import SIGNING_SECRET, Running
 from tests.handlers.test_invite_flow import TEACHER, TEAM, school  # noqa: F401 - the fixture

@@ -28,13 +28,10 @@ from zoneinfo import ZoneInfo
 import pytest
 from sqlalchemy import select
 
-from bot import outbox
-from bot.deps import Deps
-from bot.digest import aggregate_lines, plan_digests
-from bot.domain import SupportType
-from bot.messaging import SlackSender
-from bot.policy import MIN_GROUP_SIZE
-from bot.report import (
+from bot.app.deps import Deps
+from bot.demo.standin import check_view
+from bot.reads.digest import aggregate_lines, plan_digests
+from bot.reads.report import (
     OTHER_COACHES,
     OTHER_KINDS,
     OTHER_SCHOOLS,
@@ -42,8 +39,11 @@ from bot.report import (
     report_rows,
     run_report_command,
 )
-from bot.slack_standin import check_view
-from bot.small_groups import Atoms, Publication, Unsafe, find_leaks, settle
+from bot.rules import outbox
+from bot.rules.domain import SupportType
+from bot.rules.policy import MIN_GROUP_SIZE
+from bot.rules.small_groups import Atoms, Publication, Unsafe, find_leaks, settle
+from bot.slack.messaging import SlackSender
 from bot.views.report import build_report_blocks
 from storage.models import Goal, Person, School, Visit
 from storage.uow import UnitOfWork

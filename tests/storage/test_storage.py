@@ -12,7 +12,7 @@ from alembic.runtime.migration import MigrationContext
 from sqlalchemy import Engine, insert, inspect, select
 from sqlalchemy.exc import DBAPIError, StatementError
 
-from bot.deps import Deps
+from bot.app.deps import Deps
 from storage import migrate
 from storage.db import make_engine
 from storage.models import Base, SlackEvent

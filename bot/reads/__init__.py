@@ -1,0 +1,1 @@
+"""Read models: Home, daily lists, digests, nudges and reports; they may query freely."""

@@ -1,0 +1,496 @@
+"""The daily visit list: planning each coach's morning message into the outbox.
+
+`plan_daily_lists` runs often (every few minutes). For each active coach whose local send time
+has come on a school day, it builds the day's list and enqueues it under the key
+`daily-list:<coach id>:<local date>`, so planning again, or on another replica, does nothing.
+
+It is built for a whole district at once: the coaches in one query, their calendars once per
+workspace and school, then each kind of item for all due coaches in one query with `IN`. Nothing
+here queries per coach or per teacher.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import and_, func, or_, select
+from sqlalchemy.orm import aliased
+
+from bot.rules.calendar import SchoolCalendar
+from bot.rules.domain import DEFAULT_TIMEZONE, Role, SupportType, VisitOutcome, VisitStatus
+from bot.rules.outbox import enqueue
+from bot.rules.policy import Actor, Kind, Record, may_read
+from bot.rules.school_calendar import calendar_for
+from bot.views.daily import (
+    ListCheckBack,
+    ListDebrief,
+    ListInvite,
+    ListTeacher,
+    ListVisit,
+    build_daily_list,
+    format_day,
+)
+from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Visit
+from storage.repositories import COACH_ROLES
+from storage.uow import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+DEFAULT_LIST_TIME = time(7, 0)
+NOT_SEEN_DAYS = 21
+KIND = "daily_list"
+# The list may be planned this long before it is due, so it is in the outbox on time.
+LEAD = timedelta(minutes=10)
+# Teachers named in the not-seen group; the rest are "and N more".
+MAX_NOT_SEEN_NAMED = 10
+# Bound parameters per IN list, well under SQLite's and PostgreSQL's limits.
+_CHUNK = 500
+
+_T = TypeVar("_T")
+
+
+def list_key(coach: Person, local_date: date) -> str:
+    return f"daily-list:{coach.id}:{local_date.isoformat()}"
+
+
+@dataclass(frozen=True)
+class _Due:
+    """A coach whose list for `day` may be planned now."""
+
+    coach: Person
+    tz: str
+    day: date
+    send_at: datetime  # UTC
+    day_from: datetime  # local midnight starting `day`, in UTC
+    day_to: datetime  # local midnight ending it, in UTC
+    key: str
+
+
+@dataclass
+class _Day:
+    visits: list[ListVisit]
+    debriefs: list[ListDebrief]
+    awaiting: list[ListInvite]
+    check_backs: list[ListCheckBack]
+
+    @property
+    def empty(self) -> bool:
+        return not (self.visits or self.debriefs or self.awaiting or self.check_backs)
+
+
+def plan_daily_lists(uow: UnitOfWork, now: datetime) -> int:
+    """Enqueue today's list for every coach whose send time has come; returns how many were new.
+
+    A list is planned from 10 minutes before the coach's local send time (daily_list_at, or
+    07:00) until the end of their school day, on school days only. An empty day gets a short
+    note, or nothing when the coach turned that off.
+    """
+    if now.tzinfo is None or now.utcoffset() is None:
+        raise ValueError("now must be timezone-aware")
+    coaches = list(
+        uow.session.scalars(
+            select(Person)
+            .where(Person.role.in_(COACH_ROLES), Person.active.is_(True))
+            .order_by(Person.id)
+        )
+    )
+    calendars: dict[tuple[str, int | None], SchoolCalendar] = {}
+    due: list[_Due] = []
+    for coach in coaches:
+        key = (coach.team_id, coach.school_id)
+        if key not in calendars:
+            calendars[key] = calendar_for(uow, coach)
+        found = _due(coach, calendars[key], now)
+        if found is not None:
+            due.append(found)
+    if not due:
+        return 0
+    planned = _planned_keys(uow, [d.key for d in due])
+    due = [d for d in due if d.key not in planned]
+    if not due:
+        return 0
+
+    days = _gather(uow, due, now)
+    not_seen = _not_seen(uow, due, days, now)
+    new = 0
+    for item in due:
+        day = days[item.coach.id]
+        if day.empty and not item.coach.daily_list_when_empty:
+            continue
+        teachers = not_seen.get(item.coach.id, [])
+        message = build_daily_list(
+            format_day(item.day),
+            item.tz,
+            day.visits,
+            day.debriefs,
+            day.awaiting,
+            day.check_backs,
+            teachers[:MAX_NOT_SEEN_NAMED],
+            max(len(teachers) - MAX_NOT_SEEN_NAMED, 0),
+        )
+        if enqueue(
+            uow,
+            key=item.key,
+            person=item.coach,
+            kind=KIND,
+            message=message,
+            due_at=item.send_at,
+            now=now,
+        ):
+            new += 1
+    if new:
+        logger.info("planned %d daily lists", new)
+    return new
+
+
+# --------------------------------------------------------------------------- who is due
+
+
+def _due(coach: Person, calendar: SchoolCalendar, now: datetime) -> _Due | None:
+    tz = _zone_name(coach.timezone)
+    zone = ZoneInfo(tz)
+    at = coach.daily_list_at or DEFAULT_LIST_TIME
+    # The local date of now, and of now + LEAD for a send time just after midnight.
+    for day in sorted({now.astimezone(zone).date(), (now + LEAD).astimezone(zone).date()}):
+        if not calendar.is_school_day(day):
+            continue
+        send_at = calendar.at_local(day, at, tz)
+        day_end = calendar.at_local(day, calendar.day_end, tz)
+        if send_at - LEAD <= now < day_end:
+            return _Due(
+                coach=coach,
+                tz=tz,
+                day=day,
+                send_at=send_at,
+                day_from=calendar.at_local(day, time(0), tz),
+                day_to=calendar.at_local(day + timedelta(days=1), time(0), tz),
+                key=list_key(coach, day),
+            )
+    return None
+
+
+def _zone_name(name: str) -> str:
+    try:
+        ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        logger.warning("unknown time zone %r; using %s", name, DEFAULT_TIMEZONE)
+        return DEFAULT_TIMEZONE
+    return name
+
+
+def _planned_keys(uow: UnitOfWork, keys: Sequence[str]) -> set[str]:
+    found: set[str] = set()
+    for chunk in _chunks(keys):
+        found.update(
+            uow.session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk)))
+        )
+    return found
+
+
+# --------------------------------------------------------------------------- what the day holds
+
+
+def _gather(uow: UnitOfWork, due: Sequence[_Due], now: datetime) -> dict[int, _Day]:
+    """Each due coach's visits, debriefs, invitations to answer and check-backs today."""
+    by_coach = {d.coach.id: d for d in due}
+    days = {coach_id: _Day([], [], [], []) for coach_id in by_coach}
+    actors = {coach_id: _actor(d.coach) for coach_id, d in by_coach.items()}
+    ids = list(by_coach)
+    lo = min(d.day_from for d in due)
+    hi = max(d.day_to for d in due)
+    teacher = aliased(Person)
+
+    def today(coach_id: int, moment: datetime) -> bool:
+        d = by_coach[coach_id]
+        return d.day_from <= moment < d.day_to
+
+    def allowed(coach_id: int, kind: Kind, team: str, teacher_id: int, owner: int | None) -> bool:
+        return bool(may_read(actors[coach_id], Record(kind, team, teacher_id, owner)))
+
+    for chunk in _chunks(ids):
+        visits = uow.session.execute(
+            select(
+                Visit.coach_id,
+                Visit.team_id,
+                Visit.teacher_id,
+                Visit.starts_at,
+                Visit.ends_at,
+                Visit.class_name,
+                Visit.support_type,
+                Visit.focus,
+                teacher.user_id,
+                Goal.question,
+                Goal.team_id,
+                Goal.teacher_id,
+                Goal.coach_id,
+            )
+            .join(teacher, teacher.id == Visit.teacher_id)
+            .outerjoin(Goal, Goal.id == Visit.goal_id)
+            .where(
+                Visit.coach_id.in_(chunk),
+                Visit.status == VisitStatus.ACCEPTED.value,
+                Visit.starts_at >= lo,
+                Visit.starts_at < hi,
+            )
+            .order_by(Visit.starts_at, Visit.id)
+        )
+        for (
+            coach_id,
+            team_id,
+            teacher_id,
+            starts_at,
+            ends_at,
+            class_name,
+            support_type,
+            focus,
+            teacher_user_id,
+            goal_question,
+            goal_team,
+            goal_teacher,
+            goal_coach,
+        ) in visits:
+            if not today(coach_id, starts_at) or not allowed(
+                coach_id, Kind.VISIT, team_id, teacher_id, coach_id
+            ):
+                continue
+            question: str | None = goal_question
+            if question is not None and not allowed(
+                coach_id, Kind.GOAL_TOPIC, goal_team, goal_teacher, goal_coach
+            ):
+                question = None
+            days[coach_id].visits.append(
+                ListVisit(
+                    teacher_user_id=teacher_user_id,
+                    starts_at=starts_at,
+                    ends_at=ends_at,
+                    class_name=class_name,
+                    support=_support(support_type),
+                    focus=focus,
+                    goal_question=question,
+                )
+            )
+
+        debriefs = uow.session.execute(
+            select(
+                Debrief.coach_id,
+                Debrief.team_id,
+                Debrief.teacher_id,
+                Debrief.starts_at,
+                Debrief.ends_at,
+                Debrief.place,
+                teacher.user_id,
+            )
+            .join(teacher, teacher.id == Debrief.teacher_id)
+            .where(
+                Debrief.coach_id.in_(chunk),
+                Debrief.starts_at >= lo,
+                Debrief.starts_at < hi,
+            )
+            .order_by(Debrief.starts_at, Debrief.id)
+        )
+        for (
+            coach_id,
+            team_id,
+            teacher_id,
+            starts_at,
+            ends_at,
+            place,
+            teacher_user_id,
+        ) in debriefs:
+            if today(coach_id, starts_at) and allowed(
+                coach_id, Kind.DEBRIEF, team_id, teacher_id, coach_id
+            ):
+                days[coach_id].debriefs.append(
+                    ListDebrief(
+                        teacher_user_id=teacher_user_id,
+                        starts_at=starts_at,
+                        ends_at=ends_at,
+                        place=place,
+                    )
+                )
+
+        # Pending invitations, and new times the teacher suggested: the coach answers both.
+        # One whose time has passed is no longer something to answer.
+        invites = uow.session.execute(
+            select(
+                Visit.coach_id,
+                Visit.team_id,
+                Visit.teacher_id,
+                Visit.status,
+                Visit.starts_at,
+                Visit.ends_at,
+                Visit.proposed_starts_at,
+                Visit.proposed_ends_at,
+                Visit.class_name,
+                Visit.support_type,
+                teacher.user_id,
+            )
+            .join(teacher, teacher.id == Visit.teacher_id)
+            .where(
+                Visit.coach_id.in_(chunk),
+                or_(
+                    and_(Visit.status == VisitStatus.PENDING.value, Visit.starts_at > now),
+                    and_(
+                        Visit.status == VisitStatus.PROPOSED.value,
+                        Visit.proposed_by == "teacher",
+                        Visit.proposed_starts_at > now,
+                    ),
+                ),
+            )
+            .order_by(Visit.id)
+        )
+        for (
+            coach_id,
+            team_id,
+            teacher_id,
+            status,
+            starts_at,
+            ends_at,
+            proposed_starts,
+            proposed_ends,
+            class_name,
+            support_type,
+            teacher_user_id,
+        ) in invites:
+            suggested = status == VisitStatus.PROPOSED.value
+            shown_start: datetime | None = proposed_starts if suggested else starts_at
+            shown_end: datetime | None = proposed_ends if suggested else ends_at
+            if shown_start is None or not allowed(
+                coach_id, Kind.VISIT, team_id, teacher_id, coach_id
+            ):
+                continue
+            days[coach_id].awaiting.append(
+                ListInvite(
+                    teacher_user_id=teacher_user_id,
+                    starts_at=shown_start,
+                    ends_at=shown_end if shown_end is not None else shown_start,
+                    class_name=class_name,
+                    support=_support(support_type),
+                    suggested=suggested,
+                )
+            )
+
+        # Next steps agreed in this coach's debriefs (the coach's note or the teacher's) that
+        # are due for a check-back on the coach's local today.
+        local_days = {d.day for d in due}
+        notes = uow.session.execute(
+            select(
+                Debrief.coach_id,
+                Debrief.team_id,
+                Debrief.teacher_id,
+                DebriefNote.check_back_on,
+                DebriefNote.next_step,
+                teacher.user_id,
+            )
+            .join(Debrief, Debrief.id == DebriefNote.debrief_id)
+            .join(teacher, teacher.id == Debrief.teacher_id)
+            .where(
+                Debrief.coach_id.in_(chunk),
+                DebriefNote.check_back_on.in_(sorted(local_days)),
+            )
+            .order_by(Debrief.starts_at, DebriefNote.id)
+        )
+        for coach_id, team_id, teacher_id, check_back_on, next_step, teacher_user_id in notes:
+            if check_back_on == by_coach[coach_id].day and allowed(
+                coach_id, Kind.NOTE, team_id, teacher_id, coach_id
+            ):
+                days[coach_id].check_backs.append(
+                    ListCheckBack(teacher_user_id=teacher_user_id, next_step=next_step)
+                )
+    return days
+
+
+def _not_seen(
+    uow: UnitOfWork, due: Sequence[_Due], days: dict[int, _Day], now: datetime
+) -> dict[int, list[ListTeacher]]:
+    """Each due coach's assigned teachers not visited by them for NOT_SEEN_DAYS, oldest first.
+
+    A visit counts when it was logged as happened, or was accepted, is over and was not logged
+    yet. A teacher already on today's visit list is left out: they are being seen today.
+    """
+    by_coach = {d.coach.id: d for d in due}
+    ids = list(by_coach)
+    teachers: list[tuple[int, str, str, int | None]] = []
+    last_seen: dict[tuple[int, int], datetime] = {}
+    happened = or_(
+        Visit.outcome == VisitOutcome.HAPPENED.value,
+        and_(
+            Visit.status == VisitStatus.ACCEPTED.value,
+            Visit.outcome.is_(None),
+            Visit.ends_at <= now,
+        ),
+    )
+    for chunk in _chunks(ids):
+        teachers.extend(
+            (teacher_id, user_id, name, coach_id)
+            for teacher_id, user_id, name, coach_id in uow.session.execute(
+                select(Person.id, Person.user_id, Person.display_name, Person.assigned_coach_id)
+                .where(
+                    Person.assigned_coach_id.in_(chunk),
+                    Person.active.is_(True),
+                    Person.id != Person.assigned_coach_id,
+                )
+                .order_by(Person.id)
+            )
+        )
+        for teacher_id, coach_id, latest in uow.session.execute(
+            select(Visit.teacher_id, Visit.coach_id, func.max(Visit.starts_at))
+            .where(Visit.coach_id.in_(chunk), happened)
+            .group_by(Visit.teacher_id, Visit.coach_id)
+        ):
+            if latest is not None:
+                last_seen[(teacher_id, coach_id)] = latest
+
+    found: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
+    for teacher_id, user_id, name, assigned in teachers:
+        if assigned is None or assigned not in by_coach:
+            continue
+        coach_id, d = assigned, by_coach[assigned]
+        if any(v.teacher_user_id == user_id for v in days[coach_id].visits):
+            continue
+        seen = last_seen.get((teacher_id, coach_id))
+        if seen is None:
+            found[coach_id].append((-1, user_id, name))
+            continue
+        since = (d.day - seen.astimezone(ZoneInfo(d.tz)).date()).days
+        if since >= NOT_SEEN_DAYS:
+            found[coach_id].append((since, user_id, name))
+    # Never visited first, then the longest ago; by name within the same day.
+    return {
+        coach_id: [
+            ListTeacher(user_id=user_id, days_since=None if since < 0 else since)
+            for since, user_id, _name in sorted(
+                items, key=lambda t: (t[0] >= 0, -t[0], t[2].casefold(), t[1])
+            )
+        ]
+        for coach_id, items in found.items()
+    }
+
+
+# --------------------------------------------------------------------------- small helpers
+
+
+def _actor(coach: Person) -> Actor:
+    try:
+        role = Role(coach.role)
+    except ValueError:
+        role = Role.COACH
+    return Actor(coach.team_id, coach.user_id, coach.id, role, active=coach.active)
+
+
+def _support(value: str) -> SupportType:
+    try:
+        return SupportType(value)
+    except ValueError:
+        return SupportType.OTHER
+
+
+def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]

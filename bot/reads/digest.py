@@ -1,0 +1,198 @@
+"""Friday digests: each coach's week, and counts only for admins and leaders.
+
+Planned on Friday from 14:00 in each reader's own zone (a school day only), under the key
+`digest:<person>:<ISO year>-W<week>`, so each person gets one a week.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from datetime import date, datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import select
+
+from bot.reads.report import support_type_groups
+from bot.rules.domain import SupportType, VisitOutcome, VisitStatus
+from bot.rules.outbox import enqueue
+from bot.rules.policy import MIN_GROUP_SIZE
+from bot.rules.school_calendar import calendar_for
+from bot.views.common import count
+from storage.models import Debrief, OutboxMessage, Person, Visit
+from storage.repositories import COACH_ROLES
+from storage.uow import UnitOfWork
+
+KIND = "digest"
+DIGEST_AT = time(14, 0)
+FRIDAY = 4
+SEEN_WINDOW = timedelta(days=21)
+READERS_OF_AGGREGATES = ("admin", "leader", "lead_coach")
+
+
+def _key(person: Person, day: date) -> str:
+    year, week, _ = day.isocalendar()
+    return f"digest:{person.id}:{year}-W{week:02d}"
+
+
+def plan_digests(uow: UnitOfWork, now: datetime) -> int:
+    people = uow.session.scalars(
+        select(Person).where(
+            Person.active.is_(True), Person.role.in_((*COACH_ROLES, *READERS_OF_AGGREGATES))
+        )
+    ).all()
+    due: list[tuple[Person, date, datetime]] = []
+    for person in people:
+        local = now.astimezone(ZoneInfo(person.timezone))
+        if local.weekday() != FRIDAY:
+            continue
+        calendar = calendar_for(uow, person)
+        if not calendar.is_school_day(local.date()):
+            continue
+        send_at = calendar.at_local(local.date(), DIGEST_AT, person.timezone)
+        end = calendar.at_local(local.date(), calendar.day_end, person.timezone)
+        if send_at <= now < end:
+            due.append((person, local.date(), send_at))
+    if not due:
+        return 0
+    planned_keys = set(
+        uow.session.scalars(
+            select(OutboxMessage.key).where(OutboxMessage.key.in_([_key(p, d) for p, d, _ in due]))
+        )
+    )
+    planned = 0
+    for person, day, send_at in due:
+        if _key(person, day) in planned_keys:
+            continue
+        monday = day - timedelta(days=day.weekday())
+        start = datetime.combine(monday, time(0), ZoneInfo(person.timezone))
+        week = (start, start + timedelta(days=7))
+        messages: list[dict[str, Any]] = []
+        if person.role in COACH_ROLES:
+            messages.append(coach_digest(uow, person, week, now))
+        if person.role in READERS_OF_AGGREGATES:
+            messages.append(aggregate_digest(uow, person.team_id, week))
+        for n, message in enumerate(messages):
+            key = _key(person, day) + ("" if n == 0 else ":aggregate")
+            if enqueue(
+                uow, key=key, person=person, kind=KIND, message=message, due_at=send_at, now=now
+            ):
+                planned += 1
+    return planned
+
+
+def _happened(uow: UnitOfWork, week: tuple[datetime, datetime], **where: int) -> list[Visit]:
+    query = select(Visit).where(
+        Visit.outcome == VisitOutcome.HAPPENED.value,
+        Visit.starts_at >= week[0],
+        Visit.starts_at < week[1],
+    )
+    for column, value in where.items():
+        query = query.where(getattr(Visit, column) == value)
+    return list(uow.session.scalars(query))
+
+
+def coach_digest(
+    uow: UnitOfWork, coach: Person, week: tuple[datetime, datetime], now: datetime
+) -> dict[str, Any]:
+    visits = _happened(uow, week, coach_id=coach.id)
+    minutes: Counter[SupportType] = Counter()
+    for visit in visits:
+        kind = SupportType(visit.logged_support_type or visit.support_type)
+        minutes[kind] += int((visit.ends_at - visit.starts_at).total_seconds() // 60)
+    by_tier: Counter[int] = Counter()
+    for kind, spent in minutes.items():
+        by_tier[kind.tier] += spent
+    awaiting = uow.session.scalars(
+        select(Visit.id).where(
+            Visit.coach_id == coach.id,
+            Visit.status.in_((VisitStatus.PENDING.value, VisitStatus.PROPOSED.value)),
+        )
+    ).all()
+    undebriefed = uow.session.scalars(
+        select(Visit.id).where(
+            Visit.coach_id == coach.id,
+            Visit.outcome == VisitOutcome.HAPPENED.value,
+            ~select(Debrief.id).where(Debrief.visit_id == Visit.id).exists(),
+        )
+    ).all()
+    caseload = uow.session.scalars(
+        select(Person.id).where(Person.assigned_coach_id == coach.id, Person.active.is_(True))
+    ).all()
+    seen = set(
+        uow.session.scalars(
+            select(Visit.teacher_id).where(
+                Visit.coach_id == coach.id,
+                Visit.outcome == VisitOutcome.HAPPENED.value,
+                Visit.starts_at >= now - SEEN_WINDOW,
+            )
+        )
+    )
+    lines = [f"*Your week:* {count(len(visits), 'visit', 'visits')}"]
+    for kind in SupportType:
+        if minutes[kind]:
+            lines.append(f"• {kind.label}: {minutes[kind]} min")
+    if by_tier:
+        lines.append(
+            "Highest-impact work (feedback, modeling, co-teaching, co-planning): "
+            f"{by_tier[1]} of {sum(by_tier.values())} minutes."
+        )
+    lines.append(
+        f"*Open follow-ups:* {count(len(awaiting), 'invitation', 'invitations')} to answer, "
+        f"{count(len(undebriefed), 'visit', 'visits')} without a debrief."
+    )
+    if caseload:
+        covered = len(seen & set(caseload))
+        lines.append(
+            f"*Caseload:* you've seen {covered} of {len(caseload)} teachers in the last 3 weeks."
+        )
+    text = "\n".join(lines)
+    return {
+        "text": f"Your week in coaching: {count(len(visits), 'visit', 'visits')}.",
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": "Your week in coaching"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},
+        ],
+    }
+
+
+def aggregate_digest(
+    uow: UnitOfWork, team_id: str, week: tuple[datetime, datetime]
+) -> dict[str, Any]:
+    """Counts only, by kind of support, under the report's small-group rule: no count about
+    fewer than MIN_GROUP_SIZE teachers, alone or by subtracting one count from another."""
+    visits = [v for v in _happened(uow, week) if v.team_id == team_id]
+    lines = aggregate_lines(visits)
+    text = "\n".join(lines)
+    return {
+        "text": "This week's coaching, in numbers.",
+        "blocks": [
+            {"type": "header", "text": {"type": "plain_text", "text": "This week's coaching"}},
+            {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},
+            {
+                "type": "context",
+                "elements": [
+                    {
+                        "type": "mrkdwn",
+                        "text": f"Counts only. Groups of fewer than {MIN_GROUP_SIZE} teachers, "
+                        "and counts that would let one be worked out, are merged or left out "
+                        "so no one can be identified.",
+                    }
+                ],
+            },
+        ],
+    }
+
+
+def aggregate_lines(visits: Sequence[Visit]) -> list[str]:
+    """The week's counts by kind of support, under the report's small-group rule: a kind
+    shows only when neither it nor the total minus the kinds shown is about 1-4 teachers."""
+    total, kinds = support_type_groups(visits)
+    if total is None:
+        return ["Not enough visits this week to show without identifying anyone."]
+    lines = [f"*{count(total.visits, 'visit', 'visits')}* with {total.teachers} teachers."]
+    for kind in kinds:
+        label = "Other kinds together" if kind.merged else kind.name
+        lines.append(f"• {label}: {kind.visits}")
+    return lines

@@ -1,0 +1,580 @@
+"""What a person's Home tab shows, gathered with a fixed handful of queries.
+
+A teacher sees their own visits, debriefs, goals and unanswered reflections; a coach their day,
+their week, the invitations waiting for them, their caseload and their time this month; an
+admin the roster in numbers and messages that could not be sent; a leader only the aggregate
+report. Nothing is queried per teacher: each kind of row is read once for everyone on the page,
+and every row about someone else passes bot/rules/policy.py before it is shown.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from typing import TypeVar
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import and_, func, or_, select
+
+from bot.reads.nudges import DEFAULT_WEEKLY_NUDGE_CAP
+from bot.rules import admin
+from bot.rules.calendar import SchoolCalendar
+from bot.rules.cycles import coaching_minutes, cycle_state
+from bot.rules.domain import CycleState, GoalStatus, Role, SupportType, VisitOutcome, VisitStatus
+from bot.rules.outbox import DEAD
+from bot.rules.people import valid_timezone
+from bot.rules.policy import Actor, Kind, Record, may_administer, may_change, may_read
+from bot.rules.school_calendar import calendar_for
+from bot.views.home import (
+    DEFAULT_LIST_TIME,
+    MAX_DEAD_ON_HOME,
+    SHARE_NEVER,
+    AdminPart,
+    Appointment,
+    CaseloadLine,
+    CoachPart,
+    CoachSettings,
+    DeadMessage,
+    GoalLine,
+    HomeData,
+    InvitationLine,
+    ReflectionLine,
+    SchoolHours,
+    SettingsChange,
+    TeacherPart,
+    TeacherSettings,
+)
+from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Reflection, Visit
+from storage.uow import UnitOfWork
+
+# How far ahead and how much a teacher's "Coming up" reads.
+UPCOMING_DAYS = 60
+UPCOMING_SHOWN = 10
+_ROWS = 200  # a bound on any one list read for a page
+_CHUNK = 500  # ids in one IN (...) list
+_OPEN = (VisitStatus.PENDING.value, VisitStatus.PROPOSED.value, VisitStatus.ACCEPTED.value)
+
+_T = TypeVar("_T")
+
+
+class SettingsRefused(Exception):
+    """The person may not change these settings; `message` says why, kindly."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+# --------------------------------------------------------------------------- the whole Home
+
+
+def home_data(uow: UnitOfWork, actor: Actor, person: Person | None, now: datetime) -> HomeData:
+    """Everything `actor`'s Home shows; `person` is their row (None when coachbot has none)."""
+    tz = valid_timezone(person.timezone if person is not None else None)
+    today = now.astimezone(ZoneInfo(tz)).date()
+    role = actor.role
+    teacher: TeacherPart | None = None
+    coach: CoachPart | None = None
+    admin_part: AdminPart | None = None
+    if role is Role.TEACHER:
+        teacher = _teacher_part(uow, actor, person, now) if person is not None else TeacherPart()
+    if role.coaches and person is not None:
+        coach = _coach_part(uow, actor, person, tz, today, now)
+    if actor.admin and may_administer(actor):
+        admin_part = _admin_part(uow, actor)
+    return HomeData(
+        user_id=actor.user_id,
+        role=role,
+        tz=tz,
+        today=today,
+        teacher=teacher,
+        coach=coach,
+        admin=admin_part,
+        reports=actor.admin or role is Role.LEADER,
+    )
+
+
+# --------------------------------------------------------------------------- teacher
+
+
+def _teacher_part(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime) -> TeacherPart:
+    horizon = now + timedelta(days=UPCOMING_DAYS)
+    upcoming: list[Appointment] = []
+    for visit in uow.session.scalars(
+        select(Visit)
+        .where(
+            Visit.teacher_id == teacher.id,
+            Visit.status.in_(_OPEN),
+            Visit.ends_at >= now,
+            Visit.starts_at < horizon,
+        )
+        .order_by(Visit.starts_at, Visit.id)
+        .limit(_ROWS)
+    ):
+        if may_read(actor, _visit_record(visit)):
+            upcoming.append(_visit_appointment(visit, other=visit.coach))
+    for debrief in uow.session.scalars(
+        select(Debrief)
+        .where(
+            Debrief.teacher_id == teacher.id, Debrief.ends_at >= now, Debrief.starts_at < horizon
+        )
+        .order_by(Debrief.starts_at, Debrief.id)
+        .limit(_ROWS)
+    ):
+        if may_read(actor, _debrief_record(debrief)):
+            upcoming.append(_debrief_appointment(debrief, other=debrief.coach))
+    upcoming.sort(key=lambda a: a.starts_at)
+
+    goals = [
+        goal
+        for goal in uow.session.scalars(
+            select(Goal)
+            .where(Goal.teacher_id == teacher.id, Goal.status == GoalStatus.ACTIVE.value)
+            .order_by(Goal.created_at, Goal.id)
+        )
+        if may_read(actor, _goal_record(goal))
+    ]
+    cycles = _cycles(uow, actor, goals, now)
+    goal_lines = tuple(
+        GoalLine(
+            goal_id=goal.id,
+            question=goal.question,
+            focus_area=goal.focus_area,
+            coach_user_id=goal.coach.user_id if goal.coach is not None else None,
+            state=cycles[goal.id].state,
+            next_step=cycles[goal.id].next_step,
+            target_date=goal.target_date,
+        )
+        for goal in goals
+    )
+
+    reflections = tuple(
+        ReflectionLine(reflection_id=row.id, question=row.question)
+        for row in uow.session.scalars(
+            select(Reflection)
+            .where(Reflection.teacher_id == teacher.id, Reflection.answer.is_(None))
+            .order_by(Reflection.created_at.desc(), Reflection.id.desc())
+            .limit(_ROWS)
+        )
+        if may_read(actor, _reflection_record(row))
+    )
+    return TeacherPart(
+        upcoming=tuple(upcoming[:UPCOMING_SHOWN]),
+        more_upcoming=max(len(upcoming) - UPCOMING_SHOWN, 0),
+        goals=goal_lines,
+        reflections=reflections,
+        settings=teacher_settings(teacher),
+    )
+
+
+def teacher_settings(person: Person) -> TeacherSettings:
+    cap = person.weekly_nudge_cap
+    return TeacherSettings(
+        prompts_on=not person.prompts_stopped,
+        paused_until=person.prompts_paused_until,
+        nudge_cap=DEFAULT_WEEKLY_NUDGE_CAP if cap is None else max(cap, 0),
+        share_wins=SHARE_NEVER if person.share_wins == SHARE_NEVER else "ask",
+    )
+
+
+# --------------------------------------------------------------------------- coach
+
+
+def _coach_part(
+    uow: UnitOfWork, actor: Actor, coach: Person, tz: str, today: date, now: datetime
+) -> CoachPart:
+    day_from = _midnight(today, tz)
+    tomorrow = _midnight(today + timedelta(days=1), tz)
+    monday = today - timedelta(days=today.weekday())
+    # Late in the week, "this week" would be nearly empty: show the next week as well.
+    late = today.weekday() >= 4
+    week_end_day = monday + timedelta(days=14 if late else 7)
+    week_to = _midnight(week_end_day, tz)
+
+    appointments: list[Appointment] = []
+    for visit in uow.session.scalars(
+        select(Visit)
+        .where(
+            Visit.coach_id == coach.id,
+            Visit.status == VisitStatus.ACCEPTED.value,
+            Visit.starts_at >= day_from,
+            Visit.starts_at < week_to,
+        )
+        .order_by(Visit.starts_at, Visit.id)
+        .limit(_ROWS)
+    ):
+        if may_read(actor, _visit_record(visit)):
+            appointments.append(_visit_appointment(visit, other=visit.teacher))
+    for debrief in uow.session.scalars(
+        select(Debrief)
+        .where(
+            Debrief.coach_id == coach.id,
+            Debrief.starts_at >= day_from,
+            Debrief.starts_at < week_to,
+        )
+        .order_by(Debrief.starts_at, Debrief.id)
+        .limit(_ROWS)
+    ):
+        if may_read(actor, _debrief_record(debrief)):
+            appointments.append(_debrief_appointment(debrief, other=debrief.teacher))
+    appointments.sort(key=lambda a: a.starts_at)
+
+    invitations: list[InvitationLine] = []
+    for visit in uow.session.scalars(
+        select(Visit)
+        .where(
+            Visit.coach_id == coach.id,
+            or_(
+                and_(Visit.status == VisitStatus.PENDING.value, Visit.starts_at > now),
+                and_(
+                    Visit.status == VisitStatus.PROPOSED.value,
+                    Visit.proposed_by == "teacher",
+                    Visit.proposed_starts_at > now,
+                ),
+            ),
+        )
+        .order_by(Visit.starts_at, Visit.id)
+        .limit(_ROWS)
+    ):
+        if not may_read(actor, _visit_record(visit)):
+            continue
+        suggested = visit.status == VisitStatus.PROPOSED.value
+        starts = visit.proposed_starts_at if suggested else visit.starts_at
+        ends = visit.proposed_ends_at if suggested else visit.ends_at
+        if starts is None:
+            continue
+        invitations.append(
+            InvitationLine(
+                teacher_user_id=visit.teacher.user_id,
+                starts_at=starts,
+                ends_at=ends or starts,
+                support=_support(visit.support_type),
+                class_name=visit.class_name,
+                suggested=suggested,
+            )
+        )
+
+    first_of_month = today.replace(day=1)
+    next_month = (first_of_month + timedelta(days=32)).replace(day=1)
+    minutes = coaching_minutes(uow, coach, _midnight(first_of_month, tz), _midnight(next_month, tz))
+    return CoachPart(
+        today=tuple(a for a in appointments if a.starts_at < tomorrow),
+        week=tuple(a for a in appointments if a.starts_at >= tomorrow),
+        week_label="This week and next" if late else "Later this week",
+        invitations=tuple(invitations),
+        caseload=tuple(caseload(uow, actor, coach, now)),
+        minutes=minutes,
+        month_label=_MONTHS[today.month - 1],
+        settings=coach_settings(coach),
+    )
+
+
+def caseload(uow: UnitOfWork, actor: Actor, coach: Person, now: datetime) -> list[CaseloadLine]:
+    """A coach's teachers (assigned, or with an active goal with them), not seen longest first.
+
+    Four queries however many teachers: the assigned teachers, the coach's active goals, the
+    latest visit that happened per teacher, and the cycles of those goals.
+    """
+    if not (actor.coaches and actor.person_id == coach.id):
+        return []
+    tz = valid_timezone(coach.timezone)
+    teachers: dict[int, Person] = {
+        person.id: person
+        for person in uow.session.scalars(
+            select(Person).where(
+                Person.assigned_coach_id == coach.id,
+                Person.active.is_(True),
+                Person.id != coach.id,
+            )
+        )
+    }
+    goals = [
+        goal
+        for goal in uow.session.scalars(
+            select(Goal)
+            .where(Goal.coach_id == coach.id, Goal.status == GoalStatus.ACTIVE.value)
+            .order_by(Goal.created_at, Goal.id)
+        )
+        if may_read(actor, _goal_record(goal))
+    ]
+    for goal in goals:
+        if goal.teacher.active and goal.teacher_id != coach.id:
+            teachers.setdefault(goal.teacher_id, goal.teacher)
+
+    happened = or_(
+        Visit.outcome == VisitOutcome.HAPPENED.value,
+        and_(
+            Visit.status == VisitStatus.ACCEPTED.value,
+            Visit.outcome.is_(None),
+            Visit.ends_at <= now,
+        ),
+    )
+    last_seen: dict[int, date] = {}
+    zone = ZoneInfo(tz)
+    for teacher_id, latest in uow.session.execute(
+        select(Visit.teacher_id, func.max(Visit.starts_at))
+        .where(Visit.coach_id == coach.id, happened)
+        .group_by(Visit.teacher_id)
+    ):
+        teacher = teachers.get(teacher_id)
+        if teacher is None or latest is None:
+            continue
+        record = Record(Kind.VISIT, teacher.team_id, teacher_id, coach.id)
+        if may_read(actor, record):
+            last_seen[teacher_id] = _aware(latest).astimezone(zone).date()
+
+    cycles = _cycles(uow, actor, goals, now)
+    state: dict[int, CycleState] = {}
+    for goal in goals:  # oldest first, so the newest goal's state wins
+        state[goal.teacher_id] = cycles[goal.id].state
+
+    lines = [
+        CaseloadLine(
+            user_id=teacher.user_id,
+            name=teacher.display_name or teacher.user_id,
+            last_seen=last_seen.get(teacher_id),
+            state=state.get(teacher_id),
+        )
+        for teacher_id, teacher in teachers.items()
+        if may_read(actor, Record(Kind.PROFILE, teacher.team_id, teacher_id))
+    ]
+    # Never visited first, then the longest ago; by name within the same day.
+    lines.sort(
+        key=lambda c: (
+            c.last_seen is not None,
+            c.last_seen or date.min,
+            c.name.casefold(),
+            c.user_id,
+        )
+    )
+    return lines
+
+
+def coach_settings(person: Person) -> CoachSettings:
+    return CoachSettings(
+        list_at=person.daily_list_at or DEFAULT_LIST_TIME,
+        when_empty=person.daily_list_when_empty,
+    )
+
+
+# --------------------------------------------------------------------------- admin
+
+
+def _admin_part(uow: UnitOfWork, actor: Actor) -> AdminPart:
+    roster = admin.roster_summary(uow, actor)
+    dead = (OutboxMessage.team_id == actor.team_id, OutboxMessage.status == DEAD)
+    dead_count = int(
+        uow.session.scalar(select(func.count()).select_from(OutboxMessage).where(*dead)) or 0
+    )
+    latest = (
+        uow.session.execute(
+            # The kind and Slack's error only: never the message's words or who it was for.
+            select(OutboxMessage.kind, OutboxMessage.last_error, OutboxMessage.due_at)
+            .where(*dead)
+            .order_by(OutboxMessage.id.desc())
+            .limit(MAX_DEAD_ON_HOME)
+        ).all()
+        if dead_count
+        else []
+    )
+    return AdminPart(
+        roster=roster,
+        dead_count=dead_count,
+        dead=tuple(DeadMessage(kind, error or "", due_at) for kind, error, due_at in latest),
+    )
+
+
+# --------------------------------------------------------------------------- settings
+
+
+@dataclass(frozen=True)
+class OwnSettings:
+    """The settings a person owns, by role; None for a part their role does not have."""
+
+    teacher: TeacherSettings | None
+    coach: CoachSettings | None
+    hours: SchoolHours
+
+
+def own_settings(uow: UnitOfWork, person: Person) -> OwnSettings:
+    role = _role(person)
+    calendar = calendar_for(uow, person)
+    return OwnSettings(
+        teacher=teacher_settings(person) if role is Role.TEACHER else None,
+        coach=coach_settings(person) if role.coaches else None,
+        hours=SchoolHours(calendar.day_start, calendar.day_end),
+    )
+
+
+def save_settings(uow: UnitOfWork, actor: Actor, person: Person, change: SettingsChange) -> None:
+    """Save a person's own settings; nobody changes anyone else's."""
+    record = Record(Kind.REFLECTION, person.team_id, teacher_id=person.id)
+    if actor.person_id != person.id or not may_change(actor, record):
+        raise SettingsRefused("Sorry, these settings belong to someone else. Nothing was changed.")
+    role = _role(person)
+    if change.teacher is not None and role is Role.TEACHER:
+        person.prompts_stopped = not change.teacher.prompts_on
+        person.prompts_paused_until = (
+            change.teacher.paused_until if change.teacher.prompts_on else None
+        )
+        person.weekly_nudge_cap = change.teacher.nudge_cap
+        person.share_wins = change.teacher.share_wins
+    if change.coach is not None and role.coaches:
+        person.daily_list_at = change.coach.list_at
+        person.daily_list_when_empty = change.coach.when_empty
+
+
+# --------------------------------------------------------------------------- cycles, in bulk
+
+
+@dataclass(frozen=True)
+class _Cycle:
+    state: CycleState
+    next_step: str | None
+
+
+def _cycles(
+    uow: UnitOfWork, actor: Actor, goals: Sequence[Goal], now: datetime
+) -> dict[int, _Cycle]:
+    """Each goal's cycle state and latest agreed next step, in three queries for all goals."""
+    if not goals:
+        return {}
+    visits: dict[int, list[Visit]] = defaultdict(list)
+    for chunk in _chunks([g.id for g in goals]):
+        for visit in uow.session.scalars(
+            select(Visit).where(Visit.goal_id.in_(chunk)).order_by(Visit.starts_at, Visit.id)
+        ):
+            if visit.goal_id is not None and may_read(actor, _visit_record(visit)):
+                visits[visit.goal_id].append(visit)
+    goal_of_visit = {v.id: goal_id for goal_id, vs in visits.items() for v in vs}
+    debriefs: dict[int, list[Debrief]] = defaultdict(list)
+    for chunk in _chunks(list(goal_of_visit)):
+        for debrief in uow.session.scalars(
+            select(Debrief)
+            .where(Debrief.visit_id.in_(chunk))
+            .order_by(Debrief.starts_at, Debrief.id)
+        ):
+            if may_read(actor, _debrief_record(debrief)):
+                debriefs[goal_of_visit[debrief.visit_id]].append(debrief)
+    debrief_by_id = {d.id: d for ds in debriefs.values() for d in ds}
+    notes: dict[int, list[DebriefNote]] = defaultdict(list)
+    for chunk in _chunks(list(debrief_by_id)):
+        for note in uow.session.scalars(
+            select(DebriefNote)
+            .where(DebriefNote.debrief_id.in_(chunk))
+            .order_by(DebriefNote.updated_at, DebriefNote.id)
+        ):
+            debrief = debrief_by_id[note.debrief_id]
+            if may_read(actor, _note_record(debrief)):
+                notes[goal_of_visit[debrief.visit_id]].append(note)
+
+    found: dict[int, _Cycle] = {}
+    for goal in goals:
+        goal_notes = notes.get(goal.id, [])
+        state = cycle_state(
+            goal, visits.get(goal.id, []), debriefs.get(goal.id, []), goal_notes, now
+        )
+        with_step = [n for n in goal_notes if n.next_step]
+        latest = max(
+            with_step,
+            key=lambda n: (debrief_by_id[n.debrief_id].starts_at, _aware(n.updated_at)),
+            default=None,
+        )
+        found[goal.id] = _Cycle(state, latest.next_step if latest is not None else None)
+    return found
+
+
+# --------------------------------------------------------------------------- small helpers
+
+_MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def _role(person: Person) -> Role:
+    try:
+        return Role(person.role)
+    except ValueError:
+        return Role.TEACHER
+
+
+def _visit_record(visit: Visit) -> Record:
+    return Record(Kind.VISIT, visit.team_id, visit.teacher_id, visit.coach_id)
+
+
+def _debrief_record(debrief: Debrief) -> Record:
+    return Record(Kind.DEBRIEF, debrief.team_id, debrief.teacher_id, debrief.coach_id)
+
+
+def _note_record(debrief: Debrief) -> Record:
+    return Record(Kind.NOTE, debrief.team_id, debrief.teacher_id, debrief.coach_id)
+
+
+def _goal_record(goal: Goal) -> Record:
+    return Record(Kind.GOAL, goal.team_id, goal.teacher_id, goal.coach_id)
+
+
+def _reflection_record(reflection: Reflection) -> Record:
+    return Record(
+        Kind.REFLECTION,
+        reflection.team_id,
+        teacher_id=reflection.teacher_id,
+        coach_id=reflection.coach_id,
+        shared_with_coach=reflection.shared_with_coach,
+    )
+
+
+def _visit_appointment(visit: Visit, *, other: Person) -> Appointment:
+    return Appointment(
+        kind="visit",
+        other_user_id=other.user_id,
+        starts_at=visit.starts_at,
+        ends_at=visit.ends_at,
+        support=_support(visit.support_type),
+        class_name=visit.class_name,
+        status=visit.status,
+    )
+
+
+def _debrief_appointment(debrief: Debrief, *, other: Person) -> Appointment:
+    return Appointment(
+        kind="debrief",
+        other_user_id=other.user_id,
+        starts_at=debrief.starts_at,
+        ends_at=debrief.ends_at,
+        place=debrief.place,
+    )
+
+
+def _support(value: str) -> SupportType:
+    try:
+        return SupportType(value)
+    except ValueError:
+        return SupportType.OTHER
+
+
+def _midnight(day: date, tz: str) -> datetime:
+    """The UTC instant a local day starts, DST-safe."""
+    return SchoolCalendar().at_local(day, time(0), tz)
+
+
+def _aware(moment: datetime) -> datetime:
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
+    for start in range(0, len(items), _CHUNK):
+        yield items[start : start + _CHUNK]

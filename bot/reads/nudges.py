@@ -1,0 +1,660 @@
+"""Nudges: a reminder to the one person who owes the next step, and never more than that.
+
+Four rules find what is owed:
+
+- answer: an invitation (or a suggested new time) waiting a school day for an answer; the coach
+  answers a new invitation, the person who did not suggest the time answers a suggestion.
+- debrief: a visit that happened with no debrief DEBRIEF_NUDGE_SCHOOL_DAYS school days later;
+  the coach and the teacher each get one nudge.
+- check-back: a debrief note's next step whose check-back day has come, for the teacher.
+- quiet goal: an active goal with no visit, debrief, note or edit for QUIET_GOAL_DAYS days, for
+  the teacher.
+
+`plan_nudges` writes them to the outbox (the only way to plan a message) with the keys
+`nudge:<rule>:<item>:<n>:<person id>`, n being the reminder number, so planning twice or on two
+replicas plans once. Noise rules: at most two reminders per item and person (the second a
+school day or more after the first), nothing to an inactive person or to someone who stopped or
+paused prompts, and at most a weekly cap per person in their Monday-Sunday week. Time rules: a
+nudge is due at the person's next school moment, so one found at 18:00 waits for the next school
+morning. `still_wanted` is asked just before sending: a settled item's nudge is never sent.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from enum import StrEnum
+from functools import partial
+from typing import Any, TypeVar
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from sqlalchemy import case, func, select
+
+from bot.rules import outbox
+from bot.rules.calendar import SchoolCalendar
+from bot.rules.cycles import visits_needing_debrief_nudge
+from bot.rules.domain import (
+    DEBRIEF_NUDGE_SCHOOL_DAYS,
+    GoalStatus,
+    SupportType,
+    VisitOutcome,
+    VisitStatus,
+)
+from bot.rules.school_calendar import calendar_for
+from bot.views import nudges as views
+from bot.views.invite import COACH, TEACHER, VisitCard
+from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Visit
+from storage.uow import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+KIND = "nudge"
+DEFAULT_WEEKLY_NUDGE_CAP = 5
+MAX_REMINDERS = 2
+# An invitation or a suggested time waits this many school days before its first nudge.
+ANSWER_WAIT_SCHOOL_DAYS = 1
+QUIET_GOAL_DAYS = 14
+
+_ANSWERABLE = (VisitStatus.PENDING.value, VisitStatus.PROPOSED.value)
+_OPEN = (VisitStatus.PENDING.value, VisitStatus.PROPOSED.value, VisitStatus.ACCEPTED.value)
+_CHUNK = 500  # keys or ids in one IN (...) list
+
+
+class Rule(StrEnum):
+    ANSWER = "answer"
+    DEBRIEF = "debrief"
+    CHECK_BACK = "check-back"
+    QUIET_GOAL = "quiet"
+
+
+@dataclass(frozen=True)
+class _Limit:
+    reminders: int  # per item and person
+    gap_school_days: int  # between the first reminder and the second
+
+
+_LIMITS = {
+    Rule.ANSWER: _Limit(MAX_REMINDERS, 1),
+    # "One nudge to each" of the coach and the teacher.
+    Rule.DEBRIEF: _Limit(1, 1),
+    Rule.CHECK_BACK: _Limit(MAX_REMINDERS, 1),
+    # A goal left quiet is the teacher's choice to make; the last word comes a week later.
+    Rule.QUIET_GOAL: _Limit(MAX_REMINDERS, 5),
+}
+# When the weekly cap cannot fit everything, first reminders go before last ones, and the
+# rules in this order: someone is waiting on an answer; a visit is fresh.
+_PRIORITY = {rule: index for index, rule in enumerate(Rule)}
+
+
+def nudge_key(rule: Rule, item: str, n: int, person_id: int) -> str:
+    return f"nudge:{rule.value}:{item}:{n}:{person_id}"
+
+
+@dataclass(frozen=True)
+class ParsedKey:
+    rule: Rule
+    item: str
+    n: int
+    person_id: int
+
+
+def parse_key(key: str) -> ParsedKey | None:
+    """The parts of a nudge's key; None for any other key."""
+    head, _, rest = key.partition(":")
+    rule_text, _, rest = rest.partition(":")
+    parts = rest.rsplit(":", 2)
+    if head != "nudge" or len(parts) != 3:
+        return None
+    item, n_text, person_text = parts
+    if not (n_text.isascii() and n_text.isdigit() and person_text.isascii()):
+        return None
+    if not person_text.isdigit() or not item:
+        return None
+    try:
+        rule = Rule(rule_text)
+    except ValueError:
+        return None
+    return ParsedKey(rule, item, int(n_text), int(person_text))
+
+
+# --------------------------------------------------------------------------- planning
+
+
+@dataclass(frozen=True)
+class _Due:
+    """One person owes one thing, and has since `since`."""
+
+    rule: Rule
+    item: str  # what the reminder count is kept for
+    ref: str  # what the outbox row is about
+    person: Person
+    since: datetime
+    message: Callable[..., dict[str, Any]]  # (last=bool) -> {"text", "blocks"}
+
+
+def plan_nudges(uow: UnitOfWork, now: datetime) -> int:
+    """Put every nudge that is due now in the outbox; returns how many were planned."""
+    _require_aware(now)
+    calendars = _Calendars(uow)
+    dues = [
+        *_answer_dues(uow, now, calendars),
+        *_debrief_dues(uow, now),
+        *_check_back_dues(uow, now),
+        *_quiet_goal_dues(uow, now),
+    ]
+    earlier = _existing(uow, dues)
+    ready: list[tuple[int, _Due]] = []
+    for due in dues:
+        if not may_nudge(due.person, now):
+            continue
+        n = _next_reminder(due, earlier, calendars, now)
+        if n is not None:
+            ready.append((n, due))
+    ready.sort(
+        key=lambda pair: (
+            pair[0],
+            _PRIORITY[pair[1].rule],
+            pair[1].since,
+            pair[1].ref,
+            pair[1].person.id,
+        )
+    )
+    caps = _WeeklyCaps(uow)
+    planned = 0
+    for n, due in ready:
+        person = due.person
+        calendar = calendars.of(person)
+        try:
+            due_at = calendar.next_allowed(now, person.timezone)
+        except ValueError:
+            logger.warning("no school moment ahead for person %s; nudge not planned", person.id)
+            continue
+        if not caps.has_room(person, calendar, due_at):
+            continue
+        if outbox.enqueue(
+            uow,
+            key=nudge_key(due.rule, due.item, n, person.id),
+            person=person,
+            kind=KIND,
+            message=due.message(last=n == MAX_REMINDERS),
+            due_at=due_at,
+            now=now,
+            ref=due.ref,
+        ):
+            caps.take(person, calendar, due_at)
+            planned += 1
+    return planned
+
+
+def may_nudge(person: Person, moment: datetime) -> bool:
+    """Active, and has not stopped prompts or paused them past `moment`'s local day."""
+    if not person.active or person.prompts_stopped:
+        return False
+    zone = _zone(person.timezone)
+    if zone is None:
+        return False
+    paused = person.prompts_paused_until
+    return paused is None or paused <= moment.astimezone(zone).date()
+
+
+def weekly_cap(person: Person) -> int:
+    """How many nudges a person gets in a Monday-Sunday week at most; 0 means none."""
+    if person.weekly_nudge_cap is None:
+        return DEFAULT_WEEKLY_NUDGE_CAP
+    return max(person.weekly_nudge_cap, 0)
+
+
+def _next_reminder(
+    due: _Due,
+    earlier: dict[str, tuple[datetime, datetime | None]],
+    calendars: _Calendars,
+    now: datetime,
+) -> int | None:
+    """1 or 2 for the reminder this would be, or None when none is owed now."""
+    limit = _LIMITS[due.rule]
+    first = earlier.get(nudge_key(due.rule, due.item, 1, due.person.id))
+    if first is None:
+        return 1
+    if limit.reminders < 2 or nudge_key(due.rule, due.item, 2, due.person.id) in earlier:
+        return None
+    due_at, sent_at = first
+    calendar = calendars.of(due.person)
+    try:
+        earliest = _after_school_days(
+            calendar, due.person.timezone, sent_at or due_at, limit.gap_school_days
+        )
+    except ValueError:
+        return None
+    return 2 if earliest <= now else None
+
+
+def _existing(uow: UnitOfWork, dues: Sequence[_Due]) -> dict[str, tuple[datetime, datetime | None]]:
+    """Reminders already planned for these items, whatever became of them, by key."""
+    keys = [nudge_key(due.rule, due.item, n, due.person.id) for due in dues for n in (1, 2)]
+    found: dict[str, tuple[datetime, datetime | None]] = {}
+    for chunk in _chunks(keys):
+        for key, due_at, sent_at in uow.session.execute(
+            select(OutboxMessage.key, OutboxMessage.due_at, OutboxMessage.sent_at).where(
+                OutboxMessage.key.in_(chunk)
+            )
+        ):
+            found[key] = (due_at, sent_at)
+    return found
+
+
+class _Calendars:
+    """Each school's calendar, read once per planning run."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._known: dict[tuple[str, int | None], SchoolCalendar] = {}
+
+    def of(self, person: Person) -> SchoolCalendar:
+        key = (person.team_id, person.school_id)
+        if key not in self._known:
+            self._known[key] = calendar_for(self._uow, person)
+        return self._known[key]
+
+
+class _WeeklyCaps:
+    """Nudges each person has in each local Monday-Sunday week, counted once, then kept."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._used: dict[tuple[int, date], int] = {}
+
+    def has_room(self, person: Person, calendar: SchoolCalendar, due_at: datetime) -> bool:
+        return self._count(person, calendar, due_at) < weekly_cap(person)
+
+    def take(self, person: Person, calendar: SchoolCalendar, due_at: datetime) -> None:
+        key = (person.id, self._monday(person, due_at))
+        self._used[key] = self._count(person, calendar, due_at) + 1
+
+    def _count(self, person: Person, calendar: SchoolCalendar, due_at: datetime) -> int:
+        monday = self._monday(person, due_at)
+        key = (person.id, monday)
+        if key not in self._used:
+            start = calendar.at_local(monday, time(0), person.timezone)
+            end = calendar.at_local(monday + timedelta(days=7), time(0), person.timezone)
+            self._used[key] = outbox.count_for_person(self._uow, person, (KIND,), start, end)
+        return self._used[key]
+
+    @staticmethod
+    def _monday(person: Person, moment: datetime) -> date:
+        local = moment.astimezone(ZoneInfo(person.timezone)).date()
+        return local - timedelta(days=local.weekday())
+
+
+# --------------------------------------------------------------------------- the four rules
+
+
+def _owes_answer(visit: Visit) -> str:
+    """Whose turn it is: the coach for a new invitation, else whoever did not suggest the time."""
+    if visit.status == VisitStatus.PROPOSED.value:
+        return TEACHER if visit.proposed_by == COACH else COACH
+    return COACH
+
+
+def _asked_for(visit: Visit) -> datetime | None:
+    """When the visit would start if the answer were yes."""
+    if visit.status == VisitStatus.PROPOSED.value:
+        return visit.proposed_starts_at
+    return visit.starts_at
+
+
+def _answer_ref(visit: Visit) -> str:
+    return f"visit:{visit.id}:answer:{visit.version}"
+
+
+def _answer_dues(uow: UnitOfWork, now: datetime, calendars: _Calendars) -> list[_Due]:
+    dues: list[_Due] = []
+    for visit in uow.session.scalars(select(Visit).where(Visit.status.in_(_ANSWERABLE))):
+        starts = _asked_for(visit)
+        if starts is None or starts <= now:
+            continue  # a time that has passed needs no answer any more
+        side = _owes_answer(visit)
+        person = visit.coach if side == COACH else visit.teacher
+        try:
+            ready = _after_school_days(
+                calendars.of(person), person.timezone, visit.updated_at, ANSWER_WAIT_SCHOOL_DAYS
+            )
+        except ValueError:
+            continue
+        if ready > now:
+            continue
+        card = _visit_card(visit, person.timezone)
+        dues.append(
+            _Due(
+                Rule.ANSWER,
+                f"{visit.id}v{visit.version}",
+                _answer_ref(visit),
+                person,
+                ready,
+                partial(views.build_answer_nudge, card, to=side),
+            )
+        )
+    return dues
+
+
+def _debrief_dues(uow: UnitOfWork, now: datetime) -> list[_Due]:
+    dues: list[_Due] = []
+    for visit in visits_needing_debrief_nudge(uow, now, DEBRIEF_NUDGE_SCHOOL_DAYS):
+        for side, person, other in (
+            (COACH, visit.coach, visit.teacher),
+            (TEACHER, visit.teacher, visit.coach),
+        ):
+            dues.append(
+                _Due(
+                    Rule.DEBRIEF,
+                    str(visit.id),
+                    f"visit:{visit.id}:debrief",
+                    person,
+                    visit.ends_at,
+                    partial(
+                        views.build_debrief_nudge,
+                        visit_id=visit.id,
+                        viewer=side,
+                        other_user_id=other.user_id,
+                        starts_at=visit.starts_at,
+                        ends_at=visit.ends_at,
+                        tz=person.timezone,
+                        support=SupportType(visit.logged_support_type or visit.support_type),
+                        class_name=visit.class_name,
+                    ),
+                )
+            )
+    return dues
+
+
+def _check_back_item(note: DebriefNote) -> str:
+    assert note.check_back_on is not None
+    return f"{note.id}@{note.check_back_on.isoformat()}"
+
+
+def _check_back_dues(uow: UnitOfWork, now: datetime) -> list[_Due]:
+    # No time zone is ahead of UTC by more than 14 hours: a cheap bound before the exact one.
+    latest_today = (now.astimezone(UTC) + timedelta(hours=14)).date()
+    rows = uow.session.execute(
+        select(DebriefNote, Debrief)
+        .join(Debrief, Debrief.id == DebriefNote.debrief_id)
+        .where(
+            DebriefNote.next_step.is_not(None),
+            DebriefNote.check_back_on.is_not(None),
+            DebriefNote.check_back_on <= latest_today,
+        )
+    )
+    dues: list[_Due] = []
+    for note, debrief in rows:
+        teacher = debrief.teacher
+        zone = _zone(teacher.timezone)
+        if not (note.next_step or "").strip() or note.check_back_on is None or zone is None:
+            continue
+        if note.check_back_on > now.astimezone(zone).date():
+            continue
+        coach = debrief.coach.user_id if debrief.coach.active else None
+        dues.append(
+            _Due(
+                Rule.CHECK_BACK,
+                _check_back_item(note),
+                f"note:{note.id}:check-back",
+                teacher,
+                datetime.combine(note.check_back_on, time(0), tzinfo=UTC),
+                partial(
+                    views.build_check_back_nudge,
+                    next_step=note.next_step or "",
+                    coach_user_id=coach,
+                ),
+            )
+        )
+    return dues
+
+
+def _quiet_goal_dues(uow: UnitOfWork, now: datetime) -> list[_Due]:
+    cutoff = now - timedelta(days=QUIET_GOAL_DAYS)
+    goals = list(
+        uow.session.scalars(
+            select(Goal).where(
+                Goal.status == GoalStatus.ACTIVE.value,
+                Goal.created_at <= cutoff,
+                Goal.updated_at <= cutoff,
+            )
+        )
+    )
+    latest = last_goal_activity(uow, goals)
+    dues: list[_Due] = []
+    for goal in goals:
+        last = latest[goal.id]
+        if last > cutoff:
+            continue
+        coach = goal.coach.user_id if goal.coach is not None and goal.coach.active else None
+        dues.append(
+            _Due(
+                Rule.QUIET_GOAL,
+                f"{goal.id}@{int(last.timestamp())}",
+                f"goal:{goal.id}:quiet",
+                goal.teacher,
+                last,
+                partial(views.build_quiet_goal_nudge, question=goal.question, coach_user_id=coach),
+            )
+        )
+    return dues
+
+
+def last_goal_activity(uow: UnitOfWork, goals: Sequence[Goal]) -> dict[int, datetime]:
+    """When something last happened on each goal: an edit, or a visit, debrief or note.
+
+    Visits count when linked to the goal, or when linked to no goal at all (coaching with that
+    teacher is not quiet); a visit or debrief planned for later counts as happening then.
+    """
+    teacher_ids = sorted({goal.teacher_id for goal in goals})
+    # (goal id, teacher id) -> latest moment; goal id None means visits linked to no goal.
+    seen: dict[tuple[int | None, int], datetime] = {}
+
+    def note_moment(goal_id: int | None, teacher_id: int, *moments: datetime | None) -> None:
+        for moment in moments:
+            if moment is None:
+                continue
+            key = (goal_id, teacher_id)
+            if key not in seen or moment > seen[key]:
+                seen[key] = moment
+
+    planned_start = case((Visit.status.in_(_OPEN), Visit.starts_at), else_=None)
+    for chunk in _chunks(teacher_ids):
+        for goal_id, teacher_id, updated, starts in uow.session.execute(
+            select(
+                Visit.goal_id, Visit.teacher_id, func.max(Visit.updated_at), func.max(planned_start)
+            )
+            .where(Visit.teacher_id.in_(chunk))
+            .group_by(Visit.goal_id, Visit.teacher_id)
+        ):
+            note_moment(goal_id, teacher_id, _utc(updated), _utc(starts))
+        for goal_id, teacher_id, created, starts in uow.session.execute(
+            select(
+                Visit.goal_id,
+                Visit.teacher_id,
+                func.max(Debrief.created_at),
+                func.max(Debrief.starts_at),
+            )
+            .join(Visit, Visit.id == Debrief.visit_id)
+            .where(Visit.teacher_id.in_(chunk))
+            .group_by(Visit.goal_id, Visit.teacher_id)
+        ):
+            note_moment(goal_id, teacher_id, _utc(created), _utc(starts))
+        for goal_id, teacher_id, updated in uow.session.execute(
+            select(Visit.goal_id, Visit.teacher_id, func.max(DebriefNote.updated_at))
+            .join(Debrief, Debrief.id == DebriefNote.debrief_id)
+            .join(Visit, Visit.id == Debrief.visit_id)
+            .where(Visit.teacher_id.in_(chunk))
+            .group_by(Visit.goal_id, Visit.teacher_id)
+        ):
+            note_moment(goal_id, teacher_id, _utc(updated))
+    latest: dict[int, datetime] = {}
+    for goal in goals:
+        moments = [goal.created_at, goal.updated_at]
+        for key in ((goal.id, goal.teacher_id), (None, goal.teacher_id)):
+            if key in seen:
+                moments.append(seen[key])
+        latest[goal.id] = max(moments)
+    return latest
+
+
+# --------------------------------------------------------------------------- just before sending
+
+
+def still_wanted(uow: UnitOfWork, row: OutboxMessage) -> bool:
+    """Should this planned nudge still be sent? False once its item was settled.
+
+    Settled: the invitation was answered or changed (its version moved on) or its time passed,
+    a debrief now exists, the check-back note changed, the goal closed or had activity since
+    the nudge was planned. Also False when the person was deactivated, or stopped or paused
+    prompts in the meantime.
+    """
+    parsed = parse_key(row.key)
+    if row.kind != KIND or parsed is None:
+        logger.warning("still_wanted asked about a row it did not plan: %s", row.key)
+        return True
+    person = uow.session.get(Person, row.person_id) if row.person_id is not None else None
+    if person is None or person.id != parsed.person_id or not may_nudge(person, row.due_at):
+        return False
+    ref = (row.ref or "").split(":")
+    if parsed.rule is Rule.ANSWER:
+        return _answer_wanted(uow, ref, person, row)
+    if parsed.rule is Rule.DEBRIEF:
+        return _debrief_wanted(uow, ref, person)
+    if parsed.rule is Rule.CHECK_BACK:
+        return _check_back_wanted(uow, ref, parsed.item, person, row)
+    return _quiet_goal_wanted(uow, ref, parsed.item, person)
+
+
+def _ref_id(ref: list[str], head: str, tail: str, size: int) -> int | None:
+    if len(ref) != size or ref[0] != head or ref[2] != tail or not ref[1].isdigit():
+        return None
+    return int(ref[1])
+
+
+def _answer_wanted(uow: UnitOfWork, ref: list[str], person: Person, row: OutboxMessage) -> bool:
+    visit_id = _ref_id(ref, "visit", "answer", 4)
+    if visit_id is None or not ref[3].isdigit():
+        return False
+    visit = uow.session.get(Visit, visit_id)
+    if visit is None or visit.status not in _ANSWERABLE or visit.version != int(ref[3]):
+        return False
+    owner = visit.coach_id if _owes_answer(visit) == COACH else visit.teacher_id
+    starts = _asked_for(visit)
+    return owner == person.id and starts is not None and starts > row.due_at
+
+
+def _debrief_wanted(uow: UnitOfWork, ref: list[str], person: Person) -> bool:
+    visit_id = _ref_id(ref, "visit", "debrief", 3)
+    if visit_id is None:
+        return False
+    visit = uow.session.get(Visit, visit_id)
+    if visit is None or visit.outcome != VisitOutcome.HAPPENED.value:
+        return False
+    if person.id not in (visit.coach_id, visit.teacher_id):
+        return False
+    debrief = uow.session.scalar(select(Debrief.id).where(Debrief.visit_id == visit.id).limit(1))
+    return debrief is None
+
+
+def _check_back_wanted(
+    uow: UnitOfWork, ref: list[str], item: str, person: Person, row: OutboxMessage
+) -> bool:
+    note_id = _ref_id(ref, "note", "check-back", 3)
+    if note_id is None:
+        return False
+    note = uow.session.get(DebriefNote, note_id)
+    if note is None or not (note.next_step or "").strip() or note.check_back_on is None:
+        return False
+    if _check_back_item(note) != item or note.updated_at > row.created_at:
+        return False
+    debrief = uow.session.get(Debrief, note.debrief_id)
+    return debrief is not None and debrief.teacher_id == person.id
+
+
+def _quiet_goal_wanted(uow: UnitOfWork, ref: list[str], item: str, person: Person) -> bool:
+    goal_id = _ref_id(ref, "goal", "quiet", 3)
+    planned = item.partition("@")[2]
+    if goal_id is None or not planned.isdigit():
+        return False
+    goal = uow.session.get(Goal, goal_id)
+    if goal is None or goal.status != GoalStatus.ACTIVE.value or goal.teacher_id != person.id:
+        return False
+    last = last_goal_activity(uow, [goal])[goal.id]
+    return int(last.timestamp()) <= int(planned)
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _visit_card(visit: Visit, tz: str) -> VisitCard:
+    return VisitCard(
+        visit_id=visit.id,
+        version=visit.version,
+        teacher_user_id=visit.teacher.user_id,
+        coach_user_id=visit.coach.user_id,
+        starts_at=visit.starts_at,
+        ends_at=visit.ends_at,
+        tz=tz,
+        class_name=visit.class_name,
+        support=SupportType(visit.support_type),
+        focus=visit.focus,
+        note=visit.note,
+        status=VisitStatus(visit.status),
+        proposed_starts_at=visit.proposed_starts_at,
+        proposed_ends_at=visit.proposed_ends_at,
+        proposed_by=visit.proposed_by,
+        proposal_note=visit.proposal_note,
+    )
+
+
+def _after_school_days(
+    calendar: SchoolCalendar, tz: str, moment: datetime, school_days: int
+) -> datetime:
+    """The same school-clock time `school_days` school days after `moment`.
+
+    A moment outside school hours counts from the next school moment, so an invitation sent on
+    Saturday has waited a school day on Tuesday morning, not on Monday.
+    """
+    start = calendar.next_allowed(moment, tz).astimezone(ZoneInfo(tz))
+    day = calendar.add_school_days(start.date(), school_days)
+    return calendar.at_local(day, start.time().replace(tzinfo=None), tz)
+
+
+def _zone(name: str) -> ZoneInfo | None:
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        return None
+
+
+def _utc(moment: Any) -> datetime | None:
+    """An aggregate's datetime: aware UTC whatever the database hands back."""
+    if moment is None:
+        return None
+    if isinstance(moment, str):  # SQLite may return MAX(CASE ...) as its stored text
+        moment = datetime.fromisoformat(moment)
+    if not isinstance(moment, datetime):
+        raise TypeError(f"expected a datetime from the database, got {type(moment)!r}")
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def _require_aware(moment: datetime) -> None:
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError("now must carry a time zone (for example UTC)")
+
+
+_T = TypeVar("_T")
+
+
+def _chunks(values: Iterable[_T]) -> Iterator[list[_T]]:
+    batch: list[_T] = []
+    for value in values:
+        batch.append(value)
+        if len(batch) == _CHUNK:
+            yield batch
+            batch = []
+    if batch:
+        yield batch

@@ -1,0 +1,1 @@
+"""The rules that change things: visits, cycles, reflections, celebrations, roster, outbox."""

@@ -1,0 +1,281 @@
+"""Celebrations: a win shared in a PLC channel, only ever in words its author chose.
+
+When a teacher meets a goal they are offered a draft built from nothing but the goal's inquiry
+question, its focus area and their coach's name: never notes, reflections, evidence or what
+was said in a debrief. `/celebrate` starts a shout-out the author writes themselves. Only the
+author may change, post or decline a celebration, and one is posted at most once.
+
+Rules take `now` and never talk to Slack; handlers/celebrations.py posts after these saved.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime, timedelta
+
+from sqlalchemy import and_, or_, select, update
+
+from bot.rules.domain import GoalStatus
+from bot.rules.policy import Actor
+from bot.rules.visits import VisitRefused
+from bot.views.celebrations import MAX_TEXT, NO_CHANNEL, NO_WORDS, NOT_A_CHANNEL
+from storage.models import Celebration, Goal, Person
+from storage.uow import UnitOfWork
+
+DRAFT = "draft"
+POSTING = "posting"  # claimed by one request while it posts, so a double click posts once
+POSTED = "posted"
+DECLINED = "declined"
+NEVER = "never"  # Person.share_wins: no offers at all
+
+MAX_QUESTION_IN_DRAFT = 500
+# A claim older than this belongs to a request that died mid-post; the draft is free again.
+STALE_CLAIM = timedelta(minutes=2)
+
+NOT_YOURS = (
+    "Sorry, only the person who wrote this celebration can change or post it. Nothing was posted."
+)
+GONE = "Sorry, that celebration is no longer here. Nothing was posted."
+UNKNOWN = "Sorry, coachbot hasn't met you yet. Please try again in a minute."
+ALREADY_POSTED = "This one was already posted, so it wasn't posted again."
+YOU_DECLINED = "Nothing was posted: you chose not to share this one."
+BEING_POSTED = "This one is being posted right now, so it wasn't posted twice."
+
+_CHANNEL = re.compile(r"[CG][A-Z0-9]{2,31}", re.ASCII)
+
+
+class CelebrationRefused(VisitRefused):
+    """Not now, or not this person; `message` says why, kindly, and `field` where to show it."""
+
+    def __init__(self, message: str, field: str = "text") -> None:
+        super().__init__(message)
+        self.field = field  # "text", "channel" or "who"
+
+
+# --------------------------------------------------------------------------- words
+
+
+def draft_text(
+    *, teacher_user_id: str, coach_user_id: str | None, focus_area: str, question: str
+) -> str:
+    """The warm default a teacher is offered: their question, its area and their coach."""
+    asked = " ".join(question.split())
+    if len(asked) > MAX_QUESTION_IN_DRAFT:
+        asked = asked[: MAX_QUESTION_IN_DRAFT - 1].rstrip() + "\u2026"
+    who = f"<@{teacher_user_id}>"
+    if coach_user_id:
+        who += f" and their coach <@{coach_user_id}>"
+    area = " ".join(focus_area.split())
+    on = f" on {area}" if area else ""
+    return f"Celebrating a win: {who} wrapped up a coaching cycle{on}: _{asked}_ :tada:"
+
+
+def shout_out_text(author_user_id: str, subject_user_id: str | None) -> str:
+    """How a shout-out to a colleague starts; empty when people celebrate their own win."""
+    if not subject_user_id or subject_user_id == author_user_id:
+        return ""
+    return f"A shout-out to <@{subject_user_id}>: "
+
+
+# --------------------------------------------------------------------------- starting one
+
+
+def offer_for_goal(uow: UnitOfWork, goal: Goal, now: datetime) -> Celebration | None:
+    """A draft for a met goal, for its teacher to post, change or keep to themselves.
+
+    None when the teacher never wants offers, the goal isn't met, or it was offered already.
+    """
+    if goal.status != GoalStatus.MET.value:
+        return None
+    teacher = uow.session.get(Person, goal.teacher_id)
+    if teacher is None or not teacher.active or teacher.share_wins == NEVER:
+        return None
+    offered = uow.session.scalar(select(Celebration.id).where(Celebration.goal_id == goal.id))
+    if offered is not None:
+        return None
+    coach = uow.session.get(Person, goal.coach_id) if goal.coach_id else None
+    text = draft_text(
+        teacher_user_id=teacher.user_id,
+        coach_user_id=coach.user_id if coach is not None and coach.active else None,
+        focus_area=goal.focus_area,
+        question=goal.question,
+    )
+    celebration = Celebration(
+        team_id=goal.team_id,
+        author_id=teacher.id,
+        subject_id=teacher.id,
+        goal_id=goal.id,
+        channel_id=teacher.plc_channel_id,
+        text=text,
+        status=DRAFT,
+        created_at=now,
+    )
+    uow.session.add(celebration)
+    uow.session.flush()
+    return celebration
+
+
+def start_shout_out(
+    uow: UnitOfWork, author: Person, subject: Person | None, now: datetime
+) -> Celebration:
+    """A new shout-out from `author` (to `subject`, themselves when None), still a draft."""
+    if subject is not None and subject.team_id != author.team_id:
+        raise CelebrationRefused("Choose someone from your own workspace.", "who")
+    chosen = subject or author
+    celebration = Celebration(
+        team_id=author.team_id,
+        author_id=author.id,
+        subject_id=chosen.id,
+        goal_id=None,
+        channel_id=author.plc_channel_id,
+        text=shout_out_text(author.user_id, chosen.user_id),
+        status=DRAFT,
+        created_at=now,
+    )
+    uow.session.add(celebration)
+    uow.session.flush()
+    return celebration
+
+
+# --------------------------------------------------------------------------- the author's say
+
+
+def load_own(
+    uow: UnitOfWork, actor: Actor, celebration_id: int, now: datetime | None = None
+) -> Celebration:
+    """The author's own draft, still open to change; refused for anyone else.
+
+    A draft being posted is not open, unless its claim is stale at `now` (given).
+    """
+    celebration = _own(uow, actor, celebration_id)
+    _check_open(celebration)
+    if celebration.status == POSTING and not _stale(celebration, now):
+        raise CelebrationRefused(BEING_POSTED)
+    return celebration
+
+
+def edit(
+    uow: UnitOfWork,
+    actor: Actor,
+    celebration_id: int,
+    text: str,
+    channel_id: str | None,
+    now: datetime | None = None,
+) -> Celebration:
+    """The author's words and channel, as they will be posted."""
+    celebration = load_own(uow, actor, celebration_id, now)
+    celebration.text = _words(text)
+    celebration.channel_id = _channel(channel_id)
+    return celebration
+
+
+def decline(uow: UnitOfWork, actor: Actor, celebration_id: int, now: datetime) -> Celebration:
+    """No thanks: the draft is kept to the author and never posted."""
+    celebration = load_own(uow, actor, celebration_id, now)
+    celebration.status = DECLINED
+    celebration.posted_at = None
+    return celebration
+
+
+def start_posting(uow: UnitOfWork, actor: Actor, celebration_id: int, now: datetime) -> Celebration:
+    """Claim the draft for posting, so a second click or submit cannot post it twice.
+
+    Commit before posting; then `mark_posted` once Slack has it, or `release` if it could not.
+    """
+    celebration = _own(uow, actor, celebration_id)
+    _check_open(celebration)
+    _words(celebration.text)
+    _channel(celebration.channel_id)
+    claimed = uow.session.execute(
+        update(Celebration)
+        .where(
+            Celebration.id == celebration.id,
+            or_(
+                Celebration.status == DRAFT,
+                and_(Celebration.status == POSTING, Celebration.posted_at < now - STALE_CLAIM),
+            ),
+        )
+        .values(status=POSTING, posted_at=now)
+        .returning(Celebration.id)
+        .execution_options(synchronize_session=False)
+    ).first()
+    uow.session.refresh(celebration)
+    if claimed is None:
+        _check_open(celebration)
+        raise CelebrationRefused(BEING_POSTED)
+    return celebration
+
+
+def release(uow: UnitOfWork, actor: Actor, celebration_id: int) -> None:
+    """The post did not happen: a goal's draft is open again; a new shout-out is forgotten
+    (its words are still in the author's modal)."""
+    celebration = _own(uow, actor, celebration_id)
+    if celebration.status != POSTING:
+        return
+    if celebration.goal_id is None:
+        uow.session.delete(celebration)
+        uow.session.flush()
+        return
+    celebration.status = DRAFT
+    celebration.posted_at = None
+
+
+def mark_posted(
+    uow: UnitOfWork, actor: Actor, celebration_id: int, ts: str, now: datetime
+) -> Celebration:
+    """Slack has the post: record where, so it is never posted again."""
+    celebration = _own(uow, actor, celebration_id)
+    _check_open(celebration)
+    celebration.status = POSTED
+    celebration.slack_ts = ts
+    celebration.posted_at = now
+    return celebration
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+def _own(uow: UnitOfWork, actor: Actor, celebration_id: int) -> Celebration:
+    if actor.person_id is None:
+        raise CelebrationRefused(UNKNOWN)
+    celebration = uow.session.get(Celebration, celebration_id) if celebration_id > 0 else None
+    if celebration is None:
+        raise CelebrationRefused(GONE)
+    if (
+        celebration.team_id != actor.team_id
+        or celebration.author_id != actor.person_id
+        or not actor.active
+    ):
+        raise CelebrationRefused(NOT_YOURS)
+    return celebration
+
+
+def _stale(celebration: Celebration, now: datetime | None) -> bool:
+    claimed_at = celebration.posted_at
+    return now is not None and claimed_at is not None and claimed_at < now - STALE_CLAIM
+
+
+def _check_open(celebration: Celebration) -> None:
+    if celebration.status == POSTED:
+        raise CelebrationRefused(ALREADY_POSTED)
+    if celebration.status == DECLINED:
+        raise CelebrationRefused(YOU_DECLINED)
+
+
+def _words(text: str) -> str:
+    words = text.strip()
+    if not words:
+        raise CelebrationRefused(NO_WORDS)
+    if len(words) > MAX_TEXT:
+        raise CelebrationRefused(
+            f"Please keep this to {MAX_TEXT} characters or fewer; it has {len(words)} now."
+        )
+    return words
+
+
+def _channel(channel_id: str | None) -> str:
+    if not channel_id:
+        raise CelebrationRefused(NO_CHANNEL, "channel")
+    if not _CHANNEL.fullmatch(channel_id):
+        raise CelebrationRefused(NOT_A_CHANNEL, "channel")
+    return channel_id

@@ -1,0 +1,390 @@
+"""The durable outbox: every scheduled message is a row first, then sent once.
+
+Planners call `enqueue` with an idempotency key; the unique key makes planning twice (or on
+two replicas) harmless. `deliver_due` claims due rows with a lease, sends them, and records
+Slack's answer; 429 waits as long as Slack says, 5xx and timeouts back off, and a row that
+keeps failing ends as dead with its reason. Nothing is dropped silently.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, or_, select, update
+
+from storage.models import OutboxMessage, Person
+from storage.repositories import insert_if_absent
+from storage.uow import UnitOfWork
+
+logger = logging.getLogger(__name__)
+
+PENDING, SENT, DEAD, DROPPED = "pending", "sent", "dead", "dropped"
+MAX_ATTEMPTS = 8
+LEASE = timedelta(minutes=2)
+# Errors that no retry will fix: the row ends as dead straight away, with the reason.
+PERMANENT = {
+    "channel_not_found",
+    "user_not_found",
+    "user_disabled",
+    "account_inactive",
+    "is_archived",
+    "not_in_channel",
+    "invalid_blocks",
+    "invalid_arguments",
+    "msg_too_long",
+    "no_text",
+    "invalid_auth",
+    "not_authed",
+    "token_revoked",
+    "missing_scope",
+}
+
+
+def enqueue(
+    uow: UnitOfWork,
+    *,
+    key: str,
+    person: Person,
+    kind: str,
+    message: Mapping[str, Any],
+    due_at: datetime,
+    now: datetime,
+    ref: str | None = None,
+) -> bool:
+    """Owe `person` a direct message at `due_at`; False if this key was already planned."""
+    blocks = message.get("blocks")
+    return insert_if_absent(
+        uow.session,
+        OutboxMessage.__table__,  # type: ignore[arg-type]
+        {
+            "key": key[:200],
+            "team_id": person.team_id,
+            "person_id": person.id,
+            "channel": person.user_id,
+            "kind": kind,
+            "ref": ref,
+            "text": str(message.get("text", "")),
+            "blocks": json.dumps(blocks) if blocks is not None else None,
+            "due_at": due_at,
+            "available_at": due_at,
+            "status": PENDING,
+            "attempts": 0,
+            "created_at": now,
+        },
+        key="id",
+    )
+
+
+def record_sent(
+    uow: UnitOfWork,
+    *,
+    key: str,
+    person: Person,
+    kind: str,
+    ref: str,
+    where: tuple[str, str],
+    now: datetime,
+) -> bool:
+    """Note a direct message a listener sent itself, as sent, with where it is in Slack.
+
+    Delivery never picks such a row up; it is there so that a later click on that message is
+    checked against where coachbot posted it, like every message the outbox sent. The words
+    are not copied: the row holds ids only.
+    """
+    return insert_if_absent(
+        uow.session,
+        OutboxMessage.__table__,  # type: ignore[arg-type]
+        {
+            "key": key[:200],
+            "team_id": person.team_id,
+            "person_id": person.id,
+            "channel": person.user_id,
+            "kind": kind,
+            "ref": ref,
+            "text": "",
+            "blocks": None,
+            "due_at": now,
+            "available_at": now,
+            "status": SENT,
+            "attempts": 1,
+            "slack_channel": where[0],
+            "slack_ts": where[1],
+            "sent_at": now,
+            "created_at": now,
+        },
+        key="id",
+    )
+
+
+def sent_about(uow: UnitOfWork, *, person_id: int, ref: str) -> list[tuple[str, str]]:
+    """Where the messages sent to one person about one item are in Slack, newest first.
+
+    `ref` names the item ("visit:12", "reflection:5"); rows about a part of it
+    ("visit:12:answer:3") count too.
+    """
+    rows = uow.session.execute(
+        select(OutboxMessage.slack_channel, OutboxMessage.slack_ts)
+        .where(
+            OutboxMessage.person_id == person_id,
+            OutboxMessage.status == SENT,
+            or_(
+                OutboxMessage.ref == ref,
+                OutboxMessage.ref.startswith(f"{ref}:", autoescape=True),
+            ),
+        )
+        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+    ).all()
+    return [(str(channel), str(ts)) for channel, ts in rows if channel and ts]
+
+
+def count_sent_or_due(uow: UnitOfWork, *, kind: str, ref: str) -> int:
+    """How many messages of a kind about one item exist (sent or still to send)."""
+    return int(
+        uow.session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.kind == kind,
+                OutboxMessage.ref == ref,
+                OutboxMessage.status.in_((PENDING, SENT)),
+            )
+        )
+        or 0
+    )
+
+
+def count_for_person(
+    uow: UnitOfWork, person: Person, kinds: tuple[str, ...], start: datetime, end: datetime
+) -> int:
+    """Messages of these kinds due to a person in [start, end), for the weekly nudge cap."""
+    return int(
+        uow.session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.person_id == person.id,
+                OutboxMessage.kind.in_(kinds),
+                OutboxMessage.status.in_((PENDING, SENT)),
+                OutboxMessage.due_at >= start,
+                OutboxMessage.due_at < end,
+            )
+        )
+        or 0
+    )
+
+
+def drop(uow: UnitOfWork, *, ref: str, kinds: tuple[str, ...] | None = None) -> int:
+    """Cancel unsent messages about an item that was settled; returns how many."""
+    query = update(OutboxMessage).where(OutboxMessage.ref == ref, OutboxMessage.status == PENDING)
+    if kinds is not None:
+        query = query.where(OutboxMessage.kind.in_(kinds))
+    result = uow.session.execute(query.values(status=DROPPED, last_error="settled before sending"))
+    return int(getattr(result, "rowcount", 0))
+
+
+# --------------------------------------------------------------------------- delivery
+
+StillWanted = Callable[[UnitOfWork, OutboxMessage], bool]
+# When a row may be sent: None for now, or a later moment to wait for (school hours).
+Gate = Callable[[UnitOfWork, OutboxMessage, datetime], datetime | None]
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    dead: int = 0
+    dropped: int = 0
+    recovered: int = 0  # sent before a crash, found in Slack instead of being sent again
+    postponed: int = 0  # came due outside the person's school hours; waiting for them
+    waits: list[float] = field(default_factory=list)  # Retry-After seconds Slack asked for
+
+    def add(self, other: DeliveryReport) -> None:
+        self.sent += other.sent
+        self.retried += other.retried
+        self.dead += other.dead
+        self.dropped += other.dropped
+        self.recovered += other.recovered
+        self.postponed += other.postponed
+        self.waits += other.waits
+
+
+def claim_due(uow: UnitOfWork, now: datetime, worker: str, limit: int) -> list[OutboxMessage]:
+    """Lease up to `limit` due rows to this worker.
+
+    PostgreSQL skips rows another worker has locked; the conditional update is what makes a
+    lease exclusive on any database.
+    """
+    free = or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now)
+    candidates = (
+        select(OutboxMessage.id)
+        .where(OutboxMessage.status == PENDING, OutboxMessage.available_at <= now, free)
+        .order_by(OutboxMessage.available_at, OutboxMessage.id)
+        .limit(limit)
+    )
+    if uow.session.get_bind().dialect.name == "postgresql":
+        candidates = candidates.with_for_update(skip_locked=True)
+    ids = list(uow.session.scalars(candidates))
+    if not ids:
+        return []
+    claimed = uow.session.scalars(
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == PENDING, free)
+        .values(
+            lease_until=now + LEASE,
+            leased_by=worker,
+            attempts=OutboxMessage.attempts + 1,
+        )
+        .returning(OutboxMessage.id)
+    ).all()
+    rows = uow.session.scalars(
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(claimed))
+        .order_by(OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    ).all()
+    return list(rows)
+
+
+class Sender:
+    """What delivery needs from Slack; bot.slack.messaging.SlackSender is the real one."""
+
+    def post(self, channel: str, text: str, blocks: list[Any] | None, key: str) -> tuple[str, str]:
+        """Post and return (channel, ts); raise SendFailed on any failure."""
+        raise NotImplementedError
+
+    def find(self, channel: str, key: str) -> tuple[str, str] | None:
+        """(channel, ts) of a message already posted with this key, if Slack has one."""
+        raise NotImplementedError
+
+
+class SendFailed(Exception):
+    def __init__(self, error: str, *, retry_after: float | None = None, transient: bool) -> None:
+        super().__init__(error)
+        self.error = error
+        self.retry_after = retry_after
+        self.transient = transient
+
+
+def backoff(attempts: int) -> timedelta:
+    """30 s, 1 min, 2 min, ... capped at 30 min."""
+    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 1800))
+
+
+def deliver_due(
+    deps_uow: Callable[[], UnitOfWork],
+    sender: Sender,
+    now: datetime,
+    *,
+    worker: str,
+    still_wanted: Mapping[str, StillWanted] | None = None,
+    gate: Gate | None = None,
+    batch: int = 50,
+) -> DeliveryReport:
+    """Send one batch of due messages; call again until it sends nothing."""
+    report = DeliveryReport()
+    with deps_uow() as uow:
+        rows = claim_due(uow, now, worker, batch)
+        claimed = [(r.id, r.kind, r.attempts, r.last_error, r.channel, r.key) for r in rows]
+    for row_id, kind, attempts, last_error, channel, key in claimed:
+        with deps_uow() as uow:
+            row = uow.session.get_one(OutboxMessage, row_id)
+            check = (still_wanted or {}).get(kind)
+            if check is not None and not check(uow, row):
+                row.status, row.last_error, row.lease_until = (
+                    DROPPED,
+                    "settled before sending",
+                    None,
+                )
+                report.dropped += 1
+                continue
+            later = gate(uow, row, now) if gate is not None else None
+            if later is not None and later > now:
+                # Came due while the reader was outside school hours: wait for their morning.
+                row.available_at, row.lease_until = later, None
+                row.attempts = max(row.attempts - 1, 0)
+                report.postponed += 1
+                continue
+            text, blocks = row.text, json.loads(row.blocks) if row.blocks else None
+        # A row claimed before without a recorded outcome may have reached Slack just before
+        # a crash: look for it before sending it again.
+        found = None
+        if attempts > 1 and last_error is None:
+            try:
+                found = sender.find(channel, key)
+            except SendFailed:
+                found = None
+        try:
+            posted = found or sender.post(channel, text, blocks, key)
+        except SendFailed as failure:
+            with deps_uow() as uow:
+                row = uow.session.get_one(OutboxMessage, row_id)
+                _record_failure(row, failure, now, report)
+            continue
+        with deps_uow() as uow:
+            row = uow.session.get_one(OutboxMessage, row_id)
+            row.status, row.sent_at, row.lease_until = SENT, now, None
+            row.slack_channel, row.slack_ts, row.last_error = posted[0], posted[1], None
+        if found:
+            report.recovered += 1
+        else:
+            report.sent += 1
+    return report
+
+
+def _record_failure(
+    row: OutboxMessage, failure: SendFailed, now: datetime, report: DeliveryReport
+) -> None:
+    row.lease_until = None
+    row.last_error = failure.error[:300]
+    if not failure.transient or row.attempts >= MAX_ATTEMPTS:
+        row.status = DEAD
+        report.dead += 1
+        logger.warning(
+            "outbox %s is dead after %d attempts: %s", row.key, row.attempts, failure.error
+        )
+        return
+    if failure.retry_after is not None:
+        wait = timedelta(seconds=failure.retry_after)
+        report.waits.append(failure.retry_after)
+    else:
+        wait = backoff(row.attempts)
+    row.available_at = now + wait
+    report.retried += 1
+
+
+def retry_dead(uow: UnitOfWork, now: datetime) -> int:
+    """Put dead rows back in line, as new; returns how many."""
+    result = uow.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.status == DEAD)
+        .values(status=PENDING, attempts=0, available_at=now, lease_until=None, last_error=None)
+    )
+    return int(getattr(result, "rowcount", 0))
+
+
+def summary(uow: UnitOfWork, now: datetime) -> dict[str, int]:
+    """Counts by state for `coachbot jobs list` and the admin's view: due, later, sent, dead."""
+    by_status = uow.session.execute(
+        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+    ).all()
+    counts = {"due": 0, "later": 0, SENT: 0, DEAD: 0, DROPPED: 0}
+    for status, number in by_status:
+        if status != PENDING:
+            counts[status] = counts.get(status, 0) + int(number)
+    pending = {s: int(n) for s, n in by_status}.get(PENDING, 0)
+    counts["due"] = int(
+        uow.session.scalar(
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status == PENDING, OutboxMessage.available_at <= now)
+        )
+        or 0
+    )
+    counts["later"] = pending - counts["due"]
+    return counts

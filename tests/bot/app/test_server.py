@@ -1,0 +1,57 @@
+"""The HTTP server stops gracefully: in-flight requests finish, new ones are refused."""
+
+from __future__ import annotations
+
+import http.client
+import threading
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import pytest
+
+from bot.app.server import HttpServer
+
+
+def test_stop_lets_the_request_in_flight_finish() -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    def slow_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        entered.set()
+        release.wait(10)
+        start_response("200 OK", [("Content-Type", "text/plain"), ("Content-Length", "8")])
+        return [b"finished"]
+
+    server = HttpServer(slow_app, host="127.0.0.1", port=0, threads=2)
+    port = server.port
+    serving = threading.Thread(target=server.serve_forever, daemon=True)
+    serving.start()
+
+    answers: list[tuple[int, bytes]] = []
+
+    def client() -> None:
+        connection = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
+        connection.request("GET", "/")
+        response = connection.getresponse()
+        answers.append((response.status, response.read()))
+        connection.close()
+
+    in_flight = threading.Thread(target=client)
+    in_flight.start()
+    assert entered.wait(5)
+
+    server.stop()
+    # The listening socket closes while the old request is still running.
+    with pytest.raises(OSError):
+        while True:
+            probe = http.client.HTTPConnection("127.0.0.1", port, timeout=2)
+            probe.request("GET", "/")
+            probe.getresponse().read()
+            probe.close()
+
+    assert not server.wait_stopped(0.05)
+    release.set()
+    in_flight.join(10)
+    assert answers == [(200, b"finished")]
+    assert server.wait_stopped(10)
+    serving.join(5)
+    assert not serving.is_alive()

@@ -1,0 +1,52 @@
+"""`coachbot demo` plays its week and keeps every promise: the transcript is the evidence."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+from bot.demo.week import run
+
+
+def test_the_demo_week(tmp_path: Path) -> None:
+    out = io.StringIO()
+    transcript_file = tmp_path / "week.json"
+    assert run(None, None, transcript_file, out) == 0
+    data = json.loads(transcript_file.read_text())
+    assert data["failures"] == [] and data["duplicates"] == 0
+    entries = data["entries"]
+
+    def saw(who: str, words: str, day: str | None = None) -> bool:
+        return any(
+            e["who"] == who and words in e["text"] and (day is None or e["day"] == day)
+            for e in entries
+        )
+
+    # Coaches: their 07:00 lists, invitations, the visit log, the Friday digest.
+    for coach in ("Dana Reyes", "Jordan Blake", "Priya Shah"):
+        for day in ("mon", "tue", "wed", "fri"):
+            assert saw(coach, "Your day:", day), f"{coach} had no list on {day}"
+    assert saw("Jordan Blake", "@Ms. Alvarez would love you to visit Period 3 Math", "mon")
+    assert saw("Jordan Blake", "How did your visit with @Ms. Alvarez go?", "tue")
+    assert saw("Jordan Blake", "Your week in coaching", "fri")
+    # Teachers: an acceptance, a suggested time, a private reflection, a celebration offer.
+    assert saw("Ms. Alvarez", "accepted", "mon")
+    assert saw("Mr. Brooks", "suggested another time", "mon")
+    assert saw("Ms. Alvarez", "A moment to reflect, just for you", "tue")
+    assert saw("Ms. Alvarez", "Congratulations", "fri")
+    # The approved celebration, in her words; the declined one nowhere.
+    assert saw("#plc-math", "Our pairs are explaining their math out loud now", "fri")
+    assert not any(e["who"] == "#plc-ela" for e in entries)
+    # The holiday is silent.
+    assert not [e for e in entries if e["day"] == "thu"]
+    text = out.getvalue()
+    assert "══ Summary ══" in text and "problems 0, sent twice 0" in text
+
+
+def test_the_demo_filters_by_person_and_day() -> None:
+    out = io.StringIO()
+    assert run("tue", "priya", None, out) == 0
+    shown = [line for line in out.getvalue().splitlines() if line.startswith("── ")]
+    assert shown and all("Priya Shah" in line for line in shown)
+    assert "══ Mon ══" not in out.getvalue() and "══ Tue ══" in out.getvalue()

@@ -1,0 +1,230 @@
+"""The outbox: once, on time, never lost, never doubled, and waiting as long as Slack says."""
+
+from __future__ import annotations
+
+import threading
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from slack_sdk import WebClient
+from sqlalchemy import select
+
+from bot.app.deps import Deps
+from bot.demo.standin import SlackStandin
+from bot.rules import outbox
+from bot.slack.messaging import SlackSender
+from storage.models import OutboxMessage, Person
+from tests.conftest import BOT_TOKEN
+
+NOW = datetime(2026, 12, 1, 12, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def sender(slack: SlackStandin) -> SlackSender:
+    return SlackSender(WebClient(token=BOT_TOKEN, base_url=slack.url, retry_handlers=[]))
+
+
+def _people(deps: Deps, count: int) -> list[Person]:
+    with deps.uow() as uow:
+        people = [
+            uow.people.add(Person(team_id="T0COACH", user_id=f"U0P{n:05d}", display_name=f"P{n}"))
+            for n in range(count)
+        ]
+        return people
+
+
+def _plan(deps: Deps, people: list[Person], *, due: datetime = NOW) -> None:
+    with deps.uow() as uow:
+        for person in people:
+            outbox.enqueue(
+                uow,
+                key=f"test:{person.user_id}",
+                person=person,
+                kind="test",
+                message={"text": f"Good morning {person.display_name}"},
+                due_at=due,
+                now=due,
+            )
+
+
+def _rows(deps: Deps) -> list[OutboxMessage]:
+    with deps.uow() as uow:
+        return list(uow.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
+
+
+def test_planning_the_same_key_twice_plans_once(deps: Deps) -> None:
+    people = _people(deps, 1)
+    _plan(deps, people)
+    _plan(deps, people)
+    assert len(_rows(deps)) == 1
+
+
+def test_due_messages_are_sent_once_with_the_slack_ts(
+    deps: Deps, sender: SlackSender, slack: SlackStandin
+) -> None:
+    people = _people(deps, 3)
+    _plan(deps, people)
+    _plan(deps, people[:1], due=NOW + timedelta(hours=1))  # a later one, not due yet
+    report = outbox.deliver_due(deps.uow, sender, NOW, worker="w1")
+    assert report.sent == 3
+    assert outbox.deliver_due(deps.uow, sender, NOW, worker="w1").sent == 0
+    for person in people:
+        [message] = slack.messages_in(person.user_id)
+        assert message["text"] == f"Good morning {person.display_name}"
+    assert {r.status for r in _rows(deps)} == {"sent"}
+    assert all(r.slack_ts for r in _rows(deps))
+
+
+def test_429_then_500s_every_message_arrives_once_after_waiting_as_told(
+    deps: Deps, sender: SlackSender, slack: SlackStandin
+) -> None:
+    people = _people(deps, 3)
+    _plan(deps, people)
+    slack.rate_limit_next("chat.postMessage", retry_after=30)
+    slack.server_error_next("chat.postMessage", status=500, times=2)
+
+    first = outbox.deliver_due(deps.uow, sender, NOW, worker="w1")
+    assert (first.sent, first.retried, first.waits) == (0, 3, [30.0])
+    # Ten seconds later nothing is due: the rate-limited message waits the 30 s Slack asked for.
+    assert outbox.deliver_due(deps.uow, sender, NOW + timedelta(seconds=10), worker="w1").sent == 0
+    assert outbox.deliver_due(deps.uow, sender, NOW + timedelta(seconds=31), worker="w1").sent == 3
+    for person in people:
+        assert len(slack.messages_in(person.user_id)) == 1
+    statuses = [c.status for c in slack.calls_to("chat.postMessage")]
+    assert statuses == [429, 500, 500, 200, 200, 200]
+
+
+def test_a_crash_between_claim_and_send_loses_nothing(
+    deps: Deps, sender: SlackSender, slack: SlackStandin
+) -> None:
+    people = _people(deps, 2)
+    _plan(deps, people)
+    with deps.uow() as uow:
+        assert len(outbox.claim_due(uow, NOW, "crashed-worker", 10)) == 2  # then the process dies
+    # While the lease holds, nobody else sends them; once it lapses, another worker does.
+    assert outbox.deliver_due(deps.uow, sender, NOW + timedelta(seconds=30), worker="w2").sent == 0
+    later = NOW + outbox.LEASE + timedelta(seconds=1)
+    assert outbox.deliver_due(deps.uow, sender, later, worker="w2").sent == 2
+    for person in people:
+        assert len(slack.messages_in(person.user_id)) == 1
+
+
+def test_a_crash_after_slack_accepted_is_not_sent_twice(
+    deps: Deps, sender: SlackSender, slack: SlackStandin
+) -> None:
+    [person] = _people(deps, 1)
+    _plan(deps, [person])
+    with deps.uow() as uow:
+        [row] = outbox.claim_due(uow, NOW, "crashed-worker", 10)
+        key, text = row.key, row.text
+    sender.post(person.user_id, text, None, key)  # Slack has it; the process dies before recording
+    later = NOW + outbox.LEASE + timedelta(seconds=1)
+    report = outbox.deliver_due(deps.uow, sender, later, worker="w2")
+    assert (report.sent, report.recovered) == (0, 1)
+    assert len(slack.messages_in(person.user_id)) == 1
+    assert _rows(deps)[0].status == "sent"
+
+
+def test_a_permanent_error_ends_as_dead_with_its_reason_and_can_be_retried(
+    deps: Deps, sender: SlackSender, slack: SlackStandin
+) -> None:
+    [person] = _people(deps, 1)
+    slack.add_user(person.user_id, name="Gone", deleted=True)
+    _plan(deps, [person])
+    report = outbox.deliver_due(deps.uow, sender, NOW, worker="w1")
+    assert report.dead == 1
+    [row] = _rows(deps)
+    assert (row.status, row.last_error) == ("dead", "channel_not_found")
+    with deps.uow() as uow:
+        assert outbox.summary(uow, NOW)["dead"] == 1
+        assert outbox.retry_dead(uow, NOW) == 1
+    assert _rows(deps)[0].status == "pending"
+
+
+def test_a_message_whose_item_was_settled_is_never_sent(
+    deps: Deps, sender: SlackSender, slack: SlackStandin
+) -> None:
+    [person] = _people(deps, 1)
+    _plan(deps, [person])
+    report = outbox.deliver_due(
+        deps.uow, sender, NOW, worker="w1", still_wanted={"test": lambda uow, row: False}
+    )
+    assert report.dropped == 1
+    assert slack.calls_to("chat.postMessage") == []
+
+
+def test_two_delivery_loops_send_a_thousand_messages_exactly_once(
+    deps: Deps, sender: SlackSender, slack: SlackStandin
+) -> None:
+    people = _people(deps, 1000)
+    _plan(deps, people)
+    reports: list[outbox.DeliveryReport] = []
+
+    def loop(name: str) -> None:
+        total = outbox.DeliveryReport()
+        while True:
+            report = outbox.deliver_due(deps.uow, sender, NOW, worker=name, batch=25)
+            total.add(report)
+            with deps.uow() as uow:
+                if outbox.summary(uow, NOW)["due"] == 0:
+                    break
+        reports.append(total)
+
+    workers = [threading.Thread(target=loop, args=(f"replica-{n}",)) for n in (1, 2)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join(120)
+    posted = [c.args["channel"] for c in slack.calls_to("chat.postMessage")]
+    assert len(posted) == 1000 and len(set(posted)) == 1000
+    assert sum(r.sent for r in reports) == 1000
+    assert all(r.sent > 0 for r in reports), "both loops should have taken a share"
+    assert {r.status for r in _rows(deps)} == {"sent"}
+
+
+def test_a_message_that_came_due_outside_school_hours_waits_for_the_next_morning(
+    deps: Deps, sender: SlackSender, slack: SlackStandin
+) -> None:
+    from bot.app import jobs
+
+    with deps.uow() as uow:
+        person = uow.people.add(
+            Person(team_id="T0COACH", user_id="U0LATE", timezone="America/New_York")
+        )
+    friday_afternoon = datetime(2026, 12, 4, 21, 30, tzinfo=UTC)  # 16:30 in New York
+    _plan(deps, [person], due=friday_afternoon)
+    saturday = datetime(2026, 12, 5, 14, 0, tzinfo=UTC)
+    report = outbox.deliver_due(deps.uow, sender, saturday, worker="w1", gate=jobs.school_hours)
+    assert (report.sent, report.postponed) == (0, 1)
+    assert slack.calls_to("chat.postMessage") == []
+    monday_seven = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+    assert _rows(deps)[0].available_at == monday_seven
+    assert (
+        outbox.deliver_due(deps.uow, sender, monday_seven, worker="w1", gate=jobs.school_hours).sent
+        == 1
+    )
+
+
+def test_a_daily_list_that_missed_its_day_is_dropped(deps: Deps) -> None:
+    from bot.app import jobs
+
+    with deps.uow() as uow:
+        person = uow.people.add(
+            Person(team_id="T0COACH", user_id="U0LIST", timezone="America/New_York")
+        )
+        row = OutboxMessage(
+            key=f"daily-list:{person.id}:2026-12-04",
+            team_id="T0COACH",
+            person_id=person.id,
+            channel="U0LIST",
+            kind="daily_list",
+            text="Your day",
+            due_at=NOW,
+            created_at=NOW,
+            available_at=datetime(2026, 12, 4, 12, 0, tzinfo=UTC),
+        )
+        uow.session.add(row)
+        uow.session.flush()
+        assert jobs.daily_list_still_today(uow, row) is True
+        row.available_at = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+        assert jobs.daily_list_still_today(uow, row) is False
