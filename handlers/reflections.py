@@ -190,7 +190,9 @@ def handle_reflect_snooze(
     with deps.uow() as uow:
         actor = _actor(uow, deps, body)
         try:
-            due = reflections.snooze(uow, actor, _clicked_id(body), now)
+            due = reflections.snooze(
+                uow, actor, _clicked_id(body), now, views.build_reflection_prompt
+            )
         except reflections.ReflectionRefused as refused:
             _tell(client, body, refused.message)
             return

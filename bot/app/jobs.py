@@ -18,6 +18,7 @@ from bot.rules import cycles, outbox, reflections
 from bot.rules.school_calendar import next_allowed_for
 from bot.slack.messaging import send_dm
 from bot.views.cycle import build_visit_log_prompt
+from bot.views.reflections import build_reflection_prompt
 from storage.models import OutboxMessage, Visit
 from storage.uow import UnitOfWork
 
@@ -109,12 +110,17 @@ def daily_list_still_today(uow: UnitOfWork, row: OutboxMessage) -> bool:
     return row.key.endswith(":" + today.isoformat())
 
 
+def plan_reflection_prompts(uow: UnitOfWork, now: datetime) -> int:
+    """Reflection prompts, worded by their view."""
+    return reflections.plan_reflection_prompts(uow, now, build_reflection_prompt)
+
+
 # Planners run every minute; each plans only what is due soon, under idempotency keys.
 PLANNERS: list[Callable[[UnitOfWork, datetime], int]] = [
     daily.plan_daily_lists,
     digest.plan_digests,
     nudges.plan_nudges,
-    reflections.plan_reflection_prompts,
+    plan_reflection_prompts,
 ]
 # Per kind of message, a last check just before sending: False drops a settled item's message.
 STILL_WANTED: dict[str, outbox.StillWanted] = {

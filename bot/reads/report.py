@@ -30,7 +30,6 @@ from sqlalchemy import and_, or_, select
 
 from bot.rules.domain import (
     DEFAULT_TIMEZONE,
-    SUPPORT_TIERS,
     GoalStatus,
     Role,
     SupportType,
@@ -38,14 +37,13 @@ from bot.rules.domain import (
 )
 from bot.rules.policy import MIN_GROUP_SIZE
 from bot.rules.small_groups import Atoms, Figure, Publication, Unsafe, settle
+from bot.views.report import TIER_NAMES, TIERS, Cell, Group, Report
 from storage.models import District, Goal, Person, School, Visit
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
 COVERAGE_WINDOW: Final = timedelta(days=21)
-TIERS: Final[tuple[int, ...]] = tuple(sorted(set(SUPPORT_TIERS.values())))
-TIER_NAMES: Final[dict[int, str]] = {tier: f"Tier {tier}" for tier in TIERS}
 FORMATS: Final = ("csv", "json")
 
 OTHER_SCHOOLS: Final = "Other schools"
@@ -71,50 +69,7 @@ REPORT_COLUMNS: Final[tuple[str, ...]] = (
     *(f"{kind.value}_visits" for kind in SupportType),
 )
 
-Cell = int | None  # None: withheld, so that no figure about 1-4 teachers can be worked out
 Row = dict[str, str | int | float]
-
-
-@dataclass(frozen=True)
-class Group:
-    """One row of a report: a group's counts, never anything about one teacher.
-
-    `teachers` is how many distinct teachers were visited in the period: the number the
-    small-group rule reads. A cell is None when withheld; so are cycles and coverage, which
-    are also None where they mean nothing (a kind of support, a tier).
-    """
-
-    kind: str  # district, tier, support_type, school or coach
-    name: str
-    teachers: int
-    visits: int
-    minutes: int
-    visits_by_type: Mapping[SupportType, Cell]
-    minutes_by_tier: Mapping[int, Cell]
-    coverage: float | None = None  # share of the group's active teachers seen in 21 days
-    cycles_started: int | None = None  # None where cycles mean nothing (a kind of support)
-    cycles_completed: int | None = None
-    merged: bool = False  # an "Other ..." group made of smaller ones
-
-
-@dataclass(frozen=True)
-class Report:
-    """What happened in coaching between two local dates (the end excluded)."""
-
-    team_id: str
-    start: date
-    end: date
-    tz: str
-    district: Group | None  # None when fewer than MIN_GROUP_SIZE teachers in all
-    tiers: list[Group] = field(default_factory=list)
-    support_types: list[Group] = field(default_factory=list)
-    schools: list[Group] = field(default_factory=list)
-    coaches: list[Group] = field(default_factory=list)
-
-    def groups(self) -> list[Group]:
-        """Every row, district first, then tiers, kinds of support, schools and coaches."""
-        head = [self.district] if self.district is not None else []
-        return [*head, *self.tiers, *self.support_types, *self.schools, *self.coaches]
 
 
 # --------------------------------------------------------------------------- facts

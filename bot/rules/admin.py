@@ -6,11 +6,11 @@ from datetime import datetime
 
 from sqlalchemy import func, select
 
+from bot.rules.cards import AssignForm, CalendarForm, CoachForm, RosterSummary
 from bot.rules.domain import Role
 from bot.rules.people import Directory, ensure_person
 from bot.rules.policy import Actor, may_administer
 from bot.rules.school_calendar import own_settings, save_calendar
-from bot.views.admin import AssignForm, CalendarForm, CoachForm, RosterSummary
 from storage.models import CoachExpertise, Person, PlcChannel, School
 from storage.uow import UnitOfWork
 

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from bot.rules.domain import DEFAULT_TIMEZONE
+
 NO_SCHOOL = "No school"
 
 _ONE_DAY = timedelta(days=1)
@@ -283,6 +285,14 @@ def _merged_ranges(closures: Iterable[Closure]) -> list[tuple[date, date]]:
         else:
             merged.append((closure.first_day, closure.last_day))
     return merged
+
+
+def zone_or_default(tz: str) -> ZoneInfo:
+    """The reader's zone, or the district default for a name zoneinfo does not know."""
+    try:
+        return ZoneInfo(tz)
+    except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a folder: OSError
+        return ZoneInfo(DEFAULT_TIMEZONE)
 
 
 def _zone(tz: str | ZoneInfo) -> ZoneInfo:

@@ -16,9 +16,9 @@ from datetime import datetime, timedelta
 from sqlalchemy import and_, or_, select, update
 
 from bot.rules.domain import GoalStatus
+from bot.rules.limits import MAX_CELEBRATION, NO_CHANNEL, NO_WORDS, NOT_A_CHANNEL
 from bot.rules.policy import Actor
 from bot.rules.visits import VisitRefused
-from bot.views.celebrations import MAX_TEXT, NO_CHANNEL, NO_WORDS, NOT_A_CHANNEL
 from storage.models import Celebration, Goal, Person
 from storage.uow import UnitOfWork
 
@@ -266,9 +266,9 @@ def _words(text: str) -> str:
     words = text.strip()
     if not words:
         raise CelebrationRefused(NO_WORDS)
-    if len(words) > MAX_TEXT:
+    if len(words) > MAX_CELEBRATION:
         raise CelebrationRefused(
-            f"Please keep this to {MAX_TEXT} characters or fewer; it has {len(words)} now."
+            f"Please keep this to {MAX_CELEBRATION} characters or fewer; it has {len(words)} now."
         )
     return words
 

@@ -12,6 +12,8 @@ from datetime import date, datetime, time, timedelta
 
 from sqlalchemy import select, update
 
+from bot.rules.calendar import zone_or_default as zone
+from bot.rules.cards import VisitLogCard
 from bot.rules.domain import (
     MAX_ACTIVE_GOALS,
     CycleState,
@@ -24,8 +26,6 @@ from bot.rules.domain import (
 from bot.rules.policy import Actor, Kind, Record, may_change, may_read
 from bot.rules.school_calendar import calendar_for
 from bot.rules.visits import VisitRefused, check_time, load_for
-from bot.views.common import zone
-from bot.views.cycle import VisitLogCard
 from storage.models import Debrief, DebriefNote, Goal, Person, Visit
 from storage.uow import UnitOfWork
 

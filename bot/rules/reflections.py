@@ -7,30 +7,29 @@ into the outbox, which sends them.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import select
 
 from bot.rules.calendar import SchoolCalendar
+from bot.rules.cards import PromptCard
 from bot.rules.domain import SupportType, VisitOutcome
+from bot.rules.limits import MAX_ANSWER, MAX_PAUSE_DAYS, PAUSE_AFTER_TODAY
 from bot.rules.outbox import PENDING, SENT, count_sent_or_due, drop, enqueue
 from bot.rules.policy import Actor, Kind, Record, may_change, may_read
 from bot.rules.school_calendar import calendar_for
 from bot.rules.visits import VisitRefused
-from bot.views.reflections import (
-    MAX_ANSWER,
-    MAX_PAUSE_DAYS,
-    PAUSE_AFTER_TODAY,
-    PromptCard,
-    build_reflection_prompt,
-)
 from storage.models import Debrief, OutboxMessage, Person, Reflection, Visit
 from storage.uow import UnitOfWork
 
 KIND = "reflection"  # the outbox kind of every prompt
+# How a prompt reads in Slack; callers pass bot.views.reflections.build_reflection_prompt, so
+# that the rules that plan prompts never depend on the view that words them.
+RenderPrompt = Callable[[PromptCard], Mapping[str, Any]]
 # A prompt comes once the day's teaching is likely done: the later of two hours after the
 # visit or debrief and this local time, moved into school hours.
 PROMPT_AT = time(15, 30)
@@ -271,7 +270,7 @@ def _next_day_due(calendar: SchoolCalendar, tz: str, day: date) -> datetime:
     return calendar.next_allowed(calendar.at_local(school_day, PROMPT_AT, tz), tz)
 
 
-def plan_reflection_prompts(uow: UnitOfWork, now: datetime) -> int:
+def plan_reflection_prompts(uow: UnitOfWork, now: datetime, render: RenderPrompt) -> int:
     """Plan one private prompt per visit that happened and per debrief that ended.
 
     Nothing for a teacher who stopped prompts; nothing due while a teacher's pause is on (once
@@ -285,13 +284,18 @@ def plan_reflection_prompts(uow: UnitOfWork, now: datetime) -> int:
     calendars = _Calendars(uow)
     planned = 0
     for item in items:
-        if _plan(uow, item, calendars.of(item.teacher), taken[item.teacher.id], now):
+        if _plan(uow, item, calendars.of(item.teacher), taken[item.teacher.id], now, render):
             planned += 1
     return planned
 
 
 def _plan(
-    uow: UnitOfWork, item: _Item, calendar: SchoolCalendar, taken: set[date], now: datetime
+    uow: UnitOfWork,
+    item: _Item,
+    calendar: SchoolCalendar,
+    taken: set[date],
+    now: datetime,
+    render: RenderPrompt,
 ) -> bool:
     teacher, tz = item.teacher, item.teacher.timezone
     due = first_due(calendar, tz, item.ends_at, now)
@@ -329,7 +333,7 @@ def _plan(
         key=item.key,
         person=teacher,
         kind=KIND,
-        message=build_reflection_prompt(card),
+        message=render(card),
         due_at=due,
         now=now,
         ref=ref_for(reflection),
@@ -433,7 +437,9 @@ def answer(
     return Answered(reflection, coach if tell else None, updated=tell and was_shared)
 
 
-def snooze(uow: UnitOfWork, actor: Actor, reflection_id: int, now: datetime) -> datetime:
+def snooze(
+    uow: UnitOfWork, actor: Actor, reflection_id: int, now: datetime, render: RenderPrompt
+) -> datetime:
     """Ask again the next school day, in the afternoon; returns when.
 
     Pressed twice, it plans once. A teacher gets at most MAX_PROMPTS_PER_ITEM prompts about one
@@ -456,7 +462,7 @@ def snooze(uow: UnitOfWork, actor: Actor, reflection_id: int, now: datetime) -> 
         key=key,
         person=teacher,
         kind=KIND,
-        message=build_reflection_prompt(prompt_card(uow, reflection)),
+        message=render(prompt_card(uow, reflection)),
         due_at=due,
         now=now,
         ref=ref_for(reflection),

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -33,7 +32,14 @@ from slack_sdk.models.views import View
 
 from bot.ids import Action, Block, Callback
 from bot.rules.calendar import NO_SCHOOL, Closure, outside_school_years
+from bot.rules.cards import (
+    AssignForm as AssignForm,
+    CalendarForm as CalendarForm,
+    CoachForm as CoachForm,
+    RosterSummary as RosterSummary,
+)
 from bot.rules.domain import DEFAULT_WEEKLY_CAPACITY, Role
+from bot.rules.limits import MAX_CAPACITY, MAX_CLOSURES_TEXT, MAX_NAME, MAX_TEACHERS, MIN_CAPACITY
 from bot.views.common import (
     StateValues,
     clip as _clip,
@@ -45,11 +51,6 @@ from bot.views.common import (
     typed_number as _typed_number,
 )
 
-MIN_CAPACITY = 1
-MAX_CAPACITY = 40
-MAX_TEACHERS = 100
-MAX_NAME = 200  # schools and teams, as storage keeps them
-MAX_CLOSURES_TEXT = 3000
 MAX_ERROR = 2000
 DISTRICT_MARKER = "district"
 SCHOOL_MARKER_PREFIX = "school:"
@@ -64,17 +65,6 @@ _MAX_SCHOOLS_IN_HINT = 10
 
 
 # --------------------------------------------------------------------------- admin menu
-
-
-@dataclass(frozen=True)
-class RosterSummary:
-    """The counts an admin sees at the top of the menu."""
-
-    coaches: int
-    teachers: int
-    schools: int
-    plc_channels: int
-    unassigned_teachers: int
 
 
 def summary_text(summary: RosterSummary) -> str:
@@ -142,16 +132,6 @@ def _menu_item(title: str, detail: str, action: Action) -> SectionBlock:
 
 
 # --------------------------------------------------------------------------- coach form
-
-
-@dataclass(frozen=True)
-class CoachForm:
-    """A coach as an admin saves them: who, which role, expertise and weekly capacity."""
-
-    user_id: str
-    role: Role
-    areas: tuple[str, ...]
-    weekly_capacity: int
 
 
 _ROLE_OPTIONS = {
@@ -287,17 +267,6 @@ def parse_coach_form(
 
 
 # --------------------------------------------------------------------------- assign form
-
-
-@dataclass(frozen=True)
-class AssignForm:
-    """Teachers and what to set for all of them; None leaves that field as it is."""
-
-    teacher_ids: tuple[str, ...]
-    coach_user_id: str | None
-    school: str | None
-    team: str | None
-    plc_channel_id: str | None
 
 
 def build_assign_form(coaches: Sequence[tuple[str, str]], schools: Sequence[str]) -> dict[str, Any]:
@@ -457,17 +426,6 @@ def _name(text: Any) -> str | None:
 
 
 # --------------------------------------------------------------------------- calendar form
-
-
-@dataclass(frozen=True)
-class CalendarForm:
-    """One calendar's week, hours and days off; school None is the whole district's."""
-
-    school: str | None
-    weekdays: frozenset[int]  # date.weekday(): 0 is Monday
-    day_start: time
-    day_end: time
-    closures: tuple[Closure, ...]
 
 
 def school_marker(school: str | None) -> str:

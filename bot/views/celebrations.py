@@ -28,9 +28,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.ids import Action, Block, Callback
+from bot.rules.limits import MAX_CELEBRATION, NO_CHANNEL, NO_WORDS, NOT_A_CHANNEL
 from bot.views.common import StateValues, build_notice_view, clip, escape, state_of, typed_text
-
-MAX_TEXT = 1500
 
 OFFER_INTRO = (
     ":tada: Congratulations on meeting your goal! Want to share it with your PLC? "
@@ -45,9 +44,6 @@ ARCHIVED_CHANNEL = "That channel is archived, so nothing was posted. Please choo
 SLACK_TROUBLE = (
     "Slack couldn't take the post just now, so nothing was posted. Please try again in a minute."
 )
-NO_WORDS = "Please write a few words to share."
-NO_CHANNEL = "Choose a channel to post in."
-NOT_A_CHANNEL = "Choose a channel rather than a direct message."
 
 _MAX_SECTION = 3000
 _MAX_CONTEXT = 3000
@@ -233,8 +229,8 @@ def build_celebration_form(
                 action_id=Action.CELEBRATE_TEXT,
                 placeholder="A win, big or small, and what made it possible",
                 multiline=True,
-                max_length=MAX_TEXT,
-                initial_value=text[:MAX_TEXT] if text else None,
+                max_length=MAX_CELEBRATION,
+                initial_value=text[:MAX_CELEBRATION] if text else None,
             ),
         ),
         InputBlock(
@@ -269,9 +265,9 @@ def parse_celebration_form(
     text = typed_text(values, Block.CELEBRATE_TEXT, Action.CELEBRATE_TEXT) or ""
     if not text:
         errors[Block.CELEBRATE_TEXT] = NO_WORDS
-    elif len(text) > MAX_TEXT:
+    elif len(text) > MAX_CELEBRATION:
         errors[Block.CELEBRATE_TEXT] = (
-            f"Please keep this to {MAX_TEXT} characters or fewer; it has {len(text)} now."
+            f"Please keep this to {MAX_CELEBRATION} characters or fewer; it has {len(text)} now."
         )
     channel = state_of(values, Block.CELEBRATE_CHANNEL, Action.CELEBRATE_CHANNEL).get(
         "selected_conversation"

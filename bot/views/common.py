@@ -6,12 +6,9 @@ import re
 from collections.abc import Mapping
 from datetime import date, time
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
 from slack_sdk.models.views import View
-
-from bot.rules.domain import DEFAULT_TIMEZONE
 
 # view["state"]["values"] of a view_submission: block_id -> action_id -> element state.
 StateValues = Mapping[str, Mapping[str, Mapping[str, Any]]]
@@ -200,11 +197,3 @@ def too_long(text: str, limit: int) -> str:
 
 def mention(user_id: str) -> str:
     return f"<@{user_id}>"
-
-
-def zone(tz: str) -> ZoneInfo:
-    """The reader's zone, or the district default for a name zoneinfo does not know."""
-    try:
-        return ZoneInfo(tz)
-    except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a folder: OSError
-        return ZoneInfo(DEFAULT_TIMEZONE)

@@ -29,6 +29,7 @@ from slack_sdk.models.views import View
 
 from bot.ids import Action, Block, Callback
 from bot.rules.calendar import outside_school_years
+from bot.rules.cards import VisitLogCard
 from bot.rules.domain import (
     DEFAULT_EXPERTISE_AREAS,
     MAX_ACTIVE_GOALS,
@@ -37,6 +38,7 @@ from bot.rules.domain import (
     SupportType,
     VisitOutcome,
 )
+from bot.rules.limits import MAX_EVIDENCE, MAX_NOTE_TEXT, MAX_PLACE, MAX_QUESTION
 from bot.views.common import (
     StateValues,
     clip as _clip,
@@ -55,10 +57,6 @@ from bot.views.common import (
 )
 from bot.views.invite import COACH, TEACHER, CalendarLinks, format_minutes, format_when
 
-MAX_QUESTION = 500
-MAX_EVIDENCE = 1000
-MAX_PLACE = 300
-MAX_NOTE_TEXT = 2000
 MAX_AREAS = 100  # Slack's limit on a static select's options
 MAX_DEBRIEF_VISITS = 100
 DEBRIEF_LENGTHS = (15, 20, 30, 45, 60)
@@ -192,20 +190,6 @@ class CycleStory:
     state: CycleState
     visits: tuple[VisitLine, ...]
     debriefs: tuple[DebriefLine, ...]
-
-
-@dataclass(frozen=True)
-class VisitLogCard:
-    """A visit that has ended, as the message asking about it shows it to one reader."""
-
-    visit_id: int
-    version: int
-    teacher_user_id: str
-    starts_at: datetime  # aware, UTC
-    ends_at: datetime
-    tz: str  # IANA zone of the reader
-    class_name: str | None  # None for co-planning
-    planned: SupportType
 
 
 @dataclass(frozen=True)

@@ -13,13 +13,13 @@ from datetime import UTC, date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from bot.rules.calendar import zone_or_default as _zone
 from bot.rules.domain import SupportType
 from bot.views.common import (
     clip,
     count,
     escape,
     mention as _mention,
-    zone as _zone,
 )
 
 # Slack's limits: 50 blocks in a message, 3000 characters in a section, 150 in a header.

@@ -17,8 +17,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from bot.ids import Action, Block, Callback, Command
+from bot.rules.calendar import zone_or_default as _zone
+from bot.rules.cards import RosterSummary
 from bot.rules.domain import DEFAULT_TIMEZONE, CycleState, Role, SupportType
-from bot.views.admin import RosterSummary, summary_text
+from bot.rules.limits import MAX_NUDGE_CAP, MAX_PAUSE_DAYS, MIN_NUDGE_CAP
+from bot.views.admin import summary_text
 from bot.views.common import (
     COACHING_IS,
     StateValues,
@@ -30,16 +33,12 @@ from bot.views.common import (
     selected_value,
     state_of as _state,
     typed_number,
-    zone as _zone,
 )
 from bot.views.invite import format_minutes, format_when
 
 Dict = dict[str, Any]
 
 MAX_BLOCKS = 100  # Slack's limit for a Home tab and for a modal
-MIN_NUDGE_CAP = 0
-MAX_NUDGE_CAP = 20
-MAX_PAUSE_DAYS = 365
 DEFAULT_LIST_TIME = time(7, 0)
 # How much of each list the Home tab names before it says "and N more".
 MAX_CASELOAD_ON_HOME = 10

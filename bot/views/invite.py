@@ -29,12 +29,19 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.ids import Action, Block, Callback
-from bot.rules.calendar import outside_school_years
+from bot.rules.calendar import outside_school_years, zone_or_default as _zone
 from bot.rules.domain import (
     DEFAULT_VISIT_MINUTES,
     VISIT_LENGTHS,
     SupportType,
     VisitStatus,
+)
+from bot.rules.limits import (
+    MAX_CLASS,
+    MAX_DECLINE_REASON,
+    MAX_FOCUS,
+    MAX_NOTE,
+    MAX_PROPOSAL_NOTE,
 )
 from bot.views.common import (
     StateValues,
@@ -51,15 +58,9 @@ from bot.views.common import (
     too_long as _too_long,
     typed_text as _text,
     whole_number as _whole_number,
-    zone as _zone,
 )
 
-MAX_CLASS = 100
 _MAX_GOAL_OPTION = 75  # Slack's limit for an option's text
-MAX_FOCUS = 500
-MAX_NOTE = 1000
-MAX_PROPOSAL_NOTE = 500
-MAX_DECLINE_REASON = 500
 MAX_OTHER_COACHES = 3
 _STALE = "That choice is no longer on the list. Please choose again."
 

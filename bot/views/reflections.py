@@ -24,6 +24,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from bot.ids import Action, Block, Callback
+from bot.rules.cards import PromptCard
+from bot.rules.limits import MAX_ANSWER, MAX_PAUSE_DAYS, PAUSE_AFTER_TODAY
 from bot.views.common import (
     StateValues,
     clip,
@@ -33,15 +35,11 @@ from bot.views.common import (
     typed_text,
 )
 
-MAX_ANSWER = 3000
-# The longest pause the form accepts; for longer, the teacher can stop prompts altogether.
-MAX_PAUSE_DAYS = 365
 DEFAULT_PAUSE_DAYS = 7
 
 PROMPT_INTRO = "A moment to reflect, just for you:"
 PRIVATE_NOTE = "Only you can see your answer unless you choose to share it with your coach."
 SHARE_VALUE = "share"
-PAUSE_AFTER_TODAY = "Choose a day after today: prompts start again on the day you choose."
 
 _MAX_SECTION = 3000
 _WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
@@ -63,17 +61,6 @@ _ABOUT = {"visit": "your visit with", "debrief": "your debrief with"}
 
 
 # --------------------------------------------------------------------------- data
-
-
-@dataclass(frozen=True)
-class PromptCard:
-    """One reflection prompt as its teacher reads it."""
-
-    reflection_id: int
-    question: str
-    about: str | None = None  # "visit" or "debrief"
-    coach_user_id: str | None = None
-    day: date | None = None  # the local day of the visit or debrief
 
 
 @dataclass(frozen=True)

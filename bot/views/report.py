@@ -7,11 +7,12 @@ one teacher, so nothing here can be subtracted into a figure about fewer than fi
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Any
+from typing import Any, Final
 
-from bot.reads.report import TIER_NAMES, Group, Report
-from bot.rules.domain import SupportType
+from bot.rules.domain import SUPPORT_TIERS, SupportType
 from bot.rules.policy import MIN_GROUP_SIZE
 from bot.views.common import clip, count, escape
 
@@ -32,6 +33,56 @@ TOO_FEW = (
     f"Fewer than {MIN_GROUP_SIZE} teachers were visited in this period, so there is nothing "
     "to show without risking identifying someone."
 )
+
+# --------------------------------------------------------------------------- the report
+# As bot/reads/report.py makes it: the figures only, already safe to show.
+
+TIERS: Final[tuple[int, ...]] = tuple(sorted(set(SUPPORT_TIERS.values())))
+TIER_NAMES: Final[dict[int, str]] = {tier: f"Tier {tier}" for tier in TIERS}
+
+Cell = int | None  # None: withheld, so that no figure about 1-4 teachers can be worked out
+
+
+@dataclass(frozen=True)
+class Group:
+    """One row of a report: a group's counts, never anything about one teacher.
+
+    `teachers` is how many distinct teachers were visited in the period: the number the
+    small-group rule reads. A cell is None when withheld; so are cycles and coverage, which
+    are also None where they mean nothing (a kind of support, a tier).
+    """
+
+    kind: str  # district, tier, support_type, school or coach
+    name: str
+    teachers: int
+    visits: int
+    minutes: int
+    visits_by_type: Mapping[SupportType, Cell]
+    minutes_by_tier: Mapping[int, Cell]
+    coverage: float | None = None  # share of the group's active teachers seen in 21 days
+    cycles_started: int | None = None  # None where cycles mean nothing (a kind of support)
+    cycles_completed: int | None = None
+    merged: bool = False  # an "Other ..." group made of smaller ones
+
+
+@dataclass(frozen=True)
+class Report:
+    """What happened in coaching between two local dates (the end excluded)."""
+
+    team_id: str
+    start: date
+    end: date
+    tz: str
+    district: Group | None  # None when fewer than MIN_GROUP_SIZE teachers in all
+    tiers: list[Group] = field(default_factory=list)
+    support_types: list[Group] = field(default_factory=list)
+    schools: list[Group] = field(default_factory=list)
+    coaches: list[Group] = field(default_factory=list)
+
+    def groups(self) -> list[Group]:
+        """Every row, district first, then tiers, kinds of support, schools and coaches."""
+        head = [self.district] if self.district is not None else []
+        return [*head, *self.tiers, *self.support_types, *self.schools, *self.coaches]
 
 
 def build_report_blocks(report: Report) -> list[dict[str, Any]]:

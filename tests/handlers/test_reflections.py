@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 import handlers.reflections
+from bot.app.jobs import plan_reflection_prompts
 from bot.demo.standin import Call
 from bot.ids import Action, Block, Callback
 from bot.rules import outbox, reflections
@@ -70,7 +71,7 @@ def prompted(school: Running) -> tuple[Running, int, Call]:  # noqa: F811
             )
         )
     with running.deps.uow() as uow:
-        assert reflections.plan_reflection_prompts(uow, now) == 1
+        assert plan_reflection_prompts(uow, now) == 1
         reflection_id = uow.session.scalars(select(Reflection.id)).one()
         due = uow.session.scalars(select(OutboxMessage.due_at)).one()
     # Delivered by the outbox, which records where the prompt is in Slack.

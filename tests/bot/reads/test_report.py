@@ -23,8 +23,6 @@ from bot.reads.report import (
     OTHER_KINDS,
     OTHER_SCHOOLS,
     REPORT_COLUMNS,
-    Group,
-    Report,
     build_report,
     report_rows,
     run_report_command,
@@ -32,7 +30,7 @@ from bot.reads.report import (
 )
 from bot.rules.domain import SupportType
 from bot.rules.small_groups import Unsafe
-from bot.views.report import SMALL_GROUPS, TOO_FEW, build_report_blocks
+from bot.views.report import SMALL_GROUPS, TOO_FEW, Group, Report, build_report_blocks
 from storage.models import District, Goal, Person, Reflection, School, Visit
 from storage.uow import UnitOfWork
 

@@ -13,6 +13,7 @@ from bot.app.deps import Deps
 from bot.demo.standin import check_blocks, check_view
 from bot.ids import Action, Block, Callback
 from bot.rules import reflections
+from bot.rules.cards import PromptCard
 from bot.rules.domain import Role, SupportType
 from bot.rules.outbox import SENT, enqueue
 from bot.rules.people import actor_for
@@ -123,7 +124,7 @@ def add_debrief(deps: Deps, visit_id: int, ends_at: datetime) -> int:
 
 def plan(deps: Deps, now: datetime) -> int:
     with deps.uow() as uow:
-        return plan_reflection_prompts(uow, now)
+        return plan_reflection_prompts(uow, now, views.build_reflection_prompt)
 
 
 def prompts(deps: Deps) -> list[OutboxMessage]:
@@ -490,7 +491,9 @@ def test_a_coach_who_is_no_longer_a_coach_reads_nothing(people: Deps) -> None:
 
 def snooze_as(deps: Deps, user_id: str, reflection_id: int, now: datetime) -> datetime:
     with deps.uow() as uow:
-        return reflections.snooze(uow, actor(deps, user_id), reflection_id, now)
+        return reflections.snooze(
+            uow, actor(deps, user_id), reflection_id, now, views.build_reflection_prompt
+        )
 
 
 def test_tomorrow_asks_again_the_next_afternoon_once(planned: tuple[Deps, int]) -> None:
@@ -534,7 +537,7 @@ def test_only_the_teacher_snoozes_pauses_or_stops(planned: tuple[Deps, int], int
     now = at(TUESDAY, 16, 1)
     with deps.uow() as uow:
         for change in (
-            lambda: reflections.snooze(uow, who, reflection_id, now),
+            lambda: reflections.snooze(uow, who, reflection_id, now, views.build_reflection_prompt),
             lambda: reflections.pause_until(
                 uow, who, date(2026, 12, 9), now, reflection_id=reflection_id
             ),
@@ -585,7 +588,7 @@ def test_someone_coachbot_has_not_met_has_nothing_to_pause(people: Deps) -> None
 
 
 def test_the_prompt_offers_the_teachers_choices() -> None:
-    card = views.PromptCard(7, "What did you notice?", "visit", COACH, date(2026, 12, 1))
+    card = PromptCard(7, "What did you notice?", "visit", COACH, date(2026, 12, 1))
     message = views.build_reflection_prompt(card)
     assert check_blocks(message["blocks"], surface="message") == []
     buttons = [e for b in message["blocks"] if b["type"] == "actions" for e in b["elements"]]

@@ -10,12 +10,9 @@ import pytest
 from bot.demo.standin import check_blocks, check_view
 from bot.ids import Action, Block, Callback
 from bot.rules.calendar import Closure
+from bot.rules.cards import AssignForm, CalendarForm, CoachForm, RosterSummary
 from bot.rules.domain import DEFAULT_EXPERTISE_AREAS, Role
 from bot.views.admin import (
-    AssignForm,
-    CalendarForm,
-    CoachForm,
-    RosterSummary,
     build_admin_menu,
     build_assign_form,
     build_calendar_form,

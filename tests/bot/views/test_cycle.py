@@ -10,6 +10,7 @@ import pytest
 
 from bot.demo.standin import check_blocks, check_view
 from bot.ids import Action, Block, Callback
+from bot.rules.cards import VisitLogCard
 from bot.rules.domain import (
     DEFAULT_EXPERTISE_AREAS,
     CycleState,
@@ -26,7 +27,6 @@ from bot.views.cycle import (
     NoteForm,
     NoteView,
     VisitLine,
-    VisitLogCard,
     build_debrief_form,
     build_debrief_scheduled,
     build_goal_closed_notice,
