@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, time
+from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Enum,
     ForeignKey,
     Integer,
     MetaData,
@@ -20,6 +22,8 @@ from sqlalchemy import (
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+from storage.enums import CelebrationStatus, GoalStatus, OutboxStatus, VisitOutcome, VisitStatus
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -54,6 +58,21 @@ class UtcDateTime(TypeDecorator[datetime]):
         if value.tzinfo is None:
             return value.replace(tzinfo=UTC)
         return value.astimezone(UTC)
+
+
+def _states(enum: type[StrEnum], length: int) -> Enum:
+    """A status column read and written as its enum, stored as the same plain string.
+
+    No native enum type and no CHECK constraint, so the schema is the VARCHAR it always was
+    and a new state needs no migration.
+    """
+    return Enum(
+        enum,
+        native_enum=False,
+        create_constraint=False,
+        length=length,
+        values_callable=lambda states: [state.value for state in states],
+    )
 
 
 class Base(DeclarativeBase):
@@ -205,7 +224,9 @@ class Visit(Base):
     support_type: Mapped[str] = mapped_column(String(32))
     focus: Mapped[str | None] = mapped_column(Text)
     note: Mapped[str | None] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[VisitStatus] = mapped_column(
+        _states(VisitStatus, 16), default=VisitStatus.PENDING, index=True
+    )
     # A suggested new time waits here until the other person accepts it.
     proposed_starts_at: Mapped[datetime | None]
     proposed_ends_at: Mapped[datetime | None]
@@ -226,7 +247,7 @@ class Visit(Base):
     )
     # The visit log: asked once after the visit ends, answered by the coach.
     log_prompted_at: Mapped[datetime | None]
-    outcome: Mapped[str | None] = mapped_column(String(32))
+    outcome: Mapped[VisitOutcome | None] = mapped_column(_states(VisitOutcome, 32))
     logged_support_type: Mapped[str | None] = mapped_column(String(32))
     logged_at: Mapped[datetime | None]
 
@@ -247,7 +268,7 @@ class Goal(Base):
     focus_area: Mapped[str] = mapped_column(String(64))
     evidence: Mapped[str | None] = mapped_column(Text)
     target_date: Mapped[date | None] = mapped_column(Date)
-    status: Mapped[str] = mapped_column(String(16), default="active")
+    status: Mapped[GoalStatus] = mapped_column(_states(GoalStatus, 16), default=GoalStatus.ACTIVE)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
@@ -321,7 +342,9 @@ class OutboxMessage(Base):
     blocks: Mapped[str | None] = mapped_column(Text)  # JSON
     due_at: Mapped[datetime] = mapped_column(index=True)
     available_at: Mapped[datetime] = mapped_column(index=True)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
+    status: Mapped[OutboxStatus] = mapped_column(
+        _states(OutboxStatus, 16), default=OutboxStatus.PENDING, index=True
+    )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     lease_until: Mapped[datetime | None]
     leased_by: Mapped[str | None] = mapped_column(String(64))
@@ -365,7 +388,9 @@ class Celebration(Base):
     goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="SET NULL"))
     channel_id: Mapped[str | None] = mapped_column(String(32))
     text: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(16), default="draft")  # draft/posted/declined
+    status: Mapped[CelebrationStatus] = mapped_column(
+        _states(CelebrationStatus, 16), default=CelebrationStatus.DRAFT
+    )
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
     posted_at: Mapped[datetime | None]

@@ -8,12 +8,19 @@ from sqlalchemy.orm import Session
 
 from storage.db import SessionFactory
 from storage.repositories import (
+    CelebrationRepository,
+    DebriefNoteRepository,
+    DebriefRepository,
     DistrictRepository,
+    GoalRepository,
+    OutboxRepository,
     PersonRepository,
     PlcChannelRepository,
+    ReflectionRepository,
     RequestSignatureRepository,
     SchoolRepository,
     SlackEventRepository,
+    VisitRepository,
 )
 
 
@@ -80,3 +87,31 @@ class UnitOfWork:
     @property
     def plc_channels(self) -> PlcChannelRepository:
         return PlcChannelRepository(self.session)
+
+    @property
+    def visits(self) -> VisitRepository:
+        return VisitRepository(self.session)
+
+    @property
+    def goals(self) -> GoalRepository:
+        return GoalRepository(self.session)
+
+    @property
+    def debriefs(self) -> DebriefRepository:
+        return DebriefRepository(self.session)
+
+    @property
+    def notes(self) -> DebriefNoteRepository:
+        return DebriefNoteRepository(self.session)
+
+    @property
+    def reflections(self) -> ReflectionRepository:
+        return ReflectionRepository(self.session)
+
+    @property
+    def celebrations(self) -> CelebrationRepository:
+        return CelebrationRepository(self.session)
+
+    @property
+    def outbox(self) -> OutboxRepository:
+        return OutboxRepository(self.session)

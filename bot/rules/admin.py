@@ -4,14 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select
-
 from bot.rules.cards import AssignForm, CalendarForm, CoachForm, RosterSummary
 from bot.rules.domain import Role
 from bot.rules.people import Directory, ensure_person
 from bot.rules.policy import Actor, may_administer
 from bot.rules.school_calendar import own_settings, save_calendar
-from storage.models import CoachExpertise, Person, PlcChannel, School
+from storage.models import CoachExpertise, Person
 from storage.uow import UnitOfWork
 
 
@@ -38,13 +36,11 @@ def roster_summary(uow: UnitOfWork, actor: Actor) -> RosterSummary:
     team = actor.team_id
     people = uow.people.list_for_team(team)
     teachers = [p for p in people if p.role == Role.TEACHER.value and p.active]
-    count_schools = select(func.count()).select_from(School).where(School.team_id == team)
-    count_plcs = select(func.count()).select_from(PlcChannel).where(PlcChannel.team_id == team)
     return RosterSummary(
         coaches=sum(1 for p in people if Role(p.role).coaches and p.active),
         teachers=len(teachers),
-        schools=int(uow.session.scalar(count_schools) or 0),
-        plc_channels=int(uow.session.scalar(count_plcs) or 0),
+        schools=uow.schools.count_for_team(team),
+        plc_channels=uow.plc_channels.count_for_team(team),
         unassigned_teachers=sum(1 for p in teachers if p.assigned_coach_id is None),
     )
 

@@ -13,19 +13,17 @@ from __future__ import annotations
 import re
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
-
-from bot.rules.domain import GoalStatus
+from bot.rules.domain import CelebrationStatus, GoalStatus
 from bot.rules.limits import MAX_CELEBRATION, NO_CHANNEL, NO_WORDS, NOT_A_CHANNEL
 from bot.rules.policy import Actor
 from bot.rules.visits import VisitRefused
 from storage.models import Celebration, Goal, Person
 from storage.uow import UnitOfWork
 
-DRAFT = "draft"
-POSTING = "posting"  # claimed by one request while it posts, so a double click posts once
-POSTED = "posted"
-DECLINED = "declined"
+DRAFT = CelebrationStatus.DRAFT
+POSTING = CelebrationStatus.POSTING  # claimed by one request while it posts: posted once
+POSTED = CelebrationStatus.POSTED
+DECLINED = CelebrationStatus.DECLINED
 NEVER = "never"  # Person.share_wins: no offers at all
 
 MAX_QUESTION_IN_DRAFT = 500
@@ -85,15 +83,14 @@ def offer_for_goal(uow: UnitOfWork, goal: Goal, now: datetime) -> Celebration | 
 
     None when the teacher never wants offers, the goal isn't met, or it was offered already.
     """
-    if goal.status != GoalStatus.MET.value:
+    if goal.status != GoalStatus.MET:
         return None
-    teacher = uow.session.get(Person, goal.teacher_id)
+    teacher = uow.people.get(goal.teacher_id)
     if teacher is None or not teacher.active or teacher.share_wins == NEVER:
         return None
-    offered = uow.session.scalar(select(Celebration.id).where(Celebration.goal_id == goal.id))
-    if offered is not None:
+    if uow.celebrations.get_by_goal(goal.id) is not None:
         return None
-    coach = uow.session.get(Person, goal.coach_id) if goal.coach_id else None
+    coach = uow.people.get(goal.coach_id) if goal.coach_id else None
     text = draft_text(
         teacher_user_id=teacher.user_id,
         coach_user_id=coach.user_id if coach is not None and coach.active else None,
@@ -110,9 +107,7 @@ def offer_for_goal(uow: UnitOfWork, goal: Goal, now: datetime) -> Celebration | 
         status=DRAFT,
         created_at=now,
     )
-    uow.session.add(celebration)
-    uow.session.flush()
-    return celebration
+    return uow.celebrations.add(celebration)
 
 
 def start_shout_out(
@@ -132,9 +127,7 @@ def start_shout_out(
         status=DRAFT,
         created_at=now,
     )
-    uow.session.add(celebration)
-    uow.session.flush()
-    return celebration
+    return uow.celebrations.add(celebration)
 
 
 # --------------------------------------------------------------------------- the author's say
@@ -186,21 +179,7 @@ def start_posting(uow: UnitOfWork, actor: Actor, celebration_id: int, now: datet
     _check_open(celebration)
     _words(celebration.text)
     _channel(celebration.channel_id)
-    claimed = uow.session.execute(
-        update(Celebration)
-        .where(
-            Celebration.id == celebration.id,
-            or_(
-                Celebration.status == DRAFT,
-                and_(Celebration.status == POSTING, Celebration.posted_at < now - STALE_CLAIM),
-            ),
-        )
-        .values(status=POSTING, posted_at=now)
-        .returning(Celebration.id)
-        .execution_options(synchronize_session=False)
-    ).first()
-    uow.session.refresh(celebration)
-    if claimed is None:
+    if not uow.celebrations.claim_for_posting(celebration, now, stale_before=now - STALE_CLAIM):
         _check_open(celebration)
         raise CelebrationRefused(BEING_POSTED)
     return celebration
@@ -213,8 +192,7 @@ def release(uow: UnitOfWork, actor: Actor, celebration_id: int) -> None:
     if celebration.status != POSTING:
         return
     if celebration.goal_id is None:
-        uow.session.delete(celebration)
-        uow.session.flush()
+        uow.celebrations.remove(celebration)
         return
     celebration.status = DRAFT
     celebration.posted_at = None
@@ -238,16 +216,21 @@ def mark_posted(
 def _own(uow: UnitOfWork, actor: Actor, celebration_id: int) -> Celebration:
     if actor.person_id is None:
         raise CelebrationRefused(UNKNOWN)
-    celebration = uow.session.get(Celebration, celebration_id) if celebration_id > 0 else None
+    celebration = uow.celebrations.get_for(
+        celebration_id, lambda found: _require_author(actor, found)
+    )
     if celebration is None:
         raise CelebrationRefused(GONE)
+    return celebration
+
+
+def _require_author(actor: Actor, celebration: Celebration) -> None:
     if (
         celebration.team_id != actor.team_id
         or celebration.author_id != actor.person_id
         or not actor.active
     ):
         raise CelebrationRefused(NOT_YOURS)
-    return celebration
 
 
 def _stale(celebration: Celebration, now: datetime | None) -> bool:

@@ -10,8 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 
-from sqlalchemy import select, update
-
 from bot.rules.calendar import zone_or_default as zone
 from bot.rules.cards import VisitLogCard
 from bot.rules.domain import (
@@ -22,6 +20,7 @@ from bot.rules.domain import (
     SupportType,
     VisitOutcome,
     VisitStatus,
+    went_ahead,
 )
 from bot.rules.policy import Actor, Kind, Record, may_change, may_read
 from bot.rules.school_calendar import calendar_for
@@ -61,13 +60,7 @@ def _goal_record(goal: Goal) -> Record:
 
 
 def active_goals(uow: UnitOfWork, teacher: Person) -> list[Goal]:
-    return list(
-        uow.session.scalars(
-            select(Goal)
-            .where(Goal.teacher_id == teacher.id, Goal.status == GoalStatus.ACTIVE.value)
-            .order_by(Goal.created_at)
-        )
-    )
+    return uow.goals.list_active_for(teacher.id)
 
 
 def _check_coach(teacher: Person, coach: Person | None) -> None:
@@ -96,22 +89,24 @@ def create_goal(uow: UnitOfWork, teacher: Person, new: GoalInput, now: datetime)
         focus_area=new.focus_area,
         evidence=new.evidence,
         target_date=new.target_date,
-        status=GoalStatus.ACTIVE.value,
+        status=GoalStatus.ACTIVE,
         created_at=now,
         updated_at=now,
     )
-    uow.session.add(goal)
-    uow.session.flush()
-    return goal
+    return uow.goals.add(goal)
 
 
 def load_goal(uow: UnitOfWork, actor: Actor, goal_id: int, *, change: bool) -> Goal:
-    goal = uow.session.get(Goal, goal_id)
+    may = may_change if change else may_read
+
+    def check(goal: Goal) -> None:
+        decision = may(actor, _goal_record(goal))
+        if not decision:
+            raise CycleRefused(decision.message)
+
+    goal = uow.goals.get_for(goal_id, check)
     if goal is None:
         raise CycleRefused("Sorry, that goal no longer exists.")
-    decision = (may_change if change else may_read)(actor, _goal_record(goal))
-    if not decision:
-        raise CycleRefused(decision.message)
     return goal
 
 
@@ -119,7 +114,7 @@ def update_goal(
     uow: UnitOfWork, actor: Actor, goal_id: int, changed: GoalInput, now: datetime
 ) -> Goal:
     goal = load_goal(uow, actor, goal_id, change=True)
-    if goal.status != GoalStatus.ACTIVE.value:
+    if goal.status != GoalStatus.ACTIVE:
         raise CycleRefused("This goal is closed. Set a new goal to pick the question up again.")
     _check_coach(goal.teacher, changed.coach)
     goal.question, goal.focus_area = changed.question, changed.focus_area
@@ -131,9 +126,9 @@ def update_goal(
 
 def close_goal(uow: UnitOfWork, actor: Actor, goal_id: int, *, met: bool, now: datetime) -> Goal:
     goal = load_goal(uow, actor, goal_id, change=True)
-    if goal.status != GoalStatus.ACTIVE.value:
+    if goal.status != GoalStatus.ACTIVE:
         raise CycleRefused("This goal is already closed.")
-    goal.status = (GoalStatus.MET if met else GoalStatus.SET_ASIDE).value
+    goal.status = GoalStatus.MET if met else GoalStatus.SET_ASIDE
     goal.closed_at = goal.updated_at = now
     return goal
 
@@ -143,29 +138,12 @@ def close_goal(uow: UnitOfWork, actor: Actor, goal_id: int, *, met: bool, now: d
 
 def due_visit_logs(uow: UnitOfWork, now: datetime, limit: int = 200) -> list[Visit]:
     """Accepted visits that have ended and whose coach has not been asked about them yet."""
-    return list(
-        uow.session.scalars(
-            select(Visit)
-            .where(
-                Visit.status == VisitStatus.ACCEPTED.value,
-                Visit.ends_at <= now,
-                Visit.log_prompted_at.is_(None),
-                Visit.outcome.is_(None),
-            )
-            .order_by(Visit.ends_at)
-            .limit(limit)
-        )
-    )
+    return uow.visits.list_due_log_prompts(now, limit)
 
 
 def claim_log_prompt(uow: UnitOfWork, visit_id: int, now: datetime) -> bool:
     """Mark a visit's log prompt as sent; False if someone else (another replica) already did."""
-    result = uow.session.execute(
-        update(Visit)
-        .where(Visit.id == visit_id, Visit.log_prompted_at.is_(None))
-        .values(log_prompted_at=now)
-    )
-    return int(getattr(result, "rowcount", 0)) == 1
+    return uow.visits.claim_log_prompt(visit_id, now)
 
 
 def log_visit(
@@ -183,9 +161,9 @@ def log_visit(
         raise CycleRefused("Only the coach who made the visit logs it.")
     if visit.outcome is not None:
         raise CycleRefused("This visit is already logged. Thank you!")
-    if visit.status != VisitStatus.ACCEPTED.value or version != visit.version:
+    if visit.status != VisitStatus.ACCEPTED or version != visit.version:
         raise CycleRefused("This visit changed since this message was sent, so it wasn't logged.")
-    visit.outcome = outcome.value
+    visit.outcome = outcome
     visit.logged_support_type = (support or SupportType(visit.support_type)).value
     visit.logged_at = visit.updated_at = now
     visit.version += 1
@@ -197,14 +175,7 @@ def coaching_minutes(
 ) -> dict[SupportType, int]:
     """A coach's minutes by kind of support; visits that did not happen never count."""
     minutes: dict[SupportType, int] = {}
-    for visit in uow.session.scalars(
-        select(Visit).where(
-            Visit.coach_id == coach.id,
-            Visit.outcome == VisitOutcome.HAPPENED.value,
-            Visit.starts_at >= start,
-            Visit.starts_at < end,
-        )
-    ):
+    for visit in uow.visits.list_happened_for_coach(coach.id, start, end):
         kind = SupportType(visit.logged_support_type or visit.support_type)
         length = int((visit.ends_at - visit.starts_at).total_seconds() // 60)
         minutes[kind] = minutes.get(kind, 0) + length
@@ -218,18 +189,7 @@ def debriefable_visits(uow: UnitOfWork, actor: Actor) -> list[Visit]:
     """Accepted visits the actor was part of that did not fail to happen, newest first."""
     if actor.person_id is None:
         return []
-    return list(
-        uow.session.scalars(
-            select(Visit)
-            .where(
-                (Visit.teacher_id == actor.person_id) | (Visit.coach_id == actor.person_id),
-                Visit.status == VisitStatus.ACCEPTED.value,
-                (Visit.outcome.is_(None)) | (Visit.outcome == VisitOutcome.HAPPENED.value),
-            )
-            .order_by(Visit.starts_at.desc())
-            .limit(100)
-        )
-    )
+    return uow.visits.list_went_ahead_for(actor.person_id, limit=100)
 
 
 def schedule_debrief(
@@ -243,10 +203,7 @@ def schedule_debrief(
     now: datetime,
 ) -> Debrief:
     visit = load_for(uow, actor, visit_id)
-    if visit.status != VisitStatus.ACCEPTED.value or visit.outcome not in (
-        None,
-        VisitOutcome.HAPPENED.value,
-    ):
+    if not went_ahead(visit.status, visit.outcome):
         raise CycleRefused("That visit didn't happen, so there's nothing to debrief yet.")
     # The same rules as an invitation's time: a school day, within school hours, in the
     # teacher's zone, this school year or next, and not while the coach is visiting a class.
@@ -263,9 +220,7 @@ def schedule_debrief(
         place=place,
         created_at=now,
     )
-    uow.session.add(debrief)
-    uow.session.flush()
-    return debrief
+    return uow.debriefs.add(debrief)
 
 
 def _note_record(debrief: Debrief) -> Record:
@@ -282,12 +237,15 @@ def _visit_record(visit: Visit) -> Record:
 
 def load_debrief(uow: UnitOfWork, actor: Actor, debrief_id: int) -> Debrief:
     """A debrief the actor may write notes on: only its teacher and its coach."""
-    debrief = uow.session.get(Debrief, debrief_id)
+
+    def check(debrief: Debrief) -> None:
+        decision = may_change(actor, _note_record(debrief))
+        if not decision:
+            raise CycleRefused(decision.message)
+
+    debrief = uow.debriefs.get_for(debrief_id, check)
     if debrief is None:
         raise CycleRefused("Sorry, that debrief no longer exists.")
-    decision = may_change(actor, _note_record(debrief))
-    if not decision:
-        raise CycleRefused(decision.message)
     return debrief
 
 
@@ -300,11 +258,7 @@ class NoteInput:
 
 
 def own_note(uow: UnitOfWork, debrief: Debrief, author_id: int) -> DebriefNote | None:
-    return uow.session.scalars(
-        select(DebriefNote).where(
-            DebriefNote.debrief_id == debrief.id, DebriefNote.author_id == author_id
-        )
-    ).first()
+    return uow.notes.get_by_author(debrief.id, author_id)
 
 
 def save_note(
@@ -316,25 +270,17 @@ def save_note(
     row = own_note(uow, debrief, actor.person_id)
     if row is None:
         row = DebriefNote(debrief_id=debrief.id, author_id=actor.person_id, created_at=now)
-        uow.session.add(row)
     row.strengths, row.try_next = note.strengths, note.try_next
     row.next_step, row.check_back_on = note.next_step, note.check_back_on
     row.updated_at = now
-    uow.session.flush()
-    return row
+    return uow.notes.add(row)
 
 
 def notes_visible_to(uow: UnitOfWork, actor: Actor, debrief: Debrief) -> list[DebriefNote]:
     """The notes on a debrief, or none at all for anyone outside that conversation."""
     if not may_read(actor, _note_record(debrief)):
         return []
-    return list(
-        uow.session.scalars(
-            select(DebriefNote)
-            .where(DebriefNote.debrief_id == debrief.id)
-            .order_by(DebriefNote.created_at)
-        )
-    )
+    return uow.notes.list_for_debrief(debrief.id)
 
 
 def visits_needing_debrief_nudge(uow: UnitOfWork, now: datetime, school_days: int) -> list[Visit]:
@@ -343,14 +289,8 @@ def visits_needing_debrief_nudge(uow: UnitOfWork, now: datetime, school_days: in
     The scheduler sends one nudge to each person for each of these.
     """
     due: list[Visit] = []
-    rows = uow.session.scalars(
-        select(Visit).where(
-            # Older visits are history: a nudge about them would only be noise.
-            Visit.ends_at >= now - DEBRIEF_NUDGE_LOOKBACK,
-            Visit.outcome == VisitOutcome.HAPPENED.value,
-            ~select(Debrief.id).where(Debrief.visit_id == Visit.id).exists(),
-        )
-    )
+    # Older visits are history: a nudge about them would only be noise.
+    rows = uow.visits.list_happened_without_debrief(ended_since=now - DEBRIEF_NUDGE_LOOKBACK)
     for visit in rows:
         calendar = calendar_for(uow, visit.teacher)
         local = visit.ends_at.astimezone(zone(visit.teacher.timezone)).date()
@@ -372,28 +312,19 @@ def cycle_state(
     now: datetime,
 ) -> CycleState:
     """planning -> visiting -> debriefed -> trying the next step -> complete, from the facts."""
-    if goal.status != GoalStatus.ACTIVE.value:
+    if goal.status != GoalStatus.ACTIVE:
         return CycleState.COMPLETE
     held = [d for d in debriefs if d.starts_at <= now]
-    visited = [
-        v
-        for v in visits
-        if v.status == VisitStatus.ACCEPTED.value and _happened(v) and v.starts_at <= now
-    ]
+    visited = [v for v in visits if went_ahead(v.status, v.outcome) and v.starts_at <= now]
     if held:
         last = max(held, key=lambda d: d.starts_at)
         if visited and max(v.starts_at for v in visited) > last.starts_at:
             return CycleState.VISITING
         last_notes = [n for n in notes if n.debrief_id == last.id and n.next_step]
         return CycleState.TRYING if last_notes else CycleState.DEBRIEFED
-    if visited or any(v.status == VisitStatus.ACCEPTED.value and _happened(v) for v in visits):
+    if visited or any(went_ahead(v.status, v.outcome) for v in visits):
         return CycleState.VISITING
     return CycleState.PLANNING
-
-
-def _happened(visit: Visit) -> bool:
-    """Not known to have failed: logged as happened, or not logged yet."""
-    return visit.outcome in (None, VisitOutcome.HAPPENED.value)
 
 
 @dataclass(frozen=True)
@@ -410,9 +341,7 @@ def cycles_of(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime) -> 
 
     Each visit and debrief is checked on its own, as the Home tab does: a goal can change coach.
     """
-    goals = uow.session.scalars(
-        select(Goal).where(Goal.teacher_id == teacher.id).order_by(Goal.created_at.desc())
-    ).all()
+    goals = uow.goals.list_for_teacher(teacher.id)
     facts: list[CycleFacts] = []
     for goal in goals:
         if not may_read(actor, _goal_record(goal)):
@@ -421,24 +350,14 @@ def cycles_of(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime) -> 
         # the new coach must not learn when, where or how the teacher met the old one.
         visits = [
             visit
-            for visit in uow.session.scalars(
-                select(Visit).where(Visit.goal_id == goal.id).order_by(Visit.starts_at)
-            )
+            for visit in uow.visits.list_for_goal(goal.id)
             if may_read(actor, _visit_record(visit))
         ]
-        debriefs = (
-            [
-                debrief
-                for debrief in uow.session.scalars(
-                    select(Debrief)
-                    .where(Debrief.visit_id.in_([v.id for v in visits]))
-                    .order_by(Debrief.starts_at)
-                )
-                if may_read(actor, _debrief_record(debrief))
-            ]
-            if visits
-            else []
-        )
+        debriefs = [
+            debrief
+            for debrief in uow.debriefs.list_for_visits([v.id for v in visits])
+            if may_read(actor, _debrief_record(debrief))
+        ]
         notes = [n for d in debriefs for n in notes_visible_to(uow, actor, d)]
         facts.append(
             CycleFacts(

@@ -4,6 +4,44 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+# The states of stored rows live with the models; rules and views know them from here.
+from storage.enums import (
+    OUTCOME_LABELS,
+    CelebrationStatus,
+    GoalStatus,
+    OutboxStatus,
+    VisitOutcome,
+    VisitStatus,
+    happened,
+    went_ahead,
+)
+
+__all__ = [
+    "CYCLE_LABELS",
+    "DEBRIEF_NUDGE_SCHOOL_DAYS",
+    "DEFAULT_EXPERTISE_AREAS",
+    "DEFAULT_TIMEZONE",
+    "DEFAULT_VISIT_MINUTES",
+    "DEFAULT_WEEKLY_CAPACITY",
+    "MAX_ACTIVE_GOALS",
+    "OUTCOME_LABELS",
+    "ROLE_LABELS",
+    "SUPPORT_LABELS",
+    "SUPPORT_TIERS",
+    "VISIT_LENGTHS",
+    "CelebrationStatus",
+    "CycleState",
+    "GoalStatus",
+    "OutboxStatus",
+    "Role",
+    "SupportType",
+    "VisitOutcome",
+    "VisitStatus",
+    "happened",
+    "parse_role",
+    "went_ahead",
+]
+
 
 class Role(StrEnum):
     """What a person is to coachbot; everyone starts as a teacher."""
@@ -106,26 +144,8 @@ SUPPORT_TIERS = {
 }
 
 
-class VisitStatus(StrEnum):
-    PENDING = "pending"  # waiting for the coach's answer
-    PROPOSED = "proposed"  # someone suggested another time; the other person answers
-    ACCEPTED = "accepted"
-    DECLINED = "declined"  # the coach said no
-    CANCELLED = "cancelled"  # the teacher withdrew it
-
-    @property
-    def open(self) -> bool:
-        return self in (VisitStatus.PENDING, VisitStatus.PROPOSED, VisitStatus.ACCEPTED)
-
-
 DEFAULT_VISIT_MINUTES = 45
 VISIT_LENGTHS = (15, 20, 30, 45, 60, 90, 120)
-
-
-class GoalStatus(StrEnum):
-    ACTIVE = "active"
-    MET = "met"
-    SET_ASIDE = "set_aside"
 
 
 class CycleState(StrEnum):
@@ -150,24 +170,6 @@ CYCLE_LABELS = {
     CycleState.COMPLETE: "Complete",
 }
 
-
-class VisitOutcome(StrEnum):
-    HAPPENED = "happened"
-    RESCHEDULED = "rescheduled"
-    COACH_PULLED_AWAY = "coach_pulled_away"
-    TEACHER_ABSENT = "teacher_absent"
-
-    @property
-    def label(self) -> str:
-        return OUTCOME_LABELS[self]
-
-
-OUTCOME_LABELS = {
-    VisitOutcome.HAPPENED: "It happened",
-    VisitOutcome.RESCHEDULED: "We rescheduled",
-    VisitOutcome.COACH_PULLED_AWAY: "I was pulled away",
-    VisitOutcome.TEACHER_ABSENT: "The teacher was out",
-}
 
 MAX_ACTIVE_GOALS = 3
 # A confirmed visit with no debrief after this many school days earns one nudge to each.

@@ -15,15 +15,18 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, or_, select, update
-
+from storage.enums import OutboxStatus
 from storage.models import OutboxMessage, Person
-from storage.repositories import insert_if_absent
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
-PENDING, SENT, DEAD, DROPPED = "pending", "sent", "dead", "dropped"
+PENDING, SENT, DEAD, DROPPED = (
+    OutboxStatus.PENDING,
+    OutboxStatus.SENT,
+    OutboxStatus.DEAD,
+    OutboxStatus.DROPPED,
+)
 MAX_ATTEMPTS = 8
 LEASE = timedelta(minutes=2)
 # Errors that no retry will fix: the row ends as dead straight away, with the reason.
@@ -58,9 +61,7 @@ def enqueue(
 ) -> bool:
     """Owe `person` a direct message at `due_at`; False if this key was already planned."""
     blocks = message.get("blocks")
-    return insert_if_absent(
-        uow.session,
-        OutboxMessage.__table__,  # type: ignore[arg-type]
+    return uow.outbox.add_if_absent(
         {
             "key": key[:200],
             "team_id": person.team_id,
@@ -75,8 +76,7 @@ def enqueue(
             "status": PENDING,
             "attempts": 0,
             "created_at": now,
-        },
-        key="id",
+        }
     )
 
 
@@ -96,9 +96,7 @@ def record_sent(
     checked against where coachbot posted it, like every message the outbox sent. The words
     are not copied: the row holds ids only.
     """
-    return insert_if_absent(
-        uow.session,
-        OutboxMessage.__table__,  # type: ignore[arg-type]
+    return uow.outbox.add_if_absent(
         {
             "key": key[:200],
             "team_id": person.team_id,
@@ -116,8 +114,7 @@ def record_sent(
             "slack_ts": where[1],
             "sent_at": now,
             "created_at": now,
-        },
-        key="id",
+        }
     )
 
 
@@ -127,64 +124,24 @@ def sent_about(uow: UnitOfWork, *, person_id: int, ref: str) -> list[tuple[str, 
     `ref` names the item ("visit:12", "reflection:5"); rows about a part of it
     ("visit:12:answer:3") count too.
     """
-    rows = uow.session.execute(
-        select(OutboxMessage.slack_channel, OutboxMessage.slack_ts)
-        .where(
-            OutboxMessage.person_id == person_id,
-            OutboxMessage.status == SENT,
-            or_(
-                OutboxMessage.ref == ref,
-                OutboxMessage.ref.startswith(f"{ref}:", autoescape=True),
-            ),
-        )
-        .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
-    ).all()
-    return [(str(channel), str(ts)) for channel, ts in rows if channel and ts]
+    return uow.outbox.list_sent_about(person_id, ref)
 
 
 def count_sent_or_due(uow: UnitOfWork, *, kind: str, ref: str) -> int:
     """How many messages of a kind about one item exist (sent or still to send)."""
-    return int(
-        uow.session.scalar(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(
-                OutboxMessage.kind == kind,
-                OutboxMessage.ref == ref,
-                OutboxMessage.status.in_((PENDING, SENT)),
-            )
-        )
-        or 0
-    )
+    return uow.outbox.count_sent_or_due(kind, ref)
 
 
 def count_for_person(
     uow: UnitOfWork, person: Person, kinds: tuple[str, ...], start: datetime, end: datetime
 ) -> int:
     """Messages of these kinds due to a person in [start, end), for the weekly nudge cap."""
-    return int(
-        uow.session.scalar(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(
-                OutboxMessage.person_id == person.id,
-                OutboxMessage.kind.in_(kinds),
-                OutboxMessage.status.in_((PENDING, SENT)),
-                OutboxMessage.due_at >= start,
-                OutboxMessage.due_at < end,
-            )
-        )
-        or 0
-    )
+    return uow.outbox.count_for_person(person.id, kinds, start, end)
 
 
 def drop(uow: UnitOfWork, *, ref: str, kinds: tuple[str, ...] | None = None) -> int:
     """Cancel unsent messages about an item that was settled; returns how many."""
-    query = update(OutboxMessage).where(OutboxMessage.ref == ref, OutboxMessage.status == PENDING)
-    if kinds is not None:
-        query = query.where(OutboxMessage.kind.in_(kinds))
-    result = uow.session.execute(query.values(status=DROPPED, last_error="settled before sending"))
-    return int(getattr(result, "rowcount", 0))
+    return uow.outbox.drop(ref, kinds)
 
 
 # --------------------------------------------------------------------------- delivery
@@ -215,40 +172,8 @@ class DeliveryReport:
 
 
 def claim_due(uow: UnitOfWork, now: datetime, worker: str, limit: int) -> list[OutboxMessage]:
-    """Lease up to `limit` due rows to this worker.
-
-    PostgreSQL skips rows another worker has locked; the conditional update is what makes a
-    lease exclusive on any database.
-    """
-    free = or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now)
-    candidates = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.status == PENDING, OutboxMessage.available_at <= now, free)
-        .order_by(OutboxMessage.available_at, OutboxMessage.id)
-        .limit(limit)
-    )
-    if uow.session.get_bind().dialect.name == "postgresql":
-        candidates = candidates.with_for_update(skip_locked=True)
-    ids = list(uow.session.scalars(candidates))
-    if not ids:
-        return []
-    claimed = uow.session.scalars(
-        update(OutboxMessage)
-        .where(OutboxMessage.id.in_(ids), OutboxMessage.status == PENDING, free)
-        .values(
-            lease_until=now + LEASE,
-            leased_by=worker,
-            attempts=OutboxMessage.attempts + 1,
-        )
-        .returning(OutboxMessage.id)
-    ).all()
-    rows = uow.session.scalars(
-        select(OutboxMessage)
-        .where(OutboxMessage.id.in_(claimed))
-        .order_by(OutboxMessage.id)
-        .execution_options(populate_existing=True)
-    ).all()
-    return list(rows)
+    """Lease up to `limit` due rows to this worker, for LEASE; no two workers get one row."""
+    return uow.outbox.claim_due(now, worker, limit, LEASE)
 
 
 class Sender:
@@ -360,31 +285,16 @@ def _record_failure(
 
 def retry_dead(uow: UnitOfWork, now: datetime) -> int:
     """Put dead rows back in line, as new; returns how many."""
-    result = uow.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.status == DEAD)
-        .values(status=PENDING, attempts=0, available_at=now, lease_until=None, last_error=None)
-    )
-    return int(getattr(result, "rowcount", 0))
+    return uow.outbox.retry_dead(now)
 
 
 def summary(uow: UnitOfWork, now: datetime) -> dict[str, int]:
     """Counts by state for `coachbot jobs list` and the admin's view: due, later, sent, dead."""
-    by_status = uow.session.execute(
-        select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-    ).all()
-    counts = {"due": 0, "later": 0, SENT: 0, DEAD: 0, DROPPED: 0}
-    for status, number in by_status:
+    by_status = uow.outbox.count_by_status()
+    counts = {"due": 0, "later": 0, SENT.value: 0, DEAD.value: 0, DROPPED.value: 0}
+    for status, number in by_status.items():
         if status != PENDING:
-            counts[status] = counts.get(status, 0) + int(number)
-    pending = {s: int(n) for s, n in by_status}.get(PENDING, 0)
-    counts["due"] = int(
-        uow.session.scalar(
-            select(func.count())
-            .select_from(OutboxMessage)
-            .where(OutboxMessage.status == PENDING, OutboxMessage.available_at <= now)
-        )
-        or 0
-    )
-    counts["later"] = pending - counts["due"]
+            counts[status.value] = counts.get(status.value, 0) + number
+    counts["due"] = uow.outbox.count_due(now)
+    counts["later"] = by_status.get(PENDING, 0) - counts["due"]
     return counts

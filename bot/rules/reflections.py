@@ -13,13 +13,11 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from bot.rules.calendar import SchoolCalendar
 from bot.rules.cards import PromptCard
-from bot.rules.domain import SupportType, VisitOutcome
+from bot.rules.domain import SupportType
 from bot.rules.limits import MAX_ANSWER, MAX_PAUSE_DAYS, PAUSE_AFTER_TODAY
-from bot.rules.outbox import PENDING, SENT, count_sent_or_due, drop, enqueue
+from bot.rules.outbox import count_sent_or_due, drop, enqueue
 from bot.rules.policy import Actor, Kind, Record, may_change, may_read
 from bot.rules.school_calendar import calendar_for
 from bot.rules.visits import VisitRefused
@@ -155,46 +153,11 @@ class _Calendars:
 
 
 def _due_visits(uow: UnitOfWork, now: datetime) -> list[Visit]:
-    prompted = (
-        select(Reflection.id)
-        .where(Reflection.visit_id == Visit.id, Reflection.debrief_id.is_(None))
-        .exists()
-    )
-    return list(
-        uow.session.scalars(
-            select(Visit)
-            .join(Person, Person.id == Visit.teacher_id)
-            .where(
-                Visit.outcome == VisitOutcome.HAPPENED.value,
-                Visit.ends_at <= now,
-                Visit.ends_at >= now - MAX_AGE,
-                Person.active.is_(True),
-                Person.prompts_stopped.is_(False),
-                ~prompted,
-            )
-            .order_by(Visit.ends_at)
-            .limit(PLAN_LIMIT)
-        ).unique()
-    )
+    return uow.reflections.list_unprompted_visits(now - MAX_AGE, now, PLAN_LIMIT)
 
 
 def _due_debriefs(uow: UnitOfWork, now: datetime) -> list[Debrief]:
-    prompted = select(Reflection.id).where(Reflection.debrief_id == Debrief.id).exists()
-    return list(
-        uow.session.scalars(
-            select(Debrief)
-            .join(Person, Person.id == Debrief.teacher_id)
-            .where(
-                Debrief.ends_at <= now,
-                Debrief.ends_at >= now - MAX_AGE,
-                Person.active.is_(True),
-                Person.prompts_stopped.is_(False),
-                ~prompted,
-            )
-            .order_by(Debrief.ends_at)
-            .limit(PLAN_LIMIT)
-        ).unique()
-    )
+    return uow.reflections.list_unprompted_debriefs(now - MAX_AGE, now, PLAN_LIMIT)
 
 
 def _items(visits: Iterable[Visit], debriefs: Iterable[Debrief]) -> list[_Item]:
@@ -234,19 +197,8 @@ def _prompt_days(
 ) -> dict[int, set[date]]:
     """The local days on which each teacher already has a reflection prompt coming or sent."""
     days: dict[int, set[date]] = {person_id: set() for person_id in teachers}
-    if not teachers:
-        return days
-    rows = uow.session.execute(
-        select(OutboxMessage.person_id, OutboxMessage.due_at).where(
-            OutboxMessage.kind == KIND,
-            OutboxMessage.status.in_((PENDING, SENT)),
-            OutboxMessage.person_id.in_(list(teachers)),
-            OutboxMessage.due_at >= now - timedelta(days=2),
-        )
-    )
-    for person_id, due_at in rows:
-        if person_id is not None:
-            days[person_id].add(_local(due_at, teachers[person_id].timezone).date())
+    for person_id, due_at in uow.outbox.list_due_times(KIND, teachers, now - timedelta(days=2)):
+        days[person_id].add(_local(due_at, teachers[person_id].timezone).date())
     return days
 
 
@@ -319,8 +271,7 @@ def _plan(
         shared_with_coach=False,
         created_at=now,
     )
-    uow.session.add(reflection)
-    uow.session.flush()
+    uow.reflections.add(reflection)
     card = PromptCard(
         reflection_id=reflection.id,
         question=item.question,
@@ -339,8 +290,7 @@ def _plan(
         ref=ref_for(reflection),
     ):
         # Another replica planned this one first: its reflection is the one.
-        uow.session.delete(reflection)
-        uow.session.flush()
+        uow.reflections.remove(reflection)
         return False
     taken.add(day)
     return True
@@ -353,10 +303,10 @@ def prompt_card(uow: UnitOfWork, reflection: Reflection) -> PromptCard:
     about: str | None = None
     starts_at: datetime | None = None
     if reflection.debrief_id is not None:
-        debrief = uow.session.get(Debrief, reflection.debrief_id)
+        debrief = uow.debriefs.get(reflection.debrief_id)
         about, starts_at = "debrief", debrief.starts_at if debrief else None
     elif reflection.visit_id is not None:
-        visit = uow.session.get(Visit, reflection.visit_id)
+        visit = uow.visits.get(reflection.visit_id)
         about, starts_at = "visit", visit.starts_at if visit else None
     return PromptCard(
         reflection_id=reflection.id,
@@ -376,7 +326,7 @@ def still_wanted(uow: UnitOfWork, row: OutboxMessage, now: datetime | None = Non
     if row.kind != KIND:
         return True
     reflection_id = _ref_id(row.ref)
-    reflection = uow.session.get(Reflection, reflection_id) if reflection_id else None
+    reflection = uow.reflections.get(reflection_id) if reflection_id else None
     if reflection is None or reflection.answer is not None:
         return False
     teacher = uow.people.get(reflection.teacher_id)
@@ -397,11 +347,14 @@ def _ref_id(ref: str | None) -> int | None:
 
 def load_own(uow: UnitOfWork, actor: Actor, reflection_id: int) -> Reflection:
     """A reflection its teacher is opening or changing; anyone else is refused."""
-    reflection = uow.session.get(Reflection, reflection_id)
+
+    def check(reflection: Reflection) -> None:
+        if not may_change(actor, _record(reflection)):
+            raise ReflectionRefused(NOT_YOURS)
+
+    reflection = uow.reflections.get_for(reflection_id, check)
     if reflection is None:
         raise ReflectionRefused(GONE)
-    if not may_change(actor, _record(reflection)):
-        raise ReflectionRefused(NOT_YOURS)
     return reflection
 
 
@@ -452,8 +405,7 @@ def snooze(
     calendar, tz = calendar_for(uow, teacher), teacher.timezone
     due = _next_day_due(calendar, tz, _local(now, tz).date())
     key = f"{prompt_key(reflection)}:snooze:{_local(due, tz).date().isoformat()}"
-    planned = uow.session.scalar(select(OutboxMessage.id).where(OutboxMessage.key == key))
-    if planned is not None:
+    if uow.outbox.get_by_key(key) is not None:
         return due
     if count_sent_or_due(uow, kind=KIND, ref=ref_for(reflection)) >= MAX_PROMPTS_PER_ITEM:
         raise ReflectionRefused(LAST_REMINDER)
@@ -535,10 +487,7 @@ def visible_reflections(uow: UnitOfWork, actor: Actor, teacher: Person) -> list[
     """
     if actor.person_id is None or actor.team_id != teacher.team_id:
         return []
-    query = select(Reflection).where(Reflection.teacher_id == teacher.id)
-    if actor.person_id != teacher.id:
-        query = query.where(
-            Reflection.shared_with_coach.is_(True), Reflection.coach_id == actor.person_id
-        )
-    rows = uow.session.scalars(query.order_by(Reflection.created_at.desc(), Reflection.id.desc()))
+    rows = uow.reflections.list_for_teacher(
+        teacher.id, shared_with=None if actor.person_id == teacher.id else actor.person_id
+    )
     return [row for row in rows if may_read(actor, _record(row))]

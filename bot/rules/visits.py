@@ -10,8 +10,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-
 from bot.rules.calendar import SchoolCalendar, outside_school_years
 from bot.rules.calendar_links import CalendarEvent
 from bot.rules.domain import Role, SupportType, VisitStatus
@@ -22,7 +20,6 @@ from storage.uow import UnitOfWork
 
 # A second identical invitation within this window is the same click arriving twice.
 DUPLICATE_WINDOW = timedelta(minutes=1)
-OPEN = (VisitStatus.PENDING.value, VisitStatus.PROPOSED.value, VisitStatus.ACCEPTED.value)
 
 
 class VisitRefused(Exception):
@@ -145,15 +142,7 @@ def check_time(
 def _accepted_overlap(
     uow: UnitOfWork, coach: Person, starts_at: datetime, ends_at: datetime, visit_id: int | None
 ) -> Visit | None:
-    query = select(Visit).where(
-        Visit.coach_id == coach.id,
-        Visit.status == VisitStatus.ACCEPTED.value,
-        Visit.starts_at < ends_at,
-        Visit.ends_at > starts_at,
-    )
-    if visit_id is not None:
-        query = query.where(Visit.id != visit_id)
-    return uow.session.scalars(query.limit(1)).first()
+    return uow.visits.get_accepted_overlap(coach.id, starts_at, ends_at, other_than=visit_id)
 
 
 def _visits_in_week(
@@ -162,15 +151,7 @@ def _visits_in_week(
     monday = day - timedelta(days=day.weekday())
     start = datetime.combine(monday, time(0), zone)
     end = datetime.combine(monday + timedelta(days=7), time(0), zone)
-    query = select(Visit.id).where(
-        Visit.coach_id == coach.id,
-        Visit.status.in_(OPEN),
-        Visit.starts_at >= start,
-        Visit.starts_at < end,
-    )
-    if visit_id is not None:
-        query = query.where(Visit.id != visit_id)
-    return len(uow.session.scalars(query).all())
+    return uow.visits.count_open_for_coach(coach.id, start, end, other_than=visit_id)
 
 
 @dataclass(frozen=True)
@@ -189,15 +170,9 @@ def create_invitation(
     uow: UnitOfWork, teacher: Person, new: NewVisit, now: datetime
 ) -> tuple[Visit, bool]:
     """Store an invitation; (visit, False) when the same one arrived within the last minute."""
-    repeat = uow.session.scalars(
-        select(Visit).where(
-            Visit.teacher_id == teacher.id,
-            Visit.coach_id == new.coach.id,
-            Visit.starts_at == new.starts_at,
-            Visit.status.in_(OPEN),
-            Visit.created_at >= now - DUPLICATE_WINDOW,
-        )
-    ).first()
+    repeat = uow.visits.get_open_repeat(
+        teacher.id, new.coach.id, new.starts_at, since=now - DUPLICATE_WINDOW
+    )
     if repeat is not None:
         return repeat, False
     visit = Visit(
@@ -211,14 +186,12 @@ def create_invitation(
         focus=new.focus,
         note=new.note,
         goal_id=new.goal_id,
-        status=VisitStatus.PENDING.value,
+        status=VisitStatus.PENDING,
         created_at=now,
         updated_at=now,
         version=1,
     )
-    uow.session.add(visit)
-    uow.session.flush()
-    return visit, True
+    return uow.visits.add(visit), True
 
 
 def _record(visit: Visit) -> Record:
@@ -227,13 +200,16 @@ def _record(visit: Visit) -> Record:
 
 def load_for(uow: UnitOfWork, actor: Actor, visit_id: int) -> Visit:
     """A visit the actor is part of; refused (and logged by the policy) otherwise."""
-    visit = uow.session.get(Visit, visit_id)
+    visit = uow.visits.get_for(visit_id, lambda found: _require_change(actor, found))
     if visit is None:
         raise VisitRefused("Sorry, that invitation no longer exists.")
+    return visit
+
+
+def _require_change(actor: Actor, visit: Visit) -> None:
     decision = may_change(actor, _record(visit))
     if not decision:
         raise VisitRefused(decision.message)
-    return visit
 
 
 def side_of(actor: Actor, visit: Visit) -> str:
@@ -242,15 +218,15 @@ def side_of(actor: Actor, visit: Visit) -> str:
 
 def _who_answers(visit: Visit) -> str:
     """Whose turn it is: the coach for a new invitation, else whoever did not propose."""
-    if visit.status == VisitStatus.PROPOSED.value:
+    if visit.status == VisitStatus.PROPOSED:
         return "teacher" if visit.proposed_by == "coach" else "coach"
     return "coach"
 
 
 _SETTLED = {
-    VisitStatus.ACCEPTED.value: "This visit is already accepted. Nothing more to do.",
-    VisitStatus.DECLINED.value: "This invitation was declined, so it can't be changed now.",
-    VisitStatus.CANCELLED.value: "This visit was cancelled, so there's nothing to answer.",
+    VisitStatus.ACCEPTED: "This visit is already accepted. Nothing more to do.",
+    VisitStatus.DECLINED: "This invitation was declined, so it can't be changed now.",
+    VisitStatus.CANCELLED: "This visit was cancelled, so there's nothing to answer.",
 }
 STALE = (
     "This message is out of date: the invitation changed after it was sent. "
@@ -259,7 +235,7 @@ STALE = (
 
 
 def require_turn(actor: Actor, visit: Visit, version: int) -> None:
-    if visit.status not in (VisitStatus.PENDING.value, VisitStatus.PROPOSED.value):
+    if VisitStatus(visit.status).settled:
         raise VisitRefused(_SETTLED[visit.status])
     if side_of(actor, visit) != _who_answers(visit):
         other = "the coach" if _who_answers(visit) == "coach" else "the teacher"
@@ -276,7 +252,7 @@ def _touch(visit: Visit, now: datetime) -> None:
 def accept(uow: UnitOfWork, actor: Actor, visit_id: int, version: int, now: datetime) -> Visit:
     visit = load_for(uow, actor, visit_id)
     require_turn(actor, visit, version)
-    if visit.status == VisitStatus.PROPOSED.value:
+    if visit.status == VisitStatus.PROPOSED:
         if visit.proposed_starts_at is None or visit.proposed_ends_at is None:
             raise VisitRefused(STALE)
         visit.starts_at, visit.ends_at = visit.proposed_starts_at, visit.proposed_ends_at
@@ -287,7 +263,7 @@ def accept(uow: UnitOfWork, actor: Actor, visit_id: int, version: int, now: date
                 "Suggest another time instead."
             )
     _clear_proposal(visit)
-    visit.status = VisitStatus.ACCEPTED.value
+    visit.status = VisitStatus.ACCEPTED
     _touch(visit, now)
     return visit
 
@@ -321,11 +297,11 @@ def propose(
     if check.starts_at is None or check.ends_at is None:
         raise VisitRefused("Choose a day and time for the visit.")
     side = side_of(actor, visit)
-    if side == "teacher" and visit.status == VisitStatus.PENDING.value:
+    if side == "teacher" and visit.status == VisitStatus.PENDING:
         visit.starts_at, visit.ends_at = check.starts_at, check.ends_at
         visit.proposal_note = note
     else:
-        visit.status = VisitStatus.PROPOSED.value
+        visit.status = VisitStatus.PROPOSED
         visit.proposed_starts_at, visit.proposed_ends_at = check.starts_at, check.ends_at
         visit.proposed_by = side
         visit.proposal_note = note
@@ -340,9 +316,9 @@ def decline(
     visit = load_for(uow, actor, visit_id)
     require_turn(actor, visit, version)
     if side_of(actor, visit) == "teacher":
-        visit.status = VisitStatus.CANCELLED.value
+        visit.status = VisitStatus.CANCELLED
     else:
-        visit.status = VisitStatus.DECLINED.value
+        visit.status = VisitStatus.DECLINED
         visit.decline_reason = reason
     _clear_proposal(visit)
     _touch(visit, now)
@@ -356,7 +332,7 @@ def cancel(uow: UnitOfWork, actor: Actor, visit_id: int, version: int, now: date
     if not VisitStatus(visit.status).open:
         raise VisitRefused(_SETTLED[visit.status])
     # Cancelling is safe from any message about the visit, however old.
-    visit.status = VisitStatus.CANCELLED.value
+    visit.status = VisitStatus.CANCELLED
     _clear_proposal(visit)
     _touch(visit, now)
     return visit
@@ -388,6 +364,6 @@ def calendar_event_for(visit: Visit) -> CalendarEvent:
         starts_at=visit.starts_at,
         ends_at=visit.ends_at,
         description=f"{support.label}. Details are in coachbot in Slack.",
-        cancelled=visit.status in (VisitStatus.CANCELLED.value, VisitStatus.DECLINED.value),
+        cancelled=VisitStatus(visit.status).called_off,
         sequence=visit.version,
     )

@@ -1,106 +1,16 @@
-"""Repositories: queries over one session; they flush, never commit."""
+"""People, schools, the district's calendar and PLC channels."""
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
-
-from sqlalchemy import Table, delete, or_, select
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session, selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
-from storage.models import (
-    Closure,
-    District,
-    Person,
-    PlcChannel,
-    RequestSignature,
-    School,
-    SlackEvent,
-)
+from storage.models import Closure, District, Person, PlcChannel, School
+from storage.repositories.base import insert_if_absent
 
 # Roles that coach teachers (bot.rules.domain.Role values; storage keeps plain strings).
 COACH_ROLES = ("coach", "lead_coach")
-
-
-def insert_if_absent(
-    session: Session, table: Table, values: dict[str, Any], *, key: str | None = None
-) -> bool:
-    """Insert a row unless one with the same key exists; True when this call inserted it.
-
-    Uses the database's own ON CONFLICT so two replicas racing on one key cannot both win.
-    """
-    # RETURNING, because rowcount is not reported for this statement by every driver.
-    returned = table.c[key] if key else next(iter(table.primary_key.columns))
-    stmt = _insert_ignoring_conflicts(session, table).values(**values).returning(returned)
-    return session.execute(stmt).first() is not None
-
-
-def _insert_ignoring_conflicts(session: Session, table: Table) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING, in the session's own dialect."""
-    dialect = session.get_bind().dialect.name
-    # Imported here: each dialect module is slow to import and a process needs only one.
-    if dialect == "postgresql":
-        from sqlalchemy.dialects import postgresql
-
-        return postgresql.insert(table).on_conflict_do_nothing()
-    if dialect == "sqlite":
-        from sqlalchemy.dialects import sqlite
-
-        return sqlite.insert(table).on_conflict_do_nothing()
-    raise NotImplementedError(f"unsupported database: {dialect}")  # pragma: no cover
-
-
-class SlackEventRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def claim(self, event_id: str, event_type: str, now: datetime) -> bool:
-        """Record an event delivery; False when it was already taken (a Slack retry)."""
-        return insert_if_absent(
-            self.session,
-            SlackEvent.__table__,  # type: ignore[arg-type]
-            {"event_id": event_id, "event_type": event_type, "received_at": now},
-        )
-
-    def purge_received_before(self, cutoff: datetime) -> int:
-        """Forget deliveries older than Slack's retry window; returns how many."""
-        result = self.session.execute(delete(SlackEvent).where(SlackEvent.received_at < cutoff))
-        return int(getattr(result, "rowcount", 0))
-
-
-class RequestSignatureRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def claim(self, signature: str, signed_at: datetime) -> bool:
-        """Record a signed request; False when its signature was already taken (a replay).
-
-        The primary key decides, so two replicas receiving the same request cannot both win.
-        """
-        return insert_if_absent(
-            self.session,
-            RequestSignature.__table__,  # type: ignore[arg-type]
-            {"signature": signature, "signed_at": signed_at},
-        )
-
-    def claim_all(self, signatures: dict[str, datetime]) -> set[str]:
-        """Record many signed requests in one statement; returns the signatures that were new."""
-        if not signatures:
-            return set()
-        table: Table = RequestSignature.__table__  # type: ignore[assignment]
-        rows = [{"signature": sig, "signed_at": at} for sig, at in signatures.items()]
-        # Many rows as parameters of one cached statement, which SQLAlchemy sends as one
-        # multi-row INSERT; built as literal VALUES it would be compiled afresh each time.
-        stmt = _insert_ignoring_conflicts(self.session, table).returning(table.c.signature)
-        return set(self.session.scalars(stmt, rows))
-
-    def purge_signed_before(self, cutoff: datetime) -> int:
-        """Forget signatures too old to be accepted again anyway; returns how many."""
-        result = self.session.execute(
-            delete(RequestSignature).where(RequestSignature.signed_at < cutoff)
-        )
-        return int(getattr(result, "rowcount", 0))
 
 
 class PersonRepository:
@@ -172,6 +82,10 @@ class SchoolRepository:
             )
         )
 
+    def count_for_team(self, team_id: str) -> int:
+        query = select(func.count()).select_from(School).where(School.team_id == team_id)
+        return int(self.session.scalar(query) or 0)
+
 
 class DistrictRepository:
     def __init__(self, session: Session) -> None:
@@ -224,6 +138,10 @@ class PlcChannelRepository:
                 .order_by(PlcChannel.channel_id)
             )
         )
+
+    def count_for_team(self, team_id: str) -> int:
+        query = select(func.count()).select_from(PlcChannel).where(PlcChannel.team_id == team_id)
+        return int(self.session.scalar(query) or 0)
 
     def ensure(self, team_id: str, channel_id: str, name: str = "") -> bool:
         """Record a PLC channel; True when it was new."""

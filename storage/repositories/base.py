@@ -1,0 +1,56 @@
+"""What every repository shares: inserts that lose a race quietly, and checked loading."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from sqlalchemy import Table
+from sqlalchemy.orm import Session
+
+Row = TypeVar("Row")
+# A permission check a rule passes in: it returns when the person may have the row and
+# raises (with the kind message the rule chose) when they may not. Storage sits below
+# bot/rules/policy.py and cannot ask it, so the rule brings the question along.
+Check = Callable[[Row], object]
+
+
+def insert_if_absent(
+    session: Session, table: Table, values: dict[str, Any], *, key: str | None = None
+) -> bool:
+    """Insert a row unless one with the same key exists; True when this call inserted it.
+
+    Uses the database's own ON CONFLICT so two replicas racing on one key cannot both win.
+    """
+    # RETURNING, because rowcount is not reported for this statement by every driver.
+    returned = table.c[key] if key else next(iter(table.primary_key.columns))
+    stmt = insert_ignoring_conflicts(session, table).values(**values).returning(returned)
+    return session.execute(stmt).first() is not None
+
+
+def insert_ignoring_conflicts(session: Session, table: Table) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING, in the session's own dialect."""
+    dialect = session.get_bind().dialect.name
+    # Imported here: each dialect module is slow to import and a process needs only one.
+    if dialect == "postgresql":
+        from sqlalchemy.dialects import postgresql
+
+        return postgresql.insert(table).on_conflict_do_nothing()
+    if dialect == "sqlite":
+        from sqlalchemy.dialects import sqlite
+
+        return sqlite.insert(table).on_conflict_do_nothing()
+    raise NotImplementedError(f"unsupported database: {dialect}")  # pragma: no cover
+
+
+def get_checked(session: Session, model: type[Row], row_id: int, check: Check[Row]) -> Row | None:
+    """The row with this id once `check` has let it through; None when there is none."""
+    row = session.get(model, row_id) if row_id > 0 else None
+    if row is not None:
+        check(row)
+    return row
+
+
+def rowcount(result: Any) -> int:
+    """How many rows an UPDATE or DELETE touched."""
+    return int(getattr(result, "rowcount", 0))

@@ -1,0 +1,182 @@
+"""The outbox: messages owed to people, planned once by key and leased for sending."""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Table, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.enums import SENT_OR_DUE, OutboxStatus
+from storage.models import OutboxMessage
+from storage.repositories.base import insert_if_absent, rowcount
+
+
+class OutboxRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add_if_absent(self, values: dict[str, Any]) -> bool:
+        """Plan a message; False when its key was planned already (here or on a replica)."""
+        table: Table = OutboxMessage.__table__  # type: ignore[assignment]
+        return insert_if_absent(self.session, table, values, key="id")
+
+    def get(self, message_id: int) -> OutboxMessage | None:
+        return self.session.get(OutboxMessage, message_id)
+
+    def get_one(self, message_id: int) -> OutboxMessage:
+        return self.session.get_one(OutboxMessage, message_id)
+
+    def get_by_key(self, key: str) -> OutboxMessage | None:
+        return self.session.scalars(select(OutboxMessage).where(OutboxMessage.key == key)).first()
+
+    def list_sent_about(self, person_id: int, ref: str) -> list[tuple[str, str]]:
+        """(channel, ts) of the messages sent to a person about an item or a part of it
+        (`ref` "visit:12" also matches "visit:12:answer:3"), newest first."""
+        rows = self.session.execute(
+            select(OutboxMessage.slack_channel, OutboxMessage.slack_ts)
+            .where(
+                OutboxMessage.person_id == person_id,
+                OutboxMessage.status == OutboxStatus.SENT,
+                or_(
+                    OutboxMessage.ref == ref,
+                    OutboxMessage.ref.startswith(f"{ref}:", autoescape=True),
+                ),
+            )
+            .order_by(OutboxMessage.sent_at.desc(), OutboxMessage.id.desc())
+        ).all()
+        return [(str(channel), str(ts)) for channel, ts in rows if channel and ts]
+
+    def count_sent_or_due(self, kind: str, ref: str) -> int:
+        """Messages of a kind about one item, sent or still to send."""
+        query = (
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.kind == kind,
+                OutboxMessage.ref == ref,
+                OutboxMessage.status.in_(SENT_OR_DUE),
+            )
+        )
+        return int(self.session.scalar(query) or 0)
+
+    def count_for_person(
+        self, person_id: int, kinds: Collection[str], start: datetime, end: datetime
+    ) -> int:
+        """Messages of these kinds sent or due to a person in [start, end)."""
+        query = (
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(
+                OutboxMessage.person_id == person_id,
+                OutboxMessage.kind.in_(list(kinds)),
+                OutboxMessage.status.in_(SENT_OR_DUE),
+                OutboxMessage.due_at >= start,
+                OutboxMessage.due_at < end,
+            )
+        )
+        return int(self.session.scalar(query) or 0)
+
+    def list_due_times(
+        self, kind: str, person_ids: Collection[int], since: datetime
+    ) -> list[tuple[int, datetime]]:
+        """(person, due_at) of each message of a kind sent or due to these people since `since`."""
+        if not person_ids:
+            return []
+        rows = self.session.execute(
+            select(OutboxMessage.person_id, OutboxMessage.due_at).where(
+                OutboxMessage.kind == kind,
+                OutboxMessage.status.in_(SENT_OR_DUE),
+                OutboxMessage.person_id.in_(list(person_ids)),
+                OutboxMessage.due_at >= since,
+            )
+        )
+        return [(person_id, due_at) for person_id, due_at in rows if person_id is not None]
+
+    def drop(self, ref: str, kinds: Collection[str] | None = None) -> int:
+        """Cancel the unsent messages about an item that was settled; returns how many."""
+        query = update(OutboxMessage).where(
+            OutboxMessage.ref == ref, OutboxMessage.status == OutboxStatus.PENDING
+        )
+        if kinds is not None:
+            query = query.where(OutboxMessage.kind.in_(list(kinds)))
+        return rowcount(
+            self.session.execute(
+                query.values(status=OutboxStatus.DROPPED, last_error="settled before sending")
+            )
+        )
+
+    def claim_due(
+        self, now: datetime, worker: str, limit: int, lease: timedelta
+    ) -> list[OutboxMessage]:
+        """Lease up to `limit` due rows to this worker.
+
+        PostgreSQL skips rows another worker has locked; the conditional update is what makes
+        a lease exclusive on any database.
+        """
+        free = or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now)
+        candidates = (
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.status == OutboxStatus.PENDING,
+                OutboxMessage.available_at <= now,
+                free,
+            )
+            .order_by(OutboxMessage.available_at, OutboxMessage.id)
+            .limit(limit)
+        )
+        if self.session.get_bind().dialect.name == "postgresql":
+            candidates = candidates.with_for_update(skip_locked=True)
+        ids = list(self.session.scalars(candidates))
+        if not ids:
+            return []
+        claimed = self.session.scalars(
+            update(OutboxMessage)
+            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING, free)
+            .values(
+                lease_until=now + lease,
+                leased_by=worker,
+                attempts=OutboxMessage.attempts + 1,
+            )
+            .returning(OutboxMessage.id)
+        ).all()
+        rows = self.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id.in_(claimed))
+            .order_by(OutboxMessage.id)
+            .execution_options(populate_existing=True)
+        ).all()
+        return list(rows)
+
+    def retry_dead(self, now: datetime) -> int:
+        """Put dead rows back in line, as new; returns how many."""
+        return rowcount(
+            self.session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.status == OutboxStatus.DEAD)
+                .values(
+                    status=OutboxStatus.PENDING,
+                    attempts=0,
+                    available_at=now,
+                    lease_until=None,
+                    last_error=None,
+                )
+            )
+        )
+
+    def count_by_status(self) -> dict[OutboxStatus, int]:
+        rows = self.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
+        ).all()
+        return {status: int(number) for status, number in rows}
+
+    def count_due(self, now: datetime) -> int:
+        """Unsent messages that may be sent at `now`."""
+        query = (
+            select(func.count())
+            .select_from(OutboxMessage)
+            .where(OutboxMessage.status == OutboxStatus.PENDING, OutboxMessage.available_at <= now)
+        )
+        return int(self.session.scalar(query) or 0)

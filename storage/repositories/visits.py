@@ -1,0 +1,181 @@
+"""Visits: the words about a visit's life as SQL, and every query that changes or finds one.
+
+Each word is defined once. Its SQL form is here; the same word for a visit already loaded is
+in storage/enums.py (`VisitStatus.open`, `happened`, `went_ahead`), built from the same states.
+Read models (bot/reads) use these forms too.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import Session
+
+from storage.enums import AWAITING_ANSWER, OPEN_VISIT_STATUSES, VisitOutcome, VisitStatus
+from storage.models import Debrief, Visit
+from storage.repositories.base import Check, get_checked, rowcount
+
+# Still on someone's calendar or waiting for an answer.
+VISIT_OPEN: ColumnElement[bool] = Visit.status.in_(OPEN_VISIT_STATUSES)
+# Waiting for the coach's (or, for a suggested time, the other person's) answer.
+VISIT_AWAITING_ANSWER: ColumnElement[bool] = Visit.status.in_(AWAITING_ANSWER)
+VISIT_ACCEPTED: ColumnElement[bool] = Visit.status == VisitStatus.ACCEPTED
+# The coach logged that it happened.
+VISIT_HAPPENED: ColumnElement[bool] = Visit.outcome == VisitOutcome.HAPPENED
+# Accepted and not known to have failed: logged as happened, or not logged yet.
+VISIT_WENT_AHEAD: ColumnElement[bool] = and_(
+    VISIT_ACCEPTED, or_(Visit.outcome.is_(None), VISIT_HAPPENED)
+)
+
+
+class VisitRepository:
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def add(self, visit: Visit) -> Visit:
+        self.session.add(visit)
+        self.session.flush()
+        return visit
+
+    def get(self, visit_id: int) -> Visit | None:
+        return self.session.get(Visit, visit_id)
+
+    def get_for(self, visit_id: int, check: Check[Visit]) -> Visit | None:
+        """A visit once the rule's policy `check` lets the person have it; None if none.
+
+        The rule asks bot/rules/policy.py inside `check` (storage cannot import it) and raises
+        its own kind refusal there, so no visit leaves this loader unchecked.
+        """
+        return get_checked(self.session, Visit, visit_id, check)
+
+    def get_accepted_overlap(
+        self, coach_id: int, starts_at: datetime, ends_at: datetime, *, other_than: int | None
+    ) -> Visit | None:
+        """An accepted visit of the coach's that overlaps [starts_at, ends_at), if any."""
+        query = select(Visit).where(
+            Visit.coach_id == coach_id,
+            VISIT_ACCEPTED,
+            Visit.starts_at < ends_at,
+            Visit.ends_at > starts_at,
+        )
+        if other_than is not None:
+            query = query.where(Visit.id != other_than)
+        return self.session.scalars(query.limit(1)).first()
+
+    def count_open_for_coach(
+        self, coach_id: int, start: datetime, end: datetime, *, other_than: int | None
+    ) -> int:
+        """Open visits of a coach starting in [start, end)."""
+        query = (
+            select(func.count())
+            .select_from(Visit)
+            .where(
+                Visit.coach_id == coach_id,
+                VISIT_OPEN,
+                Visit.starts_at >= start,
+                Visit.starts_at < end,
+            )
+        )
+        if other_than is not None:
+            query = query.where(Visit.id != other_than)
+        return int(self.session.scalar(query) or 0)
+
+    def get_open_repeat(
+        self, teacher_id: int, coach_id: int, starts_at: datetime, since: datetime
+    ) -> Visit | None:
+        """The same open invitation (teacher, coach, start) if it was made since `since`."""
+        return self.session.scalars(
+            select(Visit).where(
+                Visit.teacher_id == teacher_id,
+                Visit.coach_id == coach_id,
+                Visit.starts_at == starts_at,
+                VISIT_OPEN,
+                Visit.created_at >= since,
+            )
+        ).first()
+
+    def remember_message(self, visit_id: int, side: str, where: tuple[str, str]) -> None:
+        """Where coachbot's latest message to one side ("coach" or "teacher") about a visit is.
+
+        Bookkeeping, not a change of the visit: it leaves the version alone.
+        """
+        channel, ts = where
+        values = (
+            {"coach_channel": channel, "coach_ts": ts}
+            if side == "coach"
+            else {"teacher_channel": channel, "teacher_ts": ts}
+        )
+        self.session.execute(update(Visit).where(Visit.id == visit_id).values(values))
+
+    def list_due_log_prompts(self, now: datetime, limit: int) -> list[Visit]:
+        """Accepted visits that have ended and whose coach has not been asked about them yet."""
+        return list(
+            self.session.scalars(
+                select(Visit)
+                .where(
+                    VISIT_ACCEPTED,
+                    Visit.ends_at <= now,
+                    Visit.log_prompted_at.is_(None),
+                    Visit.outcome.is_(None),
+                )
+                .order_by(Visit.ends_at)
+                .limit(limit)
+            )
+        )
+
+    def claim_log_prompt(self, visit_id: int, now: datetime) -> bool:
+        """Mark a visit's log prompt as sent; False if someone (another replica) already did."""
+        result = self.session.execute(
+            update(Visit)
+            .where(Visit.id == visit_id, Visit.log_prompted_at.is_(None))
+            .values(log_prompted_at=now)
+        )
+        return rowcount(result) == 1
+
+    def list_happened_for_coach(self, coach_id: int, start: datetime, end: datetime) -> list[Visit]:
+        """A coach's visits logged as happened that started in [start, end)."""
+        return list(
+            self.session.scalars(
+                select(Visit).where(
+                    Visit.coach_id == coach_id,
+                    VISIT_HAPPENED,
+                    Visit.starts_at >= start,
+                    Visit.starts_at < end,
+                )
+            )
+        )
+
+    def list_went_ahead_for(self, person_id: int, limit: int) -> list[Visit]:
+        """Visits a person was part of, as teacher or coach, that went ahead; newest first."""
+        return list(
+            self.session.scalars(
+                select(Visit)
+                .where(
+                    or_(Visit.teacher_id == person_id, Visit.coach_id == person_id),
+                    VISIT_WENT_AHEAD,
+                )
+                .order_by(Visit.starts_at.desc())
+                .limit(limit)
+            )
+        )
+
+    def list_happened_without_debrief(self, ended_since: datetime) -> list[Visit]:
+        """Visits that happened, ended since `ended_since`, and have no debrief yet."""
+        return list(
+            self.session.scalars(
+                select(Visit).where(
+                    Visit.ends_at >= ended_since,
+                    VISIT_HAPPENED,
+                    ~select(Debrief.id).where(Debrief.visit_id == Visit.id).exists(),
+                )
+            )
+        )
+
+    def list_for_goal(self, goal_id: int) -> list[Visit]:
+        """Every visit made under a goal, earliest first."""
+        return list(
+            self.session.scalars(
+                select(Visit).where(Visit.goal_id == goal_id).order_by(Visit.starts_at)
+            )
+        )
