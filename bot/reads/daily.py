@@ -23,7 +23,7 @@ from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from bot.rules.calendar import SchoolCalendar
-from bot.rules.domain import DEFAULT_TIMEZONE, Role, SupportType, VisitOutcome, VisitStatus
+from bot.rules.domain import DEFAULT_TIMEZONE, Role, SupportType, VisitStatus
 from bot.rules.outbox import enqueue
 from bot.rules.policy import Actor, Kind, Record, may_read
 from bot.rules.school_calendar import calendar_for
@@ -38,6 +38,7 @@ from bot.views.daily import (
 )
 from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Visit
 from storage.repositories import COACH_ROLES
+from storage.repositories.visits import VISIT_ACCEPTED, visit_seen_by
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -196,214 +197,227 @@ def _planned_keys(uow: UnitOfWork, keys: Sequence[str]) -> set[str]:
 # --------------------------------------------------------------------------- what the day holds
 
 
-def _gather(uow: UnitOfWork, due: Sequence[_Due], now: datetime) -> dict[int, _Day]:
-    """Each due coach's visits, debriefs, invitations to answer and check-backs today."""
-    by_coach = {d.coach.id: d for d in due}
-    days = {coach_id: _Day([], [], [], []) for coach_id in by_coach}
-    actors = {coach_id: _actor(d.coach) for coach_id, d in by_coach.items()}
-    ids = list(by_coach)
-    lo = min(d.day_from for d in due)
-    hi = max(d.day_to for d in due)
-    teacher = aliased(Person)
+@dataclass(frozen=True)
+class _Window:
+    """The due coaches' days and what each may read: what every query of the day shares."""
 
-    def today(coach_id: int, moment: datetime) -> bool:
-        d = by_coach[coach_id]
+    by_coach: dict[int, _Due]
+    actors: dict[int, Actor]
+    lo: datetime  # the earliest local midnight of any due coach's day, in UTC
+    hi: datetime  # the latest end of one
+
+    @classmethod
+    def of(cls, due: Sequence[_Due]) -> _Window:
+        return cls(
+            by_coach={d.coach.id: d for d in due},
+            actors={d.coach.id: _actor(d.coach) for d in due},
+            lo=min(d.day_from for d in due),
+            hi=max(d.day_to for d in due),
+        )
+
+    def today(self, coach_id: int, moment: datetime) -> bool:
+        d = self.by_coach[coach_id]
         return d.day_from <= moment < d.day_to
 
-    def allowed(coach_id: int, kind: Kind, team: str, teacher_id: int, owner: int | None) -> bool:
-        return bool(may_read(actors[coach_id], Record(kind, team, teacher_id, owner)))
+    def allowed(
+        self, coach_id: int, kind: Kind, team: str, teacher_id: int, owner: int | None
+    ) -> bool:
+        return bool(may_read(self.actors[coach_id], Record(kind, team, teacher_id, owner)))
 
-    for chunk in _chunks(ids):
-        visits = uow.session.execute(
-            select(
-                Visit.coach_id,
-                Visit.team_id,
-                Visit.teacher_id,
-                Visit.starts_at,
-                Visit.ends_at,
-                Visit.class_name,
-                Visit.support_type,
-                Visit.focus,
-                teacher.user_id,
-                Goal.question,
-                Goal.team_id,
-                Goal.teacher_id,
-                Goal.coach_id,
-            )
-            .join(teacher, teacher.id == Visit.teacher_id)
-            .outerjoin(Goal, Goal.id == Visit.goal_id)
-            .where(
-                Visit.coach_id.in_(chunk),
-                Visit.status == VisitStatus.ACCEPTED.value,
-                Visit.starts_at >= lo,
-                Visit.starts_at < hi,
-            )
-            .order_by(Visit.starts_at, Visit.id)
-        )
-        for (
-            coach_id,
-            team_id,
-            teacher_id,
-            starts_at,
-            ends_at,
-            class_name,
-            support_type,
-            focus,
-            teacher_user_id,
-            goal_question,
-            goal_team,
-            goal_teacher,
-            goal_coach,
-        ) in visits:
-            if not today(coach_id, starts_at) or not allowed(
-                coach_id, Kind.VISIT, team_id, teacher_id, coach_id
-            ):
-                continue
-            question: str | None = goal_question
-            if question is not None and not allowed(
-                coach_id, Kind.GOAL_TOPIC, goal_team, goal_teacher, goal_coach
-            ):
-                question = None
-            days[coach_id].visits.append(
-                ListVisit(
-                    teacher_user_id=teacher_user_id,
-                    starts_at=starts_at,
-                    ends_at=ends_at,
-                    class_name=class_name,
-                    support=_support(support_type),
-                    focus=focus,
-                    goal_question=question,
-                )
-            )
 
-        debriefs = uow.session.execute(
-            select(
-                Debrief.coach_id,
-                Debrief.team_id,
-                Debrief.teacher_id,
-                Debrief.starts_at,
-                Debrief.ends_at,
-                Debrief.place,
-                teacher.user_id,
-            )
-            .join(teacher, teacher.id == Debrief.teacher_id)
-            .where(
-                Debrief.coach_id.in_(chunk),
-                Debrief.starts_at >= lo,
-                Debrief.starts_at < hi,
-            )
-            .order_by(Debrief.starts_at, Debrief.id)
-        )
-        for (
-            coach_id,
-            team_id,
-            teacher_id,
-            starts_at,
-            ends_at,
-            place,
-            teacher_user_id,
-        ) in debriefs:
-            if today(coach_id, starts_at) and allowed(
-                coach_id, Kind.DEBRIEF, team_id, teacher_id, coach_id
-            ):
-                days[coach_id].debriefs.append(
-                    ListDebrief(
-                        teacher_user_id=teacher_user_id,
-                        starts_at=starts_at,
-                        ends_at=ends_at,
-                        place=place,
-                    )
-                )
-
-        # Pending invitations, and new times the teacher suggested: the coach answers both.
-        # One whose time has passed is no longer something to answer.
-        invites = uow.session.execute(
-            select(
-                Visit.coach_id,
-                Visit.team_id,
-                Visit.teacher_id,
-                Visit.status,
-                Visit.starts_at,
-                Visit.ends_at,
-                Visit.proposed_starts_at,
-                Visit.proposed_ends_at,
-                Visit.class_name,
-                Visit.support_type,
-                teacher.user_id,
-            )
-            .join(teacher, teacher.id == Visit.teacher_id)
-            .where(
-                Visit.coach_id.in_(chunk),
-                or_(
-                    and_(Visit.status == VisitStatus.PENDING.value, Visit.starts_at > now),
-                    and_(
-                        Visit.status == VisitStatus.PROPOSED.value,
-                        Visit.proposed_by == "teacher",
-                        Visit.proposed_starts_at > now,
-                    ),
-                ),
-            )
-            .order_by(Visit.id)
-        )
-        for (
-            coach_id,
-            team_id,
-            teacher_id,
-            status,
-            starts_at,
-            ends_at,
-            proposed_starts,
-            proposed_ends,
-            class_name,
-            support_type,
-            teacher_user_id,
-        ) in invites:
-            suggested = status == VisitStatus.PROPOSED.value
-            shown_start: datetime | None = proposed_starts if suggested else starts_at
-            shown_end: datetime | None = proposed_ends if suggested else ends_at
-            if shown_start is None or not allowed(
-                coach_id, Kind.VISIT, team_id, teacher_id, coach_id
-            ):
-                continue
-            days[coach_id].awaiting.append(
-                ListInvite(
-                    teacher_user_id=teacher_user_id,
-                    starts_at=shown_start,
-                    ends_at=shown_end if shown_end is not None else shown_start,
-                    class_name=class_name,
-                    support=_support(support_type),
-                    suggested=suggested,
-                )
-            )
-
-        # Next steps agreed in this coach's debriefs (the coach's note or the teacher's) that
-        # are due for a check-back on the coach's local today.
-        local_days = {d.day for d in due}
-        notes = uow.session.execute(
-            select(
-                Debrief.coach_id,
-                Debrief.team_id,
-                Debrief.teacher_id,
-                DebriefNote.check_back_on,
-                DebriefNote.next_step,
-                teacher.user_id,
-            )
-            .join(Debrief, Debrief.id == DebriefNote.debrief_id)
-            .join(teacher, teacher.id == Debrief.teacher_id)
-            .where(
-                Debrief.coach_id.in_(chunk),
-                DebriefNote.check_back_on.in_(sorted(local_days)),
-            )
-            .order_by(Debrief.starts_at, DebriefNote.id)
-        )
-        for coach_id, team_id, teacher_id, check_back_on, next_step, teacher_user_id in notes:
-            if check_back_on == by_coach[coach_id].day and allowed(
-                coach_id, Kind.NOTE, team_id, teacher_id, coach_id
-            ):
-                days[coach_id].check_backs.append(
-                    ListCheckBack(teacher_user_id=teacher_user_id, next_step=next_step)
-                )
+def _gather(uow: UnitOfWork, due: Sequence[_Due], now: datetime) -> dict[int, _Day]:
+    """Each due coach's visits, debriefs, invitations to answer and check-backs today."""
+    window = _Window.of(due)
+    days = {coach_id: _Day([], [], [], []) for coach_id in window.by_coach}
+    for chunk in _chunks(list(window.by_coach)):
+        _add_visits(uow, window, chunk, days)
+        _add_debriefs(uow, window, chunk, days)
+        _add_invitations(uow, window, chunk, days, now)
+        _add_check_backs(uow, window, chunk, days)
     return days
+
+
+def _add_visits(
+    uow: UnitOfWork, window: _Window, chunk: Sequence[int], days: dict[int, _Day]
+) -> None:
+    """Accepted visits today; the goal's question only where the coach may read its topic."""
+    teacher = aliased(Person)
+    rows = uow.session.execute(
+        select(
+            Visit.coach_id,
+            Visit.team_id,
+            Visit.teacher_id,
+            Visit.starts_at,
+            Visit.ends_at,
+            Visit.class_name,
+            Visit.support_type,
+            Visit.focus,
+            teacher.user_id.label("teacher_user_id"),
+            Goal.question.label("goal_question"),
+            Goal.team_id.label("goal_team"),
+            Goal.teacher_id.label("goal_teacher"),
+            Goal.coach_id.label("goal_coach"),
+        )
+        .join(teacher, teacher.id == Visit.teacher_id)
+        .outerjoin(Goal, Goal.id == Visit.goal_id)
+        .where(
+            Visit.coach_id.in_(chunk),
+            VISIT_ACCEPTED,
+            Visit.starts_at >= window.lo,
+            Visit.starts_at < window.hi,
+        )
+        .order_by(Visit.starts_at, Visit.id)
+    )
+    for row in rows:
+        coach_id = row.coach_id
+        if not window.today(coach_id, row.starts_at) or not window.allowed(
+            coach_id, Kind.VISIT, row.team_id, row.teacher_id, coach_id
+        ):
+            continue
+        question: str | None = row.goal_question
+        if question is not None and not window.allowed(
+            coach_id, Kind.GOAL_TOPIC, row.goal_team, row.goal_teacher, row.goal_coach
+        ):
+            question = None
+        days[coach_id].visits.append(
+            ListVisit(
+                teacher_user_id=row.teacher_user_id,
+                starts_at=row.starts_at,
+                ends_at=row.ends_at,
+                class_name=row.class_name,
+                support=_support(row.support_type),
+                focus=row.focus,
+                goal_question=question,
+            )
+        )
+
+
+def _add_debriefs(
+    uow: UnitOfWork, window: _Window, chunk: Sequence[int], days: dict[int, _Day]
+) -> None:
+    teacher = aliased(Person)
+    rows = uow.session.execute(
+        select(
+            Debrief.coach_id,
+            Debrief.team_id,
+            Debrief.teacher_id,
+            Debrief.starts_at,
+            Debrief.ends_at,
+            Debrief.place,
+            teacher.user_id.label("teacher_user_id"),
+        )
+        .join(teacher, teacher.id == Debrief.teacher_id)
+        .where(
+            Debrief.coach_id.in_(chunk),
+            Debrief.starts_at >= window.lo,
+            Debrief.starts_at < window.hi,
+        )
+        .order_by(Debrief.starts_at, Debrief.id)
+    )
+    for row in rows:
+        if window.today(row.coach_id, row.starts_at) and window.allowed(
+            row.coach_id, Kind.DEBRIEF, row.team_id, row.teacher_id, row.coach_id
+        ):
+            days[row.coach_id].debriefs.append(
+                ListDebrief(
+                    teacher_user_id=row.teacher_user_id,
+                    starts_at=row.starts_at,
+                    ends_at=row.ends_at,
+                    place=row.place,
+                )
+            )
+
+
+def _add_invitations(
+    uow: UnitOfWork,
+    window: _Window,
+    chunk: Sequence[int],
+    days: dict[int, _Day],
+    now: datetime,
+) -> None:
+    """Pending invitations, and new times the teacher suggested: the coach answers both.
+
+    One whose time has passed is no longer something to answer.
+    """
+    teacher = aliased(Person)
+    rows = uow.session.execute(
+        select(
+            Visit.coach_id,
+            Visit.team_id,
+            Visit.teacher_id,
+            Visit.status,
+            Visit.starts_at,
+            Visit.ends_at,
+            Visit.proposed_starts_at,
+            Visit.proposed_ends_at,
+            Visit.class_name,
+            Visit.support_type,
+            teacher.user_id.label("teacher_user_id"),
+        )
+        .join(teacher, teacher.id == Visit.teacher_id)
+        .where(
+            Visit.coach_id.in_(chunk),
+            or_(
+                and_(Visit.status == VisitStatus.PENDING, Visit.starts_at > now),
+                and_(
+                    Visit.status == VisitStatus.PROPOSED,
+                    Visit.proposed_by == "teacher",
+                    Visit.proposed_starts_at > now,
+                ),
+            ),
+        )
+        .order_by(Visit.id)
+    )
+    for row in rows:
+        suggested = row.status == VisitStatus.PROPOSED
+        shown_start: datetime | None = row.proposed_starts_at if suggested else row.starts_at
+        shown_end: datetime | None = row.proposed_ends_at if suggested else row.ends_at
+        if shown_start is None or not window.allowed(
+            row.coach_id, Kind.VISIT, row.team_id, row.teacher_id, row.coach_id
+        ):
+            continue
+        days[row.coach_id].awaiting.append(
+            ListInvite(
+                teacher_user_id=row.teacher_user_id,
+                starts_at=shown_start,
+                ends_at=shown_end if shown_end is not None else shown_start,
+                class_name=row.class_name,
+                support=_support(row.support_type),
+                suggested=suggested,
+            )
+        )
+
+
+def _add_check_backs(
+    uow: UnitOfWork, window: _Window, chunk: Sequence[int], days: dict[int, _Day]
+) -> None:
+    """Next steps from a debrief (the coach's note or the teacher's) due for a check-back today."""
+    teacher = aliased(Person)
+    local_days = {d.day for d in window.by_coach.values()}
+    rows = uow.session.execute(
+        select(
+            Debrief.coach_id,
+            Debrief.team_id,
+            Debrief.teacher_id,
+            DebriefNote.check_back_on,
+            DebriefNote.next_step,
+            teacher.user_id.label("teacher_user_id"),
+        )
+        .join(Debrief, Debrief.id == DebriefNote.debrief_id)
+        .join(teacher, teacher.id == Debrief.teacher_id)
+        .where(
+            Debrief.coach_id.in_(chunk),
+            DebriefNote.check_back_on.in_(sorted(local_days)),
+        )
+        .order_by(Debrief.starts_at, DebriefNote.id)
+    )
+    for row in rows:
+        if row.check_back_on == window.by_coach[row.coach_id].day and window.allowed(
+            row.coach_id, Kind.NOTE, row.team_id, row.teacher_id, row.coach_id
+        ):
+            days[row.coach_id].check_backs.append(
+                ListCheckBack(teacher_user_id=row.teacher_user_id, next_step=row.next_step)
+            )
 
 
 def _not_seen(
@@ -418,14 +432,7 @@ def _not_seen(
     ids = list(by_coach)
     teachers: list[tuple[int, str, str, int | None]] = []
     last_seen: dict[tuple[int, int], datetime] = {}
-    happened = or_(
-        Visit.outcome == VisitOutcome.HAPPENED.value,
-        and_(
-            Visit.status == VisitStatus.ACCEPTED.value,
-            Visit.outcome.is_(None),
-            Visit.ends_at <= now,
-        ),
-    )
+    happened = visit_seen_by(now)
     for chunk in _chunks(ids):
         teachers.extend(
             (teacher_id, user_id, name, coach_id)

@@ -33,12 +33,13 @@ from bot.rules.domain import (
     GoalStatus,
     Role,
     SupportType,
-    VisitOutcome,
+    happened,
 )
 from bot.rules.policy import MIN_GROUP_SIZE
 from bot.rules.small_groups import Atoms, Figure, Publication, Unsafe, settle
 from bot.views.report import TIER_NAMES, TIERS, Cell, Group, Report
 from storage.models import District, Goal, Person, School, Visit
+from storage.repositories.visits import VISIT_HAPPENED
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -498,7 +499,7 @@ def support_type_groups(visits: Iterable[Visit]) -> tuple[Group | None, list[Gro
             minutes=_minutes(v.starts_at, v.ends_at),
         )
         for v in visits
-        if v.outcome == VisitOutcome.HAPPENED.value
+        if happened(v.outcome)
     ]
     total, tables = _publish(_Facts(seen), (SUPPORT_TYPE,), {SUPPORT_TYPE: _kind_name})
     return total, tables[SUPPORT_TYPE]
@@ -515,6 +516,54 @@ def _tier_name(key: Hashable) -> str:
 # --------------------------------------------------------------------------- the report
 
 
+@dataclass(frozen=True)
+class _Team:
+    """Everyone in one workspace and its schools, looked up once per report."""
+
+    people: dict[int, _Who]
+    school_names: dict[int, str]
+
+    @classmethod
+    def load(cls, uow: UnitOfWork, team_id: str) -> _Team:
+        people = {
+            pid: _Who(role, school, coach, active, name)
+            for pid, role, school, coach, active, name in uow.session.execute(
+                select(
+                    Person.id,
+                    Person.role,
+                    Person.school_id,
+                    Person.assigned_coach_id,
+                    Person.active,
+                    Person.display_name,
+                ).where(Person.team_id == team_id)
+            )
+        }
+        schools = uow.session.execute(
+            select(School.id, School.name).where(School.team_id == team_id)
+        )
+        return cls(people, dict(schools.all()))
+
+    def coach_key(self, person_id: int | None) -> int | None:
+        """The coach a visit or cycle counts under: None for no one, or for a former coach."""
+        who = self.people.get(person_id) if person_id is not None else None
+        if who is None or who.role == Role.TEACHER.value:
+            return None
+        return person_id
+
+    def school_of(self, teacher_id: int) -> int | None:
+        who = self.people.get(teacher_id)
+        return who.school if who is not None else None
+
+    def coach_name(self, key: Hashable) -> str:
+        who = self.people.get(key) if isinstance(key, int) else None
+        if who is None:
+            return NOT_A_COACH
+        return who.name or f"Coach #{key}"
+
+    def school_name(self, key: Hashable) -> str:
+        return self.school_names.get(key, NO_SCHOOL) if isinstance(key, int) else NO_SCHOOL
+
+
 def build_report(
     uow: UnitOfWork, team_id: str, start: date, end: date, tz: str = DEFAULT_TIMEZONE
 ) -> Report:
@@ -524,125 +573,18 @@ def build_report(
     zone = _zone(tz)
     begin, finish = _midnight(start, zone), _midnight(end, zone)
     window = _midnight(end - COVERAGE_WINDOW, zone)
-
-    people: dict[int, _Who] = {
-        pid: _Who(role, school, coach, active, name)
-        for pid, role, school, coach, active, name in uow.session.execute(
-            select(
-                Person.id,
-                Person.role,
-                Person.school_id,
-                Person.assigned_coach_id,
-                Person.active,
-                Person.display_name,
-            ).where(Person.team_id == team_id)
-        )
-    }
-    school_names: dict[int, str] = dict(
-        uow.session.execute(select(School.id, School.name).where(School.team_id == team_id)).all()
-    )
-
-    def coach_key(person_id: int | None) -> int | None:
-        who = people.get(person_id) if person_id is not None else None
-        if who is None or who.role == Role.TEACHER.value:
-            return None
-        return person_id
-
-    def school_of(teacher_id: int) -> int | None:
-        who = people.get(teacher_id)
-        return who.school if who is not None else None
-
-    visits: list[_Seen] = []
-    seen_by: dict[int | None, set[int]] = {}  # coach key -> teachers seen in the window
-    rows = uow.session.execute(
-        select(
-            Visit.teacher_id,
-            Visit.coach_id,
-            Visit.support_type,
-            Visit.logged_support_type,
-            Visit.starts_at,
-            Visit.ends_at,
-        ).where(
-            Visit.team_id == team_id,
-            Visit.outcome == VisitOutcome.HAPPENED.value,
-            Visit.starts_at >= min(begin, window),
-            Visit.starts_at < finish,
-        )
-    )
-    # A year holds 150,000 visits and only a few hundred coaches and kinds: look each up once.
-    coach_keys = {coach: coach_key(coach) for coach in people}
-    kinds = {kind.value: kind for kind in SupportType}
-    for teacher, coach, planned, logged, starts_at, ends_at in rows:
-        key = coach_keys.get(coach)
-        if starts_at >= window:
-            seen_by.setdefault(key, set()).add(teacher)
-        if starts_at >= begin:
-            stated = logged or planned
-            visits.append(
-                _Seen(
-                    teacher,
-                    key,
-                    school_of(teacher),
-                    kinds.get(stated) or support_kind(stated),
-                    _minutes(starts_at, ends_at),
-                )
-            )
-
-    cycles: list[_Cycle] = []
-    goals = uow.session.execute(
-        select(Goal.teacher_id, Goal.coach_id, Goal.created_at, Goal.status, Goal.closed_at).where(
-            Goal.team_id == team_id,
-            or_(
-                and_(Goal.created_at >= begin, Goal.created_at < finish),
-                and_(
-                    Goal.status == GoalStatus.MET.value,
-                    Goal.closed_at >= begin,
-                    Goal.closed_at < finish,
-                ),
-            ),
-        )
-    )
-    for teacher, goal_coach, created_at, status, closed_at in goals:
-        if goal_coach is None:  # a goal set without a coach belongs to the teacher's coach
-            who = people.get(teacher)
-            goal_coach = who.assigned_coach if who is not None else None
-        cycles.append(
-            _Cycle(
-                teacher=teacher,
-                coach=coach_key(goal_coach),
-                school=school_of(teacher),
-                started=begin <= created_at < finish,
-                completed=status == GoalStatus.MET.value
-                and closed_at is not None
-                and begin <= closed_at < finish,
-            )
-        )
-
-    seen_anywhere = set().union(*seen_by.values()) if seen_by else set()
-    roster = [
-        _Placed(
-            teacher=pid,
-            school=who.school,
-            coach=coach_key(who.assigned_coach),
-            assigned=who.assigned_coach is not None,
-            seen=pid in seen_anywhere,
-            seen_by_coach=pid in seen_by.get(coach_key(who.assigned_coach), ()),
-        )
-        for pid, who in people.items()
-        if who.active and who.role == Role.TEACHER.value
-    ]
-
-    def coach_name(key: Hashable) -> str:
-        who = people.get(key) if isinstance(key, int) else None
-        if who is None:
-            return NOT_A_COACH
-        return who.name or f"Coach #{key}"
-
-    def school_name(key: Hashable) -> str:
-        return school_names.get(key, NO_SCHOOL) if isinstance(key, int) else NO_SCHOOL
+    team = _Team.load(uow, team_id)
+    visits, seen_by = _visits(uow, team, team_id, begin, finish, window)
+    cycles = _cycles(uow, team, team_id, begin, finish)
+    roster = _roster(team, seen_by)
 
     tables = (TIER, SUPPORT_TYPE, SCHOOL, COACH)
-    names = {TIER: _tier_name, SUPPORT_TYPE: _kind_name, SCHOOL: school_name, COACH: coach_name}
+    names = {
+        TIER: _tier_name,
+        SUPPORT_TYPE: _kind_name,
+        SCHOOL: team.school_name,
+        COACH: team.coach_name,
+    }
     district, found = _publish(_Facts(visits, cycles, roster), tables, names)
     return Report(
         team_id=team_id,
@@ -655,6 +597,106 @@ def build_report(
         schools=found[SCHOOL],
         coaches=found[COACH],
     )
+
+
+def _visits(
+    uow: UnitOfWork,
+    team: _Team,
+    team_id: str,
+    begin: datetime,
+    finish: datetime,
+    window: datetime,
+) -> tuple[list[_Seen], dict[int | None, set[int]]]:
+    """Visits that happened in [begin, finish); and who each coach saw from `window` on."""
+    visits: list[_Seen] = []
+    seen_by: dict[int | None, set[int]] = {}  # coach key -> teachers seen in the window
+    rows = uow.session.execute(
+        select(
+            Visit.teacher_id,
+            Visit.coach_id,
+            Visit.support_type,
+            Visit.logged_support_type,
+            Visit.starts_at,
+            Visit.ends_at,
+        ).where(
+            Visit.team_id == team_id,
+            VISIT_HAPPENED,
+            Visit.starts_at >= min(begin, window),
+            Visit.starts_at < finish,
+        )
+    )
+    # A year holds 150,000 visits and only a few hundred coaches and kinds: look each up once.
+    coach_keys = {coach: team.coach_key(coach) for coach in team.people}
+    kinds = {kind.value: kind for kind in SupportType}
+    for teacher, coach, planned, logged, starts_at, ends_at in rows:
+        key = coach_keys.get(coach)
+        if starts_at >= window:
+            seen_by.setdefault(key, set()).add(teacher)
+        if starts_at >= begin:
+            stated = logged or planned
+            visits.append(
+                _Seen(
+                    teacher,
+                    key,
+                    team.school_of(teacher),
+                    kinds.get(stated) or support_kind(stated),
+                    _minutes(starts_at, ends_at),
+                )
+            )
+    return visits, seen_by
+
+
+def _cycles(
+    uow: UnitOfWork, team: _Team, team_id: str, begin: datetime, finish: datetime
+) -> list[_Cycle]:
+    """Coaching cycles started, or completed (the goal met), in [begin, finish)."""
+    cycles: list[_Cycle] = []
+    goals = uow.session.execute(
+        select(Goal.teacher_id, Goal.coach_id, Goal.created_at, Goal.status, Goal.closed_at).where(
+            Goal.team_id == team_id,
+            or_(
+                and_(Goal.created_at >= begin, Goal.created_at < finish),
+                and_(
+                    Goal.status == GoalStatus.MET,
+                    Goal.closed_at >= begin,
+                    Goal.closed_at < finish,
+                ),
+            ),
+        )
+    )
+    for teacher, goal_coach, created_at, status, closed_at in goals:
+        if goal_coach is None:  # a goal set without a coach belongs to the teacher's coach
+            who = team.people.get(teacher)
+            goal_coach = who.assigned_coach if who is not None else None
+        cycles.append(
+            _Cycle(
+                teacher=teacher,
+                coach=team.coach_key(goal_coach),
+                school=team.school_of(teacher),
+                started=begin <= created_at < finish,
+                completed=status == GoalStatus.MET
+                and closed_at is not None
+                and begin <= closed_at < finish,
+            )
+        )
+    return cycles
+
+
+def _roster(team: _Team, seen_by: Mapping[int | None, set[int]]) -> list[_Placed]:
+    """Every active teacher: where they are placed, and whether anyone (or their coach) saw them."""
+    seen_anywhere = set().union(*seen_by.values()) if seen_by else set()
+    return [
+        _Placed(
+            teacher=pid,
+            school=who.school,
+            coach=team.coach_key(who.assigned_coach),
+            assigned=who.assigned_coach is not None,
+            seen=pid in seen_anywhere,
+            seen_by_coach=pid in seen_by.get(team.coach_key(who.assigned_coach), ()),
+        )
+        for pid, who in team.people.items()
+        if who.active and who.role == Role.TEACHER.value
+    ]
 
 
 # --------------------------------------------------------------------------- output
