@@ -22,11 +22,12 @@ from bot.reads.nudges import DEFAULT_WEEKLY_NUDGE_CAP
 from bot.rules import admin
 from bot.rules.calendar import SchoolCalendar
 from bot.rules.cycles import coaching_minutes, cycle_state
-from bot.rules.domain import CycleState, GoalStatus, Role, SupportType, VisitOutcome, VisitStatus
+from bot.rules.domain import CycleState, GoalStatus, Role, SupportType, VisitStatus
 from bot.rules.outbox import DEAD
 from bot.rules.people import valid_timezone
 from bot.rules.policy import Actor, Kind, Record, may_administer, may_change, may_read
 from bot.rules.school_calendar import calendar_for
+from bot.views.common import MONTHS
 from bot.views.home import (
     DEFAULT_LIST_TIME,
     MAX_DEAD_ON_HOME,
@@ -47,6 +48,7 @@ from bot.views.home import (
     TeacherSettings,
 )
 from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Reflection, Visit
+from storage.repositories.visits import VISIT_ACCEPTED, VISIT_OPEN, visit_seen_by
 from storage.uow import UnitOfWork
 
 # How far ahead and how much a teacher's "Coming up" reads.
@@ -54,7 +56,6 @@ UPCOMING_DAYS = 60
 UPCOMING_SHOWN = 10
 _ROWS = 200  # a bound on any one list read for a page
 _CHUNK = 500  # ids in one IN (...) list
-_OPEN = (VisitStatus.PENDING.value, VisitStatus.PROPOSED.value, VisitStatus.ACCEPTED.value)
 
 _T = TypeVar("_T")
 
@@ -106,7 +107,7 @@ def _teacher_part(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime)
         select(Visit)
         .where(
             Visit.teacher_id == teacher.id,
-            Visit.status.in_(_OPEN),
+            VISIT_OPEN,
             Visit.ends_at >= now,
             Visit.starts_at < horizon,
         )
@@ -131,7 +132,7 @@ def _teacher_part(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime)
         goal
         for goal in uow.session.scalars(
             select(Goal)
-            .where(Goal.teacher_id == teacher.id, Goal.status == GoalStatus.ACTIVE.value)
+            .where(Goal.teacher_id == teacher.id, Goal.status == GoalStatus.ACTIVE)
             .order_by(Goal.created_at, Goal.id)
         )
         if may_read(actor, _goal_record(goal))
@@ -198,7 +199,7 @@ def _coach_part(
         select(Visit)
         .where(
             Visit.coach_id == coach.id,
-            Visit.status == VisitStatus.ACCEPTED.value,
+            VISIT_ACCEPTED,
             Visit.starts_at >= day_from,
             Visit.starts_at < week_to,
         )
@@ -227,9 +228,9 @@ def _coach_part(
         .where(
             Visit.coach_id == coach.id,
             or_(
-                and_(Visit.status == VisitStatus.PENDING.value, Visit.starts_at > now),
+                and_(Visit.status == VisitStatus.PENDING, Visit.starts_at > now),
                 and_(
-                    Visit.status == VisitStatus.PROPOSED.value,
+                    Visit.status == VisitStatus.PROPOSED,
                     Visit.proposed_by == "teacher",
                     Visit.proposed_starts_at > now,
                 ),
@@ -240,7 +241,7 @@ def _coach_part(
     ):
         if not may_read(actor, _visit_record(visit)):
             continue
-        suggested = visit.status == VisitStatus.PROPOSED.value
+        suggested = visit.status == VisitStatus.PROPOSED
         starts = visit.proposed_starts_at if suggested else visit.starts_at
         ends = visit.proposed_ends_at if suggested else visit.ends_at
         if starts is None:
@@ -266,7 +267,7 @@ def _coach_part(
         invitations=tuple(invitations),
         caseload=tuple(caseload(uow, actor, coach, now)),
         minutes=minutes,
-        month_label=_MONTHS[today.month - 1],
+        month_label=MONTHS[today.month - 1],
         settings=coach_settings(coach),
     )
 
@@ -294,7 +295,7 @@ def caseload(uow: UnitOfWork, actor: Actor, coach: Person, now: datetime) -> lis
         goal
         for goal in uow.session.scalars(
             select(Goal)
-            .where(Goal.coach_id == coach.id, Goal.status == GoalStatus.ACTIVE.value)
+            .where(Goal.coach_id == coach.id, Goal.status == GoalStatus.ACTIVE)
             .order_by(Goal.created_at, Goal.id)
         )
         if may_read(actor, _goal_record(goal))
@@ -303,14 +304,7 @@ def caseload(uow: UnitOfWork, actor: Actor, coach: Person, now: datetime) -> lis
         if goal.teacher.active and goal.teacher_id != coach.id:
             teachers.setdefault(goal.teacher_id, goal.teacher)
 
-    happened = or_(
-        Visit.outcome == VisitOutcome.HAPPENED.value,
-        and_(
-            Visit.status == VisitStatus.ACCEPTED.value,
-            Visit.outcome.is_(None),
-            Visit.ends_at <= now,
-        ),
-    )
+    happened = visit_seen_by(now)
     last_seen: dict[int, date] = {}
     zone = ZoneInfo(tz)
     for teacher_id, latest in uow.session.execute(
@@ -487,21 +481,6 @@ def _cycles(
 
 
 # --------------------------------------------------------------------------- small helpers
-
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 
 
 def _role(person: Person) -> Role:

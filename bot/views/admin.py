@@ -24,7 +24,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticMultiSelectElement,
     StaticSelectElement,
-    TimePickerElement,
     UserMultiSelectElement,
     UserSelectElement,
 )
@@ -41,26 +40,29 @@ from bot.rules.cards import (
 from bot.rules.domain import DEFAULT_WEEKLY_CAPACITY, Role
 from bot.rules.limits import MAX_CAPACITY, MAX_CLOSURES_TEXT, MAX_NAME, MAX_TEACHERS, MIN_CAPACITY
 from bot.views.common import (
+    MAX_OPTION_TEXT as _MAX_OPTION_TEXT,
+    MAX_OPTION_VALUE as _MAX_OPTION_VALUE,
+    MAX_OPTIONS as _MAX_OPTIONS,
+    WEEKDAYS,
     StateValues,
     clip as _clip,
     count as _count,
     picked_time as _picked_time,
+    select_input,
     selected_value as _selected_value,
     selected_values as _selected_values,
     state_of as _state,
+    text_input,
+    time_input,
     typed_number as _typed_number,
 )
 
 MAX_ERROR = 2000
 DISTRICT_MARKER = "district"
 SCHOOL_MARKER_PREFIX = "school:"
-WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKDAY_NAMES = WEEKDAYS
 CLOSURES_HINT = "One per line: 2026-11-26 Thanksgiving, or 2026-12-21 to 2027-01-01 Winter break"
 
-# Slack's Block Kit limits that these views come near.
-_MAX_OPTIONS = 100
-_MAX_OPTION_TEXT = 75
-_MAX_OPTION_VALUE = 150
 _MAX_SCHOOLS_IN_HINT = 10
 
 
@@ -296,19 +298,17 @@ def build_assign_form(coaches: Sequence[tuple[str, str]], schools: Sequence[str]
                 f"{_MAX_OPTIONS} of {len(ordered)} by name."
             )
         blocks.append(
-            InputBlock(
-                block_id=Block.ASSIGN_COACH,
-                label="Coach",
-                optional=True,
+            select_input(
+                Block.ASSIGN_COACH,
+                Action.ASSIGN_COACH,
+                "Coach",
+                options=[
+                    Option(value=user_id, text=_clip(name.strip() or user_id, _MAX_OPTION_TEXT))
+                    for user_id, name in ordered[:_MAX_OPTIONS]
+                ],
+                placeholder="Choose a coach",
                 hint=hint,
-                element=StaticSelectElement(
-                    action_id=Action.ASSIGN_COACH,
-                    placeholder="Choose a coach",
-                    options=[
-                        Option(value=user_id, text=_clip(name.strip() or user_id, _MAX_OPTION_TEXT))
-                        for user_id, name in ordered[:_MAX_OPTIONS]
-                    ],
-                ),
+                optional=True,
             )
         )
     else:
@@ -319,26 +319,22 @@ def build_assign_form(coaches: Sequence[tuple[str, str]], schools: Sequence[str]
         )
 
     blocks += [
-        InputBlock(
-            block_id=Block.ASSIGN_SCHOOL,
-            label="School",
-            optional=True,
+        text_input(
+            Block.ASSIGN_SCHOOL,
+            Action.ASSIGN_SCHOOL,
+            "School",
+            limit=MAX_NAME,
+            placeholder="The school's name",
             hint=_schools_hint(schools),
-            element=PlainTextInputElement(
-                action_id=Action.ASSIGN_SCHOOL,
-                placeholder="The school's name",
-                max_length=MAX_NAME,
-            ),
-        ),
-        InputBlock(
-            block_id=Block.ASSIGN_TEAM,
-            label="Grade or team",
             optional=True,
-            element=PlainTextInputElement(
-                action_id=Action.ASSIGN_TEAM,
-                placeholder="For example: Grade 3, or the science team",
-                max_length=MAX_NAME,
-            ),
+        ),
+        text_input(
+            Block.ASSIGN_TEAM,
+            Action.ASSIGN_TEAM,
+            "Grade or team",
+            limit=MAX_NAME,
+            placeholder="For example: Grade 3, or the science team",
+            optional=True,
         ),
         InputBlock(
             block_id=Block.ASSIGN_PLC,
@@ -493,21 +489,17 @@ def build_calendar_form(schools: Sequence[str], initial: CalendarForm) -> dict[s
                     initial_options=checked or None,
                 ),
             ),
-            InputBlock(
-                block_id=Block.CALENDAR_START,
-                label="School day starts",
-                element=TimePickerElement(
-                    action_id=Action.CALENDAR_START,
-                    initial_time=initial.day_start.strftime("%H:%M"),
-                ),
+            time_input(
+                Block.CALENDAR_START,
+                Action.CALENDAR_START,
+                "School day starts",
+                initial=initial.day_start,
             ),
-            InputBlock(
-                block_id=Block.CALENDAR_END,
-                label="School day ends",
-                element=TimePickerElement(
-                    action_id=Action.CALENDAR_END,
-                    initial_time=initial.day_end.strftime("%H:%M"),
-                ),
+            time_input(
+                Block.CALENDAR_END,
+                Action.CALENDAR_END,
+                "School day ends",
+                initial=initial.day_end,
             ),
             InputBlock(
                 block_id=Block.CALENDAR_CLOSURES,

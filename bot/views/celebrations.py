@@ -21,7 +21,6 @@ from slack_sdk.models.blocks import (
     ConversationSelectElement,
     InputBlock,
     MarkdownTextObject,
-    PlainTextInputElement,
     SectionBlock,
     UserSelectElement,
 )
@@ -29,7 +28,17 @@ from slack_sdk.models.views import View
 
 from bot.ids import Action, Block, Callback
 from bot.rules.limits import MAX_CELEBRATION, NO_CHANNEL, NO_WORDS, NOT_A_CHANNEL
-from bot.views.common import StateValues, build_notice_view, clip, escape, state_of, typed_text
+from bot.views.common import (
+    MAX_CONTEXT as _MAX_CONTEXT,
+    MAX_SECTION as _MAX_SECTION,
+    StateValues,
+    build_notice_view,
+    clip,
+    escape,
+    state_of,
+    text_input,
+    typed_text,
+)
 
 OFFER_INTRO = (
     ":tada: Congratulations on meeting your goal! Want to share it with your PLC? "
@@ -45,8 +54,6 @@ SLACK_TROUBLE = (
     "Slack couldn't take the post just now, so nothing was posted. Please try again in a minute."
 )
 
-_MAX_SECTION = 3000
-_MAX_CONTEXT = 3000
 _MENTION = re.compile(r"<@([UW][A-Z0-9]{2,31})(?:\|[^<>]{0,200})?>", re.ASCII)
 _CHANNEL = re.compile(r"[CG][A-Z0-9]{2,31}", re.ASCII)
 _USER = re.compile(r"[UW][A-Z0-9]{2,31}", re.ASCII)
@@ -221,17 +228,15 @@ def build_celebration_form(
             )
         )
     blocks += [
-        InputBlock(
-            block_id=Block.CELEBRATE_TEXT,
-            label="What would you like to share?" if shout_out else "Your post",
+        text_input(
+            Block.CELEBRATE_TEXT,
+            Action.CELEBRATE_TEXT,
+            "What would you like to share?" if shout_out else "Your post",
+            limit=MAX_CELEBRATION,
+            initial=text,
+            placeholder="A win, big or small, and what made it possible",
             hint="Mentions such as <@U0123> show as names once it's posted.",
-            element=PlainTextInputElement(
-                action_id=Action.CELEBRATE_TEXT,
-                placeholder="A win, big or small, and what made it possible",
-                multiline=True,
-                max_length=MAX_CELEBRATION,
-                initial_value=text[:MAX_CELEBRATION] if text else None,
-            ),
+            multiline=True,
         ),
         InputBlock(
             block_id=Block.CELEBRATE_CHANNEL,

@@ -1,13 +1,22 @@
-"""Words and small builders shared by several views."""
+"""Words, dates, limits, form inputs and their readers: what several views share."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
-from slack_sdk.models.blocks import MarkdownTextObject, SectionBlock
+from slack_sdk.models.blocks import (
+    DatePickerElement,
+    InputBlock,
+    MarkdownTextObject,
+    Option,
+    PlainTextInputElement,
+    SectionBlock,
+    StaticSelectElement,
+    TimePickerElement,
+)
 from slack_sdk.models.views import View
 
 # view["state"]["values"] of a view_submission: block_id -> action_id -> element state.
@@ -197,3 +206,151 @@ def too_long(text: str, limit: int) -> str:
 
 def mention(user_id: str) -> str:
     return f"<@{user_id}>"
+
+
+# --------------------------------------------------------------------------- Slack's limits
+# Block Kit's limits that the views come near; builders cut text to fit rather than let Slack
+# refuse a whole message.
+
+MAX_SECTION = 3000  # a section's text
+MAX_CONTEXT = 3000  # a context element's text
+MAX_FIELD = 2000  # one of a section's fields
+MAX_HEADER = 150
+MAX_OPTIONS = 100  # a static select's options
+MAX_OPTION_TEXT = 75
+MAX_OPTION_VALUE = 150
+MAX_BUTTON_TEXT = 75
+MAX_URL = 3000
+MAX_MODAL_BLOCKS = 100
+MAX_INLINE = 300  # someone's words inside a sentence: a class name, a focus, a next step
+
+
+# --------------------------------------------------------------------------- dates in words
+
+WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = (
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+)
+
+
+def long_day(day: date) -> str:
+    """'Tuesday, December 1'."""
+    return f"{WEEKDAYS[day.weekday()]}, {MONTHS[day.month - 1]} {day.day}"
+
+
+# --------------------------------------------------------------------------- form inputs
+# The input shapes every modal repeats. Anything left None stays out of the view, as Slack
+# expects, so a form built here reads exactly as one spelled out by hand.
+
+
+def text_input(
+    block: str,
+    action: str,
+    label: str,
+    *,
+    limit: int,
+    initial: str | None = None,
+    placeholder: str | None = None,
+    hint: str | None = None,
+    optional: bool | None = None,
+    multiline: bool | None = None,
+) -> InputBlock:
+    """A text field of at most `limit` characters; a longer `initial` is cut to fit."""
+    return InputBlock(
+        block_id=block,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=PlainTextInputElement(
+            action_id=action,
+            placeholder=placeholder,
+            multiline=multiline,
+            max_length=limit,
+            initial_value=initial_text(initial, limit),
+        ),
+    )
+
+
+def date_input(
+    block: str,
+    action: str,
+    label: str,
+    *,
+    initial: date | None = None,
+    placeholder: str | None = None,
+    hint: str | None = None,
+    optional: bool | None = None,
+) -> InputBlock:
+    """A datepicker; `picked_date` reads it back."""
+    return InputBlock(
+        block_id=block,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=DatePickerElement(
+            action_id=action,
+            placeholder=placeholder,
+            initial_date=initial.isoformat() if initial is not None else None,
+        ),
+    )
+
+
+def time_input(
+    block: str,
+    action: str,
+    label: str,
+    *,
+    initial: time | None = None,
+    placeholder: str | None = None,
+    hint: str | None = None,
+    optional: bool | None = None,
+) -> InputBlock:
+    """A timepicker; `picked_time` reads it back."""
+    return InputBlock(
+        block_id=block,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=TimePickerElement(
+            action_id=action,
+            placeholder=placeholder,
+            initial_time=initial.strftime("%H:%M") if initial is not None else None,
+        ),
+    )
+
+
+def select_input(
+    block: str,
+    action: str,
+    label: str,
+    *,
+    options: Sequence[Option],
+    initial: Option | None = None,
+    placeholder: str | None = None,
+    hint: str | None = None,
+    optional: bool | None = None,
+) -> InputBlock:
+    """A static select; `selected_value` reads it back."""
+    return InputBlock(
+        block_id=block,
+        label=label,
+        optional=optional,
+        hint=hint,
+        element=StaticSelectElement(
+            action_id=action,
+            placeholder=placeholder,
+            options=list(options),
+            initial_option=initial,
+        ),
+    )

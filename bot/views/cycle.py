@@ -14,15 +14,12 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ConfirmObject,
     ContextBlock,
-    DatePickerElement,
     DividerBlock,
     InputBlock,
     MarkdownTextObject,
     Option,
-    PlainTextInputElement,
     SectionBlock,
     StaticSelectElement,
-    TimePickerElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
@@ -40,17 +37,28 @@ from bot.rules.domain import (
 )
 from bot.rules.limits import MAX_EVIDENCE, MAX_NOTE_TEXT, MAX_PLACE, MAX_QUESTION
 from bot.views.common import (
+    MAX_CONTEXT as _MAX_CONTEXT,
+    MAX_INLINE as _MAX_INLINE,
+    MAX_MODAL_BLOCKS as _MAX_MODAL_BLOCKS,
+    MAX_OPTION_TEXT as _MAX_OPTION_TEXT,
+    MAX_OPTION_VALUE as _MAX_OPTION_VALUE,
+    MAX_SECTION as _MAX_SECTION,
+    MAX_URL as _MAX_URL,
     StateValues,
     clip as _clip,
     count as _count,
+    date_input,
     escape as _escape,
-    initial_text as _initial_text,
+    long_day,
     mention as _mention,
     picked_date as _picked_date,
     picked_time as _picked_time,
     record_id as _record_id,
+    select_input,
     selected_value as _selected_value,
     state_of as _state,
+    text_input,
+    time_input,
     too_long as _too_long,
     typed_text as _text,
     whole_number as _whole_number,
@@ -70,34 +78,11 @@ MAX_DEBRIEF_BUTTONS = 10
 
 _PEOPLE = (COACH, TEACHER)
 
-# Slack's Block Kit limits that these views come near.
-_MAX_MODAL_BLOCKS = 100
-_MAX_SECTION = 3000
-_MAX_CONTEXT = 3000
-_MAX_OPTION_TEXT = 75
-_MAX_OPTION_VALUE = 150
-_MAX_URL = 3000
-_MAX_INLINE = 300  # someone's words inside a sentence
 _MAX_NOTE_PART = 850  # one part of a note in the story: three of them fit in a section
 
 _STALE = "That choice is no longer on the list. Please choose again."
 _PAST = "Choose a date from today on."
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _ID = r"(0|[1-9][0-9]{0,17})"
 _LOG_VALUE = re.compile(rf"{_ID}:{_ID}:([a-z_]{{1,32}})")
 _LOG_KINDS = frozenset(s.value for s in SupportType) | frozenset(o.value for o in VisitOutcome)
@@ -262,50 +247,42 @@ def build_goal_form(
                 )
             ]
         ),
-        InputBlock(
-            block_id=Block.GOAL_QUESTION,
-            label="What do you want to learn about your students and your teaching?",
-            element=PlainTextInputElement(
-                action_id=Action.GOAL_QUESTION,
-                placeholder="How can I get more of my students talking about their reasoning?",
-                multiline=True,
-                max_length=MAX_QUESTION,
-                initial_value=_initial_text(initial.question if initial else None, MAX_QUESTION),
-            ),
+        text_input(
+            Block.GOAL_QUESTION,
+            Action.GOAL_QUESTION,
+            "What do you want to learn about your students and your teaching?",
+            limit=MAX_QUESTION,
+            initial=initial.question if initial else None,
+            placeholder="How can I get more of my students talking about their reasoning?",
+            multiline=True,
         ),
-        InputBlock(
-            block_id=Block.GOAL_FOCUS,
-            label="Focus area",
-            element=StaticSelectElement(
-                action_id=Action.GOAL_FOCUS,
-                placeholder="Choose an area",
-                options=list(options.values()),
-                initial_option=focus,
-            ),
+        select_input(
+            Block.GOAL_FOCUS,
+            Action.GOAL_FOCUS,
+            "Focus area",
+            options=list(options.values()),
+            initial=focus,
+            placeholder="Choose an area",
         ),
-        InputBlock(
-            block_id=Block.GOAL_EVIDENCE,
-            label="What will success look like?",
-            optional=True,
+        text_input(
+            Block.GOAL_EVIDENCE,
+            Action.GOAL_EVIDENCE,
+            "What will success look like?",
+            limit=MAX_EVIDENCE,
+            initial=initial.evidence if initial else None,
+            placeholder="Most students explain how they got an answer, not just the answer",
             hint="What you'd see or hear from students",
-            element=PlainTextInputElement(
-                action_id=Action.GOAL_EVIDENCE,
-                placeholder="Most students explain how they got an answer, not just the answer",
-                multiline=True,
-                max_length=MAX_EVIDENCE,
-                initial_value=_initial_text(initial.evidence if initial else None, MAX_EVIDENCE),
-            ),
-        ),
-        InputBlock(
-            block_id=Block.GOAL_TARGET,
-            label="Target date",
             optional=True,
+            multiline=True,
+        ),
+        date_input(
+            Block.GOAL_TARGET,
+            Action.GOAL_TARGET,
+            "Target date",
+            initial=target,
+            placeholder="Choose a date",
             hint="A rough date to look back on it together",
-            element=DatePickerElement(
-                action_id=Action.GOAL_TARGET,
-                placeholder="Choose a date",
-                initial_date=target.isoformat() if target is not None else None,
-            ),
+            optional=True,
         ),
         InputBlock(
             block_id=Block.GOAL_COACH,
@@ -850,49 +827,42 @@ def build_debrief_form(
         _context(
             "A debrief is a short talk after a visit: what's working first, then what to try."
         ),
-        InputBlock(
-            block_id=Block.DEBRIEF_VISIT,
-            label="Which visit?",
-            element=StaticSelectElement(
-                action_id=Action.DEBRIEF_VISIT,
-                placeholder="Choose a visit",
-                options=list(options.values()),
-                initial_option=initial,
-            ),
+        select_input(
+            Block.DEBRIEF_VISIT,
+            Action.DEBRIEF_VISIT,
+            "Which visit?",
+            options=list(options.values()),
+            initial=initial,
+            placeholder="Choose a visit",
         ),
-        InputBlock(
-            block_id=Block.DEBRIEF_DATE,
-            label="Day",
-            element=DatePickerElement(
-                action_id=Action.DEBRIEF_DATE,
-                placeholder="Choose a day",
-                initial_date=today.isoformat(),
-            ),
+        date_input(
+            Block.DEBRIEF_DATE,
+            Action.DEBRIEF_DATE,
+            "Day",
+            initial=today,
+            placeholder="Choose a day",
         ),
-        InputBlock(
-            block_id=Block.DEBRIEF_TIME,
-            label="Start time",
-            element=TimePickerElement(action_id=Action.DEBRIEF_TIME, placeholder="Choose a time"),
+        time_input(
+            Block.DEBRIEF_TIME,
+            Action.DEBRIEF_TIME,
+            "Start time",
+            placeholder="Choose a time",
         ),
-        InputBlock(
-            block_id=Block.DEBRIEF_LENGTH,
-            label="How long",
-            element=StaticSelectElement(
-                action_id=Action.DEBRIEF_LENGTH,
-                placeholder="Choose a length",
-                options=list(_DEBRIEF_LENGTH_OPTIONS.values()),
-                initial_option=_DEBRIEF_LENGTH_OPTIONS[DEFAULT_DEBRIEF_MINUTES],
-            ),
+        select_input(
+            Block.DEBRIEF_LENGTH,
+            Action.DEBRIEF_LENGTH,
+            "How long",
+            options=list(_DEBRIEF_LENGTH_OPTIONS.values()),
+            initial=_DEBRIEF_LENGTH_OPTIONS[DEFAULT_DEBRIEF_MINUTES],
+            placeholder="Choose a length",
         ),
-        InputBlock(
-            block_id=Block.DEBRIEF_PLACE,
-            label="Place or video link",
+        text_input(
+            Block.DEBRIEF_PLACE,
+            Action.DEBRIEF_PLACE,
+            "Place or video link",
+            limit=MAX_PLACE,
+            placeholder="Room 112, or a video link",
             optional=True,
-            element=PlainTextInputElement(
-                action_id=Action.DEBRIEF_PLACE,
-                placeholder="Room 112, or a video link",
-                max_length=MAX_PLACE,
-            ),
         ),
     ]
     view = View(
@@ -1033,16 +1003,14 @@ def build_notes_form(
             placeholder="Try the sentence starters in Period 3 for a week",
             initial=initial.next_step if initial else None,
         ),
-        InputBlock(
-            block_id=Block.NOTE_CHECK_BACK,
-            label="Check back on",
-            optional=True,
+        date_input(
+            Block.NOTE_CHECK_BACK,
+            Action.NOTE_CHECK_BACK,
+            "Check back on",
+            initial=check_back,
+            placeholder="Choose a date",
             hint="When to talk about how the next step went",
-            element=DatePickerElement(
-                action_id=Action.NOTE_CHECK_BACK,
-                placeholder="Choose a date",
-                initial_date=check_back.isoformat() if check_back is not None else None,
-            ),
+            optional=True,
         ),
     ]
     view = View(
@@ -1101,18 +1069,16 @@ def _note_input(
     initial: str | None,
     hint: str | None = None,
 ) -> InputBlock:
-    return InputBlock(
-        block_id=block,
-        label=label,
-        optional=True,
+    return text_input(
+        block,
+        action,
+        label,
+        limit=MAX_NOTE_TEXT,
+        initial=initial,
+        placeholder=placeholder,
         hint=hint,
-        element=PlainTextInputElement(
-            action_id=action,
-            placeholder=placeholder,
-            multiline=True,
-            max_length=MAX_NOTE_TEXT,
-            initial_value=_initial_text(initial, MAX_NOTE_TEXT),
-        ),
+        optional=True,
+        multiline=True,
     )
 
 
@@ -1153,7 +1119,7 @@ def _inline(text: str, limit: int = _MAX_INLINE) -> str:
 def _day(day: date, today: date) -> str:
     """'Tuesday, December 8', with the year when it is not this year's."""
     # Not strftime: %A and %B follow the process locale.
-    text = f"{_WEEKDAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}"
+    text = long_day(day)
     return text if day.year == today.year else f"{text}, {day.year}"
 
 

@@ -16,16 +16,18 @@ from zoneinfo import ZoneInfo
 from bot.rules.calendar import zone_or_default as _zone
 from bot.rules.domain import SupportType
 from bot.views.common import (
+    MAX_HEADER,
+    MAX_INLINE,
+    MAX_SECTION,
+    MONTHS as _MONTHS,
+    WEEKDAYS as _WEEKDAYS,
     clip,
     count,
     escape,
+    long_day,
     mention as _mention,
 )
 
-# Slack's limits: 50 blocks in a message, 3000 characters in a section, 150 in a header.
-MAX_SECTION = 3000
-MAX_HEADER = 150
-MAX_INLINE = 300  # a class name, focus, question or next step inside a line
 # How many lines a group shows before it says "and N more", however short they are.
 MAX_LINES = 15
 
@@ -33,21 +35,6 @@ EMPTY_DAY = (
     "Nothing on your calendar today. A good day to drop in on someone you haven't seen lately."
 )
 
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _SEP = " · "
 # Room kept at the end of a section for "_and 1234 more_".
 _MORE_ROOM = 40
@@ -107,7 +94,7 @@ class ListTeacher:
 
 def format_day(day: date) -> str:
     """'Tuesday, December 1' (not strftime: %A and %B follow the process locale)."""
-    return f"{_WEEKDAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}"
+    return long_day(day)
 
 
 def build_daily_list(

@@ -24,10 +24,15 @@ from bot.rules.limits import MAX_NUDGE_CAP, MAX_PAUSE_DAYS, MIN_NUDGE_CAP
 from bot.views.admin import summary_text
 from bot.views.common import (
     COACHING_IS,
+    MAX_CONTEXT as _MAX_CONTEXT,
+    MAX_INLINE as _MAX_INLINE,
+    MAX_SECTION as _MAX_SECTION,
+    MONTHS as _MONTHS,
     StateValues,
     clip,
     count,
     escape,
+    long_day,
     parse_date as _date,
     picked_time,
     selected_value,
@@ -59,25 +64,7 @@ NO_REPORT_YET = (
 )
 CASELOAD_TITLE = "Your teachers"
 
-_MAX_SECTION = 3000
-_MAX_CONTEXT = 3000
 _MAX_LINE = 400  # one line of a packed list
-_MAX_INLINE = 300  # someone's words inside a line
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
 _VISIT_STATUS = {
     "pending": "waiting for your coach's answer",
     "proposed": "a new time was suggested",
@@ -944,7 +931,7 @@ def _clock_span(item: Appointment, tz: str) -> str:
 
 def _date_words(day: date) -> str:
     """'Tuesday, December 1' (not strftime: %A and %B follow the process locale)."""
-    return f"{_WEEKDAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}"
+    return long_day(day)
 
 
 def _short_date(day: date) -> str:

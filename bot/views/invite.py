@@ -16,14 +16,10 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     ConfirmObject,
     ContextBlock,
-    DatePickerElement,
     InputBlock,
     MarkdownTextObject,
     Option,
-    PlainTextInputElement,
     SectionBlock,
-    StaticSelectElement,
-    TimePickerElement,
     UserSelectElement,
 )
 from slack_sdk.models.views import View
@@ -44,17 +40,27 @@ from bot.rules.limits import (
     MAX_PROPOSAL_NOTE,
 )
 from bot.views.common import (
+    MAX_BUTTON_TEXT as _MAX_BUTTON_TEXT,
+    MAX_CONTEXT as _MAX_CONTEXT,
+    MAX_FIELD as _MAX_FIELD,
+    MAX_INLINE as _MAX_INLINE,
+    MAX_SECTION as _MAX_SECTION,
+    MAX_URL as _MAX_URL,
     StateValues,
     clip as _clip,
     count as _count,
+    date_input,
     escape as _escape,
-    initial_text as _initial_text,
+    long_day,
     mention as _mention,
     picked_date as _picked_date,
     picked_time as _picked_time,
     record_id as _record_id,
+    select_input,
     selected_value as _selected_value,
     state_of as _state,
+    text_input,
+    time_input,
     too_long as _too_long,
     typed_text as _text,
     whole_number as _whole_number,
@@ -69,29 +75,6 @@ COACH = "coach"
 TEACHER = "teacher"
 _PEOPLE = (COACH, TEACHER)
 
-# Slack's Block Kit limits that these messages come near.
-_MAX_SECTION = 3000
-_MAX_FIELD = 2000
-_MAX_CONTEXT = 3000
-_MAX_BUTTON_TEXT = 75
-_MAX_URL = 3000
-_MAX_INLINE = 300  # a class name or focus inside a sentence
-
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _BUTTON_VALUE = re.compile(r"(0|[1-9][0-9]{0,17}):(0|[1-9][0-9]{0,17})")
 
 
@@ -201,7 +184,7 @@ def _aware(moment: datetime) -> datetime:
 
 def _day(moment: datetime) -> str:
     # Not strftime: %A and %B follow the process locale.
-    return f"{_WEEKDAYS[moment.weekday()]}, {_MONTHS[moment.month - 1]} {moment.day}"
+    return long_day(moment)
 
 
 def _meridiem(moment: datetime) -> str:
@@ -299,51 +282,43 @@ def build_invite_form(
             start=initial.start if initial is not None else None,
             minutes=initial.minutes if initial is not None else DEFAULT_VISIT_MINUTES,
         ),
-        InputBlock(
-            block_id=Block.INVITE_SUPPORT,
-            label="What kind of support?",
-            element=StaticSelectElement(
-                action_id=Action.INVITE_SUPPORT,
-                placeholder="Choose one",
-                options=list(_SUPPORT_OPTIONS.values()),
-                initial_option=_SUPPORT_OPTIONS[support],
-            ),
+        select_input(
+            Block.INVITE_SUPPORT,
+            Action.INVITE_SUPPORT,
+            "What kind of support?",
+            options=list(_SUPPORT_OPTIONS.values()),
+            initial=_SUPPORT_OPTIONS[support],
+            placeholder="Choose one",
         ),
-        InputBlock(
-            block_id=Block.INVITE_CLASS,
-            label="Class or period",
-            optional=True,
+        text_input(
+            Block.INVITE_CLASS,
+            Action.INVITE_CLASS,
+            "Class or period",
+            limit=MAX_CLASS,
+            initial=initial.class_name if initial else None,
+            placeholder="Period 3 Algebra",
             hint="Not needed for co-planning",
-            element=PlainTextInputElement(
-                action_id=Action.INVITE_CLASS,
-                placeholder="Period 3 Algebra",
-                max_length=MAX_CLASS,
-                initial_value=_initial_text(initial.class_name if initial else None, MAX_CLASS),
-            ),
-        ),
-        InputBlock(
-            block_id=Block.INVITE_FOCUS,
-            label="What should they look for?",
             optional=True,
-            element=PlainTextInputElement(
-                action_id=Action.INVITE_FOCUS,
-                placeholder="How my students explain their thinking in small groups",
-                multiline=True,
-                max_length=MAX_FOCUS,
-                initial_value=_initial_text(initial.focus if initial else None, MAX_FOCUS),
-            ),
         ),
-        InputBlock(
-            block_id=Block.INVITE_NOTE,
-            label="Anything else?",
+        text_input(
+            Block.INVITE_FOCUS,
+            Action.INVITE_FOCUS,
+            "What should they look for?",
+            limit=MAX_FOCUS,
+            initial=initial.focus if initial else None,
+            placeholder="How my students explain their thinking in small groups",
             optional=True,
-            element=PlainTextInputElement(
-                action_id=Action.INVITE_NOTE,
-                placeholder="Where to find your room, or what the class is working on",
-                multiline=True,
-                max_length=MAX_NOTE,
-                initial_value=_initial_text(initial.note if initial else None, MAX_NOTE),
-            ),
+            multiline=True,
+        ),
+        text_input(
+            Block.INVITE_NOTE,
+            Action.INVITE_NOTE,
+            "Anything else?",
+            limit=MAX_NOTE,
+            initial=initial.note if initial else None,
+            placeholder="Where to find your room, or what the class is working on",
+            optional=True,
+            multiline=True,
         ),
     ]
     if goals:
@@ -356,16 +331,14 @@ def build_invite_form(
             options[0] if len(options) == 1 and initial is None else None,
         )
         blocks.append(
-            InputBlock(
-                block_id=Block.INVITE_GOAL,
-                label="Part of which goal?",
+            select_input(
+                Block.INVITE_GOAL,
+                Action.INVITE_GOAL,
+                "Part of which goal?",
+                options=options,
+                initial=chosen,
+                placeholder="Choose a goal",
                 optional=True,
-                element=StaticSelectElement(
-                    action_id=Action.INVITE_GOAL,
-                    placeholder="Choose a goal",
-                    options=options,
-                    initial_option=chosen,
-                ),
             )
         )
     view = View(
@@ -507,16 +480,14 @@ def build_propose_form(card: VisitCard, *, by: str, today: date) -> dict[str, An
                 start=local_start.time().replace(second=0, microsecond=0, tzinfo=None),
                 minutes=minutes,
             ),
-            InputBlock(
-                block_id=Block.PROPOSE_NOTE,
-                label=f"A note for the {other}",
+            text_input(
+                Block.PROPOSE_NOTE,
+                Action.PROPOSE_NOTE,
+                f"A note for the {other}",
+                limit=MAX_PROPOSAL_NOTE,
+                placeholder="Thursdays work better for me",
                 optional=True,
-                element=PlainTextInputElement(
-                    action_id=Action.PROPOSE_NOTE,
-                    placeholder="Thursdays work better for me",
-                    multiline=True,
-                    max_length=MAX_PROPOSAL_NOTE,
-                ),
+                multiline=True,
             ),
         ],
     )
@@ -565,17 +536,15 @@ def build_decline_form(card: VisitCard) -> dict[str, Any]:
                     )
                 )
             ),
-            InputBlock(
-                block_id=Block.DECLINE_REASON,
-                label="A kind word for the teacher",
-                optional=True,
+            text_input(
+                Block.DECLINE_REASON,
+                Action.DECLINE_REASON,
+                "A kind word for the teacher",
+                limit=MAX_DECLINE_REASON,
+                placeholder="I'm at a training that day. I'd love to come another week!",
                 hint="Optional. They will see it.",
-                element=PlainTextInputElement(
-                    action_id=Action.DECLINE_REASON,
-                    placeholder="I'm at a training that day. I'd love to come another week!",
-                    multiline=True,
-                    max_length=MAX_DECLINE_REASON,
-                ),
+                optional=True,
+                multiline=True,
             ),
         ],
     )
@@ -603,31 +572,27 @@ def _when_inputs(
     minutes: int,
 ) -> list[SlackBlock]:
     return [
-        InputBlock(
-            block_id=date_ids[0],
-            label="Day",
-            element=DatePickerElement(
-                action_id=date_ids[1], placeholder="Choose a day", initial_date=day.isoformat()
-            ),
+        date_input(
+            date_ids[0],
+            date_ids[1],
+            "Day",
+            initial=day,
+            placeholder="Choose a day",
         ),
-        InputBlock(
-            block_id=time_ids[0],
-            label="Start time",
-            element=TimePickerElement(
-                action_id=time_ids[1],
-                placeholder="Choose a time",
-                initial_time=start.strftime("%H:%M") if start is not None else None,
-            ),
+        time_input(
+            time_ids[0],
+            time_ids[1],
+            "Start time",
+            initial=start,
+            placeholder="Choose a time",
         ),
-        InputBlock(
-            block_id=length_ids[0],
-            label="How long",
-            element=StaticSelectElement(
-                action_id=length_ids[1],
-                placeholder="Choose a length",
-                options=list(_LENGTH_OPTIONS.values()),
-                initial_option=_LENGTH_OPTIONS[_nearest_length(minutes)],
-            ),
+        select_input(
+            length_ids[0],
+            length_ids[1],
+            "How long",
+            options=list(_LENGTH_OPTIONS.values()),
+            initial=_LENGTH_OPTIONS[_nearest_length(minutes)],
+            placeholder="Choose a length",
         ),
     ]
 

@@ -22,6 +22,10 @@ from slack_sdk.models.blocks import (
 from bot.ids import Action, Block, Command
 from bot.rules.domain import SupportType, VisitStatus
 from bot.views.common import (
+    MAX_CONTEXT as _MAX_CONTEXT,
+    MAX_FIELD as _MAX_FIELD,
+    MAX_INLINE as _MAX_INLINE,
+    MAX_SECTION as _MAX_SECTION,
     clip,
     escape,
     mention as _mention,
@@ -30,11 +34,6 @@ from bot.views.invite import COACH, TEACHER, VisitCard, button_value, format_whe
 
 LAST = "Last reminder: "
 
-# Slack's Block Kit limits these messages come near.
-_MAX_SECTION = 3000
-_MAX_FIELD = 2000
-_MAX_CONTEXT = 3000
-_MAX_INLINE = 300  # someone's words inside a sentence
 _MAX_TEXT = 3000  # the notification text; Slack allows far more, people read far less
 
 _PEOPLE = (COACH, TEACHER)

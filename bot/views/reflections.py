@@ -14,11 +14,9 @@ from slack_sdk.models.blocks import (
     CheckboxesElement,
     ConfirmObject,
     ContextBlock,
-    DatePickerElement,
     InputBlock,
     MarkdownTextObject,
     Option,
-    PlainTextInputElement,
     SectionBlock,
 )
 from slack_sdk.models.views import View
@@ -27,11 +25,15 @@ from bot.ids import Action, Block, Callback
 from bot.rules.cards import PromptCard
 from bot.rules.limits import MAX_ANSWER, MAX_PAUSE_DAYS, PAUSE_AFTER_TODAY
 from bot.views.common import (
+    MAX_SECTION as _MAX_SECTION,
     StateValues,
     clip,
+    date_input,
     escape,
+    long_day,
     picked_date,
     selected_values,
+    text_input,
     typed_text,
 )
 
@@ -41,22 +43,6 @@ PROMPT_INTRO = "A moment to reflect, just for you:"
 PRIVATE_NOTE = "Only you can see your answer unless you choose to share it with your coach."
 SHARE_VALUE = "share"
 
-_MAX_SECTION = 3000
-_WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
-_MONTHS = (
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-)
 _ABOUT = {"visit": "your visit with", "debrief": "your debrief with"}
 
 
@@ -161,16 +147,14 @@ def build_answer_form(
     )
     blocks: list[SlackBlock] = [
         SectionBlock(text=MarkdownTextObject(text=clip(f"*{question}*", _MAX_SECTION))),
-        InputBlock(
-            block_id=Block.REFLECT_ANSWER,
-            label="Your reflection",
-            element=PlainTextInputElement(
-                action_id=Action.REFLECT_ANSWER,
-                multiline=True,
-                max_length=MAX_ANSWER,
-                placeholder="A few words is plenty",
-                initial_value=initial_answer[:MAX_ANSWER] if initial_answer else None,
-            ),
+        text_input(
+            Block.REFLECT_ANSWER,
+            Action.REFLECT_ANSWER,
+            "Your reflection",
+            limit=MAX_ANSWER,
+            initial=initial_answer,
+            placeholder="A few words is plenty",
+            multiline=True,
         ),
     ]
     if can_share:
@@ -249,14 +233,12 @@ def build_pause_form(*, today: date, reflection_id: int | None = None) -> dict[s
                 )
             )
         ),
-        InputBlock(
-            block_id=Block.PAUSE_UNTIL,
-            label="Pause until",
-            element=DatePickerElement(
-                action_id=Action.PAUSE_UNTIL,
-                placeholder="Choose a date",
-                initial_date=(today + timedelta(days=DEFAULT_PAUSE_DAYS)).isoformat(),
-            ),
+        date_input(
+            Block.PAUSE_UNTIL,
+            Action.PAUSE_UNTIL,
+            "Pause until",
+            initial=(today + timedelta(days=DEFAULT_PAUSE_DAYS)),
+            placeholder="Choose a date",
         ),
     ]
     view = View(
@@ -297,7 +279,7 @@ def build_reflection_notice(text: str) -> dict[str, Any]:
 
 def day_words(day: date) -> str:
     """'Tuesday, December 1'; not strftime, whose names follow the process locale."""
-    return f"{_WEEKDAYS[day.weekday()]}, {_MONTHS[day.month - 1]} {day.day}"
+    return long_day(day)
 
 
 def _message(text: str, blocks: Iterable[SlackBlock]) -> dict[str, Any]:

@@ -14,11 +14,9 @@ from typing import Any, Final
 
 from bot.rules.domain import SUPPORT_TIERS, SupportType
 from bot.rules.policy import MIN_GROUP_SIZE
-from bot.views.common import clip, count, escape
+from bot.views.common import MAX_HEADER, MAX_SECTION, clip, count, escape
 
 MAX_BLOCKS = 20
-MAX_SECTION = 3000
-MAX_HEADER = 150
 MAX_NAME = 80
 # Room kept at the end of every section for "_…and 1234 more…_".
 _MORE_ROOM = 80
