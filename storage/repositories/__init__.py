@@ -24,6 +24,7 @@ from storage.repositories.visits import (
     VISIT_OPEN,
     VISIT_WENT_AHEAD,
     VisitRepository,
+    visit_seen_by,
 )
 
 __all__ = [
@@ -48,4 +49,5 @@ __all__ = [
     "SlackEventRepository",
     "VisitRepository",
     "insert_if_absent",
+    "visit_seen_by",
 ]

@@ -29,6 +29,11 @@ VISIT_WENT_AHEAD: ColumnElement[bool] = and_(
 )
 
 
+def visit_seen_by(now: datetime) -> ColumnElement[bool]:
+    """The coach has been in the class: logged as happened, or accepted, over and not logged."""
+    return or_(VISIT_HAPPENED, and_(VISIT_ACCEPTED, Visit.outcome.is_(None), Visit.ends_at <= now))
+
+
 class VisitRepository:
     def __init__(self, session: Session) -> None:
         self.session = session
