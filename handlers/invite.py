@@ -416,7 +416,7 @@ def handle_invite_propose_submission(
                 errors={PROPOSE_BLOCKS[f]: message for f, message in check.problems.items()},
             )
             return
-        was_pending = visit.status == VisitStatus.PENDING.value
+        was_pending = visit.status == VisitStatus.PENDING
         visit = visits.propose(uow, actor, button[0], button[1], check, form.note, now)
         ack()
         side = visits.side_of(actor, visit)

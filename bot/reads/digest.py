@@ -15,13 +15,14 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.reads.report import support_type_groups
-from bot.rules.domain import SupportType, VisitOutcome, VisitStatus
+from bot.rules.domain import SupportType
 from bot.rules.outbox import enqueue
 from bot.rules.policy import MIN_GROUP_SIZE
 from bot.rules.school_calendar import calendar_for
 from bot.views.common import count
 from storage.models import Debrief, OutboxMessage, Person, Visit
 from storage.repositories import COACH_ROLES
+from storage.repositories.visits import VISIT_AWAITING_ANSWER, VISIT_HAPPENED
 from storage.uow import UnitOfWork
 
 KIND = "digest"
@@ -84,7 +85,7 @@ def plan_digests(uow: UnitOfWork, now: datetime) -> int:
 
 def _happened(uow: UnitOfWork, week: tuple[datetime, datetime], **where: int) -> list[Visit]:
     query = select(Visit).where(
-        Visit.outcome == VisitOutcome.HAPPENED.value,
+        VISIT_HAPPENED,
         Visit.starts_at >= week[0],
         Visit.starts_at < week[1],
     )
@@ -107,13 +108,13 @@ def coach_digest(
     awaiting = uow.session.scalars(
         select(Visit.id).where(
             Visit.coach_id == coach.id,
-            Visit.status.in_((VisitStatus.PENDING.value, VisitStatus.PROPOSED.value)),
+            VISIT_AWAITING_ANSWER,
         )
     ).all()
     undebriefed = uow.session.scalars(
         select(Visit.id).where(
             Visit.coach_id == coach.id,
-            Visit.outcome == VisitOutcome.HAPPENED.value,
+            VISIT_HAPPENED,
             ~select(Debrief.id).where(Debrief.visit_id == Visit.id).exists(),
         )
     ).all()
@@ -124,7 +125,7 @@ def coach_digest(
         uow.session.scalars(
             select(Visit.teacher_id).where(
                 Visit.coach_id == coach.id,
-                Visit.outcome == VisitOutcome.HAPPENED.value,
+                VISIT_HAPPENED,
                 Visit.starts_at >= now - SEEN_WINDOW,
             )
         )

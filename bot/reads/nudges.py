@@ -39,13 +39,14 @@ from bot.rules.domain import (
     DEBRIEF_NUDGE_SCHOOL_DAYS,
     GoalStatus,
     SupportType,
-    VisitOutcome,
     VisitStatus,
+    happened,
 )
 from bot.rules.school_calendar import calendar_for
 from bot.views import nudges as views
 from bot.views.invite import COACH, TEACHER, VisitCard
 from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Visit
+from storage.repositories.visits import VISIT_AWAITING_ANSWER, VISIT_OPEN
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -57,8 +58,6 @@ MAX_REMINDERS = 2
 ANSWER_WAIT_SCHOOL_DAYS = 1
 QUIET_GOAL_DAYS = 14
 
-_ANSWERABLE = (VisitStatus.PENDING.value, VisitStatus.PROPOSED.value)
-_OPEN = (VisitStatus.PENDING.value, VisitStatus.PROPOSED.value, VisitStatus.ACCEPTED.value)
 _CHUNK = 500  # keys or ids in one IN (...) list
 
 
@@ -292,14 +291,14 @@ class _WeeklyCaps:
 
 def _owes_answer(visit: Visit) -> str:
     """Whose turn it is: the coach for a new invitation, else whoever did not suggest the time."""
-    if visit.status == VisitStatus.PROPOSED.value:
+    if visit.status == VisitStatus.PROPOSED:
         return TEACHER if visit.proposed_by == COACH else COACH
     return COACH
 
 
 def _asked_for(visit: Visit) -> datetime | None:
     """When the visit would start if the answer were yes."""
-    if visit.status == VisitStatus.PROPOSED.value:
+    if visit.status == VisitStatus.PROPOSED:
         return visit.proposed_starts_at
     return visit.starts_at
 
@@ -310,7 +309,7 @@ def _answer_ref(visit: Visit) -> str:
 
 def _answer_dues(uow: UnitOfWork, now: datetime, calendars: _Calendars) -> list[_Due]:
     dues: list[_Due] = []
-    for visit in uow.session.scalars(select(Visit).where(Visit.status.in_(_ANSWERABLE))):
+    for visit in uow.session.scalars(select(Visit).where(VISIT_AWAITING_ANSWER)):
         starts = _asked_for(visit)
         if starts is None or starts <= now:
             continue  # a time that has passed needs no answer any more
@@ -416,7 +415,7 @@ def _quiet_goal_dues(uow: UnitOfWork, now: datetime) -> list[_Due]:
     goals = list(
         uow.session.scalars(
             select(Goal).where(
-                Goal.status == GoalStatus.ACTIVE.value,
+                Goal.status == GoalStatus.ACTIVE,
                 Goal.created_at <= cutoff,
                 Goal.updated_at <= cutoff,
             )
@@ -460,7 +459,7 @@ def last_goal_activity(uow: UnitOfWork, goals: Sequence[Goal]) -> dict[int, date
             if key not in seen or moment > seen[key]:
                 seen[key] = moment
 
-    planned_start = case((Visit.status.in_(_OPEN), Visit.starts_at), else_=None)
+    planned_start = case((VISIT_OPEN, Visit.starts_at), else_=None)
     for chunk in _chunks(teacher_ids):
         for goal_id, teacher_id, updated, starts in uow.session.execute(
             select(
@@ -539,7 +538,7 @@ def _answer_wanted(uow: UnitOfWork, ref: list[str], person: Person, row: OutboxM
     if visit_id is None or not ref[3].isdigit():
         return False
     visit = uow.session.get(Visit, visit_id)
-    if visit is None or visit.status not in _ANSWERABLE or visit.version != int(ref[3]):
+    if visit is None or VisitStatus(visit.status).settled or visit.version != int(ref[3]):
         return False
     owner = visit.coach_id if _owes_answer(visit) == COACH else visit.teacher_id
     starts = _asked_for(visit)
@@ -551,7 +550,7 @@ def _debrief_wanted(uow: UnitOfWork, ref: list[str], person: Person) -> bool:
     if visit_id is None:
         return False
     visit = uow.session.get(Visit, visit_id)
-    if visit is None or visit.outcome != VisitOutcome.HAPPENED.value:
+    if visit is None or not happened(visit.outcome):
         return False
     if person.id not in (visit.coach_id, visit.teacher_id):
         return False
@@ -580,7 +579,7 @@ def _quiet_goal_wanted(uow: UnitOfWork, ref: list[str], item: str, person: Perso
     if goal_id is None or not planned.isdigit():
         return False
     goal = uow.session.get(Goal, goal_id)
-    if goal is None or goal.status != GoalStatus.ACTIVE.value or goal.teacher_id != person.id:
+    if goal is None or goal.status != GoalStatus.ACTIVE or goal.teacher_id != person.id:
         return False
     last = last_goal_activity(uow, [goal])[goal.id]
     return int(last.timestamp()) <= int(planned)
