@@ -34,6 +34,7 @@ from bot.rules.domain import (
     GoalStatus,
     SupportType,
     VisitOutcome,
+    went_ahead,
 )
 from bot.rules.limits import MAX_EVIDENCE, MAX_NOTE_TEXT, MAX_PLACE, MAX_QUESTION
 from bot.views.common import (
@@ -486,7 +487,7 @@ def _debriefed_visits(story: CycleStory) -> set[int]:
 
 def _can_debrief(visit: VisitLine) -> bool:
     """Accepted and not logged as missed."""
-    return visit.status == "accepted" and visit.outcome in (None, VisitOutcome.HAPPENED)
+    return went_ahead(visit.status, visit.outcome)
 
 
 def _visit_blocks(story: CycleStory, *, viewer: str, tz: str) -> list[SlackBlock]:
