@@ -582,24 +582,12 @@ def _whole(value: Any) -> int:
 
 def _rich_inline(elements: Any, ctx: _Ctx) -> str:
     words: list[str] = []
-    paint = ctx.paint
     for element in _list(elements):
         if not isinstance(element, Mapping):
             continue
         kind = element.get("type")
         if kind == "text":
-            text = str(element.get("text", ""))
-            style = element.get("style")
-            style = style if isinstance(style, Mapping) else {}
-            if style.get("code"):
-                text = f"`{text}`"
-            if style.get("bold"):
-                text = paint.bold(text) if paint.color else f"*{text}*"
-            if style.get("italic"):
-                text = paint.italic(text) if paint.color else f"_{text}_"
-            if style.get("strike"):
-                text = paint.strike(text) if paint.color else f"~{text}~"
-            words.append(text)
+            words.append(_styled(element, ctx.paint))
         elif kind == "link":
             url, label = str(element.get("url", "")), str(element.get("text", "") or "")
             words.append(f"{label} ({url})" if label and label != url else url)
@@ -616,6 +604,22 @@ def _rich_inline(elements: Any, ctx: _Ctx) -> str:
         elif kind == "date":
             words.append(str(element.get("fallback") or element.get("timestamp", "")))
     return "".join(words)
+
+
+def _styled(element: Mapping[str, Any], paint: _Paint) -> str:
+    """A rich text run in its styles: colour on a terminal, Slack's marks otherwise."""
+    text = str(element.get("text", ""))
+    style = element.get("style")
+    style = style if isinstance(style, Mapping) else {}
+    if style.get("code"):
+        text = f"`{text}`"
+    if style.get("bold"):
+        text = paint.bold(text) if paint.color else f"*{text}*"
+    if style.get("italic"):
+        text = paint.italic(text) if paint.color else f"_{text}_"
+    if style.get("strike"):
+        text = paint.strike(text) if paint.color else f"~{text}~"
+    return text
 
 
 def _rich_emoji(element: Mapping[str, Any]) -> str:

@@ -125,7 +125,8 @@ def import_roster(
     return report
 
 
-def read_roster(
+# The header, then each line's cells, then each person: three short passes over one file.
+def read_roster(  # noqa: C901
     uow: UnitOfWork, directory: Directory, team_id: str, text: str, *, areas: Sequence[str]
 ) -> tuple[list[RosterRow], list[Problem]]:
     reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
@@ -227,7 +228,8 @@ def _lookup(
     return lookups[key]
 
 
-def _check_row(
+# One early return per column that can be wrong, in the order the file's columns are read.
+def _check_row(  # noqa: C901
     uow: UnitOfWork,
     directory: Directory,
     team_id: str,
