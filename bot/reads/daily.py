@@ -19,7 +19,7 @@ from datetime import date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
 from bot.rules.calendar import SchoolCalendar
@@ -328,6 +328,18 @@ def _add_debriefs(
             )
 
 
+def for_the_coach_to_answer(now: datetime) -> ColumnElement[bool]:
+    """Invitations still ahead for the coach to answer: pending, or a time the teacher suggested."""
+    return or_(
+        and_(Visit.status == VisitStatus.PENDING, Visit.starts_at > now),
+        and_(
+            Visit.status == VisitStatus.PROPOSED,
+            Visit.proposed_by == "teacher",
+            Visit.proposed_starts_at > now,
+        ),
+    )
+
+
 def _add_invitations(
     uow: UnitOfWork,
     window: _Window,
@@ -357,14 +369,7 @@ def _add_invitations(
         .join(teacher, teacher.id == Visit.teacher_id)
         .where(
             Visit.coach_id.in_(chunk),
-            or_(
-                and_(Visit.status == VisitStatus.PENDING, Visit.starts_at > now),
-                and_(
-                    Visit.status == VisitStatus.PROPOSED,
-                    Visit.proposed_by == "teacher",
-                    Visit.proposed_starts_at > now,
-                ),
-            ),
+            for_the_coach_to_answer(now),
         )
         .order_by(Visit.id)
     )

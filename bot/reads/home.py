@@ -16,8 +16,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import TypeVar
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, select
 
+from bot.reads.daily import for_the_coach_to_answer
 from bot.reads.nudges import DEFAULT_WEEKLY_NUDGE_CAP
 from bot.rules import admin
 from bot.rules.calendar import SchoolCalendar
@@ -97,36 +98,52 @@ def home_data(uow: UnitOfWork, actor: Actor, person: Person | None, now: datetim
     )
 
 
+def _appointments(
+    uow: UnitOfWork,
+    actor: Actor,
+    visits: ColumnElement[bool],
+    debriefs: ColumnElement[bool],
+    *,
+    coach_reads: bool,
+) -> list[Appointment]:
+    """The visits and debriefs that match and that `actor` may read, soonest first.
+
+    Each names the other person: the teacher when a coach reads, else the coach.
+    """
+    found: list[Appointment] = []
+    for visit in uow.session.scalars(
+        select(Visit).where(visits).order_by(Visit.starts_at, Visit.id).limit(_ROWS)
+    ):
+        if may_read(actor, _visit_record(visit)):
+            other = visit.teacher if coach_reads else visit.coach
+            found.append(_visit_appointment(visit, other=other))
+    for debrief in uow.session.scalars(
+        select(Debrief).where(debriefs).order_by(Debrief.starts_at, Debrief.id).limit(_ROWS)
+    ):
+        if may_read(actor, _debrief_record(debrief)):
+            other = debrief.teacher if coach_reads else debrief.coach
+            found.append(_debrief_appointment(debrief, other=other))
+    found.sort(key=lambda a: a.starts_at)
+    return found
+
+
 # --------------------------------------------------------------------------- teacher
 
 
 def _teacher_part(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime) -> TeacherPart:
     horizon = now + timedelta(days=UPCOMING_DAYS)
-    upcoming: list[Appointment] = []
-    for visit in uow.session.scalars(
-        select(Visit)
-        .where(
+    upcoming = _appointments(
+        uow,
+        actor,
+        and_(
             Visit.teacher_id == teacher.id,
             VISIT_OPEN,
             Visit.ends_at >= now,
             Visit.starts_at < horizon,
-        )
-        .order_by(Visit.starts_at, Visit.id)
-        .limit(_ROWS)
-    ):
-        if may_read(actor, _visit_record(visit)):
-            upcoming.append(_visit_appointment(visit, other=visit.coach))
-    for debrief in uow.session.scalars(
-        select(Debrief)
-        .where(
-            Debrief.teacher_id == teacher.id, Debrief.ends_at >= now, Debrief.starts_at < horizon
-        )
-        .order_by(Debrief.starts_at, Debrief.id)
-        .limit(_ROWS)
-    ):
-        if may_read(actor, _debrief_record(debrief)):
-            upcoming.append(_debrief_appointment(debrief, other=debrief.coach))
-    upcoming.sort(key=lambda a: a.starts_at)
+        ),
+        and_(Debrief.teacher_id == teacher.id, Debrief.ends_at >= now, Debrief.starts_at < horizon),
+        coach_reads=False,
+    )
 
     goals = [
         goal
@@ -194,47 +211,29 @@ def _coach_part(
     week_end_day = monday + timedelta(days=14 if late else 7)
     week_to = _midnight(week_end_day, tz)
 
-    appointments: list[Appointment] = []
-    for visit in uow.session.scalars(
-        select(Visit)
-        .where(
+    appointments = _appointments(
+        uow,
+        actor,
+        and_(
             Visit.coach_id == coach.id,
             VISIT_ACCEPTED,
             Visit.starts_at >= day_from,
             Visit.starts_at < week_to,
-        )
-        .order_by(Visit.starts_at, Visit.id)
-        .limit(_ROWS)
-    ):
-        if may_read(actor, _visit_record(visit)):
-            appointments.append(_visit_appointment(visit, other=visit.teacher))
-    for debrief in uow.session.scalars(
-        select(Debrief)
-        .where(
+        ),
+        and_(
             Debrief.coach_id == coach.id,
             Debrief.starts_at >= day_from,
             Debrief.starts_at < week_to,
-        )
-        .order_by(Debrief.starts_at, Debrief.id)
-        .limit(_ROWS)
-    ):
-        if may_read(actor, _debrief_record(debrief)):
-            appointments.append(_debrief_appointment(debrief, other=debrief.teacher))
-    appointments.sort(key=lambda a: a.starts_at)
+        ),
+        coach_reads=True,
+    )
 
     invitations: list[InvitationLine] = []
     for visit in uow.session.scalars(
         select(Visit)
         .where(
             Visit.coach_id == coach.id,
-            or_(
-                and_(Visit.status == VisitStatus.PENDING, Visit.starts_at > now),
-                and_(
-                    Visit.status == VisitStatus.PROPOSED,
-                    Visit.proposed_by == "teacher",
-                    Visit.proposed_starts_at > now,
-                ),
-            ),
+            for_the_coach_to_answer(now),
         )
         .order_by(Visit.starts_at, Visit.id)
         .limit(_ROWS)

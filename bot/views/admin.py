@@ -40,9 +40,9 @@ from bot.rules.cards import (
 from bot.rules.domain import DEFAULT_WEEKLY_CAPACITY, Role
 from bot.rules.limits import MAX_CAPACITY, MAX_CLOSURES_TEXT, MAX_NAME, MAX_TEACHERS, MIN_CAPACITY
 from bot.views.common import (
-    MAX_OPTION_TEXT as _MAX_OPTION_TEXT,
-    MAX_OPTION_VALUE as _MAX_OPTION_VALUE,
-    MAX_OPTIONS as _MAX_OPTIONS,
+    MAX_OPTION_TEXT,
+    MAX_OPTION_VALUE,
+    MAX_OPTIONS,
     WEEKDAYS,
     StateValues,
     clip as _clip,
@@ -221,11 +221,11 @@ def build_coach_form(areas: Sequence[str], initial: CoachForm | None = None) -> 
 def _area_options(areas: Sequence[str]) -> list[Option]:
     """One option per area, at most 100; an area too long for an option value is left out."""
     options = [
-        Option(value=area, text=_clip(area, _MAX_OPTION_TEXT))
+        Option(value=area, text=_clip(area, MAX_OPTION_TEXT))
         for area in dict.fromkeys(areas)
-        if area.strip() and len(area) <= _MAX_OPTION_VALUE
+        if area.strip() and len(area) <= MAX_OPTION_VALUE
     ]
-    return options[:_MAX_OPTIONS]
+    return options[:MAX_OPTIONS]
 
 
 def parse_coach_form(
@@ -292,10 +292,10 @@ def build_assign_form(coaches: Sequence[tuple[str, str]], schools: Sequence[str]
     if coaches:
         ordered = sorted(dict(coaches).items(), key=lambda c: (c[1].casefold(), c[0]))
         hint = None
-        if len(ordered) > _MAX_OPTIONS:
+        if len(ordered) > MAX_OPTIONS:
             hint = (
-                f"This list has room for {_MAX_OPTIONS} coaches, so it shows the first "
-                f"{_MAX_OPTIONS} of {len(ordered)} by name."
+                f"This list has room for {MAX_OPTIONS} coaches, so it shows the first "
+                f"{MAX_OPTIONS} of {len(ordered)} by name."
             )
         blocks.append(
             select_input(
@@ -303,8 +303,8 @@ def build_assign_form(coaches: Sequence[tuple[str, str]], schools: Sequence[str]
                 Action.ASSIGN_COACH,
                 "Coach",
                 options=[
-                    Option(value=user_id, text=_clip(name.strip() or user_id, _MAX_OPTION_TEXT))
-                    for user_id, name in ordered[:_MAX_OPTIONS]
+                    Option(value=user_id, text=_clip(name.strip() or user_id, MAX_OPTION_TEXT))
+                    for user_id, name in ordered[:MAX_OPTIONS]
                 ],
                 placeholder="Choose a coach",
                 hint=hint,
@@ -529,15 +529,15 @@ def _school_options(
     district = Option(value=DISTRICT_MARKER, text="Whole district")
     everyone = [*schools, current] if current is not None else list(schools)
     names = sorted(
-        {name for name in everyone if name and len(school_marker(name)) <= _MAX_OPTION_VALUE},
+        {name for name in everyone if name and len(school_marker(name)) <= MAX_OPTION_VALUE},
         key=lambda name: (name.casefold(), name),
     )
-    shown = names[: _MAX_OPTIONS - 1]
+    shown = names[: MAX_OPTIONS - 1]
     if current in names and current not in shown:
         shown[-1] = current
         shown.sort(key=lambda name: (name.casefold(), name))
     options = [district] + [
-        Option(value=school_marker(name), text=_clip(name, _MAX_OPTION_TEXT)) for name in shown
+        Option(value=school_marker(name), text=_clip(name, MAX_OPTION_TEXT)) for name in shown
     ]
     wanted = school_marker(current)
     return options, next((option for option in options if option.value == wanted), None)

@@ -29,8 +29,8 @@ from slack_sdk.models.views import View
 from bot.ids import Action, Block, Callback
 from bot.rules.limits import MAX_CELEBRATION, NO_CHANNEL, NO_WORDS, NOT_A_CHANNEL
 from bot.views.common import (
-    MAX_CONTEXT as _MAX_CONTEXT,
-    MAX_SECTION as _MAX_SECTION,
+    MAX_CONTEXT,
+    MAX_SECTION,
     StateValues,
     build_notice_view,
     clip,
@@ -96,13 +96,13 @@ def safe_words(text: str) -> str:
     return "".join(parts)
 
 
-def quote(text: str, limit: int = _MAX_SECTION) -> str:
+def quote(text: str, limit: int = MAX_SECTION) -> str:
     """The words as a block quote, for showing a draft back to its author."""
     lines = safe_words(text).split("\n")
     return clip("\n".join(f">{line}" for line in lines), limit)
 
 
-def _chunks(words: str, limit: int = _MAX_SECTION) -> list[str]:
+def _chunks(words: str, limit: int = MAX_SECTION) -> list[str]:
     """Split escaped words into sections, never inside an &entity; or a <mention>."""
     chunks: list[str] = []
     rest = words
@@ -314,8 +314,8 @@ def _message(text: str, blocks: Iterable[SlackBlock]) -> dict[str, Any]:
 
 
 def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=clip(text, _MAX_SECTION)))
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, MAX_SECTION)))
 
 
 def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, _MAX_CONTEXT))])
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, MAX_CONTEXT))])

@@ -10,6 +10,7 @@ from typing import Any
 from slack_sdk.models.blocks import (
     DatePickerElement,
     InputBlock,
+    InputInteractiveElement,
     MarkdownTextObject,
     Option,
     PlainTextInputElement,
@@ -254,6 +255,17 @@ def long_day(day: date) -> str:
 # expects, so a form built here reads exactly as one spelled out by hand.
 
 
+def _input(
+    block: str,
+    label: str,
+    element: InputInteractiveElement,
+    *,
+    hint: str | None,
+    optional: bool | None,
+) -> InputBlock:
+    return InputBlock(block_id=block, label=label, optional=optional, hint=hint, element=element)
+
+
 def text_input(
     block: str,
     action: str,
@@ -267,19 +279,14 @@ def text_input(
     multiline: bool | None = None,
 ) -> InputBlock:
     """A text field of at most `limit` characters; a longer `initial` is cut to fit."""
-    return InputBlock(
-        block_id=block,
-        label=label,
-        optional=optional,
-        hint=hint,
-        element=PlainTextInputElement(
-            action_id=action,
-            placeholder=placeholder,
-            multiline=multiline,
-            max_length=limit,
-            initial_value=initial_text(initial, limit),
-        ),
+    element = PlainTextInputElement(
+        action_id=action,
+        placeholder=placeholder,
+        multiline=multiline,
+        max_length=limit,
+        initial_value=initial_text(initial, limit),
     )
+    return _input(block, label, element, hint=hint, optional=optional)
 
 
 def date_input(
@@ -293,17 +300,12 @@ def date_input(
     optional: bool | None = None,
 ) -> InputBlock:
     """A datepicker; `picked_date` reads it back."""
-    return InputBlock(
-        block_id=block,
-        label=label,
-        optional=optional,
-        hint=hint,
-        element=DatePickerElement(
-            action_id=action,
-            placeholder=placeholder,
-            initial_date=initial.isoformat() if initial is not None else None,
-        ),
+    element = DatePickerElement(
+        action_id=action,
+        placeholder=placeholder,
+        initial_date=initial.isoformat() if initial is not None else None,
     )
+    return _input(block, label, element, hint=hint, optional=optional)
 
 
 def time_input(
@@ -317,17 +319,12 @@ def time_input(
     optional: bool | None = None,
 ) -> InputBlock:
     """A timepicker; `picked_time` reads it back."""
-    return InputBlock(
-        block_id=block,
-        label=label,
-        optional=optional,
-        hint=hint,
-        element=TimePickerElement(
-            action_id=action,
-            placeholder=placeholder,
-            initial_time=initial.strftime("%H:%M") if initial is not None else None,
-        ),
+    element = TimePickerElement(
+        action_id=action,
+        placeholder=placeholder,
+        initial_time=initial.strftime("%H:%M") if initial is not None else None,
     )
+    return _input(block, label, element, hint=hint, optional=optional)
 
 
 def select_input(
@@ -342,15 +339,10 @@ def select_input(
     optional: bool | None = None,
 ) -> InputBlock:
     """A static select; `selected_value` reads it back."""
-    return InputBlock(
-        block_id=block,
-        label=label,
-        optional=optional,
-        hint=hint,
-        element=StaticSelectElement(
-            action_id=action,
-            placeholder=placeholder,
-            options=list(options),
-            initial_option=initial,
-        ),
+    element = StaticSelectElement(
+        action_id=action,
+        placeholder=placeholder,
+        options=list(options),
+        initial_option=initial,
     )
+    return _input(block, label, element, hint=hint, optional=optional)

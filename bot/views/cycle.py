@@ -38,13 +38,13 @@ from bot.rules.domain import (
 )
 from bot.rules.limits import MAX_EVIDENCE, MAX_NOTE_TEXT, MAX_PLACE, MAX_QUESTION
 from bot.views.common import (
-    MAX_CONTEXT as _MAX_CONTEXT,
-    MAX_INLINE as _MAX_INLINE,
-    MAX_MODAL_BLOCKS as _MAX_MODAL_BLOCKS,
-    MAX_OPTION_TEXT as _MAX_OPTION_TEXT,
-    MAX_OPTION_VALUE as _MAX_OPTION_VALUE,
-    MAX_SECTION as _MAX_SECTION,
-    MAX_URL as _MAX_URL,
+    MAX_CONTEXT,
+    MAX_INLINE,
+    MAX_MODAL_BLOCKS,
+    MAX_OPTION_TEXT,
+    MAX_OPTION_VALUE,
+    MAX_SECTION,
+    MAX_URL,
     StateValues,
     clip as _clip,
     count as _count,
@@ -219,7 +219,7 @@ def offered_areas(areas: Sequence[str]) -> list[str]:
     """The focus areas the goal form offers: each once, at most 100, the defaults when none."""
     offered: list[str] = []
     for area in areas:
-        if area.strip() and len(area) <= _MAX_OPTION_VALUE and area not in offered:
+        if area.strip() and len(area) <= MAX_OPTION_VALUE and area not in offered:
             offered.append(area)
     return offered[:MAX_AREAS] or list(DEFAULT_EXPERTISE_AREAS)
 
@@ -353,7 +353,7 @@ def parse_goal_form(
 
 
 def _area_label(area: str) -> str:
-    return _clip(area[:1].upper() + area[1:], _MAX_OPTION_TEXT)
+    return _clip(area[:1].upper() + area[1:], MAX_OPTION_TEXT)
 
 
 # --------------------------------------------------------------------------- the story
@@ -391,7 +391,7 @@ def build_goals_view(
     blocks: list[SlackBlock] = []
     if not ordered:
         blocks.append(_section(_empty_text(viewer)))
-    budget = _MAX_MODAL_BLOCKS - len(tail) - 1  # one line for the cycles left out
+    budget = MAX_MODAL_BLOCKS - len(tail) - 1  # one line for the cycles left out
     shown = 0
     for story in ordered:
         story_blocks = _story_blocks(story, viewer=viewer, today=today, tz=tz)
@@ -518,7 +518,7 @@ def _visit_blocks(story: CycleStory, *, viewer: str, tz: str) -> list[SlackBlock
             heading, pending = [], []
         blocks.append(
             SectionBlock(
-                text=MarkdownTextObject(text=_clip("\n".join([*heading, line]), _MAX_SECTION)),
+                text=MarkdownTextObject(text=_clip("\n".join([*heading, line]), MAX_SECTION)),
                 accessory=_schedule_debrief_button(visit.visit_id),
             )
         )
@@ -559,7 +559,7 @@ def _debrief_blocks(story: CycleStory, *, viewer: str, today: date, tz: str) -> 
             heading += "\n_No notes yet._"
         blocks.append(
             SectionBlock(
-                text=MarkdownTextObject(text=_clip(heading, _MAX_SECTION)),
+                text=MarkdownTextObject(text=_clip(heading, MAX_SECTION)),
                 accessory=ButtonElement(
                     text="Write notes",
                     action_id=Action.DEBRIEF_NOTES,
@@ -643,7 +643,7 @@ def _packed_sections(lines: Sequence[str]) -> list[SlackBlock]:
     current = ""
     for line in lines:
         joined = f"{current}\n{line}" if current else line
-        if len(joined) <= _MAX_SECTION:
+        if len(joined) <= MAX_SECTION:
             current = joined
             continue
         sections.append(_section(current))
@@ -817,7 +817,7 @@ def build_debrief_form(
         shown[-1] = initial_visit_id
     options = {
         visit_id: Option(
-            value=str(visit_id), text=_clip(" ".join(unique[visit_id].split()), _MAX_OPTION_TEXT)
+            value=str(visit_id), text=_clip(" ".join(unique[visit_id].split()), MAX_OPTION_TEXT)
         )
         for visit_id in shown
     }
@@ -962,7 +962,7 @@ def _calendar_buttons(links: CalendarLinks) -> list[ButtonElement]:
             (Action.CALENDAR_OUTLOOK, "Outlook", links.outlook),
             (Action.CALENDAR_ICS, ".ics file", links.ics),
         )
-        if url and len(url) <= _MAX_URL
+        if url and len(url) <= MAX_URL
     ]
 
 
@@ -1105,14 +1105,14 @@ def _message(text: str, blocks: Iterable[SlackBlock]) -> dict[str, Any]:
 
 
 def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=_clip(text, _MAX_SECTION)))
+    return SectionBlock(text=MarkdownTextObject(text=_clip(text, MAX_SECTION)))
 
 
 def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=_clip(text, _MAX_CONTEXT))])
+    return ContextBlock(elements=[MarkdownTextObject(text=_clip(text, MAX_CONTEXT))])
 
 
-def _inline(text: str, limit: int = _MAX_INLINE) -> str:
+def _inline(text: str, limit: int = MAX_INLINE) -> str:
     """Someone's words inside a sentence: escaped for mrkdwn, on one line, not too long."""
     return _clip(_escape(" ".join(text.split())), limit)
 

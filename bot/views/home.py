@@ -24,9 +24,9 @@ from bot.rules.limits import MAX_NUDGE_CAP, MAX_PAUSE_DAYS, MIN_NUDGE_CAP
 from bot.views.admin import summary_text
 from bot.views.common import (
     COACHING_IS,
-    MAX_CONTEXT as _MAX_CONTEXT,
-    MAX_INLINE as _MAX_INLINE,
-    MAX_SECTION as _MAX_SECTION,
+    MAX_CONTEXT,
+    MAX_INLINE,
+    MAX_SECTION,
     MONTHS as _MONTHS,
     StateValues,
     clip,
@@ -278,7 +278,7 @@ def _teacher_blocks(data: HomeData, part: TeacherPart) -> list[Dict]:
         for reflection in shown_reflections:
             blocks.append(
                 _section(
-                    f"_{escape(clip(reflection.question, _MAX_INLINE))}_",
+                    f"_{escape(clip(reflection.question, MAX_INLINE))}_",
                     accessory=_button(
                         "Reflect", Action.REFLECT_OPEN, value=str(reflection.reflection_id)
                     ),
@@ -322,13 +322,13 @@ def _appointment_for_teacher(item: Appointment, tz: str) -> str:
     if item.kind == "debrief":
         parts = [f"*Debrief* with <@{item.other_user_id}>", when]
         if item.place:
-            parts.append(escape(clip(item.place, _MAX_INLINE)))
+            parts.append(escape(clip(item.place, MAX_INLINE)))
         return "• " + " · ".join(parts)
     parts = [f"*Visit* from <@{item.other_user_id}>", when]
     if item.support is not None:
         parts.append(item.support.label)
     if item.class_name:
-        parts.append(escape(clip(item.class_name, _MAX_INLINE)))
+        parts.append(escape(clip(item.class_name, MAX_INLINE)))
     parts.append(_VISIT_STATUS.get(item.status, item.status))
     return "• " + " · ".join(parts)
 
@@ -339,9 +339,9 @@ def _goal_text(goal: GoalLine, today: date) -> str:
     details.append(goal.state.label)
     if goal.target_date is not None:
         details.append(f"by {_day_words(goal.target_date, today)}")
-    text = f"*{escape(clip(goal.question, _MAX_INLINE))}*\n" + " · ".join(details)
+    text = f"*{escape(clip(goal.question, MAX_INLINE))}*\n" + " · ".join(details)
     if goal.next_step:
-        text += f"\nNext step: _{escape(clip(goal.next_step, _MAX_INLINE))}_"
+        text += f"\nNext step: _{escape(clip(goal.next_step, MAX_INLINE))}_"
     return text
 
 
@@ -409,13 +409,13 @@ def _appointment_for_coach(item: Appointment, tz: str, *, with_day: bool = False
     if item.kind == "debrief":
         parts = [span, f"*Debrief* with <@{item.other_user_id}>"]
         if item.place:
-            parts.append(escape(clip(item.place, _MAX_INLINE)))
+            parts.append(escape(clip(item.place, MAX_INLINE)))
         return "• " + " · ".join(parts)
     parts = [span, f"<@{item.other_user_id}>"]
     if item.support is not None:
         parts.append(item.support.label)
     if item.class_name:
-        parts.append(escape(clip(item.class_name, _MAX_INLINE)))
+        parts.append(escape(clip(item.class_name, MAX_INLINE)))
     return "• " + " · ".join(parts)
 
 
@@ -423,7 +423,7 @@ def _invitation_line(item: InvitationLine, tz: str) -> str:
     parts = [f"<@{item.teacher_user_id}>", format_when(item.starts_at, item.ends_at, tz)]
     parts.append(item.support.label)
     if item.class_name:
-        parts.append(escape(clip(item.class_name, _MAX_INLINE)))
+        parts.append(escape(clip(item.class_name, MAX_INLINE)))
     if item.suggested:
         parts.append("a new time they suggested")
     return "• " + " · ".join(parts)
@@ -575,7 +575,7 @@ def build_caseload_modal(caseload: Sequence[CaseloadLine], *, today: date) -> di
         size = 0
         placed = 0
         for line in (_caseload_line(c, today) for c in caseload):
-            if size + len(line) + 1 > _MAX_SECTION and chunk:
+            if size + len(line) + 1 > MAX_SECTION and chunk:
                 blocks.append(_section("\n".join(chunk)))
                 placed += len(chunk)
                 chunk, size = [], 0
@@ -830,7 +830,7 @@ def _divider() -> Dict:
 
 
 def _section(text: str, *, block_id: str | None = None, accessory: Dict | None = None) -> Dict:
-    block: Dict = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, _MAX_SECTION)}}
+    block: Dict = {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION)}}
     if block_id is not None:
         block["block_id"] = block_id
     if accessory is not None:
@@ -841,7 +841,7 @@ def _section(text: str, *, block_id: str | None = None, accessory: Dict | None =
 def _context(text: str, *, block_id: str | None = None) -> Dict:
     block: Dict = {
         "type": "context",
-        "elements": [{"type": "mrkdwn", "text": clip(text, _MAX_CONTEXT)}],
+        "elements": [{"type": "mrkdwn", "text": clip(text, MAX_CONTEXT)}],
     }
     if block_id is not None:
         block["block_id"] = block_id
@@ -902,7 +902,7 @@ def _packed(
     if not lines:
         return _section(f"{heading}\n{empty}" if empty else heading, accessory=accessory)
     text = heading
-    budget = _MAX_SECTION - 40  # room for the "and N more" line
+    budget = MAX_SECTION - 40  # room for the "and N more" line
     placed = 0
     for line in lines:
         line = clip(line, _MAX_LINE)

@@ -40,12 +40,12 @@ from bot.rules.limits import (
     MAX_PROPOSAL_NOTE,
 )
 from bot.views.common import (
-    MAX_BUTTON_TEXT as _MAX_BUTTON_TEXT,
-    MAX_CONTEXT as _MAX_CONTEXT,
-    MAX_FIELD as _MAX_FIELD,
-    MAX_INLINE as _MAX_INLINE,
-    MAX_SECTION as _MAX_SECTION,
-    MAX_URL as _MAX_URL,
+    MAX_BUTTON_TEXT,
+    MAX_CONTEXT,
+    MAX_FIELD,
+    MAX_INLINE,
+    MAX_SECTION,
+    MAX_URL,
     StateValues,
     clip as _clip,
     count as _count,
@@ -259,7 +259,7 @@ def build_invite_form(
         blocks.append(
             SectionBlock(
                 block_id=Block.INVITE_WARNING,
-                text=MarkdownTextObject(text=_clip(f":warning: {warning}", _MAX_SECTION)),
+                text=MarkdownTextObject(text=_clip(f":warning: {warning}", MAX_SECTION)),
             )
         )
     coach = initial.coach_user_id if initial is not None else coach_user_id
@@ -467,7 +467,7 @@ def build_propose_form(card: VisitCard, *, by: str, today: date) -> dict[str, An
                         text=_clip(
                             "Right now it's set for "
                             f"{format_when(card.starts_at, card.ends_at, card.tz)}.",
-                            _MAX_CONTEXT,
+                            MAX_CONTEXT,
                         )
                     )
                 ]
@@ -714,7 +714,7 @@ def build_status_update(card: VisitCard, *, viewer: str, headline: str) -> dict[
     blocks = [
         _section(f"{sentence}."),
         _details(card),
-        ContextBlock(elements=[MarkdownTextObject(text=_clip(headline, _MAX_CONTEXT))]),
+        ContextBlock(elements=[MarkdownTextObject(text=_clip(headline, MAX_CONTEXT))]),
     ]
     return _message(f"{headline} {sentence} on {_when(card)}.", blocks)
 
@@ -748,7 +748,7 @@ def build_accepted(card: VisitCard, *, viewer: str, links: CalendarLinks) -> dic
             (Action.CALENDAR_OUTLOOK, "Outlook", links.outlook),
             (Action.CALENDAR_ICS, ".ics file", links.ics),
         )
-        if url and len(url) <= _MAX_URL
+        if url and len(url) <= MAX_URL
     ]
     if buttons:
         blocks.append(ActionsBlock(elements=buttons))
@@ -798,7 +798,7 @@ def _message(text: str, blocks: Sequence[SlackBlock]) -> dict[str, Any]:
 
 
 def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=_clip(text, _MAX_SECTION)))
+    return SectionBlock(text=MarkdownTextObject(text=_clip(text, MAX_SECTION)))
 
 
 def _when(card: VisitCard) -> str:
@@ -811,7 +811,7 @@ def _class(card: VisitCard) -> str:
 
 def _inline(text: str) -> str:
     """Someone's words inside a sentence: escaped for mrkdwn, on one line, not too long."""
-    return _clip(_escape(" ".join(text.split())), _MAX_INLINE)
+    return _clip(_escape(" ".join(text.split())), MAX_INLINE)
 
 
 def _details(card: VisitCard, *, when: str | None = None, when_label: str = "When") -> SectionBlock:
@@ -827,7 +827,7 @@ def _details(card: VisitCard, *, when: str | None = None, when_label: str = "Whe
 
 
 def _field(label: str, value: str) -> MarkdownTextObject:
-    return MarkdownTextObject(text=_clip(f"*{label}*\n{value}", _MAX_FIELD))
+    return MarkdownTextObject(text=_clip(f"*{label}*\n{value}", MAX_FIELD))
 
 
 def _quote_blocks(text: str | None) -> list[SlackBlock]:
@@ -861,13 +861,13 @@ def _other_coach(other: OtherCoach) -> SectionBlock:
     lines = [f"*{_escape(name)}*" if name else _mention(other.user_id)]
     if areas:
         lines.append(_escape(areas))
-    label = _clip(f"Invite {first}" if first else "Invite this coach", _MAX_BUTTON_TEXT)
+    label = _clip(f"Invite {first}" if first else "Invite this coach", MAX_BUTTON_TEXT)
     return SectionBlock(
-        text=MarkdownTextObject(text=_clip("\n".join(lines), _MAX_SECTION)),
+        text=MarkdownTextObject(text=_clip("\n".join(lines), MAX_SECTION)),
         accessory=ButtonElement(
             text=label,
             action_id=Action.INVITE_OTHER_COACH,
             value=other.user_id,
-            accessibility_label=_clip(f"Invite {name or 'this coach'}", _MAX_BUTTON_TEXT),
+            accessibility_label=_clip(f"Invite {name or 'this coach'}", MAX_BUTTON_TEXT),
         ),
     )

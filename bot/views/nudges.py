@@ -22,10 +22,10 @@ from slack_sdk.models.blocks import (
 from bot.ids import Action, Block, Command
 from bot.rules.domain import SupportType, VisitStatus
 from bot.views.common import (
-    MAX_CONTEXT as _MAX_CONTEXT,
-    MAX_FIELD as _MAX_FIELD,
-    MAX_INLINE as _MAX_INLINE,
-    MAX_SECTION as _MAX_SECTION,
+    MAX_CONTEXT,
+    MAX_FIELD,
+    MAX_INLINE,
+    MAX_SECTION,
     clip,
     escape,
     mention as _mention,
@@ -214,20 +214,20 @@ def _message(text: str, blocks: Sequence[SlackBlock]) -> dict[str, Any]:
 
 
 def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=clip(text, _MAX_SECTION)))
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, MAX_SECTION)))
 
 
 def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, _MAX_CONTEXT))])
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, MAX_CONTEXT))])
 
 
 def _field(label: str, value: str) -> MarkdownTextObject:
-    return MarkdownTextObject(text=clip(f"*{label}*\n{value}", _MAX_FIELD))
+    return MarkdownTextObject(text=clip(f"*{label}*\n{value}", MAX_FIELD))
 
 
 def _inline(text: str | None) -> str:
     """Someone's words inside a sentence: escaped for mrkdwn, on one line, not too long."""
-    return clip(escape(" ".join((text or "").split())), _MAX_INLINE)
+    return clip(escape(" ".join((text or "").split())), MAX_INLINE)
 
 
 def _class(card: VisitCard) -> str:

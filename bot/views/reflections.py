@@ -25,7 +25,7 @@ from bot.ids import Action, Block, Callback
 from bot.rules.cards import PromptCard
 from bot.rules.limits import MAX_ANSWER, MAX_PAUSE_DAYS, PAUSE_AFTER_TODAY
 from bot.views.common import (
-    MAX_SECTION as _MAX_SECTION,
+    MAX_SECTION,
     StateValues,
     clip,
     date_input,
@@ -146,7 +146,7 @@ def build_answer_form(
         description="They'll get a copy in Slack.",
     )
     blocks: list[SlackBlock] = [
-        SectionBlock(text=MarkdownTextObject(text=clip(f"*{question}*", _MAX_SECTION))),
+        SectionBlock(text=MarkdownTextObject(text=clip(f"*{question}*", MAX_SECTION))),
         text_input(
             Block.REFLECT_ANSWER,
             Action.REFLECT_ANSWER,
@@ -213,7 +213,7 @@ def build_shared_reflection(
     quoted = "\n".join(f"> {line}" if line else ">" for line in escape(answer).splitlines())
     blocks: list[SlackBlock] = [
         SectionBlock(text=MarkdownTextObject(text=clip(f"{headline}: _{question}_", 3000))),
-        SectionBlock(text=MarkdownTextObject(text=clip(quoted or ">", _MAX_SECTION))),
+        SectionBlock(text=MarkdownTextObject(text=clip(quoted or ">", MAX_SECTION))),
         _context("They chose to share this with you; it stays between the two of you."),
     ]
     return _message(f"{headline}: {escape(answer)}", blocks)
@@ -274,7 +274,7 @@ def parse_pause_form(values: StateValues, *, today: date) -> tuple[date | None, 
 
 def build_reflection_notice(text: str) -> dict[str, Any]:
     """A short private answer: a refusal or a confirmation."""
-    return _message(text, [SectionBlock(text=MarkdownTextObject(text=clip(text, _MAX_SECTION)))])
+    return _message(text, [SectionBlock(text=MarkdownTextObject(text=clip(text, MAX_SECTION)))])
 
 
 def day_words(day: date) -> str:
