@@ -218,7 +218,7 @@ def deliver_due(
         claimed = [(r.id, r.kind, r.attempts, r.last_error, r.channel, r.key) for r in rows]
     for row_id, kind, attempts, last_error, channel, key in claimed:
         with deps_uow() as uow:
-            row = uow.session.get_one(OutboxMessage, row_id)
+            row = uow.outbox.get_one(row_id)
             check = (still_wanted or {}).get(kind)
             if check is not None and not check(uow, row):
                 row.status, row.last_error, row.lease_until = (
@@ -248,11 +248,11 @@ def deliver_due(
             posted = found or sender.post(channel, text, blocks, key)
         except SendFailed as failure:
             with deps_uow() as uow:
-                row = uow.session.get_one(OutboxMessage, row_id)
+                row = uow.outbox.get_one(row_id)
                 _record_failure(row, failure, now, report)
             continue
         with deps_uow() as uow:
-            row = uow.session.get_one(OutboxMessage, row_id)
+            row = uow.outbox.get_one(row_id)
             row.status, row.sent_at, row.lease_until = SENT, now, None
             row.slack_channel, row.slack_ts, row.last_error = posted[0], posted[1], None
         if found:

@@ -298,7 +298,7 @@ def _plan(
 
 def prompt_card(uow: UnitOfWork, reflection: Reflection) -> PromptCard:
     """The prompt as its teacher reads it, rebuilt from what the reflection is about."""
-    teacher = uow.session.get_one(Person, reflection.teacher_id)
+    teacher = uow.people.get_one(reflection.teacher_id)
     coach = uow.people.get(reflection.coach_id) if reflection.coach_id else None
     about: str | None = None
     starts_at: datetime | None = None
@@ -401,7 +401,7 @@ def snooze(
     reflection = load_own(uow, actor, reflection_id)
     if reflection.answer is not None:
         raise ReflectionRefused(ALREADY_ANSWERED)
-    teacher = uow.session.get_one(Person, reflection.teacher_id)
+    teacher = uow.people.get_one(reflection.teacher_id)
     calendar, tz = calendar_for(uow, teacher), teacher.timezone
     due = _next_day_due(calendar, tz, _local(now, tz).date())
     key = f"{prompt_key(reflection)}:snooze:{_local(due, tz).date().isoformat()}"
@@ -426,7 +426,7 @@ def _own_settings(uow: UnitOfWork, actor: Actor, reflection_id: int | None) -> P
     """The teacher whose prompts are changing: the reflection's, or the actor's own."""
     if reflection_id is not None:
         reflection = load_own(uow, actor, reflection_id)
-        return uow.session.get_one(Person, reflection.teacher_id)
+        return uow.people.get_one(reflection.teacher_id)
     person = uow.people.get(actor.person_id) if actor.person_id is not None else None
     if person is None:
         raise ReflectionRefused(UNKNOWN)

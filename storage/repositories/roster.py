@@ -20,6 +20,10 @@ class PersonRepository:
     def get(self, person_id: int) -> Person | None:
         return self.session.get(Person, person_id)
 
+    def get_one(self, person_id: int) -> Person:
+        """A person who must exist (a row's own teacher, say); raises if they do not."""
+        return self.session.get_one(Person, person_id)
+
     def get_by_user(self, team_id: str, user_id: str) -> Person | None:
         return self.session.scalar(
             select(Person).where(Person.team_id == team_id, Person.user_id == user_id)
