@@ -27,7 +27,6 @@ from slack_sdk.models.blocks import (
     UserMultiSelectElement,
     UserSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.ids import Action, Block, Callback
 from bot.rules.calendar import NO_SCHOOL, Closure, outside_school_years
@@ -47,6 +46,7 @@ from bot.views.common import (
     StateValues,
     clip as _clip,
     count as _count,
+    modal,
     picked_time as _picked_time,
     select_input,
     selected_value as _selected_value,
@@ -86,12 +86,9 @@ def summary_text(summary: RosterSummary) -> str:
 
 def build_admin_menu(summary: RosterSummary) -> dict[str, Any]:
     """The admin's starting point: the roster in numbers and the three things they can change."""
-    view = View(
-        type="modal",
-        callback_id=Callback.ADMIN_MENU,
-        title="coachbot admin",
-        close="Done",
-        blocks=[
+    return modal(
+        "coachbot admin",
+        [
             SectionBlock(
                 block_id=Block.ADMIN_SUMMARY,
                 text=MarkdownTextObject(text=f"*Your roster:* {summary_text(summary)}."),
@@ -122,8 +119,9 @@ def build_admin_menu(summary: RosterSummary) -> dict[str, Any]:
                 ]
             ),
         ],
+        close="Done",
+        callback_id=Callback.ADMIN_MENU,
     )
-    return view.to_dict()
 
 
 def _menu_item(title: str, detail: str, action: Action) -> SectionBlock:
@@ -207,15 +205,13 @@ def build_coach_form(areas: Sequence[str], initial: CoachForm | None = None) -> 
         )
     )
 
-    view = View(
-        type="modal",
-        callback_id=Callback.ADMIN_COACH,
-        title="Add or change a coach",
-        submit="Save",
+    return modal(
+        "Add or change a coach",
+        blocks,
         close="Back",
-        blocks=blocks,
+        callback_id=Callback.ADMIN_COACH,
+        submit="Save",
     )
-    return view.to_dict()
 
 
 def _area_options(areas: Sequence[str]) -> list[Option]:
@@ -349,15 +345,13 @@ def build_assign_form(coaches: Sequence[tuple[str, str]], schools: Sequence[str]
         ),
     ]
 
-    view = View(
-        type="modal",
-        callback_id=Callback.ADMIN_ASSIGN,
-        title="Assign teachers",
-        submit="Save",
+    return modal(
+        "Assign teachers",
+        blocks,
         close="Back",
-        blocks=blocks,
+        callback_id=Callback.ADMIN_ASSIGN,
+        submit="Save",
     )
-    return view.to_dict()
 
 
 def _schools_hint(schools: Sequence[str]) -> str | None:
@@ -457,14 +451,9 @@ def build_calendar_form(schools: Sequence[str], initial: CalendarForm) -> dict[s
             "will remove them; shorter reasons make room."
         )
 
-    view = View(
-        type="modal",
-        callback_id=Callback.ADMIN_CALENDAR,
-        title="School calendar",
-        submit="Save",
-        close="Back",
-        private_metadata=marker,
-        blocks=[
+    return modal(
+        "School calendar",
+        [
             SectionBlock(
                 block_id=Block.CALENDAR_SCHOOL,
                 text=PlainTextObject(
@@ -514,8 +503,11 @@ def build_calendar_form(schools: Sequence[str], initial: CalendarForm) -> dict[s
                 ),
             ),
         ],
+        close="Back",
+        callback_id=Callback.ADMIN_CALENDAR,
+        submit="Save",
+        private_metadata=marker,
     )
-    return view.to_dict()
 
 
 def _school_options(

@@ -24,7 +24,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     UserSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.ids import Action, Block, Callback
 from bot.rules.limits import MAX_CELEBRATION, NO_CHANNEL, NO_WORDS, NOT_A_CHANNEL
@@ -35,6 +34,7 @@ from bot.views.common import (
     build_notice_view,
     clip,
     escape,
+    modal,
     state_of,
     text_input,
     typed_text,
@@ -250,16 +250,14 @@ def build_celebration_form(
             ),
         ),
     ]
-    view = View(
-        type="modal",
-        callback_id=Callback.CELEBRATE,
-        title="Celebrate someone" if shout_out else "Share your win",
-        submit="Post",
+    return modal(
+        "Celebrate someone" if shout_out else "Share your win",
+        blocks,
         close="Cancel",
+        callback_id=Callback.CELEBRATE,
+        submit="Post",
         private_metadata=form_metadata(target),
-        blocks=blocks,
     )
-    return view.to_dict()
 
 
 def parse_celebration_form(

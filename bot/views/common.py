@@ -8,6 +8,7 @@ from datetime import date, time
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    Block,
     DatePickerElement,
     InputBlock,
     InputInteractiveElement,
@@ -34,15 +35,35 @@ COACHING_IS = (
 )
 
 
-def build_notice_view(title: str, text: str) -> dict[str, Any]:
-    """A modal that only says something, shown after a form is saved or refused."""
+def modal(
+    title: str,
+    blocks: Sequence[Block | dict[str, Any]],
+    *,
+    close: str,
+    callback_id: str | None = None,
+    submit: str | None = None,
+    private_metadata: str | None = None,
+) -> dict[str, Any]:
+    """A modal as views.open takes it; slack_sdk checks Slack's limits as it builds it."""
     view = View(
         type="modal",
-        title=title[:24],
-        close="Done",
-        blocks=[SectionBlock(text=MarkdownTextObject(text=text[:3000]))],
+        callback_id=callback_id,
+        title=title,
+        submit=submit,
+        close=close,
+        private_metadata=private_metadata,
+        blocks=blocks,
     )
     return view.to_dict()
+
+
+def build_notice_view(title: str, text: str) -> dict[str, Any]:
+    """A modal that only says something, shown after a form is saved or refused."""
+    return modal(
+        title[:24],
+        [SectionBlock(text=MarkdownTextObject(text=text[:3000]))],
+        close="Done",
+    )
 
 
 # Characters Slack never shows, though a crafted request can carry them: the C0 controls but

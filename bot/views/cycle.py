@@ -22,7 +22,6 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
     UserSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.ids import Action, Block, Callback
 from bot.rules.calendar import outside_school_years
@@ -52,6 +51,7 @@ from bot.views.common import (
     escape as _escape,
     long_day,
     mention as _mention,
+    modal,
     picked_date as _picked_date,
     picked_time as _picked_time,
     record_id as _record_id,
@@ -297,16 +297,14 @@ def build_goal_form(
             ),
         ),
     ]
-    view = View(
-        type="modal",
-        callback_id=Callback.GOAL,
-        title="Edit your goal" if goal_id is not None else "Set a goal",
-        submit="Save",
+    return modal(
+        "Edit your goal" if goal_id is not None else "Set a goal",
+        blocks,
         close="Cancel",
+        callback_id=Callback.GOAL,
+        submit="Save",
         private_metadata=str(goal_id) if goal_id is not None else None,
-        blocks=blocks,
     )
-    return view.to_dict()
 
 
 def parse_goal_form(
@@ -405,14 +403,12 @@ def build_goals_view(
     if left_out:
         blocks.append(_context(f"{_count(left_out, 'earlier cycle', 'earlier cycles')} not shown"))
     blocks += tail
-    view = View(
-        type="modal",
-        callback_id=Callback.GOALS,
-        title="Coaching cycles",
+    return modal(
+        "Coaching cycles",
+        blocks,
         close="Done",
-        blocks=blocks,
+        callback_id=Callback.GOALS,
     )
-    return view.to_dict()
 
 
 def _empty_text(viewer: str) -> str:
@@ -799,19 +795,17 @@ def build_debrief_form(
     for visit_id, label in visits:
         unique.setdefault(visit_id, label)
     if not unique:
-        view = View(
-            type="modal",
-            callback_id=Callback.DEBRIEF,
-            title="Schedule a debrief",
-            close="Done",
-            blocks=[
+        return modal(
+            "Schedule a debrief",
+            [
                 _section(
                     "There's no visit to debrief yet. Once a visit is accepted, you can "
                     "schedule its debrief here."
                 )
             ],
+            close="Done",
+            callback_id=Callback.DEBRIEF,
         )
-        return view.to_dict()
     shown = list(unique)[:MAX_DEBRIEF_VISITS]
     if initial_visit_id in unique and initial_visit_id not in shown:
         shown[-1] = initial_visit_id
@@ -866,15 +860,13 @@ def build_debrief_form(
             optional=True,
         ),
     ]
-    view = View(
-        type="modal",
-        callback_id=Callback.DEBRIEF,
-        title="Schedule a debrief",
-        submit="Schedule",
+    return modal(
+        "Schedule a debrief",
+        blocks,
         close="Cancel",
-        blocks=blocks,
+        callback_id=Callback.DEBRIEF,
+        submit="Schedule",
     )
-    return view.to_dict()
 
 
 def parse_debrief_form(
@@ -1014,16 +1006,14 @@ def build_notes_form(
             optional=True,
         ),
     ]
-    view = View(
-        type="modal",
-        callback_id=Callback.NOTES,
-        title="Debrief notes",
-        submit="Save",
+    return modal(
+        "Debrief notes",
+        blocks,
         close="Cancel",
+        callback_id=Callback.NOTES,
+        submit="Save",
         private_metadata=str(debrief_id),
-        blocks=blocks,
     )
-    return view.to_dict()
 
 
 def parse_notes_form(values: StateValues, *, today: date) -> tuple[NoteForm | None, dict[str, str]]:

@@ -22,7 +22,6 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     UserSelectElement,
 )
-from slack_sdk.models.views import View
 
 from bot.ids import Action, Block, Callback
 from bot.rules.calendar import outside_school_years, zone_or_default as _zone
@@ -53,6 +52,7 @@ from bot.views.common import (
     escape as _escape,
     long_day,
     mention as _mention,
+    modal,
     picked_date as _picked_date,
     picked_time as _picked_time,
     record_id as _record_id,
@@ -341,16 +341,14 @@ def build_invite_form(
                 optional=True,
             )
         )
-    view = View(
-        type="modal",
-        callback_id=Callback.INVITE,
-        title="Invite a coach",
-        submit="Send invitation",
+    return modal(
+        "Invite a coach",
+        blocks,
         close="Cancel",
+        callback_id=Callback.INVITE,
+        submit="Send invitation",
         private_metadata=private_metadata or None,
-        blocks=blocks,
     )
-    return view.to_dict()
 
 
 def parse_invite_form(
@@ -453,14 +451,9 @@ def build_propose_form(card: VisitCard, *, by: str, today: date) -> dict[str, An
     local_start = _aware(card.starts_at).astimezone(zone)
     minutes = round((_aware(card.ends_at) - _aware(card.starts_at)).total_seconds() / 60)
     other = TEACHER if by == COACH else COACH
-    view = View(
-        type="modal",
-        callback_id=Callback.PROPOSE,
-        title="Suggest another time" if by == COACH else "Reschedule",
-        submit="Send",
-        close="Cancel",
-        private_metadata=button_value(card),
-        blocks=[
+    return modal(
+        "Suggest another time" if by == COACH else "Reschedule",
+        [
             ContextBlock(
                 elements=[
                     MarkdownTextObject(
@@ -490,8 +483,11 @@ def build_propose_form(card: VisitCard, *, by: str, today: date) -> dict[str, An
                 multiline=True,
             ),
         ],
+        close="Cancel",
+        callback_id=Callback.PROPOSE,
+        submit="Send",
+        private_metadata=button_value(card),
     )
-    return view.to_dict()
 
 
 def parse_propose_form(
@@ -520,14 +516,9 @@ def parse_propose_form(
 
 def build_decline_form(card: VisitCard) -> dict[str, Any]:
     """The coach says no, kindly; the teacher is offered other coaches."""
-    view = View(
-        type="modal",
-        callback_id=Callback.DECLINE,
-        title="Decline invitation",
-        submit="Decline",
-        close="Cancel",
-        private_metadata=button_value(card),
-        blocks=[
+    return modal(
+        "Decline invitation",
+        [
             SectionBlock(
                 text=MarkdownTextObject(
                     text=(
@@ -547,8 +538,11 @@ def build_decline_form(card: VisitCard) -> dict[str, Any]:
                 multiline=True,
             ),
         ],
+        close="Cancel",
+        callback_id=Callback.DECLINE,
+        submit="Decline",
+        private_metadata=button_value(card),
     )
-    return view.to_dict()
 
 
 def parse_decline_form(values: StateValues) -> tuple[str | None, dict[str, str]]:

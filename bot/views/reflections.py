@@ -19,7 +19,6 @@ from slack_sdk.models.blocks import (
     Option,
     SectionBlock,
 )
-from slack_sdk.models.views import View
 
 from bot.ids import Action, Block, Callback
 from bot.rules.cards import PromptCard
@@ -31,6 +30,7 @@ from bot.views.common import (
     date_input,
     escape,
     long_day,
+    modal,
     picked_date,
     selected_values,
     text_input,
@@ -171,16 +171,14 @@ def build_answer_form(
             )
         )
     blocks.append(_context(PRIVATE_NOTE))
-    view = View(
-        type="modal",
-        callback_id=Callback.REFLECT,
-        title="Reflect",
-        submit="Save",
+    return modal(
+        "Reflect",
+        blocks,
         close="Cancel",
+        callback_id=Callback.REFLECT,
+        submit="Save",
         private_metadata=str(reflection_id),
-        blocks=blocks,
     )
-    return view.to_dict()
 
 
 def parse_answer_form(values: StateValues) -> tuple[AnswerForm | None, dict[str, str]]:
@@ -241,16 +239,14 @@ def build_pause_form(*, today: date, reflection_id: int | None = None) -> dict[s
             placeholder="Choose a date",
         ),
     ]
-    view = View(
-        type="modal",
-        callback_id=Callback.PAUSE,
-        title="Pause prompts",
-        submit="Pause",
+    return modal(
+        "Pause prompts",
+        blocks,
         close="Cancel",
+        callback_id=Callback.PAUSE,
+        submit="Pause",
         private_metadata=str(reflection_id) if reflection_id is not None else "",
-        blocks=blocks,
     )
-    return view.to_dict()
 
 
 def parse_pause_form(values: StateValues, *, today: date) -> tuple[date | None, dict[str, str]]:
