@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -18,6 +19,7 @@ from slack_bolt import App
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
+from bot.app.cli import main as coachbot_main
 from bot.app.deps import Deps
 from bot.app.runtime import Runtime
 from bot.app.server import HttpServer
@@ -243,3 +245,52 @@ def running(settings: Settings, slack: SlackStandin) -> Iterator[Running]:
         thread.join(timeout=15)
         executor.shutdown(wait=True)
         engine.dispose()
+
+
+@dataclass(frozen=True)
+class Ran:
+    """What an operator sees of one `coachbot` run: its exit code and its two streams."""
+
+    returncode: int
+    stdout: str
+    stderr: str
+
+
+Coachbot = Callable[..., Ran]
+
+
+@pytest.fixture
+def coachbot(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> Iterator[Coachbot]:
+    """`coachbot(*args, **settings)`: the command run in this process, in tmp_path, with only
+    the given settings in its environment (`DATABASE_URL="..."`), as an operator would run it.
+
+    The same `main()` as `python -m bot`, without importing the whole app again for each run;
+    `serve` and the exit codes before any import are tested in real processes too.
+    """
+    monkeypatch.chdir(tmp_path)  # and so no .env of the checkout is read
+    for name in list(os.environ):
+        if name.lower() in Settings.model_fields:
+            monkeypatch.delenv(name)
+    # The command sets up logging for a whole process; this process gets its own back after.
+    root = logging.getLogger()
+    handlers, level = root.handlers[:], root.level
+
+    def run(*args: str, **settings: str) -> Ran:
+        with monkeypatch.context() as env:
+            for name, value in settings.items():
+                env.setenv(name, value)
+            capsys.readouterr()
+            try:
+                code = coachbot_main(list(args))
+            except SystemExit as refused:  # argparse's way of refusing arguments
+                code = refused.code if isinstance(refused.code, int) else 2
+            out, err = capsys.readouterr()
+        return Ran(code, out, err)
+
+    try:
+        yield run
+    finally:
+        root.handlers[:] = handlers
+        root.setLevel(level)

@@ -33,6 +33,8 @@ def create_app(
     client = client or make_client(settings)
     secret = settings.slack_signing_secret
     app = App(
+        # A name given saves Bolt from inspecting the whole call stack to make one up.
+        name="coachbot",
         client=client,
         signing_secret=secret.get_secret_value() if secret else "socket-mode",
         # Socket Mode frames are not signed; HTTP requests always are.

@@ -7,6 +7,7 @@ threads let many Slack requests be acknowledged at once. The same class serves t
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 import time
@@ -93,6 +94,10 @@ class HttpServer:
     def stop(self) -> None:
         """Ask the server to stop; safe from a signal handler or another thread."""
         self._stop_requested.set()
+        if not self._stopped.is_set():
+            # Wake the loop now rather than at its next 0.2 s poll (one byte down a pipe).
+            with contextlib.suppress(OSError):
+                self._server.pull_trigger()
 
     def wait_stopped(self, timeout: float | None = None) -> bool:
         return self._stopped.wait(timeout)

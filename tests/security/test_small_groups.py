@@ -16,12 +16,9 @@ import itertools
 import json
 import random
 import re
-import subprocess
-import sys
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -48,12 +45,11 @@ from bot.views.report import build_report_blocks
 from storage.models import Goal, Person, School, Visit
 from storage.uow import UnitOfWork
 from tests import factories
-from tests.conftest import ADMIN_ID, BOT_TOKEN, SIGNING_SECRET, Running
+from tests.conftest import ADMIN_ID, BOT_TOKEN, SIGNING_SECRET, Coachbot, Running
 
 TEAM = factories.TEAM_ID
 NY = ZoneInfo("America/New_York")
 LEADER = "U0LEADER01"
-ROOT = Path(__file__).resolve().parents[2]
 
 # --------------------------------------------------------------------------- what is true
 
@@ -606,45 +602,24 @@ def _no_one_named(text: str) -> None:
     assert [secret for secret in SECRETS if secret in text] == []
 
 
-def _report_command(running: Running, fmt: str) -> str:
+def _report_command(running: Running, coachbot: Coachbot, fmt: str) -> str:
     """`coachbot report` as an operator runs it, on the app's own database."""
-    database = running.deps.engine.url.render_as_string(hide_password=False)
-    env = {
-        "PATH": "/usr/bin:/bin",
-        "PYTHONPATH": str(ROOT),
-        "SLACK_BOT_TOKEN": BOT_TOKEN,
-        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-        "SLACK_API_URL": running.slack.url,
-        "DATABASE_URL": database,
-    }
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "bot",
-            "report",
-            "--from",
-            "2026-11-30",
-            "--to",
-            "2026-12-05",
-            "--format",
-            fmt,
-        ],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
+    done = coachbot(
+        *("report", "--from", "2026-11-30", "--to", "2026-12-05", "--format", fmt),
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        SLACK_API_URL=running.slack.url,
+        DATABASE_URL=running.deps.engine.url.render_as_string(hide_password=False),
     )
     assert done.returncode == 0, done.stderr
     return done.stdout
 
 
 def test_the_report_command_gives_no_one_away_by_subtraction(
-    five_one: tuple[Running, District],
+    five_one: tuple[Running, District], coachbot: Coachbot
 ) -> None:
     running, district = five_one
-    text = _report_command(running, "csv")
+    text = _report_command(running, coachbot, "csv")
     rows: list[dict[str, Any]] = list(csv.DictReader(io.StringIO(text)))
     found = from_rows(rows, district.truth)
     assert leaks(found, district.truth) == []
@@ -665,7 +640,7 @@ def test_the_report_command_gives_no_one_away_by_subtraction(
     # Five goals started show; the one goal met is one teacher's.
     assert (district_row["cycles_started"], district_row["cycles_completed"]) == ("5", "")
 
-    data = json.loads(_report_command(running, "json"))
+    data = json.loads(_report_command(running, coachbot, "json"))
     assert [{k: str(v) for k, v in row.items()} for row in data] == rows
     assert leaks(from_rows(data, district.truth), district.truth) == []
 
@@ -756,6 +731,7 @@ def test_thirty_random_districts_give_no_one_away(deps: Deps) -> None:
             uow.session.flush()
             visits = list(uow.session.scalars(select(Visit).where(Visit.team_id == district.team)))
             digest = aggregate_lines(visits)
+            uow.commit()
         with deps.uow() as uow:
             out = io.StringIO()
             run_report_command(uow, district.team, START, END, "json", out)

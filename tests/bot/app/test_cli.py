@@ -1,4 +1,8 @@
-"""`coachbot` as an operator runs it: a real process, real settings, the stand-in for Slack."""
+"""`coachbot` as an operator runs it: real settings, the stand-in for Slack.
+
+`serve` and a start without tokens run as real processes; the other commands run the same
+`main()` in this process (see the `coachbot` fixture in conftest).
+"""
 
 from __future__ import annotations
 
@@ -14,7 +18,7 @@ import pytest
 
 from bot.demo.standin import SlackStandin
 from tests import factories
-from tests.conftest import BOT_TOKEN, SIGNING_SECRET
+from tests.conftest import BOT_TOKEN, SIGNING_SECRET, Coachbot
 from tests.signing import SlackSender
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -42,25 +46,6 @@ def test_serve_without_tokens_names_each_missing_setting(tmp_path: Path) -> None
     assert lines[2].strip().startswith("SLACK_SIGNING_SECRET is not set.")
     assert len(lines) == 3
     assert "Traceback" not in done.stderr
-
-
-def test_db_upgrade_creates_the_schema(tmp_path: Path) -> None:
-    env = _env(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'cb.db'}",
-    )
-    done = subprocess.run(
-        [sys.executable, "-m", "bot", "db", "upgrade"],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=60,
-    )
-    assert done.returncode == 0, done.stderr
-    assert "database is up to date (sqlite)" in done.stdout
-    assert (tmp_path / "cb.db").exists()
 
 
 @pytest.fixture
@@ -115,57 +100,56 @@ def test_serve_answers_health_and_slack_then_stops_on_sigterm(
     assert BOT_TOKEN not in rest and SIGNING_SECRET not in rest
 
 
-def _run(tmp_path: Path, slack: SlackStandin, *args: str) -> subprocess.CompletedProcess[str]:
-    env = _env(
-        SLACK_BOT_TOKEN=BOT_TOKEN,
-        SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        SLACK_API_URL=slack.url,
-        DATABASE_URL=f"sqlite:///{tmp_path / 'cb.db'}",
-    )
-    return subprocess.run(
-        [sys.executable, "-m", "bot", *args],
-        cwd=tmp_path,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+@pytest.fixture
+def coachbot(coachbot: Coachbot, tmp_path: Path, slack: SlackStandin) -> Coachbot:
+    """`coachbot <args>` with its settings and a SQLite file in tmp_path."""
+    settings = {
+        "SLACK_BOT_TOKEN": BOT_TOKEN,
+        "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+        "SLACK_API_URL": slack.url,
+        "DATABASE_URL": f"sqlite:///{tmp_path / 'cb.db'}",
+    }
+    return lambda *args: coachbot(*args, **settings)
 
 
-def test_roster_import_dry_run_then_import_then_export(tmp_path: Path, slack: SlackStandin) -> None:
+def test_roster_import_dry_run_then_import_then_export(
+    tmp_path: Path, slack: SlackStandin, coachbot: Coachbot
+) -> None:
     factories.add_district(slack)
     roster = tmp_path / "roster.csv"
     roster.write_text(factories.roster_csv())
 
-    dry = _run(tmp_path, slack, "roster", "import", str(roster), "--dry-run")
+    dry = coachbot("roster", "import", str(roster), "--dry-run")
     assert dry.returncode == 0, dry.stderr
     assert "55 to change, 0 unchanged, 0 problems" in dry.stdout
     assert "dry run: nothing was changed" in dry.stdout
 
-    done = _run(tmp_path, slack, "roster", "import", str(roster))
+    done = coachbot("roster", "import", str(roster))
     assert done.returncode == 0, done.stderr
     assert "roster updated" in done.stdout
 
-    again = _run(tmp_path, slack, "roster", "import", str(roster))
+    again = coachbot("roster", "import", str(roster))
     assert "0 to change, 55 unchanged, 0 problems" in again.stdout
 
-    exported = _run(tmp_path, slack, "roster", "export", str(tmp_path / "out.csv"))
+    exported = coachbot("roster", "export", str(tmp_path / "out.csv"))
     assert exported.returncode == 0, exported.stderr
     assert "wrote 55 people" in exported.stdout
     assert (tmp_path / "out.csv").read_text().count("\n") == 56
 
 
-def test_roster_import_of_a_bad_file_exits_non_zero(tmp_path: Path, slack: SlackStandin) -> None:
+def test_roster_import_of_a_bad_file_exits_non_zero(
+    tmp_path: Path, slack: SlackStandin, coachbot: Coachbot
+) -> None:
     factories.add_district(slack, coaches=1, teachers=1)
     roster = tmp_path / "roster.csv"
     roster.write_text("slack_user_id,role\nU0TEACH001,principal\n")
-    done = _run(tmp_path, slack, "roster", "import", str(roster))
+    done = coachbot("roster", "import", str(roster))
     assert done.returncode == 1
     assert "line 2: unknown role 'principal'" in done.stdout
     assert "nothing was changed" in done.stdout
 
 
-def test_calendar_import_from_an_ics_file(tmp_path: Path, slack: SlackStandin) -> None:
+def test_calendar_import_from_an_ics_file(tmp_path: Path, coachbot: Coachbot) -> None:
     ics = tmp_path / "holidays.ics"
     ics.write_text(
         "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//district//calendar//EN\r\n"
@@ -173,26 +157,33 @@ def test_calendar_import_from_an_ics_file(tmp_path: Path, slack: SlackStandin) -
         "DTSTART;VALUE=DATE:20261126\r\nDTEND;VALUE=DATE:20261128\r\n"
         "SUMMARY:Thanksgiving break\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n"
     )
-    done = _run(tmp_path, slack, "calendar", "import", str(ics), "--school", "Lincoln")
+    done = coachbot("calendar", "import", str(ics), "--school", "Lincoln")
     assert done.returncode == 0, done.stderr
     assert "2026-11-26 to 2026-11-27  Thanksgiving break" in done.stdout
     assert "1 added for Lincoln" in done.stdout
-    again = _run(tmp_path, slack, "calendar", "import", str(ics), "--school", "Lincoln")
+    again = coachbot("calendar", "import", str(ics), "--school", "Lincoln")
     assert "0 added for Lincoln; 1 already there" in again.stdout
 
 
-def test_jobs_list_and_retry_dead(tmp_path: Path, slack: SlackStandin) -> None:
-    listed = _run(tmp_path, slack, "jobs", "list")
+def test_jobs_list_and_retry_dead(coachbot: Coachbot) -> None:
+    listed = coachbot("jobs", "list")
     assert listed.returncode == 0, listed.stderr
     assert "outbox:deliver" in listed.stdout and "outbox:plan" in listed.stdout
     assert "outbox: due 0, later 0, sent 0, dead 0" in listed.stdout
-    again = _run(tmp_path, slack, "jobs", "retry-dead")
+    again = coachbot("jobs", "retry-dead")
     assert "0 dead messages put back in line" in again.stdout
 
 
-def test_report_writes_csv_with_counts_only(tmp_path: Path, slack: SlackStandin) -> None:
-    done = _run(tmp_path, slack, "report", "--from", "2026-11-01", "--to", "2026-12-01")
+def test_report_writes_csv_with_counts_only(coachbot: Coachbot) -> None:
+    done = coachbot("report", "--from", "2026-11-01", "--to", "2026-12-01")
     assert done.returncode == 0, done.stderr
     assert done.stdout.splitlines()[0].startswith("group_kind,group,teachers,visits")
-    bad = _run(tmp_path, slack, "report", "--from", "2026-12-01", "--to", "2026-11-01")
+    bad = coachbot("report", "--from", "2026-12-01", "--to", "2026-11-01")
     assert bad.returncode == 2 and "cannot make the report" in bad.stderr
+
+
+def test_db_upgrade_creates_the_schema(tmp_path: Path, coachbot: Coachbot) -> None:
+    done = coachbot("db", "upgrade")
+    assert done.returncode == 0, done.stderr
+    assert "database is up to date (sqlite)" in done.stdout
+    assert (tmp_path / "cb.db").exists()

@@ -1,15 +1,40 @@
-"""`coachbot demo` plays its week and keeps every promise: the transcript is the evidence."""
+"""`coachbot demo` plays its week and keeps every promise: the transcript is the evidence.
+
+The week is played once for this module; each test runs the demo's `run` over that same
+played week, so the rendering, the filters and the JSON are the command's own.
+"""
 
 from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from bot.demo.week import run
+import pytest
+
+from bot.demo import week
+from bot.demo.standin import SlackStandin
+
+# Both tests read one played week, so they run in one test process.
+pytestmark = pytest.mark.xdist_group("demo-week")
 
 
-def test_the_demo_week(tmp_path: Path) -> None:
+@pytest.fixture(scope="module")
+def played() -> tuple[week.Transcript, SlackStandin]:
+    return week.play()
+
+
+@pytest.fixture
+def run(
+    played: tuple[week.Transcript, SlackStandin], monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Callable[..., int]]:
+    """The demo command's `run`, playing the module's week instead of a new one."""
+    monkeypatch.setattr(week, "play", lambda progress=None: played)
+    yield week.run
+
+
+def test_the_demo_week(tmp_path: Path, run: Callable[..., int]) -> None:
     out = io.StringIO()
     transcript_file = tmp_path / "week.json"
     assert run(None, None, transcript_file, out) == 0
@@ -44,7 +69,7 @@ def test_the_demo_week(tmp_path: Path) -> None:
     assert "══ Summary ══" in text and "problems 0, sent twice 0" in text
 
 
-def test_the_demo_filters_by_person_and_day() -> None:
+def test_the_demo_filters_by_person_and_day(run: Callable[..., int]) -> None:
     out = io.StringIO()
     assert run("tue", "priya", None, out) == 0
     shown = [line for line in out.getvalue().splitlines() if line.startswith("── ")]
