@@ -118,43 +118,27 @@ def build_daily_list(
         {"type": "header", "text": {"type": "plain_text", "text": clip(title, MAX_HEADER)}}
     ]
     summary: list[str] = []
+
+    def group(heading: str, lines: list[str], said: str) -> None:
+        blocks.append(_group(heading, lines))
+        summary.append(said)
+
     if visits:
         ordered = sorted(visits, key=lambda v: (v.starts_at, v.teacher_user_id))
-        blocks.append(
-            _group(
-                f"{count(len(ordered), 'visit', 'visits')} today",
-                [_visit_line(v, zone) for v in ordered],
-            )
-        )
-        summary.append(count(len(ordered), "visit", "visits"))
+        said = count(len(ordered), "visit", "visits")
+        group(f"{said} today", [_visit_line(v, zone) for v in ordered], said)
     if debriefs:
         ordered_debriefs = sorted(debriefs, key=lambda d: (d.starts_at, d.teacher_user_id))
-        blocks.append(
-            _group(
-                f"{count(len(ordered_debriefs), 'debrief', 'debriefs')} today",
-                [_debrief_line(d, zone) for d in ordered_debriefs],
-            )
-        )
-        summary.append(count(len(ordered_debriefs), "debrief", "debriefs"))
+        said = count(len(ordered_debriefs), "debrief", "debriefs")
+        group(f"{said} today", [_debrief_line(d, zone) for d in ordered_debriefs], said)
     if awaiting:
         ordered_invites = sorted(awaiting, key=lambda i: (i.starts_at, i.teacher_user_id))
-        n = len(ordered_invites)
-        blocks.append(
-            _group(
-                f"{count(n, 'invitation', 'invitations')} waiting for your answer",
-                [_invite_line(i, zone) for i in ordered_invites],
-            )
-        )
-        summary.append(f"{count(n, 'invitation', 'invitations')} to answer")
+        said = count(len(ordered_invites), "invitation", "invitations")
+        lines = [_invite_line(i, zone) for i in ordered_invites]
+        group(f"{said} waiting for your answer", lines, f"{said} to answer")
     if check_backs:
-        n = len(check_backs)
-        blocks.append(
-            _group(
-                f"{count(n, 'next step', 'next steps')} to check back on",
-                [_check_back_line(c) for c in check_backs],
-            )
-        )
-        summary.append(f"{count(n, 'next step', 'next steps')} to check back on")
+        said = f"{count(len(check_backs), 'next step', 'next steps')} to check back on"
+        group(said, [_check_back_line(c) for c in check_backs], said)
     busy = bool(summary)
     if not busy:
         blocks.append(_section(EMPTY_DAY))

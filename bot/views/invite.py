@@ -643,7 +643,7 @@ def build_coach_invitation(card: VisitCard) -> dict[str, Any]:
         _section(f"{sentence}."),
         _details(card),
         *_quote_blocks(card.note),
-        _answer_actions(card),
+        answer_actions(card),
     ]
     return _message(f"{sentence} on {_when(card)}.", blocks)
 
@@ -689,7 +689,7 @@ def build_proposal(card: VisitCard, *, to: str) -> dict[str, Any]:
         _section(text),
         *_quote_blocks(card.proposal_note),
         _details(card, when=new_when, when_label="Suggested time"),
-        _answer_actions(card),
+        answer_actions(card),
     ]
     return _message(text, blocks)
 
@@ -832,7 +832,8 @@ def _quote_blocks(text: str | None) -> list[SlackBlock]:
     return [_section("\n".join(f"> {line}" if line.strip() else ">" for line in lines))]
 
 
-def _answer_actions(card: VisitCard) -> ActionsBlock:
+def answer_actions(card: VisitCard) -> ActionsBlock:
+    """Accept, Suggest another time, Decline: the coach's answers to an invitation."""
     value = button_value(card)
     return ActionsBlock(
         block_id=Block.VISIT_ACTIONS,

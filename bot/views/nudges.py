@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.ids import Action, Block, Command
+from bot.ids import Action, Command
 from bot.rules.domain import SupportType, VisitStatus
 from bot.views.common import (
     MAX_CONTEXT,
@@ -30,7 +30,7 @@ from bot.views.common import (
     escape,
     mention as _mention,
 )
-from bot.views.invite import COACH, TEACHER, VisitCard, button_value, format_when
+from bot.views.invite import COACH, TEACHER, VisitCard, answer_actions, format_when
 
 LAST = "Last reminder: "
 
@@ -81,23 +81,7 @@ def build_answer_nudge(card: VisitCard, *, to: str, last: bool = False) -> dict[
     fields.append(_field("Support", card.support.label))
     if card.focus:
         fields.append(_field("Focus", _inline(card.focus)))
-    value = button_value(card)
-    blocks: list[SlackBlock] = [
-        _section(text),
-        SectionBlock(fields=fields),
-        ActionsBlock(
-            block_id=Block.VISIT_ACTIONS,
-            elements=[
-                ButtonElement(
-                    text="Accept", action_id=Action.INVITE_ACCEPT, value=value, style="primary"
-                ),
-                ButtonElement(
-                    text="Suggest another time", action_id=Action.INVITE_SUGGEST, value=value
-                ),
-                ButtonElement(text="Decline", action_id=Action.INVITE_DECLINE, value=value),
-            ],
-        ),
-    ]
+    blocks: list[SlackBlock] = [_section(text), SectionBlock(fields=fields), answer_actions(card)]
     return _message(text, blocks)
 
 
