@@ -84,6 +84,7 @@ def seed(deps: Deps, coaches: int, teachers: int) -> None:
                         updated_at=SEVEN,
                     )
                 )
+        uow.commit()
 
 
 def main() -> None:
@@ -105,6 +106,7 @@ def main() -> None:
         started = time.perf_counter()
         with deps.uow() as uow:
             planned = plan_daily_lists(uow, SEVEN)
+            uow.commit()
         planning = time.perf_counter() - started
 
         slack.limit_rate("chat.postMessage", per_channel_per_second=1, per_minute=args.per_minute)

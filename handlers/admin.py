@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
@@ -17,6 +18,7 @@ from bot.slack.directory import SlackDirectory
 from bot.slack.messaging import for_person, update_own_view
 from bot.views import admin as views
 from bot.views.common import build_notice_view, command_text
+from handlers import common
 
 logger = logging.getLogger(__name__)
 
@@ -49,23 +51,27 @@ def _actor(deps: Deps, team_id: str, user_id: str) -> Actor:
         return actor_for(uow, team_id, user_id, deps.admin_ids)
 
 
-def _who(body: dict[str, Any]) -> tuple[str, str]:
-    """(team id, user id) of whoever sent an interaction payload."""
-    user = body["user"]
-    return str(user.get("team_id") or body["team"]["id"]), str(user["id"])
-
-
 def handle_coachbot_command(
-    ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack, command: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    deps: Deps = context["deps"]
+    """`/coachbot <subcommand>`: routed by SUBCOMMANDS; anything else gets the help."""
     text = " ".join(command_text(command).lower().split())
-    if text in ("prompts on", "prompts off"):
-        ack(text=_set_prompts(deps, command, on=text == "prompts on"), response_type="ephemeral")
-        return
-    if text != "admin":
-        ack(text=COACHBOT_HELP, response_type="ephemeral")
-        return
+    SUBCOMMANDS.get(text, _help)(ack, command, client, deps)
+
+
+def _help(ack: Ack, _command: dict[str, Any], _client: WebClient, _deps: Deps) -> None:
+    ack(text=COACHBOT_HELP, response_type="ephemeral")
+
+
+def _prompts_on(ack: Ack, command: dict[str, Any], _client: WebClient, deps: Deps) -> None:
+    ack(text=_set_prompts(deps, command, on=True), response_type="ephemeral")
+
+
+def _prompts_off(ack: Ack, command: dict[str, Any], _client: WebClient, deps: Deps) -> None:
+    ack(text=_set_prompts(deps, command, on=False), response_type="ephemeral")
+
+
+def _admin_menu(ack: Ack, command: dict[str, Any], client: WebClient, deps: Deps) -> None:
     actor = _actor(deps, command["team_id"], command["user_id"])
     decision = may_administer(actor)
     if not decision:
@@ -77,6 +83,14 @@ def handle_coachbot_command(
     client.views_open(trigger_id=command["trigger_id"], view=views.build_admin_menu(summary))
 
 
+# Every `/coachbot` subcommand, in one place.
+SUBCOMMANDS: dict[str, Callable[[Ack, dict[str, Any], WebClient, Deps], None]] = {
+    "prompts on": _prompts_on,
+    "prompts off": _prompts_off,
+    "admin": _admin_menu,
+}
+
+
 def _set_prompts(deps: Deps, command: dict[str, Any], *, on: bool) -> str:
     """The teacher's own switch for reflection prompts."""
     with deps.uow() as uow:
@@ -86,6 +100,7 @@ def _set_prompts(deps: Deps, command: dict[str, Any], *, on: bool) -> str:
                 reflections.resume(uow, actor, deps.now())
             else:
                 reflections.stop(uow, actor, deps.now())
+            uow.commit()
         except reflections.ReflectionRefused as refused:
             return refused.message
     if on:
@@ -95,7 +110,7 @@ def _set_prompts(deps: Deps, command: dict[str, Any], *, on: bool) -> str:
 
 def _push_if_admin(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> Actor | None:
     ack()
-    actor = _actor(deps, *_who(body))
+    actor = _actor(deps, *common.who(body))
     decision = may_administer(actor)
     if not decision:
         client.views_push(
@@ -105,20 +120,14 @@ def _push_if_admin(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps
     return actor
 
 
-def handle_admin_open_coach(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
-    deps: Deps = context["deps"]
+def handle_admin_open_coach(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     if _push_if_admin(ack, body, client, deps) is None:
         return
     view = views.build_coach_form(deps.expertise_areas)
     client.views_push(trigger_id=body["trigger_id"], view=view)
 
 
-def handle_admin_open_assign(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
-    deps: Deps = context["deps"]
+def handle_admin_open_assign(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     actor = _push_if_admin(ack, body, client, deps)
     if actor is None:
         return
@@ -129,33 +138,33 @@ def handle_admin_open_assign(
 
 
 def handle_admin_open_calendar(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    deps: Deps = context["deps"]
     actor = _push_if_admin(ack, body, client, deps)
     if actor is None:
         return
     with deps.uow() as uow:
         form = admin.calendar_form(uow, actor, None)
         schools = admin.school_names(uow, actor.team_id)
+        uow.commit()
     # Named for this admin, so choosing a school reloads this form and no one else's modal.
-    view = for_person(views.build_calendar_form(schools, form), _who(body)[1], CALENDAR_VIEW)
+    view = for_person(views.build_calendar_form(schools, form), common.who(body)[1], CALENDAR_VIEW)
     client.views_push(trigger_id=body["trigger_id"], view=view)
 
 
 def handle_admin_calendar_school(
-    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack, body: dict[str, Any], action: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
     """Choosing another school in the calendar form reloads that school's calendar."""
     ack()
-    deps: Deps = context["deps"]
-    actor = _actor(deps, *_who(body))
+    actor = _actor(deps, *common.who(body))
     if not may_administer(actor):
         return
     marker = str((action.get("selected_option") or {}).get("value", views.DISTRICT_MARKER))
     with deps.uow() as uow:
         form = admin.calendar_form(uow, actor, views.school_from_marker(marker))
         schools = admin.school_names(uow, actor.team_id)
+        uow.commit()
     update_own_view(
         client, body, views.build_calendar_form(schools, form), CALENDAR_VIEW, check_hash=True
     )
@@ -166,17 +175,17 @@ def _values(view: dict[str, Any]) -> Any:
 
 
 def handle_admin_coach_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    deps: Deps = context["deps"]
     form, errors = views.parse_coach_form(_values(view), deps.expertise_areas)
     if form is None:
         ack(response_action="errors", errors=errors)
         return
-    actor = _actor(deps, *_who(body))
+    actor = _actor(deps, *common.who(body))
     try:
         with deps.uow() as uow:
             coach = admin.save_coach(uow, SlackDirectory(client), actor, form, deps.now())
+            uow.commit()
             text = (
                 f"*{coach.display_name}* is now a {form.role.label}"
                 + (f" with {', '.join(form.areas)}" if form.areas else "")
@@ -195,10 +204,9 @@ _NO_SUCH_USER = "Slack doesn't know this person any more. Choose someone else."
 
 
 def handle_admin_assign_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    deps: Deps = context["deps"]
-    actor = _actor(deps, *_who(body))
+    actor = _actor(deps, *common.who(body))
     with deps.uow() as uow:
         coach_ids = {user_id for user_id, _ in admin.coach_choices(uow, actor.team_id)}
     form, errors = views.parse_assign_form(_values(view), coach_ids)
@@ -208,6 +216,7 @@ def handle_admin_assign_submission(
     try:
         with deps.uow() as uow:
             teachers = admin.assign_teachers(uow, SlackDirectory(client), actor, form, deps.now())
+            uow.commit()
             text = _assigned_text(len(teachers), form)
     except admin.NotAllowed as refused:
         ack(response_action="update", view=build_notice_view("Not available", refused.message))
@@ -233,19 +242,19 @@ def _assigned_text(count: int, form: views.AssignForm) -> str:
 
 
 def handle_admin_calendar_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps
 ) -> None:
-    deps: Deps = context["deps"]
     form, errors = views.parse_calendar_form(
         _values(view), view.get("private_metadata", ""), today=deps.now().date()
     )
     if form is None:
         ack(response_action="errors", errors=errors)
         return
-    actor = _actor(deps, *_who(body))
+    actor = _actor(deps, *common.who(body))
     try:
         with deps.uow() as uow:
             admin.save_calendar_form(uow, actor, form)
+            uow.commit()
     except admin.NotAllowed as refused:
         ack(response_action="update", view=build_notice_view("Not available", refused.message))
         return

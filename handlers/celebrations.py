@@ -10,29 +10,26 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback, Command
 from bot.rules import celebrations, outbox
-from bot.rules.people import actor_for, ensure_person
+from bot.rules.people import ensure_person
 from bot.rules.policy import Actor
 from bot.slack.directory import SlackDirectory
 from bot.slack.messaging import (
     Location,
-    answer_privately,
-    clicked_channel,
     known_click,
-    send_dm,
     update_message,
 )
 from bot.views import celebrations as views
-from bot.views.common import build_notice_view, command_text, record_id
-from handlers.invite import MENTION
-from storage.models import Goal, Person
-from storage.uow import UnitOfWork
+from bot.views.common import command_text
+from handlers import common, shared
+from storage.models import Person
+from storage.uow import ChangedMeanwhile, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -47,10 +44,8 @@ _CANNOT_JOIN = frozenset(
     {"not_in_channel", "channel_not_found", "method_not_supported_for_channel_type"}
 )
 _ARCHIVED = frozenset({"is_archived", "channel_is_archived"})
-_SLACK_UNSURE = "Sorry, Slack couldn't tell us who you are just now. Please try again in a minute."
+_CHANGED = "This changed while you were looking, so nothing was posted. Please try again."
 _STALE_FORM = "Sorry, this form is out of date. Please close it and start again."
-# The outbox kind that records where an offer was sent (bot.rules.outbox.record_sent).
-OFFER_KIND = "celebration_offer"
 
 
 def register(app: App) -> None:
@@ -64,35 +59,6 @@ def register(app: App) -> None:
 # --------------------------------------------------------------------------- helpers
 
 
-def _deps(context: BoltContext) -> Deps:
-    deps: Deps = context["deps"]
-    return deps
-
-
-def _who(body: dict[str, Any]) -> tuple[str, str]:
-    if "user_id" in body:  # a slash command
-        return str(body["team_id"]), str(body["user_id"])
-    user = body["user"]
-    return str(user.get("team_id") or body["team"]["id"]), str(user["id"])
-
-
-def _actor(uow: UnitOfWork, deps: Deps, body: dict[str, Any]) -> Actor:
-    return actor_for(uow, *_who(body), deps.admin_ids)
-
-
-def _number(text: str | None) -> int | None:
-    return record_id(text)
-
-
-def _clicked_id(body: dict[str, Any]) -> int:
-    """The celebration id a button carries; 0 (no such celebration) when it is not one."""
-    return _number(str(body["actions"][0].get("value") or "")) or 0
-
-
-def _offer_ref(celebration_id: int) -> str:
-    return f"celebration:{celebration_id}"
-
-
 def _offer_message(
     uow: UnitOfWork, celebration_id: int, author_id: int, body: dict[str, Any] | None
 ) -> Location | None:
@@ -101,29 +67,10 @@ def _offer_message(
     A payload's message is only compared with it: a click from anywhere else is logged and
     that message left alone.
     """
-    sent = outbox.sent_about(uow, person_id=author_id, ref=_offer_ref(celebration_id))
+    sent = outbox.sent_about(uow, person_id=author_id, ref=shared.offer_ref(celebration_id))
     if body is not None:
         known_click(body, sent, about=f"celebration {celebration_id}")
     return sent[0] if sent else None
-
-
-def _in_view(body: dict[str, Any]) -> bool:
-    return (body.get("container") or {}).get("type") == "view"
-
-
-def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
-    """A short private answer, where the person clicked."""
-    if _in_view(body):
-        client.views_push(trigger_id=body["trigger_id"], view=build_notice_view("Celebrate", text))
-        return
-    answer_privately(client, _who(body)[1], views.build_notice(text), clicked=clicked_channel(body))
-
-
-def _show(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
-    if _in_view(body):
-        client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 # --------------------------------------------------------------------------- posting
@@ -197,57 +144,22 @@ def _post_claimed(client: WebClient, deps: Deps, actor: Actor, claimed: _Claimed
             celebrations.release(uow, actor, claimed.celebration_id)
         else:
             celebrations.mark_posted(uow, actor, claimed.celebration_id, posted.ts, deps.now())
+        uow.commit()
     return posted
-
-
-# --------------------------------------------------------------------------- the offer
-
-
-def offer_celebration(client: WebClient, deps: Deps, goal_id: int) -> bool:
-    """After a goal is met: a draft for its teacher, sent to them; False when none is offered.
-
-    Called once the goal's change is saved; the draft is saved before the message is sent.
-    """
-    with deps.uow() as uow:
-        goal = uow.session.get(Goal, goal_id)
-        if goal is None:
-            return False
-        celebration = celebrations.offer_for_goal(uow, goal, deps.now())
-        if celebration is None:
-            return False
-        teacher = uow.session.get_one(Person, celebration.author_id)
-        message = views.build_offer(celebration.id, celebration.text, celebration.channel_id)
-        celebration_id = celebration.id
-    where = send_dm(client, teacher, message)
-    if where is None:
-        return False
-    with deps.uow() as uow:
-        # Where the offer is, so its buttons update this message and no other.
-        outbox.record_sent(
-            uow,
-            key=f"celebration-offer:{celebration_id}",
-            person=teacher,
-            kind=OFFER_KIND,
-            ref=_offer_ref(celebration_id),
-            where=where,
-            now=deps.now(),
-        )
-    return True
 
 
 # --------------------------------------------------------------------------- listeners
 
 
 def handle_celebrate_command(
-    ack: Ack, command: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack, command: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
     """`/celebrate [@colleague]`: a shout-out the author writes, posted under their name."""
     ack()
-    deps = _deps(context)
-    mention = MENTION.search(command_text(command))
+    mention = common.MENTION.search(command_text(command))
     with deps.uow() as uow:
         directory = SlackDirectory(client)
-        me = ensure_person(uow, directory, *_who(command), deps.now())
+        me = ensure_person(uow, directory, *common.who(command), deps.now())
         if me is None:
             return
         subject = (
@@ -255,6 +167,7 @@ def handle_celebrate_command(
             if mention
             else None
         )
+        uow.commit()
         who = subject.user_id if subject is not None else me.user_id
         view = views.build_celebration_form(
             target=views.FormTarget(None),
@@ -265,39 +178,33 @@ def handle_celebrate_command(
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
-def handle_celebrate_edit(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def handle_celebrate_edit(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """Edit and post: the modal with the draft, for its author only."""
     ack()
-    deps = _deps(context)
-    with deps.uow() as uow:
-        actor = _actor(uow, deps, body)
-        try:
-            celebration = celebrations.load_own(uow, actor, _clicked_id(body), deps.now())
-        except celebrations.CelebrationRefused as refused:
-            _tell(client, body, refused.message)
-            return
-        view = views.build_celebration_form(
-            target=views.FormTarget(celebration.id),
-            text=celebration.text,
-            channel_id=celebration.channel_id,
-        )
-    _show(client, body, view)
+    try:
+        with deps.uow() as uow:
+            actor = common.actor(uow, deps, body)
+            celebration = celebrations.load_own(uow, actor, common.clicked_id(body), deps.now())
+    except celebrations.CelebrationRefused as refused:
+        common.tell(client, body, views.build_notice(refused.message), title="Celebrate")
+        return
+    view = views.build_celebration_form(
+        target=views.FormTarget(celebration.id),
+        text=celebration.text,
+        channel_id=celebration.channel_id,
+    )
+    common.show(client, body, view)
 
 
-def handle_celebrate_post(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def handle_celebrate_post(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """Post as is: the draft, unchanged, in its channel."""
     ack()
-    deps = _deps(context)
-    celebration_id = _clicked_id(body)
+    celebration_id = common.clicked_id(body)
     claimed: _Claimed | None = None
     view: dict[str, Any] | None = None
     try:
         with deps.uow() as uow:
-            actor = _actor(uow, deps, body)
+            actor = common.actor(uow, deps, body)
             draft = celebrations.load_own(uow, actor, celebration_id, deps.now())
             if draft.channel_id is None:
                 # No PLC channel on file: the author chooses one in the modal.
@@ -308,46 +215,50 @@ def handle_celebrate_post(
                 )
             else:
                 claimed = _claim(uow, actor, celebration_id, deps, body)
+                uow.commit()
     except celebrations.CelebrationRefused as refused:
-        _tell(client, body, refused.message)
+        common.tell(client, body, views.build_notice(refused.message), title="Celebrate")
+        return
+    except ChangedMeanwhile:
+        common.tell(client, body, views.build_notice(_CHANGED), title="Celebrate")
         return
     if claimed is None:
         if view is not None:
-            _show(client, body, view)
+            common.show(client, body, view)
         return
     posted = _post_claimed(client, deps, actor, claimed)
     if posted.ts is None:
-        _tell(client, body, posted.problem)
+        common.tell(client, body, views.build_notice(posted.problem), title="Celebrate")
         return
     if claimed.offer is not None:
         message = views.build_offer_posted(claimed.text, claimed.channel_id)
         update_message(client, *claimed.offer, message)
 
 
-def handle_celebrate_decline(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def handle_celebrate_decline(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """No thanks: kept to the teacher; nothing is posted anywhere."""
     ack()
-    deps = _deps(context)
     try:
         with deps.uow() as uow:
-            actor = _actor(uow, deps, body)
-            declined = celebrations.decline(uow, actor, _clicked_id(body), deps.now())
+            actor = common.actor(uow, deps, body)
+            declined = celebrations.decline(uow, actor, common.clicked_id(body), deps.now())
+            uow.commit()
             offer = _offer_message(uow, declined.id, declined.author_id, body)
     except celebrations.CelebrationRefused as refused:
-        _tell(client, body, refused.message)
+        common.tell(client, body, views.build_notice(refused.message), title="Celebrate")
+        return
+    except ChangedMeanwhile:
+        common.tell(client, body, views.build_notice(_CHANGED), title="Celebrate")
         return
     if offer is not None:
         update_message(client, *offer, views.build_offer_declined())
 
 
 def handle_celebrate_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
     """Post from the modal. Slack is asked before the answer, so that a channel coachbot
     can't post in shows as an error under the channel, with the words still there."""
-    deps = _deps(context)
     target = views.parse_form_metadata(view.get("private_metadata"))
     if target is None:
         ack(response_action="errors", errors={Block.CELEBRATE_TEXT: _STALE_FORM})
@@ -360,19 +271,22 @@ def handle_celebrate_submission(
     now = deps.now()
     try:
         with deps.uow() as uow:
-            actor = _actor(uow, deps, body)
+            actor = common.actor(uow, deps, body)
             if target.celebration_id is None:
                 directory = SlackDirectory(client)
-                me = ensure_person(uow, directory, *_who(body), now)
+                me = ensure_person(uow, directory, *common.who(body), now)
                 if me is None:
-                    ack(response_action="errors", errors={Block.CELEBRATE_TEXT: _SLACK_UNSURE})
+                    ack(
+                        response_action="errors", errors={Block.CELEBRATE_TEXT: common.SLACK_UNSURE}
+                    )
                     return
-                actor = _actor(uow, deps, body)
+                actor = common.actor(uow, deps, body)
                 subject = (
                     ensure_person(uow, directory, me.team_id, form.who_user_id, now)
                     if form.who_user_id
                     else None
                 )
+                uow.commit()  # whoever Slack told us about is known, whatever comes next
                 if form.who_user_id and subject is None:
                     raise celebrations.CelebrationRefused(
                         "Slack doesn't know that person. Please choose someone else.", "who"
@@ -382,9 +296,13 @@ def handle_celebrate_submission(
                 celebration_id = target.celebration_id
             celebrations.edit(uow, actor, celebration_id, form.text, form.channel_id, now)
             claimed = _claim(uow, actor, celebration_id, deps)
+            uow.commit()
     except celebrations.CelebrationRefused as refused:
         block = FORM_BLOCKS.get(refused.field, Block.CELEBRATE_TEXT)
         ack(response_action="errors", errors={block: refused.message})
+        return
+    except ChangedMeanwhile:
+        ack(response_action="errors", errors={Block.CELEBRATE_TEXT: _CHANGED})
         return
     posted = _post_claimed(client, deps, actor, claimed)
     if posted.ts is None:

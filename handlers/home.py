@@ -8,31 +8,28 @@ after a change, with the ids of the people whose Home shows it.
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any
-from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback, Event
 from bot.reads import home
 from bot.rules import admin
-from bot.rules.people import actor_for, ensure_person, valid_timezone
-from bot.rules.policy import Actor, may_administer
+from bot.rules.people import actor_for, ensure_person
+from bot.rules.policy import may_administer
 from bot.slack.directory import SlackDirectory
 from bot.views import admin as admin_views, home as views, invite as invite_views
 from bot.views.common import build_notice_view
-from handlers.cycle import debrief_form, goals_view
-from handlers.invite import goal_choices
+from handlers import common, shared
 from handlers.publish import home_view, refresh_home
 from storage.models import Person
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
-UNSURE = "Sorry, Slack couldn't tell us who you are just now. Please try again in a minute."
+UNSURE = common.SLACK_UNSURE
 COACHES_ONLY = "The list of teachers is for coaches. Your coach sees theirs here."
 _SETTINGS_BLOCKS = (
     Block.SETTINGS_PROMPTS,
@@ -56,78 +53,67 @@ def register(app: App) -> None:
 
 
 def handle_home_opened(
-    event: dict[str, Any], body: dict[str, Any], client: WebClient, context: BoltContext
+    event: dict[str, Any], body: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
     if event.get("tab", "home") != "home":
         return
-    deps = _deps(context)
     user_id = str(event["user"])
     team_id = str(body.get("team_id") or event.get("team") or "")
     with deps.uow() as uow:
         # Everyone who opens coachbot becomes a person with a name and a time zone.
         person = ensure_person(uow, SlackDirectory(client), team_id, user_id, deps.now())
+        uow.commit()
         actor = actor_for(uow, team_id, user_id, deps.admin_ids)
         view = home_view(uow, deps, actor, person)
+        uow.commit()  # a district's first Home adds its row of defaults
     client.views_publish(user_id=user_id, view=view)
 
 
 # --------------------------------------------------------------------------- buttons
 
 
-def handle_home_invite(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def handle_home_invite(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """Invite a coach: the same form `/invite-coach` opens, with the assigned coach chosen."""
     ack()
-    deps = _deps(context)
     with deps.uow() as uow:
-        teacher = _me(uow, deps, client, body)
+        teacher = common.me(uow, deps, SlackDirectory(client), body)
         coach_user_id = None
         if teacher is not None and teacher.assigned_coach_id:
             assigned = uow.people.get(teacher.assigned_coach_id)
             coach_user_id = assigned.user_id if assigned is not None else None
-        today = _today(deps, teacher)
-        goals = goal_choices(uow, teacher)
+        today = common.today(deps, teacher)
+        goals = shared.goal_choices(uow, teacher)
     view = invite_views.build_blank_invite_form(today, coach_user_id, goals)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def handle_home_goals(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def handle_home_goals(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """Your goals: the story of the person's own cycles, with New goal."""
     ack()
-    deps = _deps(context)
     with deps.uow() as uow:
-        me = _me(uow, deps, client, body)
+        me = common.me(uow, deps, SlackDirectory(client), body)
         if me is None:
             view = build_notice_view("Your goals", UNSURE)
         else:
-            view = goals_view(uow, deps, _actor(uow, deps, body), me, me)
+            view = shared.goals_view(uow, deps, common.actor(uow, deps, body), me, me)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def handle_home_debrief(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def handle_home_debrief(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """Schedule a debrief: the `/debrief` form, for the person's own visits."""
     ack()
-    deps = _deps(context)
     with deps.uow() as uow:
-        view = debrief_form(uow, deps, client, body, None)
+        view = shared.debrief_form(uow, deps, SlackDirectory(client), body, None)
     client.views_open(
         trigger_id=body["trigger_id"], view=view or build_notice_view("Debrief", UNSURE)
     )
 
 
-def handle_home_settings(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def handle_home_settings(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """The settings the person owns, by role."""
     ack()
-    deps = _deps(context)
     with deps.uow() as uow:
-        me = _me(uow, deps, client, body)
+        me = common.me(uow, deps, SlackDirectory(client), body)
         if me is None:
             view = build_notice_view("Your settings", UNSURE)
         else:
@@ -135,31 +121,25 @@ def handle_home_settings(
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def handle_home_caseload(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def handle_home_caseload(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """All of a coach's teachers, with when the coach last saw each and where their cycle is."""
     ack()
-    deps = _deps(context)
     with deps.uow() as uow:
-        actor = _actor(uow, deps, body)
+        actor = common.actor(uow, deps, body)
         me = uow.people.get(actor.person_id) if actor.person_id is not None else None
         if me is None or not actor.coaches:
             view = build_notice_view("Your teachers", COACHES_ONLY)
         else:
             lines = home.caseload(uow, actor, me, deps.now())
-            view = views.build_caseload_modal(lines, today=_today(deps, me))
+            view = views.build_caseload_modal(lines, today=common.today(deps, me))
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
-def handle_home_admin(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def handle_home_admin(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """The admin menu: roster, teacher assignments, PLC channels and the school calendar."""
     ack()
-    deps = _deps(context)
     with deps.uow() as uow:
-        actor = _actor(uow, deps, body)
+        actor = common.actor(uow, deps, body)
         decision = may_administer(actor)
         if not decision:
             view = build_notice_view("Not available", decision.message)
@@ -174,18 +154,17 @@ def handle_home_admin(
 def _settings_view(uow: UnitOfWork, deps: Deps, me: Person) -> dict[str, Any]:
     own = home.own_settings(uow, me)
     return views.build_settings_modal(
-        teacher=own.teacher, coach=own.coach, today=_today(deps, me), hours=own.hours
+        teacher=own.teacher, coach=own.coach, today=common.today(deps, me), hours=own.hours
     )
 
 
 def handle_settings_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
     """Save the person's own settings; every problem is shown beside its field."""
-    deps = _deps(context)
     values = view.get("state", {}).get("values", {})
     with deps.uow() as uow:
-        me = _me(uow, deps, client, body)
+        me = common.me(uow, deps, SlackDirectory(client), body)
         if me is None:
             ack(response_action="errors", errors={_first_block(values): UNSURE})
             return
@@ -194,51 +173,29 @@ def handle_settings_submission(
             values,
             teacher=own.teacher is not None,
             coach=own.coach is not None,
-            today=_today(deps, me),
+            today=common.today(deps, me),
             hours=own.hours,
         )
         if change is None:
             if all(block in values for block in errors):
                 ack(response_action="errors", errors=errors)
-            else:
-                # The form was opened before the person's role changed: show the right one.
-                ack(response_action="update", view=_settings_view(uow, deps, me))
-            return
-        try:
-            home.save_settings(uow, _actor(uow, deps, body), me, change)
-        except home.SettingsRefused as refused:
-            ack(response_action="errors", errors={_first_block(values): refused.message})
-            return
-        person_id = me.id
+                return
+            # The form was opened before the person's role changed: show the right one.
+            right_form = _settings_view(uow, deps, me)
+        else:
+            try:
+                home.save_settings(uow, common.actor(uow, deps, body), me, change)
+                uow.commit()
+            except home.SettingsRefused as refused:
+                ack(response_action="errors", errors={_first_block(values): refused.message})
+                return
+            person_id = me.id
+    if change is None:
+        ack(response_action="update", view=right_form)
+        return
     ack()
     refresh_home(client, deps, [person_id])
 
 
 def _first_block(values: dict[str, Any]) -> str:
     return next((b.value for b in _SETTINGS_BLOCKS if b in values), Block.SETTINGS_PROMPTS.value)
-
-
-# --------------------------------------------------------------------------- helpers
-
-
-def _deps(context: BoltContext) -> Deps:
-    deps: Deps = context["deps"]
-    return deps
-
-
-def _who(body: dict[str, Any]) -> tuple[str, str]:
-    user = body["user"]
-    return str(user.get("team_id") or body["team"]["id"]), str(user["id"])
-
-
-def _actor(uow: UnitOfWork, deps: Deps, body: dict[str, Any]) -> Actor:
-    return actor_for(uow, *_who(body), deps.admin_ids)
-
-
-def _me(uow: UnitOfWork, deps: Deps, client: WebClient, body: dict[str, Any]) -> Person | None:
-    return ensure_person(uow, SlackDirectory(client), *_who(body), deps.now())
-
-
-def _today(deps: Deps, person: Person | None) -> date:
-    tz = valid_timezone(person.timezone if person is not None else None)
-    return deps.now().astimezone(ZoneInfo(tz)).date()

@@ -39,4 +39,6 @@ def claim_event(deps: Deps, body: dict[str, Any]) -> bool:
     """True the first time an event_id is seen, on any replica sharing the database."""
     event_type = str(body.get("event", {}).get("type", ""))[:64]
     with deps.uow() as uow:
-        return uow.events.claim(str(body["event_id"])[:64], event_type, deps.now())
+        claimed = uow.events.claim(str(body["event_id"])[:64], event_type, deps.now())
+        uow.commit()
+        return claimed

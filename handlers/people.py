@@ -18,12 +18,14 @@ def register(app: App) -> None:
     app.event(Event.USER_CHANGE)(handle_user_change)
 
 
-def handle_user_change(event: dict[str, Any], body: dict[str, Any], context: BoltContext) -> None:
-    deps: Deps = context["deps"]
+def handle_user_change(
+    event: dict[str, Any], body: dict[str, Any], context: BoltContext, deps: Deps
+) -> None:
     profile = profile_from_user(event["user"])
     team_id = str(body.get("team_id") or context.team_id or "")
     with deps.uow() as uow:
         known = apply_user_change(uow, team_id, profile, deps.now())
+        uow.commit()
     if known and profile.deleted:
         logger.info(
             "%s/%s was deactivated in Slack; nothing more is sent to them", team_id, profile.user_id

@@ -66,6 +66,7 @@ def refresh_home(client: WebClient, deps: Deps, person_ids: Iterable[int]) -> No
             actor = actor_for(uow, person.team_id, person.user_id, deps.admin_ids)
             view = home_view(uow, deps, actor, person)
             user_id = person.user_id
+            uow.commit()  # a district's first Home adds its row of defaults
         try:
             client.views_publish(user_id=user_id, view=view)
         except SlackApiError as exc:

@@ -3,31 +3,26 @@
 from __future__ import annotations
 
 import logging
-from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App, BoltContext
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback
 from bot.rules import outbox, reflections
-from bot.rules.domain import DEFAULT_TIMEZONE
-from bot.rules.people import actor_for
-from bot.rules.policy import Actor
 from bot.slack.messaging import (
     Location,
-    answer_privately,
-    clicked_channel,
     known_click,
     send_dm,
     update_message,
 )
 from bot.views import reflections as views
-from bot.views.common import build_notice_view, record_id
+from bot.views.common import build_notice_view
+from handlers import common
 from storage.models import Person, Reflection
-from storage.uow import UnitOfWork
+from storage.uow import ChangedMeanwhile, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -47,39 +42,6 @@ def register(app: App) -> None:
 # --------------------------------------------------------------------------- helpers
 
 
-def _deps(context: BoltContext) -> Deps:
-    deps: Deps = context["deps"]
-    return deps
-
-
-def _who(body: dict[str, Any]) -> tuple[str, str]:
-    user = body["user"]
-    return str(user.get("team_id") or body["team"]["id"]), str(user["id"])
-
-
-def _actor(uow: UnitOfWork, deps: Deps, body: dict[str, Any]) -> Actor:
-    return actor_for(uow, *_who(body), deps.admin_ids)
-
-
-def _today(deps: Deps, person: Person | None) -> date:
-    return deps.now().astimezone(ZoneInfo(person.timezone if person else DEFAULT_TIMEZONE)).date()
-
-
-def _number(text: str | None) -> int | None:
-    return record_id(text)
-
-
-def _clicked_id(body: dict[str, Any]) -> int:
-    """The reflection id a button carries; 0 (no such reflection) when it is not one."""
-    return _number(str(body["actions"][0].get("value") or "")) or 0
-
-
-def _in_view(body: dict[str, Any]) -> bool:
-    """Clicked in a modal: answers are pushed onto it (the Home tab opens a new one instead)."""
-    in_view = (body.get("container") or {}).get("type") == "view"
-    return in_view and (body.get("view") or {}).get("type", "modal") == "modal"
-
-
 def _prompt_to_update(
     uow: UnitOfWork, body: dict[str, Any], reflection: Reflection
 ) -> Location | None:
@@ -95,63 +57,46 @@ def _prompt_to_update(
     return clicked or (sent[0] if sent else None)
 
 
-def _tell(client: WebClient, body: dict[str, Any], text: str) -> None:
-    """A short answer only the person who clicked sees: on the modal, or see answer_privately."""
-    if _in_view(body):
-        client.views_push(trigger_id=body["trigger_id"], view=build_notice_view("Reflection", text))
-        return
-    notice = views.build_reflection_notice(text)
-    answer_privately(client, _who(body)[1], notice, clicked=clicked_channel(body))
-
-
-def _show(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
-    if _in_view(body):
-        client.views_push(trigger_id=body["trigger_id"], view=view)
-    else:
-        client.views_open(trigger_id=body["trigger_id"], view=view)
-
-
 # --------------------------------------------------------------------------- answering
 
 
-def handle_reflect_open(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def handle_reflect_open(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """Reflect: the answer modal, for the reflection's own teacher only."""
     ack()
-    deps = _deps(context)
-    with deps.uow() as uow:
-        actor = _actor(uow, deps, body)
-        try:
-            reflection = reflections.load_own(uow, actor, _clicked_id(body))
-        except reflections.ReflectionRefused as refused:
-            _tell(client, body, refused.message)
-            return
-        coach = uow.people.get(reflection.coach_id) if reflection.coach_id else None
-        view = views.build_answer_form(
-            reflection_id=reflection.id,
-            question=reflection.question,
-            can_share=coach is not None and coach.active,
-            initial_answer=reflection.answer,
-            initial_shared=reflection.shared_with_coach,
+    try:
+        with deps.uow() as uow:
+            actor = common.actor(uow, deps, body)
+            reflection = reflections.load_own(uow, actor, common.clicked_id(body))
+            coach = uow.people.get(reflection.coach_id) if reflection.coach_id else None
+    except reflections.ReflectionRefused as refused:
+        common.tell(
+            client, body, views.build_reflection_notice(refused.message), title="Reflection"
         )
-    _show(client, body, view)
+        return
+    view = views.build_answer_form(
+        reflection_id=reflection.id,
+        question=reflection.question,
+        can_share=coach is not None and coach.active,
+        initial_answer=reflection.answer,
+        initial_shared=reflection.shared_with_coach,
+    )
+    common.show(client, body, view)
 
 
 def handle_reflect_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
     """Save the answer; the coach hears only when the teacher chose to share it."""
-    deps = _deps(context)
     form, errors = views.parse_answer_form(view["state"]["values"])
     if form is None:
         ack(response_action="errors", errors=errors)
         return
-    reflection_id = _number(view.get("private_metadata")) or 0
+    reflection_id = common.number(view.get("private_metadata")) or 0
     try:
         with deps.uow() as uow:
-            actor = _actor(uow, deps, body)
+            actor = common.actor(uow, deps, body)
             saved = reflections.answer(uow, actor, reflection_id, form.text, form.share, deps.now())
+            uow.commit()
             coach = saved.tell_coach
             teacher = uow.session.get_one(Person, saved.reflection.teacher_id)
             shared_message = (
@@ -168,6 +113,9 @@ def handle_reflect_submission(
         block = ANSWER_BLOCKS.get(refused.field, Block.REFLECT_ANSWER)
         ack(response_action="errors", errors={block: refused.message})
         return
+    except ChangedMeanwhile:
+        ack(response_action="errors", errors={Block.REFLECT_ANSWER: common.CHANGED})
+        return
     # Saved first: a Slack hiccup below cannot lose the teacher's words.
     ack(
         response_action="update",
@@ -180,88 +128,93 @@ def handle_reflect_submission(
 # --------------------------------------------------------------------------- the teacher's say
 
 
-def handle_reflect_snooze(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def handle_reflect_snooze(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """Tomorrow: ask again the next school day; the message says when."""
     ack()
-    deps = _deps(context)
     now = deps.now()
-    with deps.uow() as uow:
-        actor = _actor(uow, deps, body)
-        try:
+    try:
+        with deps.uow() as uow:
+            actor = common.actor(uow, deps, body)
             due = reflections.snooze(
-                uow, actor, _clicked_id(body), now, views.build_reflection_prompt
+                uow, actor, common.clicked_id(body), now, views.build_reflection_prompt
             )
-        except reflections.ReflectionRefused as refused:
-            _tell(client, body, refused.message)
-            return
-        reflection = reflections.load_own(uow, actor, _clicked_id(body))
-        teacher = uow.session.get_one(Person, reflection.teacher_id)
-        zone = ZoneInfo(teacher.timezone)
-        note = views.snoozed_note(due.astimezone(zone).date(), now.astimezone(zone).date())
-        message = views.build_reflection_prompt(
-            reflections.prompt_card(uow, reflection), note=note, reflect_only=True
+            uow.commit()
+            reflection = reflections.load_own(uow, actor, common.clicked_id(body))
+            teacher = uow.session.get_one(Person, reflection.teacher_id)
+            card = reflections.prompt_card(uow, reflection)
+            where = _prompt_to_update(uow, body, reflection)
+    except reflections.ReflectionRefused as refused:
+        common.tell(
+            client, body, views.build_reflection_notice(refused.message), title="Reflection"
         )
-        where = _prompt_to_update(uow, body, reflection)
+        return
+    except ChangedMeanwhile:
+        common.tell(client, body, views.build_reflection_notice(common.CHANGED), title="Reflection")
+        return
+    zone = ZoneInfo(teacher.timezone)
+    note = views.snoozed_note(due.astimezone(zone).date(), now.astimezone(zone).date())
+    message = views.build_reflection_prompt(card, note=note, reflect_only=True)
     if where is not None:
         update_message(client, *where, message)
 
 
-def handle_reflect_stop(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
-) -> None:
+def handle_reflect_stop(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """Stop these: no more prompts; this one can still be answered."""
     ack()
-    deps = _deps(context)
-    reflection_id = _clicked_id(body)
-    with deps.uow() as uow:
-        actor = _actor(uow, deps, body)
-        try:
+    reflection_id = common.clicked_id(body)
+    try:
+        with deps.uow() as uow:
+            actor = common.actor(uow, deps, body)
             reflections.stop(uow, actor, deps.now(), reflection_id=reflection_id)
-        except reflections.ReflectionRefused as refused:
-            _tell(client, body, refused.message)
-            return
-        reflection = reflections.load_own(uow, actor, reflection_id)
-        card = reflections.prompt_card(uow, reflection)
-        where = _prompt_to_update(uow, body, reflection)
+            uow.commit()
+            reflection = reflections.load_own(uow, actor, reflection_id)
+            card = reflections.prompt_card(uow, reflection)
+            where = _prompt_to_update(uow, body, reflection)
+    except reflections.ReflectionRefused as refused:
+        common.tell(
+            client, body, views.build_reflection_notice(refused.message), title="Reflection"
+        )
+        return
     message = views.build_reflection_prompt(card, note=views.STOPPED_NOTE, reflect_only=True)
     if where is not None:
         update_message(client, *where, message)
 
 
 def handle_reflect_pause_open(
-    ack: Ack, body: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
     """Pause prompts: a date picker, for the reflection's own teacher only."""
     ack()
-    deps = _deps(context)
-    with deps.uow() as uow:
-        actor = _actor(uow, deps, body)
-        try:
-            reflection = reflections.load_own(uow, actor, _clicked_id(body))
-        except reflections.ReflectionRefused as refused:
-            _tell(client, body, refused.message)
-            return
-        teacher = uow.session.get_one(Person, reflection.teacher_id)
-        view = views.build_pause_form(today=_today(deps, teacher), reflection_id=reflection.id)
-    _show(client, body, view)
+    try:
+        with deps.uow() as uow:
+            actor = common.actor(uow, deps, body)
+            reflection = reflections.load_own(uow, actor, common.clicked_id(body))
+            teacher = uow.session.get_one(Person, reflection.teacher_id)
+    except reflections.ReflectionRefused as refused:
+        common.tell(
+            client, body, views.build_reflection_notice(refused.message), title="Reflection"
+        )
+        return
+    view = views.build_pause_form(today=common.today(deps, teacher), reflection_id=reflection.id)
+    common.show(client, body, view)
 
 
 def handle_pause_submission(
-    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, context: BoltContext
+    ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    deps = _deps(context)
-    reflection_id = _number(view.get("private_metadata"))
+    reflection_id = common.number(view.get("private_metadata"))
     try:
         with deps.uow() as uow:
-            actor = _actor(uow, deps, body)
+            actor = common.actor(uow, deps, body)
             me = uow.people.get(actor.person_id) if actor.person_id is not None else None
-            day, errors = views.parse_pause_form(view["state"]["values"], today=_today(deps, me))
+            day, errors = views.parse_pause_form(
+                view["state"]["values"], today=common.today(deps, me)
+            )
             if day is None:
                 ack(response_action="errors", errors=errors)
                 return
             reflections.pause_until(uow, actor, day, deps.now(), reflection_id=reflection_id)
+            uow.commit()
     except reflections.ReflectionRefused as refused:
         ack(response_action="errors", errors={Block.PAUSE_UNTIL: refused.message})
         return

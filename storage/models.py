@@ -240,7 +240,8 @@ class Visit(Base):
     teacher_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
-    # Bumped on every change; buttons carry it so a stale message is recognised.
+    # Bumped by the rules on every change; buttons carry it so a stale message is recognised,
+    # and every UPDATE carries the version it read, so of two changes at once one is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
     goal_id: Mapped[int | None] = mapped_column(
         ForeignKey("goals.id", ondelete="SET NULL"), index=True
@@ -253,6 +254,11 @@ class Visit(Base):
 
     teacher: Mapped[Person] = relationship(foreign_keys=[teacher_id], lazy="joined")
     coach: Mapped[Person] = relationship(foreign_keys=[coach_id], lazy="joined")
+
+    __mapper_args__ = {  # noqa: RUF012 - typed by DeclarativeBase
+        "version_id_col": version,
+        "version_id_generator": False,
+    }
 
 
 class Goal(Base):
@@ -272,6 +278,10 @@ class Goal(Base):
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     closed_at: Mapped[datetime | None]
+    # Checked by the database on every UPDATE and bumped by it: of two changes at once, one
+    # is refused (StaleDataError) instead of both being told they succeeded.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - typed by DeclarativeBase
 
     teacher: Mapped[Person] = relationship(foreign_keys=[teacher_id], lazy="joined")
     coach: Mapped[Person | None] = relationship(foreign_keys=[coach_id], lazy="joined")
@@ -291,6 +301,9 @@ class Debrief(Base):
     ends_at: Mapped[datetime]
     place: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime]
+    # Checked and bumped by the database, as Goal.version.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - typed by DeclarativeBase
 
     visit: Mapped[Visit] = relationship(lazy="joined")
     teacher: Mapped[Person] = relationship(foreign_keys=[teacher_id], lazy="joined")
@@ -317,6 +330,9 @@ class DebriefNote(Base):
     check_back_on: Mapped[date | None] = mapped_column(Date)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
+    # Checked and bumped by the database, as Goal.version.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - typed by DeclarativeBase
 
 
 class OutboxMessage(Base):
@@ -371,6 +387,9 @@ class Reflection(Base):
     shared_with_coach: Mapped[bool] = mapped_column(Boolean, default=False)
     created_at: Mapped[datetime]
     answered_at: Mapped[datetime | None]
+    # Checked and bumped by the database, as Goal.version.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - typed by DeclarativeBase
 
 
 class Celebration(Base):
@@ -394,3 +413,6 @@ class Celebration(Base):
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
     posted_at: Mapped[datetime | None]
+    # Checked and bumped by the database, as Goal.version.
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - typed by DeclarativeBase

@@ -5,6 +5,7 @@ from __future__ import annotations
 from types import TracebackType
 
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 
 from storage.db import SessionFactory
 from storage.repositories import (
@@ -24,8 +25,17 @@ from storage.repositories import (
 )
 
 
+class ChangedMeanwhile(Exception):
+    """Someone else changed a row between this transaction reading it and saving it.
+
+    The database refused the save (its version no longer matched), and nothing was saved:
+    the lost side of a race, answered like a stale button.
+    """
+
+
 class UnitOfWork:
-    """One transaction: commits when the block ends normally, rolls back when it raises.
+    """One transaction, saved only by `commit()`; whatever is left uncommitted when the block
+    ends, normally or by an exception, is rolled back.
 
     Repositories flush but never commit; only the unit of work does.
     """
@@ -52,16 +62,18 @@ class UnitOfWork:
     ) -> None:
         session = self.session
         try:
-            if exc_type is None:
-                session.commit()
-            else:
+            if exc_type is not None:
                 session.rollback()
         finally:
+            # Closing rolls back whatever was not committed, in the database; what was read
+            # (or committed) stays readable after the block, so it can be told about.
             session.close()
             self._session = None
+        if isinstance(exc, StaleDataError):
+            raise ChangedMeanwhile from exc
 
     def commit(self) -> None:
-        """Save now, so what follows (telling people) sees the change; the block goes on."""
+        """Save now: the only way anything is saved. The block may go on to read."""
         self.session.commit()
 
     @property

@@ -192,6 +192,7 @@ def _roster_import(settings: Settings, args: argparse.Namespace) -> int:
             dry_run=args.dry_run,
             skip_invalid=args.skip_invalid,
         )
+        uow.commit()
     for line in report.lines():
         print(line)
     if args.dry_run:
@@ -257,6 +258,7 @@ def _calendar_import(settings: Settings, args: argparse.Namespace) -> int:
     with _deps(settings).uow() as uow:
         school = uow.schools.get_or_add(team_id, args.school) if args.school else None
         added = add_closures(uow, team_id, school, closures)
+        uow.commit()
     where = args.school or "the whole district"
     print(f"{added} added for {where}; {len(closures) - added} already there")
     return 0
@@ -315,6 +317,7 @@ def _jobs_retry_dead(settings: Settings, _args: argparse.Namespace) -> int:
     deps = _deps(settings)
     with deps.uow() as uow:
         count = outbox.retry_dead(uow, deps.now())
+        uow.commit()
     print(f"{count} dead message{'s' if count != 1 else ''} put back in line")
     return 0
 

@@ -14,7 +14,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app.deps import Deps
 from bot.reads import daily, digest, nudges
-from bot.rules import cycles, outbox, reflections
+from bot.rules import cycles, outbox, reflections, visits
 from bot.rules.school_calendar import next_allowed_for
 from bot.slack.messaging import send_dm
 from bot.views.cycle import build_visit_log_prompt
@@ -31,6 +31,7 @@ EVENT_MEMORY = timedelta(days=1)
 def forget_old_events(deps: Deps) -> int:
     with deps.uow() as uow:
         removed = uow.events.purge_received_before(deps.now() - EVENT_MEMORY)
+        uow.commit()
     if removed:
         logger.info("forgot %d event deliveries older than %s", removed, EVENT_MEMORY)
     return removed
@@ -47,6 +48,7 @@ def prompt_visit_logs(deps: Deps, client: WebClient) -> int:
             # Claimed in its own transaction, so two replicas never ask twice.
             if not cycles.claim_log_prompt(uow, visit_id, now):
                 continue
+            uow.commit()
             visit = uow.session.get_one(Visit, visit_id)
             message = build_visit_log_prompt(cycles.log_card(visit, visit.coach))
             coach = visit.coach
@@ -55,8 +57,8 @@ def prompt_visit_logs(deps: Deps, client: WebClient) -> int:
             continue
         with deps.uow() as uow:
             # Now the coach's latest message about the visit: their answer updates it there.
-            visit = uow.session.get_one(Visit, visit_id)
-            visit.coach_channel, visit.coach_ts = where
+            visits.remember_message(uow, visit_id, "coach", where)
+            uow.commit()
         asked += 1
     return asked
 
@@ -137,6 +139,7 @@ def plan_messages(deps: Deps) -> int:
         try:
             with deps.uow() as uow:
                 planned += planner(uow, deps.now())
+                uow.commit()
         except SQLAlchemyError:
             logger.exception("planner %s failed; the next run tries again", planner.__name__)
     return planned

@@ -218,6 +218,7 @@ class SignatureLedger:
                 )
                 for claim in batch:
                     claim.fresh = first[claim.signature] is claim and claim.signature in new
+                uow.commit()
         except SQLAlchemyError as exc:
             for claim in batch:
                 claim.error = exc

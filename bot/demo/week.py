@@ -335,6 +335,7 @@ def seed(week: Week) -> None:
             day_end=clock_time(17, 0),
             closures=[Closure(HOLIDAY, HOLIDAY, "Staff development day")],
         )
+        uow.commit()
     week.expect(report.applied and not report.problems, "the roster was imported")
 
 

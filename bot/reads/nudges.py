@@ -43,8 +43,9 @@ from bot.rules.domain import (
     happened,
 )
 from bot.rules.school_calendar import calendar_for
+from bot.slack.visit_messages import card_in_zone
 from bot.views import nudges as views
-from bot.views.invite import COACH, TEACHER, VisitCard
+from bot.views.invite import COACH, TEACHER
 from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Visit
 from storage.repositories.visits import VISIT_AWAITING_ANSWER, VISIT_OPEN
 from storage.uow import UnitOfWork
@@ -323,7 +324,7 @@ def _answer_dues(uow: UnitOfWork, now: datetime, calendars: _Calendars) -> list[
             continue
         if ready > now:
             continue
-        card = _visit_card(visit, person.timezone)
+        card = card_in_zone(visit, person.timezone)
         dues.append(
             _Due(
                 Rule.ANSWER,
@@ -586,27 +587,6 @@ def _quiet_goal_wanted(uow: UnitOfWork, ref: list[str], item: str, person: Perso
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _visit_card(visit: Visit, tz: str) -> VisitCard:
-    return VisitCard(
-        visit_id=visit.id,
-        version=visit.version,
-        teacher_user_id=visit.teacher.user_id,
-        coach_user_id=visit.coach.user_id,
-        starts_at=visit.starts_at,
-        ends_at=visit.ends_at,
-        tz=tz,
-        class_name=visit.class_name,
-        support=SupportType(visit.support_type),
-        focus=visit.focus,
-        note=visit.note,
-        status=VisitStatus(visit.status),
-        proposed_starts_at=visit.proposed_starts_at,
-        proposed_ends_at=visit.proposed_ends_at,
-        proposed_by=visit.proposed_by,
-        proposal_note=visit.proposal_note,
-    )
 
 
 def _after_school_days(

@@ -216,6 +216,7 @@ def deliver_due(
     with deps_uow() as uow:
         rows = claim_due(uow, now, worker, batch)
         claimed = [(r.id, r.kind, r.attempts, r.last_error, r.channel, r.key) for r in rows]
+        uow.commit()
     for row_id, kind, attempts, last_error, channel, key in claimed:
         with deps_uow() as uow:
             row = uow.outbox.get_one(row_id)
@@ -227,6 +228,7 @@ def deliver_due(
                     None,
                 )
                 report.dropped += 1
+                uow.commit()
                 continue
             later = gate(uow, row, now) if gate is not None else None
             if later is not None and later > now:
@@ -234,8 +236,10 @@ def deliver_due(
                 row.available_at, row.lease_until = later, None
                 row.attempts = max(row.attempts - 1, 0)
                 report.postponed += 1
+                uow.commit()
                 continue
             text, blocks = row.text, json.loads(row.blocks) if row.blocks else None
+            uow.commit()
         # A row claimed before without a recorded outcome may have reached Slack just before
         # a crash: look for it before sending it again.
         found = None
@@ -250,11 +254,13 @@ def deliver_due(
             with deps_uow() as uow:
                 row = uow.outbox.get_one(row_id)
                 _record_failure(row, failure, now, report)
+                uow.commit()
             continue
         with deps_uow() as uow:
             row = uow.outbox.get_one(row_id)
             row.status, row.sent_at, row.lease_until = SENT, now, None
             row.slack_channel, row.slack_ts, row.last_error = posted[0], posted[1], None
+            uow.commit()
         if found:
             report.recovered += 1
         else:

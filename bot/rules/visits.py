@@ -331,11 +331,23 @@ def cancel(uow: UnitOfWork, actor: Actor, visit_id: int, version: int, now: date
         raise VisitRefused("Only the teacher who sent the invitation can cancel it.")
     if not VisitStatus(visit.status).open:
         raise VisitRefused(_SETTLED[visit.status])
-    # Cancelling is safe from any message about the visit, however old.
+    # Cancelling an open invitation is safe from any message about it, however old; but a
+    # visit accepted since the teacher's message was sent is not cancelled on its say-so.
+    if visit.status == VisitStatus.ACCEPTED and version != visit.version:
+        raise VisitRefused(STALE)
     visit.status = VisitStatus.CANCELLED
     _clear_proposal(visit)
     _touch(visit, now)
     return visit
+
+
+def remember_message(uow: UnitOfWork, visit_id: int, side: str, where: tuple[str, str]) -> None:
+    """Where coachbot just posted to one side about the visit, so later changes update it there.
+
+    Bookkeeping after telling, not a change of the visit: it neither checks nor moves the
+    version, so it never undoes or refuses the change it reports.
+    """
+    uow.visits.remember_message(visit_id, side, where)
 
 
 def other_coaches(uow: UnitOfWork, visit: Visit, limit: int = 3) -> list[Person]:

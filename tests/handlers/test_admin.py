@@ -223,6 +223,7 @@ def test_a_teacher_turns_reflection_prompts_off_and_on(district: Running) -> Non
         from storage.models import Person
 
         uow.people.add(Person(team_id=TEAM, user_id=teacher, display_name="T1"))
+        uow.commit()
     off = district.sender.post(factories.slash_command("/coachbot", "prompts off", user_id=teacher))
     assert "no more reflection prompts" in off.json()["text"]
     with district.deps.uow() as uow:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import select
 
 import handlers.celebrations as celebration_handlers
+import handlers.shared as shared_handlers
 from bot.demo.standin import Call
 from bot.ids import Action, Block, Callback
 from bot.rules.celebrations import NOT_YOURS
@@ -56,6 +57,7 @@ def celebrating(school: Running) -> Running:  # noqa: F811
         teacher = uow.people.get_by_user(TEAM, TEACHER)
         assert teacher is not None
         teacher.plc_channel_id = PLC
+        uow.commit()
     return running
 
 
@@ -90,13 +92,14 @@ def met_goal(running: Running) -> int:
                 created_at=now,
             )
         )
+        uow.commit()
         return goal.id
 
 
 def offered(running: Running) -> Call:
     """The goal is met and coachbot offers the teacher a draft; the offer DM."""
     goal_id = met_goal(running)
-    assert celebration_handlers.offer_celebration(running.app.client, running.deps, goal_id)
+    assert shared_handlers.offer_celebration(running.app.client, running.deps, goal_id)
     offer = dms_to(running, TEACHER)[-1]
     assert offer.response["ok"]
     return offer
@@ -212,7 +215,7 @@ def test_a_met_goal_is_offered_edited_and_posted_in_the_teachers_words(
     assert all(b["type"] != "actions" for b in update.args["blocks"])
 
     # Offered once; and the post can't be made twice.
-    assert not celebration_handlers.offer_celebration(
+    assert not shared_handlers.offer_celebration(
         running.app.client, running.deps, after.goal_id or 0
     )
     again = submit(running, TEACHER, form_values("Again!", PLC), view["private_metadata"])
@@ -260,8 +263,9 @@ def test_a_teacher_who_never_shares_wins_is_not_asked(celebrating: Running) -> N
         teacher = uow.people.get_by_user(TEAM, TEACHER)
         assert teacher is not None
         teacher.share_wins = "never"
+        uow.commit()
     goal_id = met_goal(running)
-    assert not celebration_handlers.offer_celebration(running.app.client, running.deps, goal_id)
+    assert not shared_handlers.offer_celebration(running.app.client, running.deps, goal_id)
     assert running.slack.calls_to("chat.postMessage") == []
 
 
@@ -287,6 +291,7 @@ def test_post_as_is_joins_a_public_plc_channel(celebrating: Running) -> None:
         teacher = uow.people.get_by_user(TEAM, TEACHER)
         assert teacher is not None
         teacher.plc_channel_id = PUBLIC
+        uow.commit()
     click(running, TEACHER, offered(running), Action.CELEBRATE_POST)
     assert running.slack.calls_to("conversations.join")[0].args["channel"] == PUBLIC
     assert [p.args["channel"] for p in channel_posts(running)] == [PUBLIC]
@@ -323,6 +328,7 @@ def test_post_as_is_to_a_private_channel_coachbot_is_not_in_says_so(celebrating:
         teacher = uow.people.get_by_user(TEAM, TEACHER)
         assert teacher is not None
         teacher.plc_channel_id = PRIVATE
+        uow.commit()
     click(running, TEACHER, offered(running), Action.CELEBRATE_POST)
     assert ephemerals_to(running, TEACHER) == [views.PRIVATE_CHANNEL]
     assert channel_posts(running) == []
@@ -335,6 +341,7 @@ def test_without_a_plc_channel_post_as_is_asks_where(celebrating: Running) -> No
         teacher = uow.people.get_by_user(TEAM, TEACHER)
         assert teacher is not None
         teacher.plc_channel_id = None
+        uow.commit()
     offer = offered(running)
     click(running, TEACHER, offer, Action.CELEBRATE_POST)
     [opened] = running.slack.calls_to("views.open")

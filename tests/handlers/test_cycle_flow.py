@@ -294,7 +294,9 @@ def noted(school: Running) -> tuple[Running, int]:  # noqa: F811
                 updated_at=now,
             )
         )
-        return running, debrief.id
+        result = running, debrief.id
+        uow.commit()
+        return result
 
 
 OUTSIDERS = [LEADER, ADMIN_ID, COACH2, OTHER_TEACHER]

@@ -216,6 +216,7 @@ def test_a_form_sent_after_a_role_change_is_replaced(school: Running) -> None:  
         found = uow.people.get_by_user(TEAM, TEACHER)
         assert found is not None
         found.role = "coach"
+        uow.commit()
     answer = post(
         running, factories.view_submission(Callback.SETTINGS, teacher_values(), user_id=TEACHER)
     )

@@ -70,6 +70,7 @@ def school(running: Running) -> Running:
             day_end=time(17, 0),
             closures=[Closure(date(2026, 12, 3), date(2026, 12, 3), "Staff development day")],
         )
+        uow.commit()
     return running
 
 

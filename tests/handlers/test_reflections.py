@@ -70,10 +70,12 @@ def prompted(school: Running) -> tuple[Running, int, Call]:  # noqa: F811
                 updated_at=now,
             )
         )
+        uow.commit()
     with running.deps.uow() as uow:
         assert plan_reflection_prompts(uow, now) == 1
         reflection_id = uow.session.scalars(select(Reflection.id)).one()
         due = uow.session.scalars(select(OutboxMessage.due_at)).one()
+        uow.commit()
     # Delivered by the outbox, which records where the prompt is in Slack.
     sent = outbox.deliver_due(running.deps.uow, SlackSender(running.app.client), due, worker="t")
     assert sent.sent == 1

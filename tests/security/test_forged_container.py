@@ -444,6 +444,7 @@ def test_where_coachbot_posted_is_found_by_person_and_item(deps: Deps) -> None:
             now=now,
         )
         teacher_id = teacher.id
+        uow.commit()
     with deps.uow() as uow:
         assert outbox.sent_about(uow, person_id=teacher_id, ref="visit:1") == [
             (f"D{TEACHER}", "1.2"),

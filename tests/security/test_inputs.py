@@ -183,6 +183,7 @@ def test_a_reflection_with_control_characters_is_saved_clean(school: Running) ->
         uow.session.add(reflection)
         uow.session.flush()
         reflection_id = reflection.id
+        uow.commit()
     values = one(Block.REFLECT_ANSWER, {"type": "plain_text_input", "value": dirty(ANSWER)})
     values[Block.REFLECT_SHARE] = {
         Action.REFLECT_SHARE: {"type": "checkboxes", "selected_options": [{"value": "share"}]}

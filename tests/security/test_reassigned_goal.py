@@ -118,6 +118,7 @@ def moved(school: Running) -> dict[str, Any]:  # noqa: F811
         c1_when.append(format_when(debrief.starts_at, debrief.ends_at, NEW_YORK))
         c2_when = format_when(c2_visit.starts_at, c2_visit.ends_at, NEW_YORK)
         debrief_id = debrief.id
+        uow.commit()
 
     # The teacher moves the goal to C2, through the form as Slack sends it.
     reply = running.sender.post(

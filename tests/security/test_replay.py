@@ -105,6 +105,7 @@ def test_signatures_older_than_five_minutes_are_forgotten(school: Running) -> No
     long_ago = utc_now() - timedelta(minutes=10)
     with running.deps.uow() as uow:
         assert uow.request_signatures.claim("v0=" + "0" * 64, long_ago)
+        uow.commit()
     reply = running.sender.post(factories.slash_command("/coachbot", "help", user_id=TEACHER))
     assert reply.status == 200
     with running.deps.uow() as uow:

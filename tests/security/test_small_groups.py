@@ -592,6 +592,7 @@ def five_one(running: Running) -> tuple[Running, District]:
         uow.session.flush()
         for person in district.people.values():
             uow.session.expunge(person)
+        uow.commit()
     return running, district
 
 

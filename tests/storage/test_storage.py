@@ -47,9 +47,11 @@ def test_upgrade_twice_is_harmless(engine: Engine) -> None:
 def test_an_event_is_claimed_once(deps: Deps) -> None:
     with deps.uow() as uow:
         assert uow.events.claim("Ev1", "app_home_opened", NOON) is True
+        uow.commit()
     with deps.uow() as uow:
         assert uow.events.claim("Ev1", "app_home_opened", NOON) is False
         assert uow.events.claim("Ev2", "app_home_opened", NOON) is True
+        uow.commit()
     with deps.uow() as uow:
         ids = uow.session.scalars(select(SlackEvent.event_id).order_by(SlackEvent.event_id)).all()
     assert ids == ["Ev1", "Ev2"]
@@ -59,6 +61,7 @@ def test_datetimes_come_back_aware_and_in_utc(deps: Deps) -> None:
     paris_noon = datetime(2026, 7, 1, 14, 0, tzinfo=timezone(timedelta(hours=2)))
     with deps.uow() as uow:
         uow.events.claim("EvTZ", "app_home_opened", paris_noon)
+        uow.commit()
     with deps.uow() as uow:
         stored = uow.session.get(SlackEvent, "EvTZ")
         assert stored is not None
@@ -85,8 +88,10 @@ def test_old_deliveries_are_forgotten(deps: Deps) -> None:
     with deps.uow() as uow:
         uow.events.claim("EvOld", "app_home_opened", NOON - timedelta(days=2))
         uow.events.claim("EvNew", "app_home_opened", NOON - timedelta(hours=2))
+        uow.commit()
     with deps.uow() as uow:
         assert uow.events.purge_received_before(NOON - timedelta(days=1)) == 1
+        uow.commit()
     with deps.uow() as uow:
         assert uow.session.get(SlackEvent, "EvOld") is None
         assert uow.session.get(SlackEvent, "EvNew") is not None
@@ -96,13 +101,17 @@ def test_a_request_signature_is_taken_once_and_forgotten_after_five_minutes(deps
     signature = "v0=" + "a" * 64
     with deps.uow() as uow:
         assert uow.request_signatures.claim(signature, NOON) is True
+        uow.commit()
     with deps.uow() as uow:
         assert uow.request_signatures.claim(signature, NOON) is False
         assert uow.request_signatures.claim("v0=" + "b" * 64, NOON + timedelta(minutes=4)) is True
+        uow.commit()
     with deps.uow() as uow:
         assert uow.request_signatures.purge_signed_before(NOON + timedelta(minutes=1)) == 1
+        uow.commit()
     with deps.uow() as uow:
         assert uow.request_signatures.claim(signature, NOON) is True
+        uow.commit()
 
 
 def test_two_replicas_taking_one_signature_at_once_see_one_win(deps: Deps) -> None:
@@ -112,7 +121,9 @@ def test_two_replicas_taking_one_signature_at_once_see_one_win(deps: Deps) -> No
     def take() -> bool:
         start.wait()
         with deps.uow() as uow:
-            return uow.request_signatures.claim(signature, NOON)
+            result = uow.request_signatures.claim(signature, NOON)
+            uow.commit()
+            return result
 
     with ThreadPoolExecutor(max_workers=4) as pool:
         won = list(pool.map(lambda _: take(), range(4)))

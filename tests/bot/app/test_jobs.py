@@ -19,10 +19,12 @@ def test_forget_old_events_keeps_the_last_day(deps: Deps) -> None:
         with deps.uow() as uow:
             uow.events.claim("EvStale", "app_home_opened", now - timedelta(hours=25))
             uow.events.claim("EvFresh", "app_home_opened", now - timedelta(hours=23))
+            uow.commit()
         assert jobs.forget_old_events(deps) == 1
     with deps.uow() as uow:
         assert uow.events.claim("EvStale", "app_home_opened", now) is True
         assert uow.events.claim("EvFresh", "app_home_opened", now) is False
+        uow.commit()
 
 
 def test_clock_is_aware_utc() -> None:

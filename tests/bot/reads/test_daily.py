@@ -51,7 +51,9 @@ def _person(uow: UnitOfWork, user_id: str, *, role: str = "teacher", **fields: A
 
 def _coach(deps: Deps, user_id: str = "U0COACH", **fields: Any) -> int:
     with deps.uow() as uow:
-        return _person(uow, user_id, role="coach", **fields).id
+        result = _person(uow, user_id, role="coach", **fields).id
+        uow.commit()
+        return result
 
 
 def _visit(
@@ -85,7 +87,9 @@ def _visit(
 
 def _plan(deps: Deps, now: datetime) -> int:
     with deps.uow() as uow:
-        return plan_daily_lists(uow, now)
+        result = plan_daily_lists(uow, now)
+        uow.commit()
+        return result
 
 
 def _lists(deps: Deps) -> list[OutboxMessage]:
@@ -188,6 +192,7 @@ def test_no_list_on_a_district_closure(deps: Deps) -> None:
             day_end=time(17, 0),
             closures=[Closure(TUESDAY, TUESDAY, "Staff development day")],
         )
+        uow.commit()
     assert _plan(deps, utc(2026, 12, 1, 12, 0)) == 0
     assert _lists(deps) == []
     assert _plan(deps, utc(2026, 12, 2, 12, 0)) == 1  # Wednesday is a school day again
@@ -214,6 +219,7 @@ def test_inactive_people_and_teachers_get_no_list(deps: Deps) -> None:
         _person(uow, "U0GONE", role="coach", active=False)
         _person(uow, "U0TEACH")
         _person(uow, "U0ADMIN", role="admin")
+        uow.commit()
     assert _plan(deps, utc(2026, 12, 1, 12, 0)) == 0
 
 
@@ -237,6 +243,7 @@ def test_an_empty_day_sends_nothing_when_the_coach_turned_that_off(deps: Deps) -
         _visit(uow, teacher, busy, utc(2026, 12, 1, 14, 0))
         # A teacher not seen lately is not "something today" on its own.
         _person(uow, "U0LONG", assigned_coach_id=quiet)
+        uow.commit()
     assert _plan(deps, utc(2026, 12, 1, 12, 0)) == 1
     [row] = _lists(deps)
     assert row.person_id == busy
@@ -326,6 +333,7 @@ def _full_day(deps: Deps) -> None:
         )
         # Eva's last visit was 22 days ago.
         _visit(uow, eva, coach, utc(2026, 11, 9, 15, 0), outcome="happened")
+        uow.commit()
 
 
 def test_a_full_day_reads_at_a_glance(deps: Deps) -> None:
@@ -368,6 +376,7 @@ def test_the_list_shows_times_in_the_coachs_own_zone(deps: Deps) -> None:
         teacher = _person(uow, "U0ANA", timezone=NEW_YORK)
         # 12:00 noon in New York is 9:00 AM in Los Angeles.
         _visit(uow, teacher, coach, utc(2026, 12, 1, 17, 0), minutes=60, support_type="co_plan")
+        uow.commit()
     assert _plan(deps, utc(2026, 12, 1, 15, 0)) == 1
     words = _words(_the_list(deps))
     assert "• 9:00–10:00 AM · <@U0ANA> · Co-plan" in words
@@ -396,6 +405,7 @@ def test_the_list_holds_only_the_coachs_own_today(deps: Deps) -> None:
         )
         # An invitation whose time has passed is no longer there to answer.
         _visit(uow, teacher, coach, utc(2026, 11, 30, 15, 0), status="pending", class_name="Old")
+        uow.commit()
     assert _plan(deps, utc(2026, 12, 1, 12, 0)) == 2
     mine = next(row for row in _lists(deps) if row.channel == "U0COACH")
     assert _sections(mine)[1:] == [EMPTY_DAY]
@@ -417,6 +427,7 @@ def test_a_new_time_the_teacher_suggested_waits_for_the_coach(deps: Deps) -> Non
             class_name="Period 6",
             support_type="co_teach",
         )
+        uow.commit()
     assert _plan(deps, utc(2026, 12, 1, 12, 0)) == 1
     assert (
         "• <@U0ANA> · Thu Dec 3, 2:00–2:30 PM · Period 6 · Co-teach · _suggested a new time_"
@@ -443,6 +454,7 @@ def test_who_has_not_been_seen_lately(deps: Deps) -> None:
         _visit(uow, edge, coach, utc(2026, 11, 10, 15, 0), outcome="happened")  # 21 days
         _visit(uow, recent, coach, utc(2026, 11, 11, 15, 0), outcome="happened")  # 20 days
         _visit(uow, unlogged, coach, utc(2026, 11, 30, 15, 0))  # accepted, over, not logged
+        uow.commit()
     assert _plan(deps, utc(2026, 12, 1, 12, 0)) == 2
     mine = next(row for row in _lists(deps) if row.channel == "U0COACH")
     assert _sections(mine) == [
@@ -468,6 +480,7 @@ def test_typed_text_cannot_mention_or_link_anyone(deps: Deps) -> None:
             class_name="<!channel>",
             focus="Ask <@U0BOSS> & see\n<https://evil.example|here>",
         )
+        uow.commit()
     assert _plan(deps, utc(2026, 12, 1, 12, 0)) == 1
     words = _words(_the_list(deps))
     assert "&lt;!channel&gt;" in words
@@ -493,6 +506,7 @@ def test_a_crowded_day_stays_within_slacks_limits(deps: Deps) -> None:
                 focus="focus " * 100,
                 support_type="co_teach",
             )
+        uow.commit()
     assert _plan(deps, utc(2026, 12, 1, 12, 0)) == 1
     row = _the_list(deps)  # checked against Block Kit on the way
     sections = _sections(row)
@@ -598,6 +612,7 @@ def test_planning_a_district_takes_a_bounded_number_of_queries(deps: Deps) -> No
                 }
             )
         uow.session.execute(insert(Visit), visits)
+        uow.commit()
 
     with _statements(deps) as seen:
         assert _plan(deps, utc(2026, 12, 1, 15, 0)) == coaches  # 07:00 in Los Angeles

@@ -63,7 +63,9 @@ def _district(deps: Deps, teachers: int) -> tuple[int, list[int]]:
                     updated_at=MONDAY,
                 )
             )
-        return coach.id, ids
+        result = coach.id, ids
+        uow.commit()
+        return result
 
 
 def _texts(deps: Deps) -> dict[str, str]:
@@ -78,6 +80,7 @@ def test_coach_and_admin_digests_on_friday_afternoon(deps: Deps) -> None:
         assert plan_digests(uow, FRIDAY_TWO - timedelta(minutes=1)) == 0
         assert plan_digests(uow, FRIDAY_TWO) == 2
         assert plan_digests(uow, FRIDAY_TWO + timedelta(minutes=5)) == 0
+        uow.commit()
     texts = "\n".join(_texts(deps).values())
     assert "Your week in coaching: 9 visits." in texts
     assert "Model a lesson: 225 min" in texts and "Co-teach: 180 min" in texts

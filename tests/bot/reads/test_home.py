@@ -233,6 +233,7 @@ def _district(deps: Deps, *, teachers: int = 40, coach_role: str = "coach") -> N
         _note(uow, their_debrief, coach, strengths=THEIR_NOTE, next_step=THEIR_STEP)
         _reflection(uow, other, coach, THEIR_REFLECTION)
         _visit(uow, other, coach, at(3, 13), focus=THEIR_FOCUS, class_name=THEIR_CLASS)
+        uow.commit()
 
 
 def _home_of(
@@ -350,6 +351,7 @@ def test_a_coachs_home_costs_the_same_queries_for_10_or_40_teachers(deps: Deps) 
             goal = _goal(uow, teacher, coach, f"Question {n}")
             visit = _visit(uow, teacher, coach, at(20, 10), outcome="happened", goal_id=goal.id)
             _note(uow, _debrief(uow, visit, at(20, 14)), coach, next_step="a step")
+        uow.commit()
     assert queries(60) == many
     assert many <= 15
 
@@ -411,6 +413,7 @@ def test_a_teachers_home_shows_her_own_coaching_and_never_another_teachers(deps:
 def test_a_teacher_with_nothing_yet_is_welcomed(deps: Deps) -> None:
     with deps.uow() as uow:
         _person(uow, TEACHER, "Ms. Alvarez")
+        uow.commit()
     text = words(_home_of(deps, TEACHER))
     assert "Welcome to coachbot" in text
     assert "support, never evaluation" in text
@@ -431,6 +434,7 @@ def test_a_teachers_settings_line_follows_her_choices(deps: Deps) -> None:
             weekly_nudge_cap=0,
             share_wins="never",
         )
+        uow.commit()
     text = words(_home_of(deps, TEACHER))
     assert "paused until Tuesday, December 8" in text
     assert "Reminders: none" in text
@@ -465,6 +469,7 @@ def test_an_admin_sees_the_roster_dead_messages_and_the_report_never_their_words
                     created_at=NOW,
                 )
             )
+        uow.commit()
     view = _home_of(deps, ADMIN, REPORT)
     text = words(view)
     assert "Your roster:" in text and "40 teachers" in text
@@ -480,6 +485,7 @@ def test_an_admin_sees_the_roster_dead_messages_and_the_report_never_their_words
 def test_an_admin_without_a_report_yet_sees_where_it_will_be(deps: Deps) -> None:
     with deps.uow() as uow:
         _person(uow, ADMIN, "Dana Admin", role="admin")
+        uow.commit()
     text = words(_home_of(deps, ADMIN))
     assert NO_REPORT_YET in text
     assert "None has failed" in text
@@ -489,6 +495,7 @@ def test_a_leaders_home_shows_only_aggregates(deps: Deps) -> None:
     _district(deps)
     with deps.uow() as uow:
         _person(uow, LEADER, "Principal Park", role="leader")
+        uow.commit()
     view = _home_of(deps, LEADER, REPORT)
     text = words(view)
     assert "212 visits with 140 teachers" in text
@@ -613,6 +620,7 @@ def test_settings_are_saved_only_to_their_owner(deps: Deps) -> None:
         home.save_settings(uow, actor_for(uow, TEAM, TEACHER), me, change)
         with pytest.raises(home.SettingsRefused):
             home.save_settings(uow, actor_for(uow, TEAM, TEACHER), other, change)
+        uow.commit()
     with deps.uow() as uow:
         me = uow.people.get_by_user(TEAM, TEACHER)
         other = uow.people.get_by_user(TEAM, OTHER)
@@ -636,6 +644,7 @@ def test_own_settings_follow_the_role(deps: Deps) -> None:
         theirs = home.own_settings(uow, coach)
         assert theirs.teacher is None and theirs.coach == CoachSettings(time(7, 0), True)
         assert theirs.hours == SchoolHours(time(7, 0), time(17, 0))
+        uow.commit()
 
 
 def test_every_role_of_an_empty_workspace_gets_a_valid_home() -> None:
@@ -664,6 +673,7 @@ def test_long_words_are_clipped_and_escaped(deps: Deps) -> None:
             _note(uow, debrief, coach, next_step="<@U0EVIL> " + "step " * 500)
         for n in range(30):
             _reflection(uow, me, coach, f"Question {n} " + "long " * 300)
+        uow.commit()
     view = _home_of(deps, TEACHER)
     text = words(view)
     assert "<!channel>" not in text and "<@U0EVIL>" not in text

@@ -83,7 +83,9 @@ def _people(deps: Deps, *, teacher_tz: str = "America/New_York", **teacher: Any)
                 timezone="America/New_York",
             )
         )
-        return Pair(t.id, c.id)
+        result = Pair(t.id, c.id)
+        uow.commit()
+        return result
 
 
 def _invitation(
@@ -114,6 +116,7 @@ def _invitation(
         )
         uow.session.add(visit)
         uow.session.flush()
+        uow.commit()
         return visit.id
 
 
@@ -136,6 +139,7 @@ def _happened_visit(deps: Deps, pair: Pair, *, at: datetime, goal_id: int | None
         )
         uow.session.add(visit)
         uow.session.flush()
+        uow.commit()
         return visit.id
 
 
@@ -167,7 +171,9 @@ def _check_back_note(
         )
         uow.session.add(note)
         uow.session.flush()
-        return debrief.id, note.id
+        result = debrief.id, note.id
+        uow.commit()
+        return result
 
 
 def _goal(deps: Deps, pair: Pair, *, at: datetime) -> int:
@@ -184,12 +190,15 @@ def _goal(deps: Deps, pair: Pair, *, at: datetime) -> int:
         )
         uow.session.add(goal)
         uow.session.flush()
+        uow.commit()
         return goal.id
 
 
 def _plan(deps: Deps, now: datetime) -> int:
     with deps.uow() as uow:
-        return plan_nudges(uow, now)
+        result = plan_nudges(uow, now)
+        uow.commit()
+        return result
 
 
 def _nudges(deps: Deps) -> list[Nudge]:
@@ -294,6 +303,7 @@ def test_a_visit_without_a_debrief_nudges_coach_and_teacher_once_each(deps: Deps
     pair = _people(deps)
     with deps.uow() as uow:
         uow.people.add(Person(team_id=TEAM, user_id="U0OTHER01", timezone="America/New_York"))
+        uow.commit()
     visit_id = _happened_visit(deps, pair, at=ny(12, 3, 10))  # Thursday
 
     assert _plan(deps, ny(12, 4, 16)) == 0  # Friday: only one school day later
@@ -397,6 +407,7 @@ def test_a_nudge_found_after_school_waits_for_the_next_school_morning(
                 reason="Staff day",
             )
         )
+        uow.commit()
     _invitation(deps, pair, at=asked)
 
     assert _plan(deps, found) == 1
@@ -490,6 +501,7 @@ def test_an_inactive_coach_gets_no_nudge(deps: Deps) -> None:
     pair = _people(deps)
     with deps.uow() as uow:
         uow.session.get_one(Person, pair.coach).active = False
+        uow.commit()
     _invitation(deps, pair, at=ny(11, 30, 9))
 
     assert _plan(deps, ny(12, 1, 9)) == 0
@@ -524,6 +536,7 @@ def test_an_accepted_invitation_is_never_nudged_about(deps: Deps) -> None:
 
     with deps.uow() as uow:
         accept(uow, _actor(pair, "coach"), visit_id, 1, ny(12, 1, 19))
+        uow.commit()
 
     assert _wanted(deps, ref) == [False]
     assert _plan(deps, ny(12, 2, 9)) == 0
@@ -537,6 +550,7 @@ def test_a_moved_invitation_settles_the_old_nudge(deps: Deps) -> None:
         visit = uow.session.get_one(Visit, visit_id)
         visit.version += 1
         visit.updated_at = ny(12, 1, 19)
+        uow.commit()
 
     assert _wanted(deps, f"visit:{visit_id}:answer:1") == [False]
 
@@ -559,6 +573,7 @@ def test_a_scheduled_debrief_settles_both_nudges(deps: Deps) -> None:
             None,
             ny(12, 7, 7, 30),
         )
+        uow.commit()
 
     assert _wanted(deps, ref) == [False, False]
 
@@ -578,6 +593,7 @@ def test_a_changed_check_back_note_settles_its_nudge(deps: Deps) -> None:
             NoteInput("Clear routines", None, "Exit tickets on Fridays", date(2026, 12, 14)),
             ny(12, 7, 19),
         )
+        uow.commit()
 
     assert _wanted(deps, ref) == [False]
     # The new check-back day gets its own nudge, a first one.
@@ -599,6 +615,7 @@ def test_a_rewritten_next_step_on_the_same_day_settles_its_nudge(deps: Deps) -> 
             NoteInput("Clear routines", None, "Turn and talk before writing", date(2026, 12, 7)),
             ny(12, 7, 19),
         )
+        uow.commit()
 
     assert _wanted(deps, f"note:{note_id}:check-back") == [False]
 
@@ -610,6 +627,7 @@ def test_a_closed_or_revived_goal_is_never_nudged_about(deps: Deps) -> None:
     assert _wanted(deps, f"goal:{closed}:quiet") == [True]
     with deps.uow() as uow:
         close_goal(uow, _actor(pair, "teacher"), closed, met=True, now=ny(11, 20, 19))
+        uow.commit()
     assert _wanted(deps, f"goal:{closed}:quiet") == [False]
 
     revived = _goal(deps, pair, at=ny(11, 2, 9))
@@ -625,6 +643,7 @@ def test_a_teacher_who_pauses_after_planning_is_not_sent_it(deps: Deps) -> None:
     _plan(deps, ny(12, 7, 18))
     with deps.uow() as uow:
         uow.session.get_one(Person, pair.teacher).prompts_paused_until = date(2026, 12, 21)
+        uow.commit()
 
     assert _wanted(deps, f"note:{note_id}:check-back") == [False]
 

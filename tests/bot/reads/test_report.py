@@ -179,7 +179,9 @@ def two_schools(deps: Deps) -> TwoSchools:
             roster.visit(roster.teacher(roosevelt, pat), pat, local(16 + n), "co_plan", 30)
         wilson_teacher = roster.teacher(wilson, pat)
         roster.teacher(wilson, pat)
-        return TwoSchools(kim.id, pat.id, wilson_teacher.id)
+        result = TwoSchools(kim.id, pat.id, wilson_teacher.id)
+        uow.commit()
+        return result
 
 
 def three_schools(deps: Deps) -> TwoSchools:
@@ -189,6 +191,7 @@ def three_schools(deps: Deps) -> TwoSchools:
         teacher, pat = uow.people.get(ids.wilson_teacher), uow.people.get(ids.pat)
         assert teacher is not None and pat is not None
         Roster(uow).visit(teacher, pat, local(24), "co_plan", 30)
+        uow.commit()
     return ids
 
 
@@ -214,6 +217,7 @@ def test_a_school_of_four_is_hidden_and_a_school_of_five_is_shown(deps: Deps) ->
         teacher, pat = uow.people.get(ids.wilson_teacher), uow.people.get(ids.pat)
         assert teacher is not None and pat is not None
         roster.visit(teacher, pat, local(24), "co_plan", 30)
+        uow.commit()
     text = output(deps, "csv")
     schools = {row["group"]: row for row in csv_rows(text) if row["group_kind"] == "school"}
     assert list(schools) == ["Lincoln Elementary", OTHER_SCHOOLS]
@@ -242,6 +246,7 @@ def test_a_coach_with_four_teachers_is_hidden_and_one_with_five_is_shown(deps: D
         ).first()
         assert kims is not None
         roster.visit(kims, lee, local(25), "model", 60)
+        uow.commit()
     text = output(deps, "csv")
     coaches_csv = {row["group"]: row for row in csv_rows(text) if row["group_kind"] == "coach"}
     assert list(coaches_csv) == ["Kim Alvarez", OTHER_COACHES]
@@ -262,6 +267,7 @@ def test_too_few_teachers_in_the_district_hides_everything(deps: Deps) -> None:
         school, kim = roster.school("Lincoln Elementary"), roster.coach("Kim Alvarez")
         for n in range(4):
             roster.visit(roster.teacher(school, kim), kim, local(10 + n))
+        uow.commit()
     made = report(deps)
     assert made.district is None
     assert report_rows(made) == []
@@ -317,6 +323,7 @@ def test_visits_that_did_not_happen_never_count(deps: Deps) -> None:
         for n, teacher in enumerate(teachers[5:] + teachers[:1]):
             for m, outcome in enumerate(outcomes):
                 roster.visit(teacher, kim, local(16 + m, 8 + n), "model", 60, outcome)
+        uow.commit()
     made = report(deps)
     district = rows_of("district", made)["District"]
     assert (district["teachers"], district["visits"], district["minutes"]) == (5, 5, 225)
@@ -340,6 +347,7 @@ def test_minutes_by_tier_add_up_and_a_small_kind_is_withheld(deps: Deps) -> None
         # Co-teaching with only two teachers: too few to show as its own kind.
         for teacher in teachers[:2]:
             roster.visit(teacher, kim, local(25, 13), "co_teach", 40)
+        uow.commit()
     made = report(deps)
     rows = report_rows(made)
     for row in rows:
@@ -383,6 +391,7 @@ def test_coverage_is_active_teachers_seen_in_the_three_weeks_before_the_end(deps
         roster.visit(t[6], kim, local(8, 23, 30))  # half an hour before the window opens
         roster.visit(t[7], kim, local(30, 0, 30))  # after the end
         roster.visit(gone, kim, local(20))  # left the district: not counted as unseen
+        uow.commit()
     made = report(deps)
     district = rows_of("district", made)["District"]
     assert district["teachers"] == 8  # t0..t6 and the one who left, in the period
@@ -418,6 +427,7 @@ def test_cycles_started_and_completed_in_the_period(deps: Deps) -> None:
         # give those two teachers away, so Kim's is withheld.
         roster.goal(t[0], pat, local(9))
         roster.goal(t[1], pat, local(9))
+        uow.commit()
     made = report(deps)
     for kind, name in (("district", "District"), ("school", "Lincoln Elementary")):
         row = rows_of(kind, made)[name]
@@ -437,6 +447,7 @@ def test_a_cycle_count_about_fewer_than_five_teachers_is_withheld(deps: Deps) ->
             roster.visit(teacher, kim, local(10 + n % 5))
             roster.goal(teacher, kim, local(3))
         roster.goal(t[0], kim, local(1, month=10), "met", local(12))  # one teacher's goal met
+        uow.commit()
     row = rows_of("district", report(deps))["District"]
     assert (row["cycles_started"], row["cycles_completed"]) == (6, "")
     blocks = json.dumps(build_report_blocks(report(deps)))
@@ -496,6 +507,7 @@ def test_the_command_reads_dates_in_the_districts_time_zone(deps: Deps) -> None:
             roster.visit(roster.teacher(school, kim), kim, local(10 + n))
         # 22:30 on Sunday the 29th in Los Angeles, already Monday the 30th in New York.
         roster.visit(roster.teacher(school, kim), kim, local(30, 1, 30))
+        uow.commit()
     assert report(deps).district is None  # in New York, only four teachers
     data = json.loads(output(deps, "json"))
     assert data[0]["group"] == "District" and data[0]["teachers"] == 5
@@ -507,6 +519,7 @@ def test_a_school_named_like_a_formula_stays_text_in_the_csv(deps: Deps) -> None
         school, kim = roster.school("=HYPERLINK(1)"), roster.coach("Kim Alvarez")
         for n in range(5):
             roster.visit(roster.teacher(school, kim), kim, local(10 + n))
+        uow.commit()
     groups = [row["group"] for row in csv_rows(output(deps, "csv"))]
     assert "'=HYPERLINK(1)" in groups and "=HYPERLINK(1)" not in groups
 
@@ -535,6 +548,7 @@ def test_no_teacher_name_id_note_or_reflection_appears_anywhere(deps: Deps) -> N
         secrets = [p.display_name for p in teachers] + [p.user_id for p in teachers]
         secrets += [morgan.display_name, morgan.user_id]
         secrets += ["Private note", "Focus for", "How can", "warm-up", "Period 3 Algebra"]
+        uow.commit()
     made = report(deps)
     assert NOT_A_COACH in rows_of("coach", made)
     blocks = build_report_blocks(made)
@@ -569,6 +583,7 @@ def test_blocks_for_thirty_schools_and_sixty_coaches_fit_slack(deps: Deps) -> No
                 roster.visit(teacher, coach, local(3 + (c + j) % 25, 8 + j), kinds[j].value)
         school_names = [s.name for s in schools]
         coach_names = [c.display_name for c in coaches]
+        uow.commit()
     made = report(deps)
     assert len(made.schools) == 30 and len(made.coaches) == 60
     blocks = build_report_blocks(made)

@@ -60,6 +60,7 @@ def people(deps: Deps) -> Deps:
         uow.people.add(Person(team_id=TEAM, user_id=OTHER_TEACHER, timezone=NY))
         # Someone in another workspace with the same user id as the teacher.
         uow.people.add(Person(team_id=OTHER_TEAM, user_id=TEACHER, timezone=NY))
+        uow.commit()
     return deps
 
 
@@ -147,6 +148,7 @@ def met_goal(deps: Deps, *, status: str = "met") -> int:
                 answered_at=NOW,
             )
         )
+        uow.commit()
         return goal.id
 
 
@@ -155,6 +157,7 @@ def offer(deps: Deps, goal_id: int) -> Celebration | None:
         found = celebrations.offer_for_goal(uow, uow.session.get_one(Goal, goal_id), NOW)
         if found is not None:
             uow.session.expunge(found)
+        uow.commit()
         return found
 
 
@@ -176,8 +179,10 @@ def post(deps: Deps, user_id: str, celebration_id: int, when: datetime = NOW) ->
     who = actor(deps, user_id)
     with deps.uow() as uow:
         celebrations.start_posting(uow, who, celebration_id, when)
+        uow.commit()
     with deps.uow() as uow:
         celebrations.mark_posted(uow, who, celebration_id, "1700000000.000100", when)
+        uow.commit()
 
 
 # --------------------------------------------------------------------------- the draft
@@ -201,6 +206,7 @@ def test_a_teacher_who_never_shares_wins_gets_no_draft(people: Deps) -> None:
         teacher = uow.people.get_by_user(TEAM, TEACHER)
         assert teacher is not None
         teacher.share_wins = "never"
+        uow.commit()
     assert offer(people, met_goal(people)) is None
     with people.uow() as uow:
         assert uow.session.scalars(select(Celebration)).all() == []
@@ -221,6 +227,7 @@ def test_without_a_coach_the_draft_names_only_the_teacher(people: Deps) -> None:
     goal_id = met_goal(people)
     with people.uow() as uow:
         uow.session.get_one(Goal, goal_id).coach_id = None
+        uow.commit()
     celebration = offer(people, goal_id)
     assert celebration is not None
     assert celebration.text.startswith(f"Celebrating a win: <@{TEACHER}> wrapped up")
@@ -235,6 +242,7 @@ def test_the_author_edits_and_posts_once(people: Deps) -> None:
         celebrations.edit(
             uow, actor(people, TEACHER), celebration.id, "  Our class did it!  ", "C0PLCELA01"
         )
+        uow.commit()
     post(people, TEACHER, celebration.id)
     after = stored(people, celebration.id)
     assert (after.text, after.channel_id, after.status) == (
@@ -276,6 +284,7 @@ def test_a_deactivated_author_cannot_post(people: Deps) -> None:
         teacher = uow.people.get_by_user(TEAM, TEACHER)
         assert teacher is not None
         teacher.active = False
+        uow.commit()
     with pytest.raises(CelebrationRefused), people.uow() as uow:
         celebrations.start_posting(uow, actor(people, TEACHER), celebration.id, NOW)
 
@@ -302,6 +311,7 @@ def test_a_declined_celebration_is_never_posted(people: Deps) -> None:
     who = actor(people, TEACHER)
     with people.uow() as uow:
         celebrations.decline(uow, who, celebration.id, NOW)
+        uow.commit()
     for attempt in (
         lambda uow: celebrations.start_posting(uow, who, celebration.id, NOW),
         lambda uow: celebrations.mark_posted(uow, who, celebration.id, "2.0", NOW),
@@ -320,6 +330,7 @@ def test_a_second_click_while_posting_does_not_post_twice(people: Deps) -> None:
     who = actor(people, TEACHER)
     with people.uow() as uow:
         celebrations.start_posting(uow, who, celebration.id, NOW)
+        uow.commit()
     for attempt in (
         lambda uow: celebrations.start_posting(uow, who, celebration.id, NOW),
         lambda uow: celebrations.decline(uow, who, celebration.id, NOW),
@@ -332,6 +343,7 @@ def test_a_second_click_while_posting_does_not_post_twice(people: Deps) -> None:
     later = NOW + timedelta(minutes=5)
     with people.uow() as uow:
         celebrations.start_posting(uow, who, celebration.id, later)
+        uow.commit()
     assert stored(people, celebration.id).status == "posting"
 
 
@@ -340,8 +352,10 @@ def test_a_failed_post_frees_a_draft_and_forgets_a_new_shout_out(people: Deps) -
     who = actor(people, TEACHER)
     with people.uow() as uow:
         celebrations.start_posting(uow, who, celebration.id, NOW)
+        uow.commit()
     with people.uow() as uow:
         celebrations.release(uow, who, celebration.id)
+        uow.commit()
     assert (stored(people, celebration.id).status, stored(people, celebration.id).posted_at) == (
         "draft",
         None,
@@ -354,8 +368,10 @@ def test_a_failed_post_frees_a_draft_and_forgets_a_new_shout_out(people: Deps) -
         celebrations.edit(uow, who, shout_out.id, "Thanks, team!", PLC)
         celebrations.start_posting(uow, who, shout_out.id, NOW)
         shout_out_id = shout_out.id
+        uow.commit()
     with people.uow() as uow:
         celebrations.release(uow, who, shout_out_id)
+        uow.commit()
     with people.uow() as uow:
         assert uow.session.get(Celebration, shout_out_id) is None
 
@@ -380,6 +396,7 @@ def test_a_shout_out_is_the_authors_to_a_colleague(people: Deps) -> None:
         with pytest.raises(CelebrationRefused) as refused:
             celebrations.start_shout_out(uow, me, stranger, NOW)
         assert refused.value.field == "who"
+        uow.commit()
 
 
 @pytest.mark.parametrize(

@@ -32,6 +32,7 @@ def _visit(deps: Deps, *, outcome: str = "happened") -> int:
         )
         uow.session.add(visit)
         uow.session.flush()
+        uow.commit()
         return visit.id
 
 
@@ -48,6 +49,7 @@ def test_a_visit_without_a_debrief_is_due_two_school_days_later(deps: Deps) -> N
         )
         [due] = visits_needing_debrief_nudge(uow, monday_open, DEBRIEF_NUDGE_SCHOOL_DAYS)
         assert due.starts_at == VISIT_START
+        uow.commit()
 
 
 def test_a_scheduled_debrief_or_a_missed_visit_needs_no_nudge(deps: Deps) -> None:
@@ -66,6 +68,7 @@ def test_a_scheduled_debrief_or_a_missed_visit_needs_no_nudge(deps: Deps) -> Non
                 created_at=later,
             )
         )
+        uow.commit()
     with deps.uow() as uow:
         assert visits_needing_debrief_nudge(uow, later, DEBRIEF_NUDGE_SCHOOL_DAYS) == []
 

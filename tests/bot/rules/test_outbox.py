@@ -30,6 +30,7 @@ def _people(deps: Deps, count: int) -> list[Person]:
             uow.people.add(Person(team_id="T0COACH", user_id=f"U0P{n:05d}", display_name=f"P{n}"))
             for n in range(count)
         ]
+        uow.commit()
         return people
 
 
@@ -45,6 +46,7 @@ def _plan(deps: Deps, people: list[Person], *, due: datetime = NOW) -> None:
                 due_at=due,
                 now=due,
             )
+        uow.commit()
 
 
 def _rows(deps: Deps) -> list[OutboxMessage]:
@@ -101,6 +103,7 @@ def test_a_crash_between_claim_and_send_loses_nothing(
     _plan(deps, people)
     with deps.uow() as uow:
         assert len(outbox.claim_due(uow, NOW, "crashed-worker", 10)) == 2  # then the process dies
+        uow.commit()
     # While the lease holds, nobody else sends them; once it lapses, another worker does.
     assert outbox.deliver_due(deps.uow, sender, NOW + timedelta(seconds=30), worker="w2").sent == 0
     later = NOW + outbox.LEASE + timedelta(seconds=1)
@@ -117,6 +120,7 @@ def test_a_crash_after_slack_accepted_is_not_sent_twice(
     with deps.uow() as uow:
         [row] = outbox.claim_due(uow, NOW, "crashed-worker", 10)
         key, text = row.key, row.text
+        uow.commit()
     sender.post(person.user_id, text, None, key)  # Slack has it; the process dies before recording
     later = NOW + outbox.LEASE + timedelta(seconds=1)
     report = outbox.deliver_due(deps.uow, sender, later, worker="w2")
@@ -138,6 +142,7 @@ def test_a_permanent_error_ends_as_dead_with_its_reason_and_can_be_retried(
     with deps.uow() as uow:
         assert outbox.summary(uow, NOW)["dead"] == 1
         assert outbox.retry_dead(uow, NOW) == 1
+        uow.commit()
     assert _rows(deps)[0].status == "pending"
 
 
@@ -194,6 +199,7 @@ def test_a_message_that_came_due_outside_school_hours_waits_for_the_next_morning
         person = uow.people.add(
             Person(team_id="T0COACH", user_id="U0LATE", timezone="America/New_York")
         )
+        uow.commit()
     friday_afternoon = datetime(2026, 12, 4, 21, 30, tzinfo=UTC)  # 16:30 in New York
     _plan(deps, [person], due=friday_afternoon)
     saturday = datetime(2026, 12, 5, 14, 0, tzinfo=UTC)
@@ -231,3 +237,4 @@ def test_a_daily_list_that_missed_its_day_is_dropped(deps: Deps) -> None:
         assert jobs.daily_list_still_today(uow, row) is True
         row.available_at = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
         assert jobs.daily_list_still_today(uow, row) is False
+        uow.commit()

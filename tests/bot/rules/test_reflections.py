@@ -57,6 +57,7 @@ def people(deps: Deps) -> Deps:
             )
         uow.people.add(Person(team_id=TEAM, user_id=LEADER, role="leader", timezone=NY))
         uow.people.add(Person(team_id=TEAM, user_id=ADMIN, role="admin", timezone=NY))
+        uow.commit()
     return deps
 
 
@@ -102,6 +103,7 @@ def add_visit(
         )
         uow.session.add(visit)
         uow.session.flush()
+        uow.commit()
         return visit.id
 
 
@@ -119,12 +121,15 @@ def add_debrief(deps: Deps, visit_id: int, ends_at: datetime) -> int:
         )
         uow.session.add(debrief)
         uow.session.flush()
+        uow.commit()
         return debrief.id
 
 
 def plan(deps: Deps, now: datetime) -> int:
     with deps.uow() as uow:
-        return plan_reflection_prompts(uow, now, views.build_reflection_prompt)
+        result = plan_reflection_prompts(uow, now, views.build_reflection_prompt)
+        uow.commit()
+        return result
 
 
 def prompts(deps: Deps) -> list[OutboxMessage]:
@@ -147,6 +152,7 @@ def set_person(deps: Deps, user_id: str, **changes: Any) -> None:
         assert found is not None
         for name, value in changes.items():
             setattr(found, name, value)
+        uow.commit()
 
 
 # --------------------------------------------------------------------------- when prompts come
@@ -277,6 +283,7 @@ def test_a_prompt_planned_elsewhere_first_leaves_no_second_reflection(people: De
             due_at=at(TUESDAY, 16),
             now=at(TUESDAY, 14),
         )
+        uow.commit()
     assert plan(people, at(TUESDAY, 14, 5)) == 0
     with people.uow() as uow:
         assert uow.session.query(Reflection).count() == 0
@@ -342,10 +349,12 @@ def test_no_prompt_after_the_teacher_answered(planned: tuple[Deps, int]) -> None
     with deps.uow() as uow:
         row = uow.session.scalars(select(OutboxMessage)).one()
         row.status = SENT  # sent already: answering must not touch it
+        uow.commit()
     with deps.uow() as uow:
         reflections.answer(
             uow, actor(deps, TEACHER), reflection_id, "They argued kindly.", False, at(TUESDAY, 17)
         )
+        uow.commit()
     assert not is_wanted(deps)
     assert [row.status for row in prompts(deps)] == ["sent"]
 
@@ -356,6 +365,7 @@ def test_answering_drops_a_prompt_still_waiting(planned: tuple[Deps, int]) -> No
         reflections.answer(
             uow, actor(deps, TEACHER), reflection_id, "Early answer", False, at(TUESDAY, 15)
         )
+        uow.commit()
     assert [row.status for row in prompts(deps)] == ["dropped"]
 
 
@@ -363,9 +373,11 @@ def test_no_prompt_after_the_teacher_stopped_them(planned: tuple[Deps, int]) -> 
     deps, reflection_id = planned
     with deps.uow() as uow:
         reflections.stop(uow, actor(deps, TEACHER), at(TUESDAY, 15), reflection_id=reflection_id)
+        uow.commit()
     assert not is_wanted(deps)
     with deps.uow() as uow:
         reflections.resume(uow, actor(deps, TEACHER), at(TUESDAY, 15))
+        uow.commit()
     assert is_wanted(deps)
 
 
@@ -373,6 +385,7 @@ def test_no_prompt_while_the_teacher_is_paused_at_send_time(planned: tuple[Deps,
     deps, _ = planned
     with deps.uow() as uow:
         reflections.pause_until(uow, actor(deps, TEACHER), date(2026, 12, 2), at(TUESDAY, 15))
+        uow.commit()
     assert not is_wanted(deps)
     assert is_wanted(deps, at(WEDNESDAY, 7))
 
@@ -383,6 +396,7 @@ def test_other_kinds_are_not_this_modules_business(planned: tuple[Deps, int]) ->
         row = uow.session.scalars(select(OutboxMessage)).one()
         row.kind = "daily_list"
         assert still_wanted(uow, row)
+        uow.commit()
 
 
 # --------------------------------------------------------------------------- answering and reading
@@ -392,7 +406,9 @@ def answer_as(
     deps: Deps, user_id: str, reflection_id: int, text: str, share: bool = False
 ) -> reflections.Answered:
     with deps.uow() as uow:
-        return reflections.answer(uow, actor(deps, user_id), reflection_id, text, share, at(2, 8))
+        result = reflections.answer(uow, actor(deps, user_id), reflection_id, text, share, at(2, 8))
+        uow.commit()
+        return result
 
 
 @pytest.mark.parametrize("intruder", [COACH, OTHER_COACH, OTHER_TEACHER, LEADER, ADMIN])
@@ -491,9 +507,11 @@ def test_a_coach_who_is_no_longer_a_coach_reads_nothing(people: Deps) -> None:
 
 def snooze_as(deps: Deps, user_id: str, reflection_id: int, now: datetime) -> datetime:
     with deps.uow() as uow:
-        return reflections.snooze(
+        result = reflections.snooze(
             uow, actor(deps, user_id), reflection_id, now, views.build_reflection_prompt
         )
+        uow.commit()
+        return result
 
 
 def test_tomorrow_asks_again_the_next_afternoon_once(planned: tuple[Deps, int]) -> None:
@@ -556,12 +574,15 @@ def test_pause_until_a_day_and_stop_and_resume(people: Deps) -> None:
     now = at(TUESDAY, 16)
     with people.uow() as uow:
         reflections.pause_until(uow, teacher, date(2026, 12, 11), now)
+        uow.commit()
     assert person(people, TEACHER).prompts_paused_until == date(2026, 12, 11)
     with people.uow() as uow:
         reflections.stop(uow, teacher, now)
+        uow.commit()
     assert person(people, TEACHER).prompts_stopped
     with people.uow() as uow:
         reflections.resume(uow, teacher, now)
+        uow.commit()
     found = person(people, TEACHER)
     assert (found.prompts_stopped, found.prompts_paused_until) == (False, None)
 

@@ -33,9 +33,11 @@ def directory(slack: SlackStandin) -> SlackDirectory:
 
 def run_import(deps: Deps, directory: SlackDirectory, text: str, **kw: Any) -> RosterReport:
     with deps.uow() as uow:
-        return import_roster(
+        result = import_roster(
             uow, directory, TEAM, text, utc_now(), areas=DEFAULT_EXPERTISE_AREAS, **kw
         )
+        uow.commit()
+        return result
 
 
 def snapshot(deps: Deps) -> list[tuple[Any, ...]]:

@@ -23,6 +23,7 @@ def _person(deps: Deps, user_id: str, tz: str, school: str | None = None) -> Non
         person = uow.people.add(Person(team_id=TEAM, user_id=user_id, timezone=tz))
         if school:
             person.school = uow.schools.get_or_add(TEAM, school)
+        uow.commit()
 
 
 def test_district_closures_and_school_hours_both_apply(deps: Deps) -> None:
@@ -48,6 +49,7 @@ def test_district_closures_and_school_hours_both_apply(deps: Deps) -> None:
             day_end=time(15, 0),
             closures=[],
         )
+        uow.commit()
     with deps.uow() as uow:
         east = uow.people.get_by_user(TEAM, "U0EAST")
         west = uow.people.get_by_user(TEAM, "U0WEST")
@@ -67,6 +69,7 @@ def test_imported_closures_are_added_once(deps: Deps) -> None:
     closures = [Closure(date(2027, 1, 18), date(2027, 1, 18), "MLK Day")]
     with deps.uow() as uow:
         assert add_closures(uow, TEAM, None, closures) == 1
+        uow.commit()
     with deps.uow() as uow:
         assert add_closures(uow, TEAM, None, closures) == 0
         assert len(uow.districts.own_closures(TEAM, None)) == 1

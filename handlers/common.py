@@ -1,0 +1,107 @@
+"""What every listener shares: who sent a payload, today for them, what a button carries, and
+short private answers.
+
+Listeners take `deps: Deps` as an argument: Bolt hands a listener any key of its context by
+name, and the middleware puts the dependencies there (handlers/middleware.py).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from slack_sdk import WebClient
+
+from bot.app.deps import Deps
+from bot.rules.people import actor_for, ensure_person, valid_timezone
+from bot.rules.policy import Actor
+from bot.slack.directory import SlackDirectory
+from bot.slack.messaging import answer_privately, clicked_channel
+from bot.views.common import build_notice_view, record_id
+from storage.models import Person
+from storage.uow import UnitOfWork
+
+# A user mention in what someone typed: <@U123> or <@U123|name>.
+MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
+# The kind answer to a change someone else saved first (the database refused ours).
+CHANGED = "This changed while you were looking, so nothing was saved. Please try again."
+SLACK_UNSURE = "Sorry, Slack couldn't tell us who you are just now. Please try again in a minute."
+
+
+def who(body: dict[str, Any]) -> tuple[str, str]:
+    """(team id, user id) of whoever sent a slash command or an interaction."""
+    if "user_id" in body:  # a slash command
+        return str(body["team_id"]), str(body["user_id"])
+    user = body["user"]
+    return str(user.get("team_id") or body["team"]["id"]), str(user["id"])
+
+
+def actor(uow: UnitOfWork, deps: Deps, body: dict[str, Any]) -> Actor:
+    """Who is acting, for the policy, read from the database, never from the payload."""
+    return actor_for(uow, *who(body), deps.admin_ids)
+
+
+def me(
+    uow: UnitOfWork, deps: Deps, directory: SlackDirectory, body: dict[str, Any]
+) -> Person | None:
+    """The person who sent this, known from now on (committed) once Slack has told us."""
+    person = ensure_person(uow, directory, *who(body), deps.now())
+    uow.commit()
+    return person
+
+
+def today(deps: Deps, person: Person | None) -> date:
+    """Today where this person is (the district's default zone for someone unknown)."""
+    zone = valid_timezone(person.timezone if person is not None else None)
+    return deps.now().astimezone(ZoneInfo(zone)).date()
+
+
+def number(text: str | None) -> int | None:
+    """A record id from a button value or private_metadata; None for anything else."""
+    return record_id(text)
+
+
+def clicked_value(body: dict[str, Any]) -> str:
+    """The value of the button clicked, or of the option chosen in a select."""
+    action = body["actions"][0]
+    option = action.get("selected_option") or {}
+    return str(option.get("value") or action.get("value") or "")
+
+
+def clicked_id(body: dict[str, Any]) -> int:
+    """The record id a button carries; 0 (no such record) when it is not one."""
+    return number(clicked_value(body)) or 0
+
+
+def in_modal(body: dict[str, Any]) -> bool:
+    """Clicked in a modal (not the Home tab, which is a view too)."""
+    container = body.get("container") or {}
+    return container.get("type") == "view" and (body.get("view") or {}).get("type", "modal") == (
+        "modal"
+    )
+
+
+def show(client: WebClient, body: dict[str, Any], view: dict[str, Any]) -> None:
+    """Open a modal, or push it onto the one the click came from."""
+    if in_modal(body):
+        client.views_push(trigger_id=body["trigger_id"], view=view)
+    else:
+        client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
+def tell(
+    client: WebClient,
+    body: dict[str, Any],
+    message: dict[str, Any],
+    *,
+    title: str = "Not available",
+) -> None:
+    """A short answer only the person who clicked sees: on top of the modal they clicked in,
+    else as bot.slack.messaging.answer_privately sends it."""
+    if in_modal(body):
+        text = str(message.get("text", ""))
+        client.views_push(trigger_id=body["trigger_id"], view=build_notice_view(title, text))
+        return
+    answer_privately(client, who(body)[1], message, clicked=clicked_channel(body))

@@ -1,0 +1,183 @@
+"""What more than one feature's listeners open or send: the story of a teacher's cycles, the
+debrief form, the goals an invitation can serve, and the celebration offered after a goal is met.
+
+Features do not import each other's listeners; what they share lives here (or in bot/).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from slack_sdk import WebClient
+
+from bot.app.deps import Deps
+from bot.rules import celebrations, cycles, outbox
+from bot.rules.domain import GoalStatus, SupportType, VisitOutcome
+from bot.rules.policy import Actor
+from bot.slack.directory import SlackDirectory
+from bot.slack.messaging import for_person, send_dm
+from bot.views import celebrations as celebration_views, cycle as views
+from bot.views.invite import format_when
+from handlers import common
+from storage.models import Goal, Person
+from storage.uow import UnitOfWork
+
+# The kind of modal in an external_id (see bot.slack.messaging.for_person): a cycle story.
+GOALS_VIEW = "goals"
+# The outbox kind that records where an offer was sent (bot.rules.outbox.record_sent).
+OFFER_KIND = "celebration_offer"
+
+
+# --------------------------------------------------------------------------- goals
+
+
+def goal_choices(uow: UnitOfWork, teacher: Person | None) -> tuple[tuple[int, str], ...]:
+    if teacher is None:
+        return ()
+    return tuple((goal.id, goal.question) for goal in cycles.active_goals(uow, teacher))
+
+
+def stories(uow: UnitOfWork, actor: Actor, teacher: Person, deps: Deps) -> list[views.CycleStory]:
+    people: dict[int, str] = {}
+
+    def user_id(person_id: int) -> str:
+        if person_id not in people:
+            person = uow.people.get(person_id)
+            people[person_id] = person.user_id if person else ""
+        return people[person_id]
+
+    result = []
+    for facts in cycles.cycles_of(uow, actor, teacher, deps.now()):
+        goal = facts.goal
+        result.append(
+            views.CycleStory(
+                goal_id=goal.id,
+                teacher_user_id=teacher.user_id,
+                coach_user_id=user_id(goal.coach_id) if goal.coach_id else None,
+                question=goal.question,
+                focus_area=goal.focus_area,
+                evidence=goal.evidence,
+                target_date=goal.target_date,
+                status=GoalStatus(goal.status),
+                state=facts.state,
+                visits=tuple(
+                    views.VisitLine(
+                        visit_id=v.id,
+                        starts_at=v.starts_at,
+                        ends_at=v.ends_at,
+                        support=SupportType(v.logged_support_type or v.support_type),
+                        status=v.status,
+                        outcome=VisitOutcome(v.outcome) if v.outcome else None,
+                    )
+                    for v in facts.visits
+                ),
+                debriefs=tuple(
+                    views.DebriefLine(
+                        debrief_id=d.id,
+                        visit_id=d.visit_id,
+                        starts_at=d.starts_at,
+                        ends_at=d.ends_at,
+                        place=d.place,
+                        notes=tuple(
+                            views.NoteView(
+                                author_user_id=user_id(n.author_id),
+                                strengths=n.strengths,
+                                try_next=n.try_next,
+                                next_step=n.next_step,
+                                check_back_on=n.check_back_on,
+                            )
+                            for n in facts.notes
+                            if n.debrief_id == d.id
+                        ),
+                    )
+                    for d in facts.debriefs
+                ),
+            )
+        )
+    return result
+
+
+def goals_view(
+    uow: UnitOfWork, deps: Deps, actor: Actor, teacher: Person, viewer: Person
+) -> dict[str, Any]:
+    own = viewer.id == teacher.id
+    view = views.build_goals_view(
+        stories(uow, actor, teacher, deps),
+        viewer="teacher" if own else "coach",
+        today=common.today(deps, viewer),
+        tz=viewer.timezone,
+        can_add=own,
+    )
+    # Named for its viewer, so that a button inside it can refresh it (and no one else's).
+    return for_person(view, viewer.user_id, GOALS_VIEW)
+
+
+# --------------------------------------------------------------------------- debriefs
+
+
+def _debrief_choices(uow: UnitOfWork, actor: Actor, viewer: Person) -> list[tuple[int, str]]:
+    choices = []
+    for visit in cycles.debriefable_visits(uow, actor):
+        other = visit.coach if viewer.id == visit.teacher_id else visit.teacher
+        when = format_when(visit.starts_at, visit.ends_at, viewer.timezone)
+        choices.append((visit.id, f"{other.display_name}, {when}"))
+    return choices
+
+
+def debrief_form(
+    uow: UnitOfWork,
+    deps: Deps,
+    directory: SlackDirectory,
+    body: dict[str, Any],
+    visit_id: int | None,
+) -> dict[str, Any] | None:
+    me = common.me(uow, deps, directory, body)
+    if me is None:
+        return None
+    actor = common.actor(uow, deps, body)
+    return views.build_debrief_form(
+        _debrief_choices(uow, actor, me), today=common.today(deps, me), initial_visit_id=visit_id
+    )
+
+
+# --------------------------------------------------------------------------- celebrations
+
+
+def offer_ref(celebration_id: int) -> str:
+    return f"celebration:{celebration_id}"
+
+
+def offer_celebration(client: WebClient, deps: Deps, goal_id: int) -> bool:
+    """After a goal is met: a draft for its teacher, sent to them; False when none is offered.
+
+    Called once the goal's change is saved; the draft is saved before the message is sent.
+    """
+    with deps.uow() as uow:
+        goal = uow.session.get(Goal, goal_id)
+        if goal is None:
+            return False
+        celebration = celebrations.offer_for_goal(uow, goal, deps.now())
+        if celebration is None:
+            return False
+        uow.commit()
+        teacher = uow.session.get_one(Person, celebration.author_id)
+        message = celebration_views.build_offer(
+            celebration.id, celebration.text, celebration.channel_id
+        )
+        celebration_id = celebration.id
+    where = send_dm(client, teacher, message)
+    if where is None:
+        return False
+    with deps.uow() as uow:
+        # Where the offer is, so its buttons update this message and no other.
+        outbox.record_sent(
+            uow,
+            key=f"celebration-offer:{celebration_id}",
+            person=teacher,
+            kind=OFFER_KIND,
+            ref=offer_ref(celebration_id),
+            where=where,
+            now=deps.now(),
+        )
+        uow.commit()
+    return True
