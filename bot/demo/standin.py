@@ -606,6 +606,25 @@ class SlackStandin:
         with self._lock:
             return copy.deepcopy(self._homes.get(user_id))
 
+    def forget_everything(self) -> None:
+        """Back to the state of a new stand-in (its bot user only), the server left running."""
+        with self._lock:
+            self._calls.clear()
+            self._scripted.clear()
+            self._users.clear()
+            self._channels.clear()
+            self._mpims.clear()
+            self._messages.clear()
+            self._views.clear()
+            self._external_ids.clear()
+            self._homes.clear()
+            self._ts_seq = self._view_seq = 0
+            self._rate_limits.clear()
+            self._rate_seen.clear()
+            self._rate_last.clear()
+            self.rate_limited_count = 0
+        self.add_user(self.bot_user_id, name="coachbot", real_name="Coachbot", is_bot=True)
+
     def reset(self) -> None:
         """Forget calls, scripted failures, messages and views; keep users and channels."""
         with self._lock:

@@ -95,6 +95,35 @@ def test_post_to_user_id_is_a_dm_stored_under_the_user(
     assert [m["text"] for m in standin.messages_in(response["channel"])] == ["Hi Tina"]
 
 
+def test_forget_everything_is_a_new_stand_in_on_the_same_address(
+    standin: SlackStandin, client: WebClient
+) -> None:
+    first = client.chat_postMessage(channel=TEACHER, text="Hi Tina")["ts"]
+    standin.fail_next("chat.postMessage", "is_archived")
+    standin.limit_rate("chat.postMessage", per_minute=1)
+    standin.forget_everything()
+
+    with pytest.raises(SlackApiError) as gone:
+        client.users_info(user=TEACHER)
+    assert gone.value.response["error"] == "user_not_found"
+    with pytest.raises(SlackApiError) as no_channel:
+        client.chat_postMessage(channel=CHANNEL, text="anyone?")
+    assert no_channel.value.response["error"] == "channel_not_found"
+    assert client.auth_test()["user_id"] == standin.bot_user_id
+    standin.add_user(TEACHER, name="tina")
+    # Neither the scripted failure nor the rate limit is left; timestamps start again.
+    again = [client.chat_postMessage(channel=TEACHER, text=str(n))["ts"] for n in range(2)]
+    assert again[0] == first
+    assert [m["text"] for m in standin.messages_in(TEACHER)] == ["0", "1"]
+    assert [c.method for c in standin.calls] == [
+        "users.info",
+        "chat.postMessage",
+        "auth.test",
+        "chat.postMessage",
+        "chat.postMessage",
+    ]
+
+
 def test_form_encoded_blocks_are_decoded(standin: SlackStandin, client: WebClient) -> None:
     blocks = [section("form")]
     client.api_call(
