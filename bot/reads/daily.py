@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
-from typing import TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.orm import aliased
 
+from bot.reads.rows import chunks, support_kind
 from bot.rules.calendar import SchoolCalendar
-from bot.rules.domain import DEFAULT_TIMEZONE, Role, SupportType, VisitStatus
+from bot.rules.domain import DEFAULT_TIMEZONE, Role, VisitStatus
 from bot.rules.outbox import enqueue
 from bot.rules.policy import Actor, Kind, Record, may_read
 from bot.rules.school_calendar import calendar_for
@@ -50,10 +50,6 @@ KIND = "daily_list"
 LEAD = timedelta(minutes=10)
 # Teachers named in the not-seen group; the rest are "and N more".
 MAX_NOT_SEEN_NAMED = 10
-# Bound parameters per IN list, well under SQLite's and PostgreSQL's limits.
-_CHUNK = 500
-
-_T = TypeVar("_T")
 
 
 def list_key(coach: Person, local_date: date) -> str:
@@ -187,7 +183,7 @@ def _zone_name(name: str) -> str:
 
 def _planned_keys(uow: UnitOfWork, keys: Sequence[str]) -> set[str]:
     found: set[str] = set()
-    for chunk in _chunks(keys):
+    for chunk in chunks(keys):
         found.update(
             uow.session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(chunk)))
         )
@@ -229,7 +225,7 @@ def _gather(uow: UnitOfWork, due: Sequence[_Due], now: datetime) -> dict[int, _D
     """Each due coach's visits, debriefs, invitations to answer and check-backs today."""
     window = _Window.of(due)
     days = {coach_id: _Day([], [], [], []) for coach_id in window.by_coach}
-    for chunk in _chunks(list(window.by_coach)):
+    for chunk in chunks(list(window.by_coach)):
         _add_visits(uow, window, chunk, days)
         _add_debriefs(uow, window, chunk, days)
         _add_invitations(uow, window, chunk, days, now)
@@ -285,7 +281,7 @@ def _add_visits(
                 starts_at=row.starts_at,
                 ends_at=row.ends_at,
                 class_name=row.class_name,
-                support=_support(row.support_type),
+                support=support_kind(row.support_type),
                 focus=row.focus,
                 goal_question=question,
             )
@@ -387,7 +383,7 @@ def _add_invitations(
                 starts_at=shown_start,
                 ends_at=shown_end if shown_end is not None else shown_start,
                 class_name=row.class_name,
-                support=_support(row.support_type),
+                support=support_kind(row.support_type),
                 suggested=suggested,
             )
         )
@@ -438,7 +434,7 @@ def _not_seen(
     teachers: list[tuple[int, str, str, int | None]] = []
     last_seen: dict[tuple[int, int], datetime] = {}
     happened = visit_seen_by(now)
-    for chunk in _chunks(ids):
+    for chunk in chunks(ids):
         teachers.extend(
             (teacher_id, user_id, name, coach_id)
             for teacher_id, user_id, name, coach_id in uow.session.execute(
@@ -494,15 +490,3 @@ def _actor(coach: Person) -> Actor:
     except ValueError:
         role = Role.COACH
     return Actor(coach.team_id, coach.user_id, coach.id, role, active=coach.active)
-
-
-def _support(value: str) -> SupportType:
-    try:
-        return SupportType(value)
-    except ValueError:
-        return SupportType.OTHER
-
-
-def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]

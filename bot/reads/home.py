@@ -10,23 +10,30 @@ and every row about someone else passes bot/rules/policy.py before it is shown.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterator, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from typing import TypeVar
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, select
 
 from bot.reads.daily import for_the_coach_to_answer
 from bot.reads.nudges import DEFAULT_WEEKLY_NUDGE_CAP
+from bot.reads.rows import chunks, support_kind
 from bot.rules import admin
 from bot.rules.calendar import SchoolCalendar
 from bot.rules.cycles import coaching_minutes, cycle_state
-from bot.rules.domain import CycleState, GoalStatus, Role, SupportType, VisitStatus
+from bot.rules.domain import CycleState, GoalStatus, Role, VisitStatus
 from bot.rules.outbox import DEAD
 from bot.rules.people import valid_timezone
 from bot.rules.policy import Actor, Kind, Record, may_administer, may_change, may_read
+from bot.rules.records import (
+    debrief_record as _debrief_record,
+    goal_record as _goal_record,
+    note_record as _note_record,
+    reflection_record as _reflection_record,
+    visit_record as _visit_record,
+)
 from bot.rules.school_calendar import calendar_for
 from bot.views.common import MONTHS
 from bot.views.home import (
@@ -56,9 +63,6 @@ from storage.uow import UnitOfWork
 UPCOMING_DAYS = 60
 UPCOMING_SHOWN = 10
 _ROWS = 200  # a bound on any one list read for a page
-_CHUNK = 500  # ids in one IN (...) list
-
-_T = TypeVar("_T")
 
 
 class SettingsRefused(Exception):
@@ -250,7 +254,7 @@ def _coach_part(
                 teacher_user_id=visit.teacher.user_id,
                 starts_at=starts,
                 ends_at=ends or starts,
-                support=_support(visit.support_type),
+                support=support_kind(visit.support_type),
                 class_name=visit.class_name,
                 suggested=suggested,
             )
@@ -435,7 +439,7 @@ def _cycles(
     if not goals:
         return {}
     visits: dict[int, list[Visit]] = defaultdict(list)
-    for chunk in _chunks([g.id for g in goals]):
+    for chunk in chunks([g.id for g in goals]):
         for visit in uow.session.scalars(
             select(Visit).where(Visit.goal_id.in_(chunk)).order_by(Visit.starts_at, Visit.id)
         ):
@@ -443,7 +447,7 @@ def _cycles(
                 visits[visit.goal_id].append(visit)
     goal_of_visit = {v.id: goal_id for goal_id, vs in visits.items() for v in vs}
     debriefs: dict[int, list[Debrief]] = defaultdict(list)
-    for chunk in _chunks(list(goal_of_visit)):
+    for chunk in chunks(list(goal_of_visit)):
         for debrief in uow.session.scalars(
             select(Debrief)
             .where(Debrief.visit_id.in_(chunk))
@@ -453,7 +457,7 @@ def _cycles(
                 debriefs[goal_of_visit[debrief.visit_id]].append(debrief)
     debrief_by_id = {d.id: d for ds in debriefs.values() for d in ds}
     notes: dict[int, list[DebriefNote]] = defaultdict(list)
-    for chunk in _chunks(list(debrief_by_id)):
+    for chunk in chunks(list(debrief_by_id)):
         for note in uow.session.scalars(
             select(DebriefNote)
             .where(DebriefNote.debrief_id.in_(chunk))
@@ -489,39 +493,13 @@ def _role(person: Person) -> Role:
         return Role.TEACHER
 
 
-def _visit_record(visit: Visit) -> Record:
-    return Record(Kind.VISIT, visit.team_id, visit.teacher_id, visit.coach_id)
-
-
-def _debrief_record(debrief: Debrief) -> Record:
-    return Record(Kind.DEBRIEF, debrief.team_id, debrief.teacher_id, debrief.coach_id)
-
-
-def _note_record(debrief: Debrief) -> Record:
-    return Record(Kind.NOTE, debrief.team_id, debrief.teacher_id, debrief.coach_id)
-
-
-def _goal_record(goal: Goal) -> Record:
-    return Record(Kind.GOAL, goal.team_id, goal.teacher_id, goal.coach_id)
-
-
-def _reflection_record(reflection: Reflection) -> Record:
-    return Record(
-        Kind.REFLECTION,
-        reflection.team_id,
-        teacher_id=reflection.teacher_id,
-        coach_id=reflection.coach_id,
-        shared_with_coach=reflection.shared_with_coach,
-    )
-
-
 def _visit_appointment(visit: Visit, *, other: Person) -> Appointment:
     return Appointment(
         kind="visit",
         other_user_id=other.user_id,
         starts_at=visit.starts_at,
         ends_at=visit.ends_at,
-        support=_support(visit.support_type),
+        support=support_kind(visit.support_type),
         class_name=visit.class_name,
         status=visit.status,
     )
@@ -537,13 +515,6 @@ def _debrief_appointment(debrief: Debrief, *, other: Person) -> Appointment:
     )
 
 
-def _support(value: str) -> SupportType:
-    try:
-        return SupportType(value)
-    except ValueError:
-        return SupportType.OTHER
-
-
 def _midnight(day: date, tz: str) -> datetime:
     """The UTC instant a local day starts, DST-safe."""
     return SchoolCalendar().at_local(day, time(0), tz)
@@ -551,8 +522,3 @@ def _midnight(day: date, tz: str) -> datetime:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
-
-
-def _chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
-    for start in range(0, len(items), _CHUNK):
-        yield items[start : start + _CHUNK]

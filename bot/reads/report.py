@@ -28,6 +28,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from sqlalchemy import and_, or_, select
 
+from bot.reads.rows import support_kind
 from bot.rules.domain import (
     DEFAULT_TIMEZONE,
     GoalStatus,
@@ -119,14 +120,6 @@ class _Who:
     assigned_coach: int | None
     active: bool
     name: str
-
-
-def support_kind(value: str | None) -> SupportType:
-    """The kind of support a stored value names; an unknown one counts as 'something else'."""
-    try:
-        return SupportType(value or SupportType.OTHER.value)
-    except ValueError:
-        return SupportType.OTHER
 
 
 def _minutes(starts_at: datetime | None, ends_at: datetime | None) -> int:

@@ -22,7 +22,13 @@ from bot.rules.domain import (
     VisitStatus,
     went_ahead,
 )
-from bot.rules.policy import Actor, Kind, Record, may_change, may_read
+from bot.rules.policy import Actor, may_change, may_read
+from bot.rules.records import (
+    debrief_record as _debrief_record,
+    goal_record as _goal_record,
+    note_record as _note_record,
+    visit_record as _visit_record,
+)
 from bot.rules.school_calendar import calendar_for
 from bot.rules.visits import VisitRefused, check_time, load_for
 from storage.models import Debrief, DebriefNote, Goal, Person, Visit
@@ -53,10 +59,6 @@ class GoalInput:
     evidence: str | None
     target_date: date | None
     coach: Person | None
-
-
-def _goal_record(goal: Goal) -> Record:
-    return Record(Kind.GOAL, goal.team_id, goal.teacher_id, goal.coach_id)
 
 
 def active_goals(uow: UnitOfWork, teacher: Person) -> list[Goal]:
@@ -221,18 +223,6 @@ def schedule_debrief(
         created_at=now,
     )
     return uow.debriefs.add(debrief)
-
-
-def _note_record(debrief: Debrief) -> Record:
-    return Record(Kind.NOTE, debrief.team_id, debrief.teacher_id, debrief.coach_id)
-
-
-def _debrief_record(debrief: Debrief) -> Record:
-    return Record(Kind.DEBRIEF, debrief.team_id, debrief.teacher_id, debrief.coach_id)
-
-
-def _visit_record(visit: Visit) -> Record:
-    return Record(Kind.VISIT, visit.team_id, visit.teacher_id, visit.coach_id)
 
 
 def load_debrief(uow: UnitOfWork, actor: Actor, debrief_id: int) -> Debrief:

@@ -19,6 +19,7 @@ from bot.rules.domain import SupportType
 from bot.rules.limits import MAX_ANSWER, MAX_PAUSE_DAYS, PAUSE_AFTER_TODAY
 from bot.rules.outbox import count_sent_or_due, drop, enqueue
 from bot.rules.policy import Actor, Kind, Record, may_change, may_read
+from bot.rules.records import reflection_record as _record
 from bot.rules.school_calendar import calendar_for
 from bot.rules.visits import VisitRefused
 from storage.models import Debrief, OutboxMessage, Person, Reflection, Visit
@@ -94,16 +95,6 @@ def prompt_key(reflection: Reflection) -> str:
     if reflection.visit_id is not None:
         return f"reflect:visit:{reflection.visit_id}"
     return f"reflect:reflection:{reflection.id}"
-
-
-def _record(reflection: Reflection) -> Record:
-    return Record(
-        Kind.REFLECTION,
-        reflection.team_id,
-        teacher_id=reflection.teacher_id,
-        coach_id=reflection.coach_id,
-        shared_with_coach=reflection.shared_with_coach,
-    )
 
 
 def _local(moment: datetime, tz: str) -> datetime:

@@ -1,0 +1,33 @@
+"""What each stored row is to the policy: one Record per kind of row, built one way."""
+
+from __future__ import annotations
+
+from bot.rules.policy import Kind, Record
+from storage.models import Debrief, Goal, Reflection, Visit
+
+
+def visit_record(visit: Visit) -> Record:
+    return Record(Kind.VISIT, visit.team_id, visit.teacher_id, visit.coach_id)
+
+
+def debrief_record(debrief: Debrief) -> Record:
+    return Record(Kind.DEBRIEF, debrief.team_id, debrief.teacher_id, debrief.coach_id)
+
+
+def note_record(debrief: Debrief) -> Record:
+    """A debrief's notes: read and written by the teacher and that debrief's coach only."""
+    return Record(Kind.NOTE, debrief.team_id, debrief.teacher_id, debrief.coach_id)
+
+
+def goal_record(goal: Goal) -> Record:
+    return Record(Kind.GOAL, goal.team_id, goal.teacher_id, goal.coach_id)
+
+
+def reflection_record(reflection: Reflection) -> Record:
+    return Record(
+        Kind.REFLECTION,
+        reflection.team_id,
+        teacher_id=reflection.teacher_id,
+        coach_id=reflection.coach_id,
+        shared_with_coach=reflection.shared_with_coach,
+    )
