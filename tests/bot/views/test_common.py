@@ -2,21 +2,30 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, time
 from typing import Any
 
 import pytest
+from slack_sdk.models.blocks import Option
 
+from bot.demo.standin import check_view
 from bot.rules.calendar import outside_school_years, school_years
 from bot.views.common import (
     MAX_ID,
     clean_text,
     command_text,
+    date_input,
+    long_day,
+    modal,
     picked_date,
+    picked_time,
     record_id,
+    select_input,
     selected_value,
     selected_values,
     state_of,
+    text_input,
+    time_input,
     typed_number,
     typed_text,
     whole_number,
@@ -162,3 +171,60 @@ def test_a_day_outside_the_school_years_is_explained() -> None:
 )
 def test_picked_date_reads_a_datepicker_only(sent: Any, day: date | None) -> None:
     assert picked_date(values({"selected_date": sent}), "block", "action") == day
+
+
+# --------------------------------------------------------------------------- form inputs
+
+
+def test_a_form_built_from_the_shared_inputs_is_one_slack_accepts() -> None:
+    view = modal(
+        "Plan a visit",
+        [
+            text_input("note", "note", "Anything else?", limit=10, initial="x" * 50),
+            date_input("day", "day", "Day", initial=date(2026, 12, 1)),
+            time_input("at", "at", "Time", initial=time(9, 5)),
+            select_input(
+                "kind",
+                "kind",
+                "What kind of support?",
+                options=[Option(value="observe", text="Observe")],
+                placeholder="Choose one",
+            ),
+        ],
+        close="Cancel",
+        submit="Save",
+    )
+    assert check_view(view) == []
+    note, day, at, kind = view["blocks"]
+    # Text already typed is cut to what the field allows, so the modal still opens.
+    assert note["element"]["initial_value"] == "x" * 10
+    assert note["element"]["max_length"] == 10
+    assert day["element"]["initial_date"] == "2026-12-01"
+    assert at["element"]["initial_time"] == "09:05"
+    assert kind["element"]["options"][0]["value"] == "observe"
+
+
+def test_an_input_leaves_out_what_it_was_not_given() -> None:
+    block = text_input("note", "note", "Anything else?", limit=100).to_dict()
+    assert "optional" not in block
+    assert "hint" not in block
+    assert "initial_value" not in block["element"]
+    assert "multiline" not in block["element"]
+    picker = date_input("day", "day", "Day", optional=True).to_dict()
+    assert picker["optional"] is True
+    assert "initial_date" not in picker["element"]
+
+
+def test_what_a_picker_shows_is_what_its_reader_gets_back() -> None:
+    day = date_input("day", "day", "Day", initial=date(2027, 2, 28)).to_dict()
+    at = time_input("at", "at", "Time", initial=time(15, 45)).to_dict()
+    assert picked_date(
+        values({"selected_date": day["element"]["initial_date"]}), "block", "action"
+    ) == date(2027, 2, 28)
+    assert picked_time(
+        values({"selected_time": at["element"]["initial_time"]}), "block", "action"
+    ) == time(15, 45)
+
+
+def test_a_day_reads_in_words() -> None:
+    assert long_day(date(2026, 12, 1)) == "Tuesday, December 1"
