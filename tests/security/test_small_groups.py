@@ -676,6 +676,7 @@ def test_the_friday_admin_digest_gives_no_one_away(five_one: tuple[Running, Dist
     with running.deps.uow() as uow:
         # The coach's own week, and the counts for the admin and for the leader.
         assert plan_digests(uow, FRIDAY) == 3
+        uow.commit()
     sent = outbox.deliver_due(
         running.deps.uow, SlackSender(running.app.client), FRIDAY, worker="test"
     )
