@@ -333,9 +333,18 @@ def _serve(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.app.runtime import Runtime
 
     engine = _engine(settings)
+    state = migrate.schema_state(engine)
+    if state is migrate.SchemaState.AHEAD:
+        print(
+            "coachbot cannot start: the database schema is newer than this coachbot "
+            f"(revision {migrate.current_revision(engine)}, this version knows up to "
+            f"{migrate.head()}); run the newer coachbot or point DATABASE_URL at its database.",
+            file=sys.stderr,
+        )
+        return 2
     if engine.dialect.name == "sqlite":
         migrate.upgrade_if_behind(engine)
-    elif not migrate.is_up_to_date(engine):
+    elif state is not migrate.SchemaState.CURRENT:
         print(
             "coachbot cannot start: the database schema is behind; run `coachbot db upgrade`.",
             file=sys.stderr,

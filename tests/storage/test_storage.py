@@ -9,7 +9,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import Engine, insert, inspect, select
+from sqlalchemy import Engine, insert, inspect, select, text
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from bot.app.deps import Deps
@@ -35,8 +35,25 @@ def test_constraint_names_follow_the_convention(engine: Engine) -> None:
 
 
 def test_head_names_the_newest_migration(engine: Engine) -> None:
-    assert migrate.script_head(engine) == migrate.HEAD
-    assert migrate.current_revision(engine) == migrate.HEAD
+    assert migrate.script_head(engine) == migrate.head()
+    assert migrate.current_revision(engine) == migrate.head()
+    assert migrate.schema_state(engine) is migrate.SchemaState.CURRENT
+
+
+def _stamp(engine: Engine, revision: str) -> None:
+    with engine.begin() as connection:
+        connection.execute(text("UPDATE alembic_version SET version_num = :v"), {"v": revision})
+
+
+def test_a_database_ahead_of_the_code_is_not_called_behind(engine: Engine) -> None:
+    try:
+        _stamp(engine, "9999")
+        assert migrate.schema_state(engine) is migrate.SchemaState.AHEAD
+        assert not migrate.is_up_to_date(engine)
+        _stamp(engine, "0007")
+        assert migrate.schema_state(engine) is migrate.SchemaState.BEHIND
+    finally:
+        _stamp(engine, migrate.head())
 
 
 def test_upgrade_twice_is_harmless(engine: Engine) -> None:

@@ -15,8 +15,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from sqlalchemy import text
 
 from bot.demo.standin import SlackStandin
+from storage import migrate
+from storage.db import make_engine
 from tests import factories
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, Coachbot
 from tests.signing import SlackSender
@@ -45,6 +48,34 @@ def test_serve_without_tokens_names_each_missing_setting(tmp_path: Path) -> None
     assert lines[1].strip().startswith("SLACK_BOT_TOKEN is not set.")
     assert lines[2].strip().startswith("SLACK_SIGNING_SECRET is not set.")
     assert len(lines) == 3
+    assert "Traceback" not in done.stderr
+
+
+def test_serve_refuses_a_database_newer_than_the_code(tmp_path: Path) -> None:
+    path = tmp_path / "cb.db"
+    engine = make_engine(f"sqlite:///{path}")
+    try:
+        migrate.upgrade(engine)
+        with engine.begin() as connection:
+            connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
+    finally:
+        engine.dispose()
+    env = _env(
+        SLACK_BOT_TOKEN=BOT_TOKEN,
+        SLACK_SIGNING_SECRET=SIGNING_SECRET,
+        DATABASE_URL=f"sqlite:///{path}",
+        PORT="0",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "bot", "serve"],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2
+    assert "the database schema is newer than this coachbot (revision 9999" in done.stderr
     assert "Traceback" not in done.stderr
 
 
