@@ -1,4 +1,4 @@
-"""Slack listeners: one module per feature, each with register(app)."""
+"""Slack listeners: one module per feature, each with its table of ROUTES."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from bot.app.deps import Deps
 from handlers import (
     admin,
     celebrations,
+    common,
     cycle,
     errors,
     home,
@@ -22,10 +23,5 @@ def register_all(app: App, deps: Deps) -> None:
     middleware.register(app, deps)
     errors.register(app)
     # Bolt tries listeners in this order, so the busiest come first and admin last.
-    invite.register(app)
-    cycle.register(app)
-    reflections.register(app)
-    celebrations.register(app)
-    home.register(app)
-    people.register(app)
-    admin.register(app)
+    for feature in (invite, cycle, reflections, celebrations, home, people, admin):
+        common.add_routes(app, feature.ROUTES)

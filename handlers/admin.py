@@ -6,7 +6,7 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
@@ -33,17 +33,6 @@ COACHBOT_HELP = (
     f"• `{Command.COACHBOT} admin`: manage coaches, teacher assignments, PLC channels and the "
     "school calendar (coachbot admins only)."
 )
-
-
-def register(app: App) -> None:
-    app.command(Command.COACHBOT)(handle_coachbot_command)
-    app.action(Action.ADMIN_OPEN_COACH)(handle_admin_open_coach)
-    app.action(Action.ADMIN_OPEN_ASSIGN)(handle_admin_open_assign)
-    app.action(Action.ADMIN_OPEN_CALENDAR)(handle_admin_open_calendar)
-    app.action(Action.ADMIN_CALENDAR_SCHOOL)(handle_admin_calendar_school)
-    app.view(Callback.ADMIN_COACH)(handle_admin_coach_submission)
-    app.view(Callback.ADMIN_ASSIGN)(handle_admin_assign_submission)
-    app.view(Callback.ADMIN_CALENDAR)(handle_admin_calendar_submission)
 
 
 def _actor(deps: Deps, team_id: str, user_id: str) -> Actor:
@@ -266,3 +255,15 @@ def handle_admin_calendar_submission(
         f"{len(form.closures)} non-school period{'s' if len(form.closures) != 1 else ''}."
     )
     ack(response_action="update", view=build_notice_view("Calendar saved", text))
+
+
+ROUTES: common.Routes = {
+    Command.COACHBOT: handle_coachbot_command,
+    Action.ADMIN_OPEN_COACH: handle_admin_open_coach,
+    Action.ADMIN_OPEN_ASSIGN: handle_admin_open_assign,
+    Action.ADMIN_OPEN_CALENDAR: handle_admin_open_calendar,
+    Action.ADMIN_CALENDAR_SCHOOL: handle_admin_calendar_school,
+    Callback.ADMIN_COACH: handle_admin_coach_submission,
+    Callback.ADMIN_ASSIGN: handle_admin_assign_submission,
+    Callback.ADMIN_CALENDAR: handle_admin_calendar_submission,
+}

@@ -10,7 +10,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
@@ -46,14 +46,6 @@ _CANNOT_JOIN = frozenset(
 _ARCHIVED = frozenset({"is_archived", "channel_is_archived"})
 _CHANGED = "This changed while you were looking, so nothing was posted. Please try again."
 _STALE_FORM = "Sorry, this form is out of date. Please close it and start again."
-
-
-def register(app: App) -> None:
-    app.command(Command.CELEBRATE)(handle_celebrate_command)
-    app.action(Action.CELEBRATE_EDIT)(handle_celebrate_edit)
-    app.action(Action.CELEBRATE_POST)(handle_celebrate_post)
-    app.action(Action.CELEBRATE_DECLINE)(handle_celebrate_decline)
-    app.view(Callback.CELEBRATE)(handle_celebrate_submission)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -314,3 +306,12 @@ def handle_celebrate_submission(
     if claimed.offer is not None:
         message = views.build_offer_posted(claimed.text, claimed.channel_id)
         update_message(client, *claimed.offer, message)
+
+
+ROUTES: common.Routes = {
+    Command.CELEBRATE: handle_celebrate_command,
+    Action.CELEBRATE_EDIT: handle_celebrate_edit,
+    Action.CELEBRATE_POST: handle_celebrate_post,
+    Action.CELEBRATE_DECLINE: handle_celebrate_decline,
+    Callback.CELEBRATE: handle_celebrate_submission,
+}

@@ -8,13 +8,16 @@ name, and the middleware puts the dependencies there (handlers/middleware.py).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Mapping
 from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
+from bot.ids import Action, Callback, Command, Event
 from bot.rules.people import actor_for, ensure_person, valid_timezone
 from bot.rules.policy import Actor
 from bot.slack.directory import SlackDirectory
@@ -28,6 +31,23 @@ MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 # The kind answer to a change someone else saved first (the database refused ours).
 CHANGED = "This changed while you were looking, so nothing was saved. Please try again."
 SLACK_UNSURE = "Sorry, Slack couldn't tell us who you are just now. Please try again in a minute."
+
+# A feature's listeners, by the id each answers; the kind of id says how Bolt listens for it.
+Routes = Mapping[Command | Action | Callback | Event, Callable[..., None]]
+
+
+def add_routes(app: App, routes: Routes) -> None:
+    """Listen for every id in a feature's table, in the table's order (Bolt tries listeners in
+    the order they were added)."""
+    for listener_id, listener in routes.items():
+        if isinstance(listener_id, Command):
+            app.command(listener_id)(listener)
+        elif isinstance(listener_id, Action):
+            app.action(listener_id)(listener)
+        elif isinstance(listener_id, Callback):
+            app.view(listener_id)(listener)
+        else:
+            app.event(listener_id)(listener)
 
 
 def who(body: dict[str, Any]) -> tuple[str, str]:

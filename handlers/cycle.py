@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -33,22 +33,6 @@ from storage.models import Debrief, Person
 from storage.uow import ChangedMeanwhile, UnitOfWork
 
 logger = logging.getLogger(__name__)
-
-
-def register(app: App) -> None:
-    app.command(Command.COACH_GOAL)(handle_goal_command)
-    app.view(Callback.GOAL)(handle_goal_submission)
-    app.action(Action.GOAL_NEW)(handle_goal_new)
-    app.action(Action.GOAL_EDIT)(handle_goal_edit)
-    app.action(Action.GOAL_MET)(handle_goal_close)
-    app.action(Action.GOAL_SET_ASIDE)(handle_goal_close)
-    app.action(Action.VISIT_LOG_HAPPENED)(handle_visit_log)
-    app.action(Action.VISIT_LOG_MISSED)(handle_visit_log)
-    app.command(Command.DEBRIEF)(handle_debrief_command)
-    app.action(Action.DEBRIEF_SCHEDULE)(handle_debrief_open)
-    app.view(Callback.DEBRIEF)(handle_debrief_submission)
-    app.action(Action.DEBRIEF_NOTES)(handle_notes_open)
-    app.view(Callback.NOTES)(handle_notes_submission)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -429,3 +413,20 @@ def handle_notes_submission(
         people = (debrief.teacher_id, debrief.coach_id)
     ack()
     refresh_home(client, deps, people)
+
+
+ROUTES: common.Routes = {
+    Command.COACH_GOAL: handle_goal_command,
+    Callback.GOAL: handle_goal_submission,
+    Action.GOAL_NEW: handle_goal_new,
+    Action.GOAL_EDIT: handle_goal_edit,
+    Action.GOAL_MET: handle_goal_close,
+    Action.GOAL_SET_ASIDE: handle_goal_close,
+    Action.VISIT_LOG_HAPPENED: handle_visit_log,
+    Action.VISIT_LOG_MISSED: handle_visit_log,
+    Command.DEBRIEF: handle_debrief_command,
+    Action.DEBRIEF_SCHEDULE: handle_debrief_open,
+    Callback.DEBRIEF: handle_debrief_submission,
+    Action.DEBRIEF_NOTES: handle_notes_open,
+    Callback.NOTES: handle_notes_submission,
+}

@@ -10,7 +10,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
@@ -39,17 +39,6 @@ _SETTINGS_BLOCKS = (
     Block.SETTINGS_LIST_TIME,
     Block.SETTINGS_LIST_EMPTY,
 )
-
-
-def register(app: App) -> None:
-    app.event(Event.APP_HOME_OPENED)(handle_home_opened)
-    app.action(Action.HOME_INVITE)(handle_home_invite)
-    app.action(Action.HOME_GOALS)(handle_home_goals)
-    app.action(Action.HOME_DEBRIEF)(handle_home_debrief)
-    app.action(Action.HOME_SETTINGS)(handle_home_settings)
-    app.action(Action.HOME_CASELOAD)(handle_home_caseload)
-    app.action(Action.HOME_ADMIN)(handle_home_admin)
-    app.view(Callback.SETTINGS)(handle_settings_submission)
 
 
 def handle_home_opened(
@@ -199,3 +188,15 @@ def handle_settings_submission(
 
 def _first_block(values: dict[str, Any]) -> str:
     return next((b.value for b in _SETTINGS_BLOCKS if b in values), Block.SETTINGS_PROMPTS.value)
+
+
+ROUTES: common.Routes = {
+    Event.APP_HOME_OPENED: handle_home_opened,
+    Action.HOME_INVITE: handle_home_invite,
+    Action.HOME_GOALS: handle_home_goals,
+    Action.HOME_DEBRIEF: handle_home_debrief,
+    Action.HOME_SETTINGS: handle_home_settings,
+    Action.HOME_CASELOAD: handle_home_caseload,
+    Action.HOME_ADMIN: handle_home_admin,
+    Callback.SETTINGS: handle_settings_submission,
+}

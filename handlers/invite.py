@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 from sqlalchemy.orm.exc import StaleDataError
 
@@ -43,21 +43,6 @@ PROPOSE_BLOCKS = {
     "date": Block.PROPOSE_DATE,
     "time": Block.PROPOSE_TIME,
 }
-
-
-def register(app: App) -> None:
-    app.command(Command.INVITE_COACH)(handle_invite_command)
-    app.view(Callback.INVITE)(handle_invite_submission)
-    app.action(Action.INVITE_ACCEPT)(handle_invite_accept)
-    app.action(Action.INVITE_SUGGEST)(handle_invite_propose_open)
-    app.action(Action.INVITE_RESCHEDULE)(handle_invite_propose_open)
-    app.view(Callback.PROPOSE)(handle_invite_propose_submission)
-    app.action(Action.INVITE_DECLINE)(handle_invite_decline_open)
-    app.view(Callback.DECLINE)(handle_invite_decline_submission)
-    app.action(Action.INVITE_CANCEL)(handle_invite_cancel)
-    app.action(Action.INVITE_OTHER_COACH)(handle_invite_other_coach)
-    for link in (Action.CALENDAR_GOOGLE, Action.CALENDAR_OUTLOOK, Action.CALENDAR_ICS):
-        app.action(link)(handle_calendar_link)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -440,3 +425,20 @@ def handle_invite_cancel(ack: Ack, body: dict[str, Any], client: WebClient, deps
         return
     announce_cancel(client, visit, "You cancelled this visit.", reminder)
     _refresh(client, deps, visit)
+
+
+ROUTES: common.Routes = {
+    Command.INVITE_COACH: handle_invite_command,
+    Callback.INVITE: handle_invite_submission,
+    Action.INVITE_ACCEPT: handle_invite_accept,
+    Action.INVITE_SUGGEST: handle_invite_propose_open,
+    Action.INVITE_RESCHEDULE: handle_invite_propose_open,
+    Callback.PROPOSE: handle_invite_propose_submission,
+    Action.INVITE_DECLINE: handle_invite_decline_open,
+    Callback.DECLINE: handle_invite_decline_submission,
+    Action.INVITE_CANCEL: handle_invite_cancel,
+    Action.INVITE_OTHER_COACH: handle_invite_other_coach,
+    Action.CALENDAR_GOOGLE: handle_calendar_link,
+    Action.CALENDAR_OUTLOOK: handle_calendar_link,
+    Action.CALENDAR_ICS: handle_calendar_link,
+}

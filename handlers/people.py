@@ -5,17 +5,14 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from slack_bolt import App, BoltContext
+from slack_bolt import BoltContext
 
 from bot.app.deps import Deps
 from bot.ids import Event
 from bot.rules.people import apply_user_change, profile_from_user
+from handlers import common
 
 logger = logging.getLogger(__name__)
-
-
-def register(app: App) -> None:
-    app.event(Event.USER_CHANGE)(handle_user_change)
 
 
 def handle_user_change(
@@ -30,3 +27,8 @@ def handle_user_change(
         logger.info(
             "%s/%s was deactivated in Slack; nothing more is sent to them", team_id, profile.user_id
         )
+
+
+ROUTES: common.Routes = {
+    Event.USER_CHANGE: handle_user_change,
+}

@@ -6,7 +6,7 @@ import logging
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from slack_bolt import Ack, App
+from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
@@ -28,15 +28,6 @@ logger = logging.getLogger(__name__)
 
 # Which block of the answer modal shows a refusal about a field.
 ANSWER_BLOCKS = {"answer": Block.REFLECT_ANSWER, "share": Block.REFLECT_SHARE}
-
-
-def register(app: App) -> None:
-    app.action(Action.REFLECT_OPEN)(handle_reflect_open)
-    app.view(Callback.REFLECT)(handle_reflect_submission)
-    app.action(Action.REFLECT_SNOOZE)(handle_reflect_snooze)
-    app.action(Action.REFLECT_STOP)(handle_reflect_stop)
-    app.action(Action.REFLECT_PAUSE)(handle_reflect_pause_open)
-    app.view(Callback.PAUSE)(handle_pause_submission)
 
 
 # --------------------------------------------------------------------------- helpers
@@ -219,3 +210,13 @@ def handle_pause_submission(
         ack(response_action="errors", errors={Block.PAUSE_UNTIL: refused.message})
         return
     ack(response_action="update", view=build_notice_view("Prompts paused", views.paused_text(day)))
+
+
+ROUTES: common.Routes = {
+    Action.REFLECT_OPEN: handle_reflect_open,
+    Callback.REFLECT: handle_reflect_submission,
+    Action.REFLECT_SNOOZE: handle_reflect_snooze,
+    Action.REFLECT_STOP: handle_reflect_stop,
+    Action.REFLECT_PAUSE: handle_reflect_pause_open,
+    Callback.PAUSE: handle_pause_submission,
+}

@@ -14,6 +14,7 @@ from bot.demo.standin import Call
 from bot.ids import Action, Block, Callback
 from bot.rules.celebrations import NOT_YOURS
 from bot.views import celebrations as views
+from handlers.common import add_routes
 from storage.models import Celebration, DebriefNote, Goal, Person, Reflection
 from tests import factories
 from tests.conftest import Running
@@ -48,7 +49,7 @@ def celebrating(school: Running) -> Running:  # noqa: F811
     """The school, celebrations listened for, a PLC channel coachbot is in, and others."""
     running = school
     if not registered(running):
-        celebration_handlers.register(running.app)
+        add_routes(running.app, celebration_handlers.ROUTES)
     running.slack.add_channel(PLC, name="plc-math", is_member=True)
     running.slack.add_channel(PUBLIC, name="grade-3", is_member=False)
     running.slack.add_channel(PRIVATE, name="grade-3-team", is_private=True, is_member=False)

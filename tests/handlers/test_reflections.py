@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from sqlalchemy import select
 
+import handlers.common
 import handlers.reflections
 from bot.app.jobs import plan_reflection_prompts
 from bot.demo.standin import Call
@@ -42,7 +43,7 @@ def registered(running: Running) -> None:
         getattr(listener, "ack_function", None) is handlers.reflections.handle_reflect_open
         for listener in listeners
     ):
-        handlers.reflections.register(running.app)
+        handlers.common.add_routes(running.app, handlers.reflections.ROUTES)
 
 
 @pytest.fixture
