@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from typing import Any, NamedTuple
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -14,6 +15,7 @@ from bot.ids import Action, Block, Callback, Command
 from bot.rules import outbox, visits
 from bot.rules.domain import VisitStatus
 from bot.rules.people import ensure_person
+from bot.rules.policy import Actor
 from bot.slack.directory import SlackDirectory
 from bot.slack.messaging import Location, known_click, send_dm, update_message
 from bot.slack.visit_messages import (
@@ -95,6 +97,41 @@ def _pressed(ack: Ack, body: dict[str, Any], client: WebClient) -> tuple[int, in
 
 def _button(body: dict[str, Any]) -> tuple[int, int] | None:
     return views.parse_button_value(str(body["actions"][0].get("value", "")))
+
+
+class Changed(NamedTuple):
+    """A visit as an answer left it, saved: who answered, and the reminder they clicked in."""
+
+    visit: Visit
+    side: str
+    reminder: Location | None
+
+
+def _change(
+    client: WebClient,
+    deps: Deps,
+    body: dict[str, Any],
+    change: Callable[[UnitOfWork, Actor], Visit],
+) -> Changed | None:
+    """Make and save one change to a visit in its own unit of work; None once a refusal, or a
+    change someone else saved first, has been told to the person who clicked.
+
+    Slack is called only after the unit of work is closed, committed or rolled back.
+    """
+    try:
+        with deps.uow() as uow:
+            actor = common.actor(uow, deps, body)
+            visit = change(uow, actor)
+            uow.commit()
+            side = visits.side_of(actor, visit)
+            reminder = _clicked_reminder(uow, body, visit, side)
+    except visits.VisitRefused as refused:
+        common.tell(client, body, views.build_notice(refused.message))
+        return None
+    except ChangedMeanwhile:
+        common.tell(client, body, views.build_notice(visits.STALE))
+        return None
+    return Changed(visit, side, reminder)
 
 
 # --------------------------------------------------------------------------- inviting
@@ -228,19 +265,12 @@ def handle_invite_accept(ack: Ack, body: dict[str, Any], client: WebClient, deps
     button = _pressed(ack, body, client)
     if button is None:
         return
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            visit = visits.accept(uow, actor, *button, deps.now())
-            uow.commit()
-            side = visits.side_of(actor, visit)
-            reminder = _clicked_reminder(uow, body, visit, side)
-    except visits.VisitRefused as refused:
-        common.tell(client, body, views.build_notice(refused.message))
+    changed = _change(
+        client, deps, body, lambda uow, actor: visits.accept(uow, actor, *button, deps.now())
+    )
+    if changed is None:
         return
-    except ChangedMeanwhile:
-        common.tell(client, body, views.build_notice(visits.STALE))
-        return
+    visit, side, reminder = changed
     their_side = other_side(side)
     me, other = (visit.coach, visit.teacher) if side == "coach" else (visit.teacher, visit.coach)
     restate(client, visit, side, ":white_check_mark: You accepted.", reminder)
@@ -390,41 +420,30 @@ def handle_invite_decline_submission(
 
 def _withdraw(client: WebClient, deps: Deps, button: tuple[int, int], body: dict[str, Any]) -> None:
     """A teacher turns down the coach's suggested time: saved, then both are told."""
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            visit = visits.decline(uow, actor, button[0], button[1], None, deps.now())
-            uow.commit()
-            reminder = _clicked_reminder(uow, body, visit, "teacher")
-    except visits.VisitRefused as refused:
-        common.tell(client, body, views.build_notice(refused.message))
-        return
-    except ChangedMeanwhile:
-        common.tell(client, body, views.build_notice(visits.STALE))
+    changed = _change(
+        client,
+        deps,
+        body,
+        lambda uow, actor: visits.decline(uow, actor, button[0], button[1], None, deps.now()),
+    )
+    if changed is None:
         return
     turned_down = "You turned down the suggested time, so this visit is off."
-    announce_cancel(client, visit, turned_down, reminder)
-    _refresh(client, deps, visit)
+    announce_cancel(client, changed.visit, turned_down, changed.reminder)
+    _refresh(client, deps, changed.visit)
 
 
 def handle_invite_cancel(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     button = _pressed(ack, body, client)
     if button is None:
         return
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            visit = visits.cancel(uow, actor, *button, deps.now())
-            uow.commit()
-            reminder = _clicked_reminder(uow, body, visit, "teacher")
-    except visits.VisitRefused as refused:
-        common.tell(client, body, views.build_notice(refused.message))
+    changed = _change(
+        client, deps, body, lambda uow, actor: visits.cancel(uow, actor, *button, deps.now())
+    )
+    if changed is None:
         return
-    except ChangedMeanwhile:
-        common.tell(client, body, views.build_notice(visits.STALE))
-        return
-    announce_cancel(client, visit, "You cancelled this visit.", reminder)
-    _refresh(client, deps, visit)
+    announce_cancel(client, changed.visit, "You cancelled this visit.", changed.reminder)
+    _refresh(client, deps, changed.visit)
 
 
 ROUTES: common.Routes = {
