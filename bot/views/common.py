@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, time
 from typing import Any
 
 from slack_sdk.models.blocks import (
     Block,
+    ContextBlock,
     DatePickerElement,
     InputBlock,
     InputInteractiveElement,
@@ -24,10 +25,34 @@ from slack_sdk.models.views import View
 # view["state"]["values"] of a view_submission: block_id -> action_id -> element state.
 StateValues = Mapping[str, Mapping[str, Mapping[str, Any]]]
 
+# --------------------------------------------------------------------------- Slack's limits
+# Block Kit's limits that the views come near; builders cut text to fit rather than let Slack
+# refuse a whole message.
+
+MAX_SECTION = 3000  # a section's text
+MAX_CONTEXT = 3000  # a context element's text
+MAX_FIELD = 2000  # one of a section's fields
+MAX_HEADER = 150
+MAX_OPTIONS = 100  # a static select's options
+MAX_OPTION_TEXT = 75
+MAX_OPTION_VALUE = 150
+MAX_BUTTON_TEXT = 75
+MAX_URL = 3000
+MAX_MODAL_BLOCKS = 100
+MAX_INLINE = 300  # someone's words inside a sentence: a class name, a focus, a next step
+
+
 SORRY_TEXT = (
     "Sorry, something went wrong on coachbot's side. Please try again in a minute; "
     "if it keeps happening, let your coaching team know."
 )
+
+STALE = "That choice is no longer on the list. Please choose again."
+PAST = "Choose a date from today on."
+
+# Who reads a message or fills a form in, where a view words itself for one or the other.
+COACH = "coach"
+TEACHER = "teacher"
 
 COACHING_IS = (
     "Instructional coaching is support, never evaluation: a coach works alongside you on a "
@@ -188,6 +213,22 @@ def typed_text(
     return text or None
 
 
+def typed_within(
+    values: StateValues,
+    errors: dict[str, str],
+    block: str,
+    action: str,
+    limit: int,
+    *,
+    single_line: bool = False,
+) -> str | None:
+    """Typed text as `typed_text` reads it; a kind error under `block` when over `limit`."""
+    text = typed_text(values, block, action, single_line=single_line)
+    if text is not None and len(text) > limit:
+        errors[block] = too_long(text, limit)
+    return text
+
+
 def parse_date(text: Any) -> date | None:
     """A datepicker's YYYY-MM-DD, or None for anything else."""
     if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
@@ -230,21 +271,38 @@ def mention(user_id: str) -> str:
     return f"<@{user_id}>"
 
 
-# --------------------------------------------------------------------------- Slack's limits
-# Block Kit's limits that the views come near; builders cut text to fit rather than let Slack
-# refuse a whole message.
+def inline(text: str | None, limit: int = MAX_INLINE) -> str:
+    """Someone's words inside a sentence: escaped for mrkdwn, on one line, not too long."""
+    return clip(escape(" ".join((text or "").split())), limit)
 
-MAX_SECTION = 3000  # a section's text
-MAX_CONTEXT = 3000  # a context element's text
-MAX_FIELD = 2000  # one of a section's fields
-MAX_HEADER = 150
-MAX_OPTIONS = 100  # a static select's options
-MAX_OPTION_TEXT = 75
-MAX_OPTION_VALUE = 150
-MAX_BUTTON_TEXT = 75
-MAX_URL = 3000
-MAX_MODAL_BLOCKS = 100
-MAX_INLINE = 300  # someone's words inside a sentence: a class name, a focus, a next step
+
+def check_person(value: str, name: str) -> None:
+    """ValueError unless `value` is COACH or TEACHER; `name` says which argument it was."""
+    if value not in (COACH, TEACHER):
+        raise ValueError(f"{name} must be 'coach' or 'teacher', not {value!r}")
+
+
+# --------------------------------------------------------------------------- message blocks
+
+
+def message(text: str, blocks: Iterable[Block]) -> dict[str, Any]:
+    """A message as chat.postMessage takes it: the notification text and the blocks."""
+    return {"text": text, "blocks": [block.to_dict() for block in blocks]}
+
+
+def section(text: str) -> SectionBlock:
+    """A section of mrkdwn, cut to Slack's limit."""
+    return SectionBlock(text=MarkdownTextObject(text=clip(text, MAX_SECTION)))
+
+
+def context(text: str) -> ContextBlock:
+    """A context line of mrkdwn, cut to Slack's limit."""
+    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, MAX_CONTEXT))])
+
+
+def field(label: str, value: str) -> MarkdownTextObject:
+    """One of a section's fields: a bold label over its value."""
+    return MarkdownTextObject(text=clip(f"*{label}*\n{value}", MAX_FIELD))
 
 
 # --------------------------------------------------------------------------- dates in words
@@ -266,9 +324,10 @@ MONTHS = (
 )
 
 
-def long_day(day: date) -> str:
-    """'Tuesday, December 1'."""
-    return f"{WEEKDAYS[day.weekday()]}, {MONTHS[day.month - 1]} {day.day}"
+def long_day(day: date, *, today: date | None = None) -> str:
+    """'Tuesday, December 1'; with `today`, the year too when it is not today's year."""
+    text = f"{WEEKDAYS[day.weekday()]}, {MONTHS[day.month - 1]} {day.day}"
+    return text if today is None or day.year == today.year else f"{text}, {day.year}"
 
 
 # --------------------------------------------------------------------------- form inputs

@@ -1,0 +1,173 @@
+"""A teacher's goal: the form that sets or edits it, and the coach's notice when it closes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from slack_sdk.models.blocks import Block as SlackBlock, InputBlock, Option, UserSelectElement
+
+from bot.ids import Action, Block, Callback
+from bot.rules.calendar import outside_school_years
+from bot.rules.domain import DEFAULT_EXPERTISE_AREAS
+from bot.rules.limits import MAX_EVIDENCE, MAX_QUESTION
+from bot.views import common
+from bot.views.common import StateValues, clip, context, inline, mention, section, typed_text
+
+MAX_AREAS = 100  # Slack's limit on a static select's options
+
+
+@dataclass(frozen=True)
+class GoalForm:
+    """A teacher's goal as the goal form collects it."""
+
+    question: str  # the inquiry question
+    focus_area: str  # one of the areas offered
+    evidence: str | None  # what success will look like
+    target_date: date | None
+    coach_user_id: str | None
+
+
+def offered_areas(areas: Sequence[str]) -> list[str]:
+    """The focus areas the goal form offers: each once, at most 100, the defaults when none."""
+    offered: list[str] = []
+    for area in areas:
+        if area.strip() and len(area) <= common.MAX_OPTION_VALUE and area not in offered:
+            offered.append(area)
+    return offered[:MAX_AREAS] or list(DEFAULT_EXPERTISE_AREAS)
+
+
+def area_label(area: str) -> str:
+    """An area as an option shows it: capitalised, cut to fit."""
+    return clip(area[:1].upper() + area[1:], common.MAX_OPTION_TEXT)
+
+
+def build_goal_form(
+    *,
+    areas: Sequence[str],
+    today: date,
+    initial: GoalForm | None = None,
+    coach_user_id: str | None = None,
+    goal_id: int | None = None,
+) -> dict[str, Any]:
+    """The teacher's goal: a question to explore, new or (with `goal_id`) being edited."""
+    options = {area: Option(value=area, text=area_label(area)) for area in offered_areas(areas)}
+    coach = initial.coach_user_id if initial is not None else coach_user_id
+    blocks: list[SlackBlock] = [
+        context(
+            "A goal is a question you want to explore with your coach. "
+            "It's yours: your coach helps, nobody grades it."
+        ),
+        common.text_input(
+            Block.GOAL_QUESTION,
+            Action.GOAL_QUESTION,
+            "What do you want to learn about your students and your teaching?",
+            limit=MAX_QUESTION,
+            initial=initial.question if initial else None,
+            placeholder="How can I get more of my students talking about their reasoning?",
+            multiline=True,
+        ),
+        common.select_input(
+            Block.GOAL_FOCUS,
+            Action.GOAL_FOCUS,
+            "Focus area",
+            options=list(options.values()),
+            initial=options.get(initial.focus_area) if initial is not None else None,
+            placeholder="Choose an area",
+        ),
+        common.text_input(
+            Block.GOAL_EVIDENCE,
+            Action.GOAL_EVIDENCE,
+            "What will success look like?",
+            limit=MAX_EVIDENCE,
+            initial=initial.evidence if initial else None,
+            placeholder="Most students explain how they got an answer, not just the answer",
+            hint="What you'd see or hear from students",
+            optional=True,
+            multiline=True,
+        ),
+        common.date_input(
+            Block.GOAL_TARGET,
+            Action.GOAL_TARGET,
+            "Target date",
+            initial=initial.target_date if initial is not None else None,
+            placeholder="Choose a date",
+            hint="A rough date to look back on it together",
+            optional=True,
+        ),
+        InputBlock(
+            block_id=Block.GOAL_COACH,
+            label="Coach",
+            optional=True,
+            hint="You can choose one later",
+            element=UserSelectElement(
+                action_id=Action.GOAL_COACH,
+                placeholder="Choose a coach",
+                initial_user=coach or None,
+            ),
+        ),
+    ]
+    return common.modal(
+        "Edit your goal" if goal_id is not None else "Set a goal",
+        blocks,
+        close="Cancel",
+        callback_id=Callback.GOAL,
+        submit="Save",
+        private_metadata=str(goal_id) if goal_id is not None else None,
+    )
+
+
+def parse_goal_form(
+    values: StateValues, *, areas: Sequence[str], today: date
+) -> tuple[GoalForm | None, dict[str, str]]:
+    """The goal, or kind messages keyed by the block to show them under."""
+    errors: dict[str, str] = {}
+
+    question = typed_text(values, Block.GOAL_QUESTION, Action.GOAL_QUESTION)
+    if question is None:
+        errors[Block.GOAL_QUESTION] = "Write the question you'd like to explore."
+    elif len(question) > MAX_QUESTION:
+        errors[Block.GOAL_QUESTION] = common.too_long(question, MAX_QUESTION)
+
+    focus = common.selected_value(values, Block.GOAL_FOCUS, Action.GOAL_FOCUS)
+    if focus is None:
+        errors[Block.GOAL_FOCUS] = "Choose the area this goal is about."
+    elif focus not in offered_areas(areas):
+        errors[Block.GOAL_FOCUS] = common.STALE
+
+    evidence = typed_text(values, Block.GOAL_EVIDENCE, Action.GOAL_EVIDENCE)
+    if evidence is not None and len(evidence) > MAX_EVIDENCE:
+        errors[Block.GOAL_EVIDENCE] = common.too_long(evidence, MAX_EVIDENCE)
+
+    target = common.picked_date(values, Block.GOAL_TARGET, Action.GOAL_TARGET)
+    if target is not None and target < today:
+        errors[Block.GOAL_TARGET] = common.PAST
+    elif target is not None and (too_far := outside_school_years(target, today)) is not None:
+        errors[Block.GOAL_TARGET] = too_far
+
+    coach = common.state_of(values, Block.GOAL_COACH, Action.GOAL_COACH).get("selected_user")
+    if errors or question is None or focus is None:
+        return None, errors
+    return (
+        GoalForm(
+            question=question,
+            focus_area=focus,
+            evidence=evidence,
+            target_date=target,
+            coach_user_id=coach if isinstance(coach, str) and coach else None,
+        ),
+        {},
+    )
+
+
+def build_goal_closed_notice(*, teacher_user_id: str, question: str, met: bool) -> dict[str, Any]:
+    """To the coach when a teacher marks a goal met or sets it aside."""
+    who = mention(teacher_user_id)
+    goal = f"_{inline(question, MAX_QUESTION)}_"
+    if met:
+        text = f":tada: {who} met their goal: {goal}"
+    else:
+        text = f"{who} set aside their goal: {goal}. They can pick it up again any time."
+    return common.message(text, [section(text)])

@@ -1,0 +1,398 @@
+"""The story of a teacher's coaching cycles: each goal with its visits, debriefs and notes."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block as SlackBlock,
+    ButtonElement,
+    ConfirmObject,
+    DividerBlock,
+    MarkdownTextObject,
+    SectionBlock,
+)
+
+from bot.ids import Action, Callback
+from bot.rules.domain import (
+    MAX_ACTIVE_GOALS,
+    CycleState,
+    GoalStatus,
+    SupportType,
+    VisitOutcome,
+    went_ahead,
+)
+from bot.rules.limits import MAX_QUESTION
+from bot.views import common
+from bot.views.common import COACH, TEACHER, clip, context, count, inline, mention, section
+from bot.views.goals import area_label
+from bot.views.visit_log import MISSED_FOR_COACH, MISSED_FOR_TEACHER, schedule_debrief_button
+from bot.views.when import format_when
+
+# How much of one cycle the story shows, so even the newest cycle alone fits in a modal.
+MAX_VISITS_SHOWN = 30
+MAX_DEBRIEFS_SHOWN = 8
+MAX_NOTES_SHOWN = 2  # the teacher's and the coach's
+MAX_DEBRIEF_BUTTONS = 10
+
+_MAX_NOTE_PART = 850  # one part of a note in the story: three of them fit in a section
+
+_VISIT_STATUS_WORDS = {
+    "pending": "waiting for an answer",
+    "proposed": "a new time was suggested",
+    "accepted": "planned",
+    "declined": "declined",
+    "cancelled": "cancelled",
+}
+
+
+@dataclass(frozen=True)
+class VisitLine:
+    """One visit in a cycle's story."""
+
+    visit_id: int
+    starts_at: datetime  # aware, UTC
+    ends_at: datetime
+    support: SupportType  # what it was: the logged type once logged
+    status: str  # "pending" | "proposed" | "accepted" | "declined" | "cancelled"
+    outcome: VisitOutcome | None
+
+
+@dataclass(frozen=True)
+class NoteView:
+    """One person's notes on a debrief; only ever built for that teacher and that coach."""
+
+    author_user_id: str
+    strengths: str | None
+    try_next: str | None
+    next_step: str | None
+    check_back_on: date | None
+
+
+@dataclass(frozen=True)
+class DebriefLine:
+    """One debrief in a cycle's story.
+
+    `visit_id` says which visit it talks about; without it, a debrief is taken to be about the
+    latest accepted visit that started before it.
+    """
+
+    debrief_id: int
+    starts_at: datetime
+    ends_at: datetime
+    place: str | None
+    notes: tuple[NoteView, ...]
+    visit_id: int | None = None
+
+
+@dataclass(frozen=True)
+class CycleStory:
+    """A goal and everything that happened around it."""
+
+    goal_id: int
+    teacher_user_id: str
+    coach_user_id: str | None
+    question: str
+    focus_area: str
+    evidence: str | None
+    target_date: date | None
+    status: GoalStatus
+    state: CycleState
+    visits: tuple[VisitLine, ...]
+    debriefs: tuple[DebriefLine, ...]
+
+
+def build_goals_view(
+    stories: Sequence[CycleStory], *, viewer: str, today: date, tz: str, can_add: bool
+) -> dict[str, Any]:
+    """The story of a teacher's cycles: active goals first, then the newest.
+
+    What does not fit in a modal is summarised in one line, oldest cycles first to go.
+    """
+    common.check_person(viewer, "viewer")
+    ordered = sorted(stories, key=lambda s: (s.status is not GoalStatus.ACTIVE, -s.goal_id))
+    tail: list[SlackBlock] = []
+    active = sum(1 for story in stories if story.status is GoalStatus.ACTIVE)
+    if viewer == TEACHER and not can_add and active >= MAX_ACTIVE_GOALS:
+        tail.append(
+            context(
+                f"You have {active} goals in progress, the most at once. When one is met or set "
+                "aside, you can start another."
+            )
+        )
+    if can_add:
+        tail.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="New goal", action_id=Action.GOAL_NEW, value="new", style="primary"
+                    )
+                ]
+            )
+        )
+
+    blocks: list[SlackBlock] = []
+    if not ordered:
+        blocks.append(section(_empty_text(viewer)))
+    budget = common.MAX_MODAL_BLOCKS - len(tail) - 1  # one line for the cycles left out
+    shown = 0
+    for story in ordered:
+        story_blocks = _story_blocks(story, viewer=viewer, today=today, tz=tz)
+        if shown:
+            story_blocks.insert(0, DividerBlock())
+        if len(blocks) + len(story_blocks) > budget:
+            break
+        blocks += story_blocks
+        shown += 1
+    left_out = len(ordered) - shown
+    if left_out:
+        blocks.append(context(f"{count(left_out, 'earlier cycle', 'earlier cycles')} not shown"))
+    blocks += tail
+    return common.modal(
+        "Coaching cycles",
+        blocks,
+        close="Done",
+        callback_id=Callback.GOALS,
+    )
+
+
+def _empty_text(viewer: str) -> str:
+    if viewer == TEACHER:
+        return (
+            "No goals yet. A goal is a question you want to explore with a coach, like "
+            "_How can I get more of my students talking about their reasoning?_ "
+            "Set one whenever you're ready."
+        )
+    return (
+        "No goals yet. A goal is a question a teacher wants to explore with a coach; "
+        "when a teacher sets one with you, its cycle shows up here."
+    )
+
+
+def _story_blocks(story: CycleStory, *, viewer: str, today: date, tz: str) -> list[SlackBlock]:
+    blocks: list[SlackBlock] = [
+        section(_story_heading(story, today)),
+        context(_story_line(story, viewer)),
+    ]
+    blocks += _visit_blocks(story, viewer=viewer, tz=tz)
+    blocks += _debrief_blocks(story, viewer=viewer, today=today, tz=tz)
+    if viewer == TEACHER and story.status is GoalStatus.ACTIVE:
+        blocks.append(_goal_actions(story.goal_id, has_coach=bool(story.coach_user_id)))
+    return blocks
+
+
+def _story_heading(story: CycleStory, today: date) -> str:
+    if story.status is GoalStatus.MET:
+        where = "*Goal met* :tada:"
+    elif story.status is GoalStatus.SET_ASIDE:
+        where = "*Set aside*, ready to pick up again"
+    else:
+        where = f"*{story.state.label}*"
+    facts = [f"Focus: {inline(area_label(story.focus_area))}", where]
+    if story.target_date is not None:
+        facts.append(f"Target: {common.long_day(story.target_date, today=today)}")
+    lines = [f"*{inline(story.question, MAX_QUESTION)}*", " · ".join(facts)]
+    if story.evidence:
+        lines.append(f"Success looks like: {inline(story.evidence, 1000)}")
+    return "\n".join(lines)
+
+
+def _story_line(story: CycleStory, viewer: str) -> str:
+    counts = (
+        f"{count(len(story.visits), 'visit', 'visits')}, "
+        f"{count(len(story.debriefs), 'debrief', 'debriefs')}"
+    )
+    if viewer == COACH:
+        who = f"{mention(story.teacher_user_id)}'s goal"
+    elif story.coach_user_id:
+        who = f"with {mention(story.coach_user_id)}"
+    else:
+        who = "no coach chosen yet"
+    return f"{counts} · {who}"
+
+
+def _debriefed_visits(story: CycleStory) -> set[int]:
+    """Visits that already have a debrief, by the debrief's visit id or, without one, by time."""
+    done = {d.visit_id for d in story.debriefs if d.visit_id is not None}
+    accepted = sorted((v for v in story.visits if _can_debrief(v)), key=lambda v: v.starts_at)
+    for debrief in sorted(story.debriefs, key=lambda d: d.starts_at):
+        if debrief.visit_id is not None:
+            continue
+        before = [
+            v for v in accepted if v.starts_at <= debrief.starts_at and v.visit_id not in done
+        ]
+        if before:
+            done.add(before[-1].visit_id)
+    return done
+
+
+def _can_debrief(visit: VisitLine) -> bool:
+    """Accepted and not logged as missed."""
+    return went_ahead(visit.status, visit.outcome)
+
+
+def _visit_blocks(story: CycleStory, *, viewer: str, tz: str) -> list[SlackBlock]:
+    if not story.visits:
+        return [section("*Visits*\nNo visits yet.")]
+    visits = sorted(story.visits, key=lambda v: v.starts_at)
+    earlier = max(0, len(visits) - MAX_VISITS_SHOWN)
+    visits = visits[earlier:]
+    debriefed = _debriefed_visits(story)
+    needs_debrief = [
+        v.visit_id
+        for v in visits
+        if story.status is GoalStatus.ACTIVE and _can_debrief(v) and v.visit_id not in debriefed
+    ][-MAX_DEBRIEF_BUTTONS:]
+
+    blocks: list[SlackBlock] = []
+    heading = ["*Visits*"]
+    if earlier:
+        heading.append(f"_{count(earlier, 'earlier visit', 'earlier visits')} not shown_")
+    pending: list[str] = []
+    for visit in visits:
+        line = _visit_line(visit, viewer=viewer, tz=tz)
+        if visit.visit_id not in needs_debrief:
+            pending.append(line)
+            continue
+        if pending:
+            blocks += _packed_sections([*heading, *pending])
+            heading, pending = [], []
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=clip("\n".join([*heading, line]), common.MAX_SECTION)),
+                accessory=schedule_debrief_button(visit.visit_id),
+            )
+        )
+        heading = []
+    if heading or pending:
+        blocks += _packed_sections([*heading, *pending])
+    return blocks
+
+
+def _visit_line(visit: VisitLine, *, viewer: str, tz: str) -> str:
+    words = [format_when(visit.starts_at, visit.ends_at, tz), visit.support.label]
+    if visit.outcome is VisitOutcome.HAPPENED:
+        words.append("happened")
+    elif visit.outcome is not None:
+        missed = MISSED_FOR_TEACHER if viewer == TEACHER else MISSED_FOR_COACH
+        words.append(f"did not happen: {missed[visit.outcome]}")
+    else:
+        words.append(_VISIT_STATUS_WORDS.get(visit.status) or inline(visit.status, 40))
+    return "• " + " · ".join(words)
+
+
+def _debrief_blocks(story: CycleStory, *, viewer: str, today: date, tz: str) -> list[SlackBlock]:
+    if not story.debriefs:
+        return []
+    debriefs = sorted(story.debriefs, key=lambda d: d.starts_at)
+    earlier = max(0, len(debriefs) - MAX_DEBRIEFS_SHOWN)
+    blocks: list[SlackBlock] = []
+    if earlier:
+        blocks.append(context(f"{count(earlier, 'earlier debrief', 'earlier debriefs')} not shown"))
+    for debrief in debriefs[earlier:]:
+        heading = f"*Debrief* · {format_when(debrief.starts_at, debrief.ends_at, tz)}"
+        if debrief.place:
+            heading += f" · {inline(debrief.place)}"
+        notes = [note for note in debrief.notes if _has_words(note)][:MAX_NOTES_SHOWN]
+        if not notes:
+            heading += "\n_No notes yet._"
+        blocks.append(
+            SectionBlock(
+                text=MarkdownTextObject(text=clip(heading, common.MAX_SECTION)),
+                accessory=ButtonElement(
+                    text="Write notes",
+                    action_id=Action.DEBRIEF_NOTES,
+                    value=str(debrief.debrief_id),
+                ),
+            )
+        )
+        blocks += [
+            section(_note_text(note, story=story, viewer=viewer, today=today)) for note in notes
+        ]
+    return blocks
+
+
+def _has_words(note: NoteView) -> bool:
+    texts = (note.strengths, note.try_next, note.next_step)
+    return note.check_back_on is not None or any(text and text.strip() for text in texts)
+
+
+def _note_text(note: NoteView, *, story: CycleStory, viewer: str, today: date) -> str:
+    author = note.author_user_id
+    mine = story.teacher_user_id if viewer == TEACHER else story.coach_user_id
+    if author == mine:
+        lines = ["*Your notes*"]
+    elif author in (story.teacher_user_id, story.coach_user_id):
+        lines = [f"*{mention(author)}'s notes*"]
+    else:
+        lines = [f"*Notes from {mention(author)}*"]
+    if note.strengths and note.strengths.strip():
+        lines.append(f"Strengths noticed: {inline(note.strengths, _MAX_NOTE_PART)}")
+    if note.try_next and note.try_next.strip():
+        lines.append(f"Wants to try next: {inline(note.try_next, _MAX_NOTE_PART)}")
+    check_back = (
+        f"check back {common.long_day(note.check_back_on, today=today)}"
+        if note.check_back_on is not None
+        else ""
+    )
+    if note.next_step and note.next_step.strip():
+        step = f"Next step: {inline(note.next_step, _MAX_NOTE_PART)}"
+        lines.append(f"{step} ({check_back})" if check_back else step)
+    elif check_back:
+        lines.append(check_back[:1].upper() + check_back[1:])
+    return "\n".join(lines)
+
+
+def _goal_actions(goal_id: int, *, has_coach: bool) -> ActionsBlock:
+    value = str(goal_id)
+    met = "Well done! This closes the cycle" + (
+        ", and your coach will hear the news." if has_coach else "."
+    )
+    return ActionsBlock(
+        elements=[
+            ButtonElement(text="Edit", action_id=Action.GOAL_EDIT, value=value),
+            ButtonElement(
+                text="Goal met :tada:",
+                action_id=Action.GOAL_MET,
+                value=value,
+                style="primary",
+                confirm=ConfirmObject(
+                    title="Mark this goal met?",
+                    text=met,
+                    confirm="Yes, it's met",
+                    deny="Not yet",
+                ),
+            ),
+            ButtonElement(
+                text="Set aside",
+                action_id=Action.GOAL_SET_ASIDE,
+                value=value,
+                confirm=ConfirmObject(
+                    title="Set this goal aside?",
+                    text="It stays in your cycles, and you can pick it up again any time.",
+                    confirm="Set it aside",
+                    deny="Keep going",
+                ),
+            ),
+        ]
+    )
+
+
+def _packed_sections(lines: Sequence[str]) -> list[SlackBlock]:
+    """Lines in as few sections as fit, none cut in half unless one alone is too long."""
+    sections: list[SlackBlock] = []
+    current = ""
+    for line in lines:
+        joined = f"{current}\n{line}" if current else line
+        if len(joined) <= common.MAX_SECTION:
+            current = joined
+            continue
+        sections.append(section(current))
+        current = line
+    if current:
+        sections.append(section(current))
+    return sections
