@@ -7,6 +7,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     Date,
     DateTime,
@@ -19,6 +20,7 @@ from sqlalchemy import (
     Time,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -362,13 +364,33 @@ class OutboxMessage(Base):
         _states(OutboxStatus, 16), default=OutboxStatus.PENDING, index=True
     )
     attempts: Mapped[int] = mapped_column(Integer, default=0)
+    # Failures that back off (5xx, timeouts, refused connections); a 429 waits as told instead.
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    # An attempt may have reached Slack without its answer coming back (a timeout, a 5xx, a
+    # crash mid-send): every later attempt looks the key up in Slack before posting again.
+    maybe_sent: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
     lease_until: Mapped[datetime | None]
+    # The claim holding the lease (worker name and a one-off suffix): only it records an outcome.
     leased_by: Mapped[str | None] = mapped_column(String(64))
     last_error: Mapped[str | None] = mapped_column(String(300))
     slack_channel: Mapped[str | None] = mapped_column(String(32))
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+
+class SendBudget(Base):
+    """A rate budget every replica shares: the earliest moment the next call may be made.
+
+    Milliseconds since the epoch, not a DateTime, so that taking a slot is one portable
+    `UPDATE ... SET next_ms = max(next_ms, now) + interval`, atomic on every database. A 429's
+    Retry-After moves it forward, which pauses every replica at once.
+    """
+
+    __tablename__ = "send_budgets"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    next_ms: Mapped[int] = mapped_column(BigInteger, default=0)
 
 
 class Reflection(Base):

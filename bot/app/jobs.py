@@ -16,10 +16,11 @@ from bot.app.deps import Deps
 from bot.reads import daily, digest, nudges
 from bot.rules import cycles, outbox, reflections, visits
 from bot.rules.school_calendar import next_allowed_for
-from bot.slack.messaging import send_dm
+from bot.slack.messaging import SlackSender
 from bot.views.cycle import build_visit_log_prompt
 from bot.views.reflections import build_reflection_prompt
-from storage.models import OutboxMessage, Visit
+from storage.enums import VisitStatus
+from storage.models import OutboxMessage
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -37,30 +38,76 @@ def forget_old_events(deps: Deps) -> int:
     return removed
 
 
-def prompt_visit_logs(deps: Deps, client: WebClient) -> int:
-    """Ask each coach, once, how a visit that just ended went. Returns how many were asked."""
-    now = deps.now()
-    with deps.uow() as uow:
-        due = [v.id for v in cycles.due_visit_logs(uow, now)]
-    asked = 0
-    for visit_id in due:
-        with deps.uow() as uow:
-            # Claimed in its own transaction, so two replicas never ask twice.
-            if not cycles.claim_log_prompt(uow, visit_id, now):
-                continue
-            uow.commit()
-            visit = uow.session.get_one(Visit, visit_id)
-            message = build_visit_log_prompt(cycles.log_card(visit, visit.coach))
-            coach = visit.coach
-        where = send_dm(client, coach, message)
-        if where is None:
+# The outbox kind of the "How did your visit go?" prompt, and its key and ref.
+VISIT_LOG_KIND = "visit_log"
+
+
+def plan_visit_logs(uow: UnitOfWork, now: datetime) -> int:
+    """Owe each coach, once, the question how a visit that just ended went; returns how many.
+
+    Marking the visit and planning the message happen in one transaction, under one key, so
+    two replicas never plan it twice and a failure never loses it.
+    """
+    planned = 0
+    for visit in cycles.due_visit_logs(uow, now):
+        if not cycles.claim_log_prompt(uow, visit.id, now):
             continue
-        with deps.uow() as uow:
-            # Now the coach's latest message about the visit: their answer updates it there.
-            visits.remember_message(uow, visit_id, "coach", where)
-            uow.commit()
-        asked += 1
-    return asked
+        coach = visit.coach
+        planned += outbox.enqueue(
+            uow,
+            key=f"{VISIT_LOG_KIND}:{visit.id}",
+            person=coach,
+            kind=VISIT_LOG_KIND,
+            message=build_visit_log_prompt(cycles.log_card(visit, coach)),
+            due_at=now,
+            now=now,
+            ref=f"visit:{visit.id}",
+        )
+    return planned
+
+
+def visit_log_still_wanted(uow: UnitOfWork, row: OutboxMessage) -> bool:
+    """A visit-log question is no use once the visit was logged, cancelled or moved on."""
+    visit_id = int(row.key.rsplit(":", 1)[-1])
+    visit = uow.visits.get(visit_id)
+    return (
+        visit is not None
+        and visit.status == VisitStatus.ACCEPTED
+        and visit.outcome is None
+        and visit.coach_id == row.person_id
+    )
+
+
+def remember_visit_log_prompt(uow: UnitOfWork, row: OutboxMessage) -> None:
+    """The coach's latest message about the visit is now the question: the answer updates it."""
+    if row.slack_channel and row.slack_ts:
+        visit_id = int(row.key.rsplit(":", 1)[-1])
+        visits.remember_message(uow, visit_id, "coach", (row.slack_channel, row.slack_ts))
+
+
+def prompt_visit_logs(
+    deps: Deps,
+    client: WebClient,
+    sender: outbox.Sender | None = None,
+    *,
+    budget: outbox.Budget | None = None,
+    worker: str = "coachbot",
+) -> int:
+    """Plan the visit-log questions that came due and send those that may go out now, through
+    the outbox (its key, its retries, the shared budget and the school-hours rule). Returns
+    how many were asked now; the others wait in the outbox for the delivery loop."""
+    with deps.uow() as uow:
+        plan_visit_logs(uow, deps.now())
+        uow.commit()
+    report = deliver_outbox(
+        deps,
+        sender or SlackSender(client),
+        worker=worker,
+        still_wanted=STILL_WANTED,
+        budget=budget,
+        kinds=(VISIT_LOG_KIND,),
+    )
+    return report.sent + report.recovered
 
 
 def deliver_outbox(
@@ -72,24 +119,46 @@ def deliver_outbox(
     budget_seconds: float = 50.0,
     stopping: threading.Event | None = None,
     gate: outbox.Gate | None = None,
+    budget: outbox.Budget | None = None,
+    sleep: Callable[[float], None] | None = None,
+    kinds: tuple[str, ...] | None = None,
 ) -> outbox.DeliveryReport:
     """Send what is due, batch after batch, until nothing is left, the time budget is spent,
-    or the process is stopping (a claimed batch is finished, the rest waits for next time)."""
+    or the process is stopping (a claimed batch is finished, the rest waits for next time).
+
+    `budget` is the posting rate every replica shares; a wait for its next slot ends early
+    when the process is stopping."""
     total = outbox.DeliveryReport()
     deadline = time.monotonic() + budget_seconds
+    if sleep is None:
+        sleep = _stoppable_sleep(stopping)
     while time.monotonic() < deadline and not (stopping and stopping.is_set()):
         report = outbox.deliver_due(
             deps.uow,
             sender,
-            deps.now(),
             worker=worker,
             still_wanted=still_wanted,
             gate=school_hours if gate is None else gate,
+            clock=deps.now,
+            sleep=sleep,
+            budget=budget,
+            after_sent=AFTER_SENT,
+            kinds=kinds,
         )
         total.add(report)
-        if not (report.sent or report.retried or report.dead or report.dropped or report.recovered):
+        if not report.busy:
             break
     return total
+
+
+def _stoppable_sleep(stopping: threading.Event | None) -> Callable[[float], None]:
+    def sleep(seconds: float) -> None:
+        if stopping is None:
+            time.sleep(seconds)
+        else:
+            stopping.wait(seconds)
+
+    return sleep
 
 
 def school_hours(uow: UnitOfWork, row: OutboxMessage, now: datetime) -> datetime | None:
@@ -126,10 +195,14 @@ PLANNERS: list[Callable[[UnitOfWork, datetime], int]] = [
 ]
 # Per kind of message, a last check just before sending: False drops a settled item's message.
 STILL_WANTED: dict[str, outbox.StillWanted] = {
+    VISIT_LOG_KIND: visit_log_still_wanted,
     daily.KIND: daily_list_still_today,
     nudges.KIND: nudges.still_wanted,
     reflections.KIND: reflections.still_wanted,
 }
+
+# Per kind of message, bookkeeping in the transaction that records it as sent.
+AFTER_SENT: dict[str, outbox.AfterSent] = {VISIT_LOG_KIND: remember_visit_log_prompt}
 
 
 def plan_messages(deps: Deps) -> int:

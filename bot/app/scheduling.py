@@ -10,8 +10,8 @@ from slack_sdk import WebClient
 
 from bot.app import jobs
 from bot.app.deps import Deps
-from bot.rules.outbox import Sender
-from bot.slack.messaging import SlackSender
+from bot.rules.outbox import Budget, Sender
+from bot.slack.messaging import Pacer, SlackSender
 
 
 def make_scheduler(
@@ -21,8 +21,18 @@ def make_scheduler(
     *,
     worker: str = "coachbot",
     stopping: threading.Event | None = None,
+    posts_per_minute: float | None = None,
 ) -> BackgroundScheduler:
-    """The planner and the delivery loop wake on a timer; what to send lives in the database."""
+    """The planner and the delivery loop wake on a timer; what to send lives in the database.
+
+    Every replica posts within one budget of `posts_per_minute`, kept in the database. A
+    sender that brings its own process pacer gives its rate to that shared budget instead.
+    """
+    sender = sender or SlackSender(client)
+    if isinstance(sender, SlackSender) and sender.pacer.per_minute:
+        posts_per_minute = posts_per_minute or sender.pacer.per_minute
+        sender.pacer = Pacer(None)
+    budget = Budget(posts_per_minute) if posts_per_minute else None
     scheduler = BackgroundScheduler(
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
@@ -39,7 +49,8 @@ def make_scheduler(
         jobs.prompt_visit_logs,
         "interval",
         minutes=1,
-        args=[deps, client],
+        args=[deps, client, sender],
+        kwargs={"budget": budget, "worker": worker},
         id="visits:log-prompts",
         replace_existing=True,
     )
@@ -55,8 +66,13 @@ def make_scheduler(
         jobs.deliver_outbox,
         "interval",
         seconds=10,
-        args=[deps, sender or SlackSender(client)],
-        kwargs={"worker": worker, "still_wanted": jobs.STILL_WANTED, "stopping": stopping},
+        args=[deps, sender],
+        kwargs={
+            "worker": worker,
+            "still_wanted": jobs.STILL_WANTED,
+            "stopping": stopping,
+            "budget": budget,
+        },
         id="outbox:deliver",
         replace_existing=True,
     )

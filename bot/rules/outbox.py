@@ -1,18 +1,25 @@
 """The durable outbox: every scheduled message is a row first, then sent once.
 
 Planners call `enqueue` with an idempotency key; the unique key makes planning twice (or on
-two replicas) harmless. `deliver_due` claims due rows with a lease, sends them, and records
-Slack's answer; 429 waits as long as Slack says, 5xx and timeouts back off, and a row that
-keeps failing ends as dead with its reason. Nothing is dropped silently.
+two replicas) harmless. `deliver_due` claims a small batch with a lease it renews as it goes,
+and only the holder of the lease records an outcome. Outages are waited out, not counted: a
+429 pauses every replica for as long as Slack says, from its answer; 5xx, timeouts and refused
+connections back off (with jitter, at most five minutes); a row is dead only for an error no
+retry can fix, or dropped once it is no longer wanted. An attempt whose outcome is unknown
+(a timeout, a 5xx, a crash mid-send) is looked up in Slack by its key before any re-send.
+Nothing is dropped silently.
 """
 
 from __future__ import annotations
 
 import json
 import logging
+import math
+import random
+import secrets
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from storage.enums import OutboxStatus
@@ -27,8 +34,6 @@ PENDING, SENT, DEAD, DROPPED = (
     OutboxStatus.DEAD,
     OutboxStatus.DROPPED,
 )
-MAX_ATTEMPTS = 8
-LEASE = timedelta(minutes=2)
 # Errors that no retry will fix: the row ends as dead straight away, with the reason.
 PERMANENT = {
     "channel_not_found",
@@ -149,6 +154,22 @@ def drop(uow: UnitOfWork, *, ref: str, kinds: tuple[str, ...] | None = None) -> 
 StillWanted = Callable[[UnitOfWork, OutboxMessage], bool]
 # When a row may be sent: None for now, or a later moment to wait for (school hours).
 Gate = Callable[[UnitOfWork, OutboxMessage, datetime], datetime | None]
+# Bookkeeping after a row was sent, in the transaction that records it (where it is in Slack).
+AfterSent = Callable[[UnitOfWork, OutboxMessage], None]
+
+# A claim holds its rows this long; it is renewed before each message, so only a worker that
+# died (or stalled for this long) loses its rows, and another worker has them within a minute.
+LEASE = timedelta(seconds=60)
+BATCH = 10
+# Back-off after a failure that is not a 429: 5 s, 10 s, 20 s, ... never more than 5 minutes,
+# each stretched by up to half again at random so that replicas and rows do not retry in step.
+BACKOFF_FIRST = 5.0
+BACKOFF_CAP = 300.0
+# A worker waits this long at most for a slot of the shared budget; a longer wait (Slack said
+# to pause) gives the rest of its batch back, due when the pause ends.
+SLOT_HORIZON = 5.0
+# Slack's answers that say it could not tell whether it did the work.
+UNKNOWN_ERRORS = frozenset({"fatal_error", "internal_error", "request_timeout"})
 
 
 @dataclass
@@ -157,8 +178,9 @@ class DeliveryReport:
     retried: int = 0
     dead: int = 0
     dropped: int = 0
-    recovered: int = 0  # sent before a crash, found in Slack instead of being sent again
+    recovered: int = 0  # found in Slack after an attempt whose outcome was unknown
     postponed: int = 0  # came due outside the person's school hours; waiting for them
+    released: int = 0  # claimed but given back untried while Slack asked every replica to wait
     waits: list[float] = field(default_factory=list)  # Retry-After seconds Slack asked for
 
     def add(self, other: DeliveryReport) -> None:
@@ -168,12 +190,24 @@ class DeliveryReport:
         self.dropped += other.dropped
         self.recovered += other.recovered
         self.postponed += other.postponed
+        self.released += other.released
         self.waits += other.waits
 
+    @property
+    def busy(self) -> bool:
+        """Whether this batch did anything (a caller loops until one does not)."""
+        return bool(self.sent or self.retried or self.dead or self.dropped or self.recovered)
 
-def claim_due(uow: UnitOfWork, now: datetime, worker: str, limit: int) -> list[OutboxMessage]:
+
+def claim_due(
+    uow: UnitOfWork,
+    now: datetime,
+    worker: str,
+    limit: int,
+    kinds: tuple[str, ...] | None = None,
+) -> list[OutboxMessage]:
     """Lease up to `limit` due rows to this worker, for LEASE; no two workers get one row."""
-    return uow.outbox.claim_due(now, worker, limit, LEASE)
+    return uow.outbox.claim_due(now, worker, limit, LEASE, kinds)
 
 
 class Sender:
@@ -189,104 +223,303 @@ class Sender:
 
 
 class SendFailed(Exception):
-    def __init__(self, error: str, *, retry_after: float | None = None, transient: bool) -> None:
+    """A call that did not succeed. `unknown`: it may have reached Slack and done its work
+    (a timeout or a dropped connection after sending, a 5xx), so the message may be there."""
+
+    def __init__(
+        self,
+        error: str,
+        *,
+        retry_after: float | None = None,
+        transient: bool,
+        unknown: bool = False,
+    ) -> None:
         super().__init__(error)
         self.error = error
         self.retry_after = retry_after
         self.transient = transient
+        self.unknown = unknown
 
 
-def backoff(attempts: int) -> timedelta:
-    """30 s, 1 min, 2 min, ... capped at 30 min."""
-    return timedelta(seconds=min(30 * 2 ** max(attempts - 1, 0), 1800))
+def backoff(failures: int, spread: float = 0.0) -> timedelta:
+    """5 s, 10 s, 20 s, ... capped at 5 minutes; `spread` in [0, 1) stretches it by up to half."""
+    base = min(BACKOFF_FIRST * 2 ** max(failures - 1, 0), BACKOFF_CAP)
+    return timedelta(seconds=base * (1 + spread / 2))
+
+
+@dataclass(frozen=True)
+class Budget:
+    """A posting rate shared by every replica through the database (`send_budgets`)."""
+
+    per_minute: float
+    name: str = "chat.postMessage"
+
+    @property
+    def interval_ms(self) -> int:
+        # Rounded up: the budget is a ceiling, never exceeded by rounding.
+        return max(1, math.ceil(60_000 / self.per_minute))
+
+
+def _ms(moment: datetime) -> int:
+    return int(moment.timestamp() * 1000)
+
+
+def _moment(ms: int) -> datetime:
+    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+
+
+@dataclass(frozen=True)
+class _Claimed:
+    id: int
+    kind: str
+    channel: str
+    key: str
+    attempts: int
+    failures: int
+    maybe_sent: bool
+
+
+@dataclass
+class _Delivery:
+    """One batch: its claim, its clock, and what it has learned of Slack so far."""
+
+    uow: Callable[[], UnitOfWork]
+    sender: Sender
+    claim: str
+    clock: Callable[[], datetime]
+    sleep: Callable[[float], None]
+    budget: Budget | None
+    report: DeliveryReport
+    spread: Callable[[], float]
+    paused_until: datetime | None = None
+
+    def finish(self, row: _Claimed, values: dict[str, Any]) -> bool:
+        with self.uow() as uow:
+            done = uow.outbox.finish(row.id, self.claim, values)
+            uow.commit()
+        if not done:
+            logger.warning("outbox %s: the lease passed to another worker; left to it", row.id)
+        return done
+
+    def give_back(self, at: datetime) -> None:
+        """Slack asked everyone to wait: the rows not tried yet are due again at `at`."""
+        with self.uow() as uow:
+            self.report.released += uow.outbox.release(self.claim, at)
+            uow.commit()
+
+    def take_slot(self) -> datetime | None:
+        """Wait for this worker's turn in the shared budget; None when the turn is further off
+        than SLOT_HORIZON (then nothing was reserved) or Slack asked this worker to pause."""
+        now = self.clock()
+        if self.paused_until is not None and self.paused_until > now:
+            return None
+        if self.budget is None:
+            return now
+        with self.uow() as uow:
+            slot = uow.outbox.take_slot(
+                self.budget.name, _ms(now), self.budget.interval_ms, int(SLOT_HORIZON * 1000)
+            )
+            if slot is None:
+                self.paused_until = _moment(uow.outbox.next_slot(self.budget.name))
+            uow.commit()
+        if slot is None:
+            return None
+        wait = (_moment(slot) - now).total_seconds()
+        if wait > 0:
+            self.sleep(wait)
+        return _moment(slot)
+
+    def pause(self, seconds: float) -> None:
+        """A 429: nobody here, nor on any replica sharing the budget, posts before it passes."""
+        until = self.clock() + timedelta(seconds=seconds)
+        self.paused_until = max(self.paused_until or until, until)
+        if self.budget is not None:
+            with self.uow() as uow:
+                uow.outbox.hold_budget(self.budget.name, _ms(until))
+                uow.commit()
 
 
 def deliver_due(
     deps_uow: Callable[[], UnitOfWork],
     sender: Sender,
-    now: datetime,
+    now: datetime | None = None,
     *,
     worker: str,
     still_wanted: Mapping[str, StillWanted] | None = None,
     gate: Gate | None = None,
-    batch: int = 50,
+    batch: int = BATCH,
+    clock: Callable[[], datetime] | None = None,
+    sleep: Callable[[float], None] | None = None,
+    budget: Budget | None = None,
+    after_sent: Mapping[str, AfterSent] | None = None,
+    kinds: tuple[str, ...] | None = None,
+    spread: Callable[[], float] = random.random,
 ) -> DeliveryReport:
-    """Send one batch of due messages; call again until it sends nothing."""
-    report = DeliveryReport()
+    """Send one batch of due messages; call again until it sends nothing.
+
+    `clock` is read at each step, so a wait Slack asks for counts from its answer and
+    `sent_at` is the moment of the successful call (a fixed `now` serves tests that hold time
+    still). `sleep` waits for a slot of the shared `budget`.
+    """
+    if clock is None:
+        if now is None:
+            raise TypeError("deliver_due needs now or clock")
+        fixed = now
+        clock = lambda: fixed  # noqa: E731 - a clock that holds still
+    delivery = _Delivery(
+        uow=deps_uow,
+        sender=sender,
+        claim=f"{worker[:40]}:{secrets.token_hex(6)}",
+        clock=clock,
+        sleep=sleep or _no_sleep,
+        budget=budget,
+        report=DeliveryReport(),
+        spread=spread,
+    )
     with deps_uow() as uow:
-        rows = claim_due(uow, now, worker, batch)
-        claimed = [(r.id, r.kind, r.attempts, r.last_error, r.channel, r.key) for r in rows]
+        rows = claim_due(uow, clock(), delivery.claim, batch, kinds)
+        claimed = [
+            _Claimed(r.id, r.kind, r.channel, r.key, r.attempts, r.failures, r.maybe_sent)
+            for r in rows
+        ]
         uow.commit()
-    for row_id, kind, attempts, last_error, channel, key in claimed:
-        with deps_uow() as uow:
-            row = uow.outbox.get_one(row_id)
-            check = (still_wanted or {}).get(kind)
-            if check is not None and not check(uow, row):
-                row.status, row.last_error, row.lease_until = (
-                    DROPPED,
-                    "settled before sending",
-                    None,
-                )
-                report.dropped += 1
-                uow.commit()
-                continue
-            later = gate(uow, row, now) if gate is not None else None
-            if later is not None and later > now:
-                # Came due while the reader was outside school hours: wait for their morning.
-                row.available_at, row.lease_until = later, None
-                row.attempts = max(row.attempts - 1, 0)
-                report.postponed += 1
-                uow.commit()
-                continue
-            text, blocks = row.text, json.loads(row.blocks) if row.blocks else None
-            uow.commit()
-        # A row claimed before without a recorded outcome may have reached Slack just before
-        # a crash: look for it before sending it again.
-        found = None
-        if attempts > 1 and last_error is None:
-            try:
-                found = sender.find(channel, key)
-            except SendFailed:
-                found = None
-        try:
-            posted = found or sender.post(channel, text, blocks, key)
-        except SendFailed as failure:
-            with deps_uow() as uow:
-                row = uow.outbox.get_one(row_id)
-                _record_failure(row, failure, now, report)
-                uow.commit()
+    for row in claimed:
+        if delivery.paused_until is not None and delivery.paused_until > clock():
+            delivery.give_back(delivery.paused_until)
+            break
+        content = _prepare(delivery, row, still_wanted or {}, gate)
+        if content is None:
             continue
-        with deps_uow() as uow:
-            row = uow.outbox.get_one(row_id)
-            row.status, row.sent_at, row.lease_until = SENT, now, None
-            row.slack_channel, row.slack_ts, row.last_error = posted[0], posted[1], None
+        _deliver_one(delivery, row, content, after_sent or {})
+    return delivery.report
+
+
+def _no_sleep(seconds: float) -> None:
+    """Without a budget nothing waits; with one, a caller passes a real sleep."""
+
+
+def _prepare(
+    delivery: _Delivery,
+    row: _Claimed,
+    still_wanted: Mapping[str, StillWanted],
+    gate: Gate | None,
+) -> tuple[str, list[Any] | None] | None:
+    """Renew the batch's leases, then check the row is still this worker's, still wanted, and
+    may go out now; its words, or None when it is not to be sent by this worker now."""
+    now = delivery.clock()
+    with delivery.uow() as uow:
+        uow.outbox.renew(delivery.claim, now + LEASE)
+        current = uow.outbox.get_held(row.id, delivery.claim)
+        if current is None:
             uow.commit()
-        if found:
-            report.recovered += 1
-        else:
-            report.sent += 1
-    return report
+            return None
+        check = still_wanted.get(row.kind)
+        if check is not None and not check(uow, current):
+            uow.outbox.finish(
+                row.id, delivery.claim, {"status": DROPPED, "last_error": "settled before sending"}
+            )
+            delivery.report.dropped += 1
+            uow.commit()
+            return None
+        later = gate(uow, current, now) if gate is not None else None
+        if later is not None and later > now:
+            # Came due while the reader was outside school hours: wait for their morning.
+            uow.outbox.finish(
+                row.id,
+                delivery.claim,
+                {"available_at": later, "attempts": max(row.attempts - 1, 0)},
+            )
+            delivery.report.postponed += 1
+            uow.commit()
+            return None
+        content = current.text, json.loads(current.blocks) if current.blocks else None
+        uow.commit()
+    return content
 
 
-def _record_failure(
-    row: OutboxMessage, failure: SendFailed, now: datetime, report: DeliveryReport
+def _deliver_one(
+    delivery: _Delivery,
+    row: _Claimed,
+    content: tuple[str, list[Any] | None],
+    after_sent: Mapping[str, AfterSent],
 ) -> None:
-    row.lease_until = None
-    row.last_error = failure.error[:300]
-    if not failure.transient or row.attempts >= MAX_ATTEMPTS:
-        row.status = DEAD
-        report.dead += 1
-        logger.warning(
-            "outbox %s is dead after %d attempts: %s", row.key, row.attempts, failure.error
-        )
+    if row.maybe_sent:
+        # An earlier attempt may have reached Slack: look before posting again.
+        try:
+            found = delivery.sender.find(row.channel, row.key)
+        except SendFailed as failure:
+            _failed(delivery, row, failure, still_unknown=True)
+            return
+        if found is not None:
+            _sent(delivery, row, found, after_sent, recovered=True)
+            return
+    if delivery.take_slot() is None:
+        delivery.give_back(delivery.paused_until or delivery.clock())
+        return
+    try:
+        posted = delivery.sender.post(row.channel, content[0], content[1], row.key)
+    except SendFailed as failure:
+        _failed(delivery, row, failure, still_unknown=row.maybe_sent)
+        return
+    _sent(delivery, row, posted, after_sent, recovered=False)
+
+
+def _sent(
+    delivery: _Delivery,
+    row: _Claimed,
+    where: tuple[str, str],
+    after_sent: Mapping[str, AfterSent],
+    *,
+    recovered: bool,
+) -> None:
+    values = {
+        "status": SENT,
+        "sent_at": delivery.clock(),
+        "slack_channel": where[0],
+        "slack_ts": where[1],
+        "last_error": None,
+    }
+    with delivery.uow() as uow:
+        if not uow.outbox.finish(row.id, delivery.claim, values):
+            uow.commit()
+            logger.warning("outbox %s was sent after its lease passed to another worker", row.id)
+            return
+        hook = after_sent.get(row.kind)
+        if hook is not None:
+            hook(uow, uow.outbox.get_one(row.id))
+        uow.commit()
+    if recovered:
+        delivery.report.recovered += 1
+    else:
+        delivery.report.sent += 1
+
+
+def _failed(
+    delivery: _Delivery, row: _Claimed, failure: SendFailed, *, still_unknown: bool
+) -> None:
+    """Record a failed attempt: dead only when no retry can help; otherwise due again when
+    Slack said, or after a back-off, counted from the moment of the answer."""
+    at = delivery.clock()
+    values: dict[str, Any] = {
+        "last_error": failure.error[:300],
+        "maybe_sent": still_unknown or failure.unknown,
+    }
+    if not failure.transient:
+        values["status"] = DEAD
+        if delivery.finish(row, values):
+            delivery.report.dead += 1
+            logger.warning("outbox %s is dead: %s", row.key, failure.error)
         return
     if failure.retry_after is not None:
         wait = timedelta(seconds=failure.retry_after)
-        report.waits.append(failure.retry_after)
+        delivery.report.waits.append(failure.retry_after)
+        delivery.pause(failure.retry_after)
     else:
-        wait = backoff(row.attempts)
-    row.available_at = now + wait
-    report.retried += 1
+        values["failures"] = row.failures + 1
+        wait = backoff(row.failures + 1, delivery.spread())
+    values["available_at"] = at + wait
+    if delivery.finish(row, values):
+        delivery.report.retried += 1
 
 
 def retry_dead(uow: UnitOfWork, now: datetime) -> int:

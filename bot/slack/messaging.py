@@ -7,12 +7,14 @@ import secrets
 import threading
 import time
 from collections.abc import Callable, Iterable
+from http.client import HTTPException
 from typing import Any
+from urllib.error import URLError
 
 from slack_sdk import WebClient
-from slack_sdk.errors import SlackApiError
+from slack_sdk.errors import SlackApiError, SlackClientError
 
-from bot.rules.outbox import PERMANENT, Sender, SendFailed
+from bot.rules.outbox import PERMANENT, UNKNOWN_ERRORS, Sender, SendFailed
 from storage.models import Person
 
 logger = logging.getLogger(__name__)
@@ -180,7 +182,9 @@ def update_own_view(
 
 
 class Pacer:
-    """Spaces calls so a workspace stays under Slack's posting limit instead of hitting 429s."""
+    """Spaces one process's calls so it stays under Slack's posting limit instead of hitting
+    429s. Replicas share the outbox's budget in the database instead (bot.rules.outbox.Budget):
+    this one serves a single process, such as a benchmark."""
 
     def __init__(
         self,
@@ -189,6 +193,7 @@ class Pacer:
         clock: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
+        self.per_minute = per_minute or None
         self.interval = 60.0 / per_minute if per_minute else 0.0
         self._clock, self._sleep = clock, sleep
         self._next = 0.0
@@ -252,6 +257,8 @@ class SlackSender(Sender):
 
     @staticmethod
     def _call(method: Callable[..., Any], **arguments: Any) -> Any:
+        """Call Slack; any failure becomes SendFailed, saying whether Slack may have done the
+        work anyway (`unknown`), so that delivery looks before it posts again."""
         try:
             return method(**arguments)
         except SlackApiError as exc:
@@ -259,11 +266,26 @@ class SlackSender(Sender):
             status = int(getattr(response, "status_code", 200))
             error = str(response.get("error") or f"http_{status}")
             if status == 429:
-                retry_after = float(
-                    response.headers.get("Retry-After", response.headers.get("retry-after", 1))
-                )
+                retry_after = _retry_after(response.headers)
                 raise SendFailed("ratelimited", retry_after=retry_after, transient=True) from None
-            transient = status >= 500 or error not in PERMANENT
-            raise SendFailed(error, transient=transient) from None
-        except (OSError, TimeoutError) as exc:  # connection refused, reset, timed out
-            raise SendFailed(type(exc).__name__, transient=True) from None
+            if status >= 500 or error in UNKNOWN_ERRORS:
+                raise SendFailed(error, transient=True, unknown=True) from None
+            raise SendFailed(error, transient=error not in PERMANENT) from None
+        except URLError as exc:
+            # Raised while connecting or sending the request (refused, no route, no name):
+            # Slack never had the whole request.
+            reason = getattr(exc, "reason", exc)
+            raise SendFailed(type(reason).__name__, transient=True) from None
+        except (OSError, HTTPException, SlackClientError) as exc:
+            # A timeout or a dropped connection while waiting for the answer: Slack may have
+            # posted the message.
+            raise SendFailed(type(exc).__name__, transient=True, unknown=True) from None
+
+
+def _retry_after(headers: Any) -> float:
+    """Slack's Retry-After in seconds (1 if it is missing or unreadable)."""
+    value = headers.get("Retry-After", headers.get("retry-after", 1)) if headers else 1
+    try:
+        return max(float(value), 0.0)
+    except (TypeError, ValueError):
+        return 1.0

@@ -1,4 +1,5 @@
-"""The outbox: messages owed to people, planned once by key and leased for sending."""
+"""The outbox: messages owed to people, planned once by key and leased for sending, and the
+rate budget that every replica sending them shares."""
 
 from __future__ import annotations
 
@@ -6,11 +7,11 @@ from collections.abc import Collection
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Table, func, or_, select, update
+from sqlalchemy import Table, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.enums import SENT_OR_DUE, OutboxStatus
-from storage.models import OutboxMessage
+from storage.models import OutboxMessage, SendBudget
 from storage.repositories.base import insert_if_absent, rowcount
 
 
@@ -109,12 +110,18 @@ class OutboxRepository:
         )
 
     def claim_due(
-        self, now: datetime, worker: str, limit: int, lease: timedelta
+        self,
+        now: datetime,
+        claim: str,
+        limit: int,
+        lease: timedelta,
+        kinds: Collection[str] | None = None,
     ) -> list[OutboxMessage]:
-        """Lease up to `limit` due rows to this worker.
+        """Lease up to `limit` due rows to one claim (a worker's batch).
 
         PostgreSQL skips rows another worker has locked; the conditional update is what makes
-        a lease exclusive on any database.
+        a lease exclusive on any database. A row whose earlier lease lapsed with no outcome
+        recorded (its worker died, perhaps mid-send) is marked `maybe_sent` as it is claimed.
         """
         free = or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now)
         candidates = (
@@ -127,6 +134,8 @@ class OutboxRepository:
             .order_by(OutboxMessage.available_at, OutboxMessage.id)
             .limit(limit)
         )
+        if kinds is not None:
+            candidates = candidates.where(OutboxMessage.kind.in_(list(kinds)))
         if self.session.get_bind().dialect.name == "postgresql":
             candidates = candidates.with_for_update(skip_locked=True)
         ids = list(self.session.scalars(candidates))
@@ -137,18 +146,110 @@ class OutboxRepository:
             .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING, free)
             .values(
                 lease_until=now + lease,
-                leased_by=worker,
+                leased_by=claim,
                 attempts=OutboxMessage.attempts + 1,
+                # Every SET reads the row as it was: a lease still set means no outcome.
+                maybe_sent=or_(OutboxMessage.maybe_sent, OutboxMessage.lease_until.is_not(None)),
             )
             .returning(OutboxMessage.id)
         ).all()
         rows = self.session.scalars(
             select(OutboxMessage)
             .where(OutboxMessage.id.in_(claimed))
-            .order_by(OutboxMessage.id)
+            .order_by(OutboxMessage.available_at, OutboxMessage.id)
             .execution_options(populate_existing=True)
         ).all()
         return list(rows)
+
+    def _held(self, claim: str) -> Any:
+        return (
+            OutboxMessage.leased_by == claim,
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.lease_until.is_not(None),
+        )
+
+    def renew(self, claim: str, until: datetime) -> int:
+        """Extend the lease of every row this claim still holds; returns how many."""
+        return rowcount(
+            self.session.execute(
+                update(OutboxMessage).where(*self._held(claim)).values(lease_until=until)
+            )
+        )
+
+    def get_held(self, message_id: int, claim: str) -> OutboxMessage | None:
+        """The row, if this claim still holds its lease."""
+        return self.session.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.id == message_id, *self._held(claim))
+            .execution_options(populate_existing=True)
+        ).first()
+
+    def finish(self, message_id: int, claim: str, values: dict[str, Any]) -> bool:
+        """Record an attempt's outcome, only if this claim still holds the row (a fence: a
+        worker whose lease lapsed and was taken over records nothing)."""
+        return (
+            rowcount(
+                self.session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id == message_id, *self._held(claim))
+                    .values(lease_until=None, **values)
+                )
+            )
+            == 1
+        )
+
+    def release(self, claim: str, available_at: datetime) -> int:
+        """Give back the rows this claim holds but did not try, to be tried at `available_at`."""
+        return rowcount(
+            self.session.execute(
+                update(OutboxMessage)
+                .where(*self._held(claim))
+                .values(
+                    lease_until=None,
+                    available_at=available_at,
+                    attempts=OutboxMessage.attempts - 1,
+                )
+            )
+        )
+
+    # ------------------------------------------------------------------ the shared rate budget
+
+    def take_slot(self, name: str, now_ms: int, interval_ms: int, horizon_ms: int) -> int | None:
+        """Reserve the budget's next slot, when it is at most `horizon_ms` away: the moment
+        (ms since the epoch) the call may be made, or None (nothing reserved) when it is later.
+
+        One UPDATE, so two replicas never get the same slot: PostgreSQL re-reads a row another
+        transaction changed before applying the WHERE and the SET.
+        """
+        slot = case((SendBudget.next_ms > now_ms, SendBudget.next_ms), else_=now_ms)
+        for _ in range(2):
+            taken = self.session.scalars(
+                update(SendBudget)
+                .where(SendBudget.name == name, slot <= now_ms + horizon_ms)
+                .values(next_ms=slot + interval_ms)
+                .returning(SendBudget.next_ms)
+            ).first()
+            if taken is not None:
+                return int(taken) - interval_ms
+            table: Table = SendBudget.__table__  # type: ignore[assignment]
+            if not insert_if_absent(self.session, table, {"name": name, "next_ms": 0}):
+                return None  # the budget exists: its next slot is past the horizon
+        return None  # pragma: no cover - the row was just inserted
+
+    def next_slot(self, name: str) -> int:
+        """When the budget's next slot is (ms since the epoch); 0 for a budget never used."""
+        value = self.session.scalar(select(SendBudget.next_ms).where(SendBudget.name == name))
+        return int(value or 0)
+
+    def hold_budget(self, name: str, until_ms: int) -> None:
+        """Nobody takes a slot before `until_ms` (Slack said to wait): every replica pauses."""
+        table: Table = SendBudget.__table__  # type: ignore[assignment]
+        insert_if_absent(self.session, table, {"name": name, "next_ms": 0})
+        self.session.execute(
+            update(SendBudget)
+            .where(SendBudget.name == name, SendBudget.next_ms < until_ms)
+            .values(next_ms=until_ms)
+        )
 
     def retry_dead(self, now: datetime) -> int:
         """Put dead rows back in line, as new; returns how many."""
@@ -159,6 +260,7 @@ class OutboxRepository:
                 .values(
                     status=OutboxStatus.PENDING,
                     attempts=0,
+                    failures=0,
                     available_at=now,
                     lease_until=None,
                     last_error=None,

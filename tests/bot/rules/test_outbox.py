@@ -86,14 +86,21 @@ def test_429_then_500s_every_message_arrives_once_after_waiting_as_told(
     slack.server_error_next("chat.postMessage", status=500, times=2)
 
     first = outbox.deliver_due(deps.uow, sender, NOW, worker="w1")
-    assert (first.sent, first.retried, first.waits) == (0, 3, [30.0])
+    # The 429 pauses the whole batch: the two messages not tried yet wait with the first.
+    assert (first.sent, first.retried, first.released, first.waits) == (0, 1, 2, [30.0])
     # Ten seconds later nothing is due: the rate-limited message waits the 30 s Slack asked for.
     assert outbox.deliver_due(deps.uow, sender, NOW + timedelta(seconds=10), worker="w1").sent == 0
-    assert outbox.deliver_due(deps.uow, sender, NOW + timedelta(seconds=31), worker="w1").sent == 3
+    second = outbox.deliver_due(deps.uow, sender, NOW + timedelta(seconds=31), worker="w1")
+    assert (second.sent, second.retried) == (1, 2)
+    # A 500 may have posted the message: the next attempt looks for it first, then posts.
+    third = outbox.deliver_due(deps.uow, sender, NOW + timedelta(seconds=40), worker="w1")
+    assert (third.sent, third.recovered) == (2, 0)
     for person in people:
         assert len(slack.messages_in(person.user_id)) == 1
     statuses = [c.status for c in slack.calls_to("chat.postMessage")]
     assert statuses == [429, 500, 500, 200, 200, 200]
+    assert len(slack.calls_to("conversations.history")) == 2
+    assert {r.status for r in _rows(deps)} == {"sent"}
 
 
 def test_a_crash_between_claim_and_send_loses_nothing(
