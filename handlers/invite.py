@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -36,6 +36,7 @@ from storage.models import Visit
 from storage.uow import ChangedMeanwhile, UnitOfWork
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CAPACITY_SEEN = "capacity-warning-seen"
 # Which block shows a problem the rules found with a field.
@@ -107,31 +108,39 @@ class Changed(NamedTuple):
     reminder: Location | None
 
 
+def _answer(
+    client: WebClient, deps: Deps, body: dict[str, Any], step: Callable[[UnitOfWork, Actor], T]
+) -> T | None:
+    """One step of answering about a visit, in its own unit of work, for whoever clicked; None
+    once a refusal, or a change someone else saved first, has been told to them.
+
+    They are told only after the unit of work is closed (rolled back).
+    """
+    try:
+        with deps.uow() as uow:
+            return step(uow, common.actor(uow, deps, body))
+    except visits.VisitRefused as refused:
+        common.tell(client, body, views.build_notice(refused.message))
+    except ChangedMeanwhile:
+        common.tell(client, body, views.build_notice(visits.STALE))
+    return None
+
+
 def _change(
     client: WebClient,
     deps: Deps,
     body: dict[str, Any],
     change: Callable[[UnitOfWork, Actor], Visit],
 ) -> Changed | None:
-    """Make and save one change to a visit in its own unit of work; None once a refusal, or a
-    change someone else saved first, has been told to the person who clicked.
+    """Make one change to a visit and save it, then find the reminder the click came from."""
 
-    Slack is called only after the unit of work is closed, committed or rolled back.
-    """
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            visit = change(uow, actor)
-            uow.commit()
-            side = visits.side_of(actor, visit)
-            reminder = _clicked_reminder(uow, body, visit, side)
-    except visits.VisitRefused as refused:
-        common.tell(client, body, views.build_notice(refused.message))
-        return None
-    except ChangedMeanwhile:
-        common.tell(client, body, views.build_notice(visits.STALE))
-        return None
-    return Changed(visit, side, reminder)
+    def saved(uow: UnitOfWork, actor: Actor) -> Changed:
+        visit = change(uow, actor)
+        uow.commit()
+        side = visits.side_of(actor, visit)
+        return Changed(visit, side, _clicked_reminder(uow, body, visit, side))
+
+    return _answer(client, deps, body, saved)
 
 
 # --------------------------------------------------------------------------- inviting
@@ -289,14 +298,15 @@ def handle_invite_propose_open(
     button = _pressed(ack, body, client)
     if button is None:
         return
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            visit = visits.check_may_propose(uow, actor, *button)
-    except visits.VisitRefused as refused:
-        common.tell(client, body, views.build_notice(refused.message))
+
+    def may_propose(uow: UnitOfWork, actor: Actor) -> tuple[Visit, str]:
+        visit = visits.check_may_propose(uow, actor, *button)
+        return visit, visits.side_of(actor, visit)
+
+    found = _answer(client, deps, body, may_propose)
+    if found is None:
         return
-    side = visits.side_of(actor, visit)
+    visit, side = found
     me = visit.coach if side == "coach" else visit.teacher
     view = views.build_propose_form(card_for(visit, me), by=side, today=common.today(deps, me))
     client.views_open(trigger_id=body["trigger_id"], view=view)
@@ -373,16 +383,16 @@ def handle_invite_decline_open(
     button = _pressed(ack, body, client)
     if button is None:
         return
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            visit = visits.load_for(uow, actor, button[0])
-            visits.require_turn(actor, visit, button[1])
-            side = visits.side_of(actor, visit)
-            view = views.build_decline_form(card_for(visit, visit.coach))
-    except visits.VisitRefused as refused:
-        common.tell(client, body, views.build_notice(refused.message))
+
+    def may_decline(uow: UnitOfWork, actor: Actor) -> tuple[str, dict[str, Any]]:
+        visit = visits.load_for(uow, actor, button[0])
+        visits.require_turn(actor, visit, button[1])
+        return visits.side_of(actor, visit), views.build_decline_form(card_for(visit, visit.coach))
+
+    found = _answer(client, deps, body, may_decline)
+    if found is None:
         return
+    side, view = found
     if side == "teacher":
         # A teacher turning down a suggested time needs no form: the visit is withdrawn.
         _withdraw(client, deps, button, body)
