@@ -7,6 +7,7 @@ import copy
 import json
 import logging
 import math
+import random
 import sys
 import threading
 import time
@@ -409,7 +410,8 @@ class Call:
     token: str | None
     status: int
     response: dict[str, Any]
-    received_at: float = 0.0  # time.perf_counter() when the request arrived, for benchmarks
+    received_at: float = 0.0  # the stand-in's clock when the request arrived (perf_counter)
+    delay: float = 0.0  # how long the answer was held back (Slack being slow)
 
 
 @dataclass(frozen=True)
@@ -417,6 +419,25 @@ class _Reply:
     status: int
     body: JsonDict
     headers: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class _Scripted:
+    """One scripted answer: `reply` instead of Slack's own (None: Slack's own); `accept` does
+    the work first, as a Slack that posts and then fails to say so; `delay` holds the answer."""
+
+    reply: _Reply | None
+    accept: bool = False
+    delay: float = 0.0
+
+
+@dataclass(frozen=True)
+class _Storm:
+    rate_limited: float
+    server_errors: float
+    retry_after: int
+    accepted: float
+    dice: random.Random
 
 
 class _ApiError(Exception):
@@ -491,7 +512,14 @@ class SlackStandin:
         self._server: _Server | None = None
         self._thread: threading.Thread | None = None
         self._calls: list[Call] = []
-        self._scripted: dict[str, deque[_Reply]] = {}
+        self._scripted: dict[str, deque[_Scripted]] = {}
+        self._storms: dict[str, _Storm] = {}
+        self._outage: _Reply | None = None
+        self._port = 0
+        self._down = False
+        self._clock: Callable[[], float] = time.perf_counter
+        # Set to end every held answer at once (stop, or a test forgetting everything).
+        self._release = threading.Event()
         self._users: dict[str, _User] = {}
         self._channels: dict[str, _Channel] = {}
         self._mpims: dict[tuple[str, ...], str] = {}
@@ -531,27 +559,54 @@ class SlackStandin:
         with self._lifecycle:
             if self._server is not None:
                 raise RuntimeError("SlackStandin is already running")
-            server = _Server(self)
-            # A short poll interval keeps stop() from stalling each test by half a second.
-            thread = threading.Thread(
-                target=server.serve_forever,
-                kwargs={"poll_interval": 0.05},
-                name="slack-standin",
-                daemon=True,
-            )
-            thread.start()
-            self._server, self._thread = server, thread
+            self._release = threading.Event()
+            self._serve(_Server(self, self._port if self._down else 0))
+            self._down = False
         return self
 
+    def _serve(self, server: _Server) -> None:
+        """Serve on a thread; the caller holds the lifecycle lock."""
+        # A short poll interval keeps stop() from stalling each test by half a second.
+        thread = threading.Thread(
+            target=server.serve_forever,
+            kwargs={"poll_interval": 0.05},
+            name="slack-standin",
+            daemon=True,
+        )
+        thread.start()
+        self._server, self._thread, self._port = server, thread, server.server_port
+
     def stop(self) -> None:
+        self._release.set()
         with self._lifecycle:
             server, thread = self._server, self._thread
             self._server = self._thread = None
+            self._down = False
         if server is None or thread is None:
             return
         server.shutdown()
         server.server_close()
         thread.join()
+
+    def refuse_connections(self) -> None:
+        """Slack unreachable: the port stops listening, so every call is refused."""
+        with self._lifecycle:
+            server, thread = self._server, self._thread
+            if server is None or thread is None:
+                raise RuntimeError("SlackStandin is not running; call start() first")
+            self._server = self._thread = None
+            self._down = True
+        server.shutdown()
+        server.server_close()
+        thread.join()
+
+    def accept_connections(self) -> None:
+        """Slack reachable again, on the same address."""
+        with self._lifecycle:
+            if not self._down:
+                return
+            self._serve(_Server(self, self._port))
+            self._down = False
 
     def __enter__(self) -> SlackStandin:
         return self.start()
@@ -566,10 +621,9 @@ class SlackStandin:
 
     @property
     def url(self) -> str:
-        server = self._server
-        if server is None:
+        if self._server is None and not self._down:
             raise RuntimeError("SlackStandin is not running; call start() first")
-        return f"http://127.0.0.1:{server.server_port}/api/"
+        return f"http://127.0.0.1:{self._port}/api/"
 
     # inspection
 
@@ -607,8 +661,15 @@ class SlackStandin:
             return copy.deepcopy(self._homes.get(user_id))
 
     def forget_everything(self) -> None:
-        """Back to the state of a new stand-in (its bot user only), the server left running."""
+        """Back to the state of a new stand-in (its bot user only), the server left running
+        (or running again, on the same address, if it was refusing connections)."""
+        self._release.set()
+        self.accept_connections()
         with self._lock:
+            self._release = threading.Event()
+            self._clock = time.perf_counter
+            self._storms.clear()
+            self._outage = None
             self._calls.clear()
             self._scripted.clear()
             self._users.clear()
@@ -630,6 +691,8 @@ class SlackStandin:
         with self._lock:
             self._calls.clear()
             self._scripted.clear()
+            self._storms.clear()
+            self._outage = None
             self._messages.clear()
             self._views.clear()
             self._external_ids.clear()
@@ -638,15 +701,51 @@ class SlackStandin:
     # scripting
 
     def fail_next(self, method: str, error: str, *, times: int = 1) -> None:
-        self._script(method, _Reply(200, {"ok": False, "error": error}), times)
+        self._script(method, _Scripted(_Reply(200, {"ok": False, "error": error})), times)
 
     def rate_limit_next(self, method: str, retry_after: int = 0, *, times: int = 1) -> None:
-        if retry_after < 0:
-            raise ValueError("retry_after must not be negative")
-        reply = _Reply(
-            429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)}
-        )
-        self._script(method, reply, times)
+        self._script(method, _Scripted(_rate_limited_reply(retry_after)), times)
+
+    def delay_next(self, method: str, seconds: float, *, times: int = 1) -> None:
+        """Do the next call's work at once but hold its answer back `seconds` (real time): a
+        client that gives up sooner never learns that Slack did it."""
+        if seconds <= 0:
+            raise ValueError("seconds must be positive")
+        self._script(method, _Scripted(None, delay=seconds), times)
+
+    def set_clock(self, clock: Callable[[], float]) -> None:
+        """Read time from `clock` (seconds) for `Call.received_at` and the rate limits, so a
+        test that drives time sees calls where its own clock put them."""
+        with self._lock:
+            self._clock = clock
+
+    def outage(self, status: int | None = 503) -> None:
+        """Answer every call with this 5xx, without doing its work, until `outage(None)`."""
+        with self._lock:
+            self._outage = None if status is None else _server_error_reply(status)
+
+    def storm(
+        self,
+        method: str,
+        *,
+        rate_limited: float = 0.0,
+        server_errors: float = 0.0,
+        retry_after: int = 1,
+        accepted: float = 0.5,
+        seed: int = 0,
+    ) -> None:
+        """Answer a share of the calls to `method` at random: 429 (with `retry_after`) or 500;
+        of the 500s, the share `accepted` did the work first. Zero shares end the storm."""
+        if not 0 <= rate_limited + server_errors <= 1 or not 0 <= accepted <= 1:
+            raise ValueError("shares must be between 0 and 1")
+        with self._lock:
+            if rate_limited or server_errors:
+                dice = random.Random(seed)  # noqa: S311 - a test's dice, not a secret
+                self._storms[method] = _Storm(
+                    rate_limited, server_errors, retry_after, accepted, dice
+                )
+            else:
+                self._storms.pop(method, None)
 
     def limit_rate(
         self,
@@ -688,17 +787,32 @@ class SlackStandin:
         self._rate_last[(method, channel)] = now
         return None
 
-    def server_error_next(self, method: str, status: int = 503, *, times: int = 1) -> None:
-        if not 500 <= status <= 599:
-            raise ValueError(f"status must be a 5xx code, not {status}")
-        error = "service_unavailable" if status == 503 else "internal_error"
-        self._script(method, _Reply(status, {"ok": False, "error": error}), times)
+    def server_error_next(
+        self, method: str, status: int = 503, *, times: int = 1, after_accepting: bool = False
+    ) -> None:
+        """Answer the next calls with a 5xx; `after_accepting` does the work first (a Slack
+        that posted the message and then failed to say so)."""
+        reply = _server_error_reply(status)
+        self._script(method, _Scripted(reply, accept=after_accepting), times)
 
-    def _script(self, method: str, reply: _Reply, times: int) -> None:
+    def _script(self, method: str, scripted: _Scripted, times: int) -> None:
         if times < 1:
             raise ValueError("times must be at least 1")
         with self._lock:
-            self._scripted.setdefault(method, deque()).extend([reply] * times)
+            self._scripted.setdefault(method, deque()).extend([scripted] * times)
+
+    def _stormy(self, method: str, args: JsonDict) -> _Reply | None:
+        storm = self._storms.get(method)
+        if storm is None:
+            return None
+        roll = storm.dice.random()
+        if roll < storm.rate_limited:
+            return _rate_limited_reply(storm.retry_after)
+        if roll < storm.rate_limited + storm.server_errors:
+            if storm.dice.random() < storm.accepted:
+                self._run(method, args)
+            return _server_error_reply(500)
+        return None
 
     # directory
 
@@ -735,7 +849,7 @@ class SlackStandin:
         charset: str,
         authorization: str | None,
     ) -> _Reply:
-        received = time.perf_counter()
+        received = self._clock()
         parse_error: _ApiError | None = None
         try:
             args = _parse_args(query, body, content_type, charset)
@@ -744,9 +858,15 @@ class SlackStandin:
         token_field = args.pop("token", None)
         token = _bearer(authorization) or (token_field if isinstance(token_field, str) else None)
         with self._cond:
-            scripted = self._scripted.get(method)
-            if scripted:
-                reply = scripted.popleft()
+            queue = self._scripted.get(method)
+            scripted = queue.popleft() if queue else None
+            release = self._release
+            if scripted is not None and scripted.reply is not None:
+                if scripted.accept:
+                    self._run(method, args)
+                reply = scripted.reply
+            elif self._outage is not None:
+                reply = self._outage
             elif parse_error is not None:
                 reply = _Reply(200, parse_error.body())
             elif method not in self._handlers:
@@ -755,6 +875,8 @@ class SlackStandin:
                 reply = _Reply(200, {"ok": False, "error": "not_authed"})
             elif (limited := self._rate_limited(method, args, received)) is not None:
                 reply = limited
+            elif (stormy := self._stormy(method, args)) is not None:
+                reply = stormy
             # Socket Mode uses an app-level token, never the bot token.
             elif (
                 self.bot_token is not None
@@ -764,10 +886,13 @@ class SlackStandin:
                 reply = _Reply(200, {"ok": False, "error": "invalid_auth"})
             else:
                 reply = self._run(method, args)
+            delay = scripted.delay if scripted is not None else 0.0
             self._calls.append(
-                Call(method, args, token, reply.status, copy.deepcopy(reply.body), received)
+                Call(method, args, token, reply.status, copy.deepcopy(reply.body), received, delay)
             )
             self._cond.notify_all()
+        if delay:
+            release.wait(delay)
         return reply
 
     def _run(self, method: str, args: JsonDict) -> _Reply:
@@ -1132,6 +1257,19 @@ class SlackStandin:
         return {"ok": True, "url": "ws://127.0.0.1:1/"}
 
 
+def _rate_limited_reply(retry_after: int) -> _Reply:
+    if retry_after < 0:
+        raise ValueError("retry_after must not be negative")
+    return _Reply(429, {"ok": False, "error": "ratelimited"}, {"Retry-After": str(retry_after)})
+
+
+def _server_error_reply(status: int) -> _Reply:
+    if not 500 <= status <= 599:
+        raise ValueError(f"status must be a 5xx code, not {status}")
+    error = "service_unavailable" if status == 503 else "internal_error"
+    return _Reply(status, {"ok": False, "error": error})
+
+
 def _text_arg(args: JsonDict) -> str:
     text = args.get("text")
     if text is None:
@@ -1180,8 +1318,8 @@ def _parse_args(query: str, body: bytes, content_type: str, charset: str) -> Jso
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, standin: SlackStandin) -> None:
-        super().__init__(("127.0.0.1", 0), _Handler)
+    def __init__(self, standin: SlackStandin, port: int = 0) -> None:
+        super().__init__(("127.0.0.1", port), _Handler)
         self.standin = standin
 
     def handle_error(self, request: Any, client_address: Any) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import json
 import threading
@@ -262,6 +263,75 @@ def test_server_error_without_retry_surfaces(standin: SlackStandin, client: WebC
     with pytest.raises(SlackApiError) as excinfo:
         client.users_info(user=TEACHER)
     assert excinfo.value.response.status_code == 500
+
+
+def test_a_slow_answer_after_accepting_leaves_the_message_posted(standin: SlackStandin) -> None:
+    impatient = WebClient(token="xoxb-test", base_url=standin.url, timeout=0.1, retry_handlers=[])
+    standin.delay_next("chat.postMessage", 5.0)
+
+    with pytest.raises(TimeoutError):
+        impatient.chat_postMessage(channel=CHANNEL, text="did it go?")
+
+    [call] = standin.calls_to("chat.postMessage")
+    assert (call.status, call.delay) == (200, 5.0)
+    assert [m["text"] for m in standin.messages_in(CHANNEL)] == ["did it go?"]
+
+
+def test_a_500_after_accepting_posted_the_message_anyway(
+    standin: SlackStandin, client: WebClient
+) -> None:
+    quiet = WebClient(token="xoxb-test", base_url=standin.url, retry_handlers=[])
+    standin.server_error_next("chat.postMessage", status=500, after_accepting=True)
+    with pytest.raises(SlackApiError) as excinfo:
+        quiet.chat_postMessage(channel=CHANNEL, text="posted, then 500")
+    assert excinfo.value.response.status_code == 500
+    assert [m["text"] for m in standin.messages_in(CHANNEL)] == ["posted, then 500"]
+
+
+def test_an_outage_answers_503_to_everything_until_it_ends(standin: SlackStandin) -> None:
+    quiet = WebClient(token="xoxb-test", base_url=standin.url, retry_handlers=[])
+    standin.outage(503)
+    for call in (lambda: quiet.chat_postMessage(channel=CHANNEL, text="x"), quiet.auth_test):
+        with pytest.raises(SlackApiError) as excinfo:
+            call()
+        assert excinfo.value.response.status_code == 503
+    standin.outage(None)
+    assert quiet.chat_postMessage(channel=CHANNEL, text="back")["ok"] is True
+    assert [m["text"] for m in standin.messages_in(CHANNEL)] == ["back"]
+
+
+def test_refused_connections_then_the_same_address_answers_again(standin: SlackStandin) -> None:
+    from urllib.error import URLError
+
+    quiet = WebClient(token="xoxb-test", base_url=standin.url, retry_handlers=[])
+    standin.refuse_connections()
+    with pytest.raises(URLError):
+        quiet.auth_test()
+    standin.accept_connections()
+    assert quiet.auth_test()["ok"] is True
+    assert [c.method for c in standin.calls] == ["auth.test"]
+
+
+def test_a_storm_answers_its_shares_at_random_and_its_clock_says_when(
+    standin: SlackStandin,
+) -> None:
+    quiet = WebClient(token="xoxb-test", base_url=standin.url, retry_handlers=[])
+    moments = iter(range(1000, 2000))
+    standin.set_clock(lambda: float(next(moments)))
+    standin.storm("chat.postMessage", rate_limited=0.3, server_errors=0.1, retry_after=2, seed=7)
+    for n in range(200):
+        with contextlib.suppress(SlackApiError):
+            quiet.chat_postMessage(channel=CHANNEL, text=f"m{n}")
+    calls = standin.calls_to("chat.postMessage")
+    statuses = [c.status for c in calls]
+    assert 40 <= statuses.count(429) <= 80 and 8 <= statuses.count(500) <= 35
+    assert all(c.response["error"] == "ratelimited" for c in calls if c.status == 429)
+    assert [c.received_at for c in calls] == [float(n) for n in range(1000, 1200)]
+    posted = len(standin.messages_in(CHANNEL))
+    assert statuses.count(200) < posted < statuses.count(200) + statuses.count(500)
+    standin.storm("chat.postMessage")
+    quiet.chat_postMessage(channel=CHANNEL, text="calm")
+    assert standin.calls_to("chat.postMessage")[-1].status == 200
 
 
 # --------------------------------------------------------------------------- Block Kit limits
