@@ -12,20 +12,15 @@ from slack_sdk.models.blocks import (
     ButtonElement,
     CheckboxesElement,
     ContextBlock,
-    ConversationFilter,
-    ConversationSelectElement,
-    InputBlock,
     MarkdownTextObject,
     NumberInputElement,
     Option,
-    PlainTextInputElement,
     PlainTextObject,
     RadioButtonsElement,
     SectionBlock,
     StaticMultiSelectElement,
     StaticSelectElement,
     UserMultiSelectElement,
-    UserSelectElement,
 )
 
 from bot.ids import Action, Block, Callback
@@ -44,8 +39,10 @@ from bot.views.common import (
     MAX_OPTIONS,
     WEEKDAYS,
     StateValues,
+    channel_input,
     clip as _clip,
     count as _count,
+    input_block,
     modal,
     picked_time as _picked_time,
     select_input,
@@ -55,6 +52,7 @@ from bot.views.common import (
     text_input,
     time_input,
     typed_number as _typed_number,
+    user_input,
 )
 
 MAX_ERROR = 2000
@@ -149,19 +147,17 @@ def build_coach_form(areas: Sequence[str], initial: CoachForm | None = None) -> 
     capacity = min(max(capacity, MIN_CAPACITY), MAX_CAPACITY)
 
     blocks: list[SlackBlock] = [
-        InputBlock(
-            block_id=Block.COACH_USER,
-            label="Coach",
-            element=UserSelectElement(
-                action_id=Action.COACH_USER,
-                placeholder="Choose a person",
-                initial_user=initial.user_id if initial is not None else None,
-            ),
+        user_input(
+            Block.COACH_USER,
+            Action.COACH_USER,
+            "Coach",
+            initial=initial.user_id if initial is not None else None,
+            placeholder="Choose a person",
         ),
-        InputBlock(
-            block_id=Block.COACH_ROLE,
-            label="Role",
-            element=RadioButtonsElement(
+        input_block(
+            Block.COACH_ROLE,
+            "Role",
+            RadioButtonsElement(
                 action_id=Action.COACH_ROLE,
                 options=list(_ROLE_OPTIONS.values()),
                 initial_option=_ROLE_OPTIONS[role],
@@ -174,33 +170,33 @@ def build_coach_form(areas: Sequence[str], initial: CoachForm | None = None) -> 
         chosen = set(initial.areas) if initial is not None else set()
         initial_options = [option for option in options if option.value in chosen]
         blocks.append(
-            InputBlock(
-                block_id=Block.COACH_AREAS,
-                label="Areas of expertise",
-                optional=True,
-                element=StaticMultiSelectElement(
+            input_block(
+                Block.COACH_AREAS,
+                "Areas of expertise",
+                StaticMultiSelectElement(
                     action_id=Action.COACH_AREAS,
                     placeholder="Choose areas",
                     options=options,
                     initial_options=initial_options or None,
                 ),
+                optional=True,
             )
         )
 
     blocks.append(
-        InputBlock(
-            block_id=Block.COACH_CAPACITY,
-            label="Weekly capacity",
-            hint=(
-                "How many classroom visits they can make in a week, "
-                f"from {MIN_CAPACITY} to {MAX_CAPACITY}."
-            ),
-            element=NumberInputElement(
+        input_block(
+            Block.COACH_CAPACITY,
+            "Weekly capacity",
+            NumberInputElement(
                 action_id=Action.COACH_CAPACITY,
                 is_decimal_allowed=False,
                 initial_value=capacity,
                 min_value=MIN_CAPACITY,
                 max_value=MAX_CAPACITY,
+            ),
+            hint=(
+                "How many classroom visits they can make in a week, "
+                f"from {MIN_CAPACITY} to {MAX_CAPACITY}."
             ),
         )
     )
@@ -273,15 +269,15 @@ def build_assign_form(coaches: Sequence[tuple[str, str]], schools: Sequence[str]
     `coaches` are (user_id, display name) pairs.
     """
     blocks: list[SlackBlock] = [
-        InputBlock(
-            block_id=Block.ASSIGN_TEACHERS,
-            label="Teachers",
-            hint=f"Up to {MAX_TEACHERS} at a time.",
-            element=UserMultiSelectElement(
+        input_block(
+            Block.ASSIGN_TEACHERS,
+            "Teachers",
+            UserMultiSelectElement(
                 action_id=Action.ASSIGN_TEACHERS,
                 placeholder="Choose teachers",
                 max_selected_items=MAX_TEACHERS,
             ),
+            hint=f"Up to {MAX_TEACHERS} at a time.",
         )
     ]
 
@@ -332,16 +328,13 @@ def build_assign_form(coaches: Sequence[tuple[str, str]], schools: Sequence[str]
             placeholder="For example: Grade 3, or the science team",
             optional=True,
         ),
-        InputBlock(
-            block_id=Block.ASSIGN_PLC,
-            label="PLC channel",
-            optional=True,
+        channel_input(
+            Block.ASSIGN_PLC,
+            Action.ASSIGN_PLC,
+            "PLC channel",
+            placeholder="Choose a channel",
             hint="Celebrations a teacher approves are posted here.",
-            element=ConversationSelectElement(
-                action_id=Action.ASSIGN_PLC,
-                placeholder="Choose a channel",
-                filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
-            ),
+            optional=True,
         ),
     ]
 
@@ -469,10 +462,10 @@ def build_calendar_form(schools: Sequence[str], initial: CalendarForm) -> dict[s
                     initial_option=initial_option,
                 ),
             ),
-            InputBlock(
-                block_id=Block.CALENDAR_WEEKDAYS,
-                label="School days",
-                element=CheckboxesElement(
+            input_block(
+                Block.CALENDAR_WEEKDAYS,
+                "School days",
+                CheckboxesElement(
                     action_id=Action.CALENDAR_WEEKDAYS,
                     options=weekday_options,
                     initial_options=checked or None,
@@ -490,17 +483,15 @@ def build_calendar_form(schools: Sequence[str], initial: CalendarForm) -> dict[s
                 "School day ends",
                 initial=initial.day_end,
             ),
-            InputBlock(
-                block_id=Block.CALENDAR_CLOSURES,
-                label="Days off",
-                optional=True,
+            text_input(
+                Block.CALENDAR_CLOSURES,
+                Action.CALENDAR_CLOSURES,
+                "Days off",
+                limit=MAX_CLOSURES_TEXT,
+                initial=closures_text,
+                multiline=True,
                 hint=closures_hint,
-                element=PlainTextInputElement(
-                    action_id=Action.CALENDAR_CLOSURES,
-                    multiline=True,
-                    max_length=MAX_CLOSURES_TEXT,
-                    initial_value=closures_text or None,
-                ),
+                optional=True,
             ),
         ],
         close="Back",

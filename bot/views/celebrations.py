@@ -8,7 +8,6 @@ typed (or kept from the draft) stay mentions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -16,28 +15,27 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block as SlackBlock,
     ButtonElement,
-    ContextBlock,
-    ConversationFilter,
-    ConversationSelectElement,
-    InputBlock,
     MarkdownTextObject,
     SectionBlock,
-    UserSelectElement,
 )
 
 from bot.ids import Action, Block, Callback
 from bot.rules.limits import MAX_CELEBRATION, NO_CHANNEL, NO_WORDS, NOT_A_CHANNEL
 from bot.views.common import (
-    MAX_CONTEXT,
     MAX_SECTION,
     StateValues,
     build_notice_view,
+    channel_input,
     clip,
+    context,
     escape,
+    message,
     modal,
+    section,
     state_of,
     text_input,
     typed_text,
+    user_input,
 )
 
 OFFER_INTRO = (
@@ -138,9 +136,9 @@ def build_offer(celebration_id: int, text: str, channel_id: str | None) -> dict[
         else "You'll choose a channel when you post it."
     )
     blocks: list[SlackBlock] = [
-        _section(OFFER_INTRO),
-        _section(quote(text)),
-        _context(where),
+        section(OFFER_INTRO),
+        section(quote(text)),
+        context(where),
         ActionsBlock(
             elements=[
                 ButtonElement(
@@ -154,23 +152,23 @@ def build_offer(celebration_id: int, text: str, channel_id: str | None) -> dict[
             ]
         ),
     ]
-    return _message(OFFER_INTRO, blocks)
+    return message(OFFER_INTRO, blocks)
 
 
 def build_offer_posted(text: str, channel_id: str) -> dict[str, Any]:
     """The offer once posted: what was shared and where; no buttons."""
     note = f"Posted in <#{channel_id}>. Thank you for sharing your win!"
-    return _message(note, [_section(quote(text)), _context(f":tada: {note}")])
+    return message(note, [section(quote(text)), context(f":tada: {note}")])
 
 
 def build_offer_declined() -> dict[str, Any]:
     """The offer once the teacher chose to keep it to themselves; no buttons."""
-    return _message(DECLINED_NOTE, [_section(DECLINED_NOTE)])
+    return message(DECLINED_NOTE, [section(DECLINED_NOTE)])
 
 
 def build_notice(text: str) -> dict[str, Any]:
     """A short private answer: a refusal, or why nothing was posted."""
-    return _message(text, [_section(text)])
+    return message(text, [section(text)])
 
 
 def build_posted_view(channel_id: str) -> dict[str, Any]:
@@ -212,19 +210,17 @@ def build_celebration_form(
     """Change the words and the channel, then post; a new shout-out also asks who."""
     shout_out = target.celebration_id is None
     blocks: list[SlackBlock] = [
-        _context("Only what you write here is posted, exactly as written, under your name."),
+        context("Only what you write here is posted, exactly as written, under your name."),
     ]
     if shout_out:
         blocks.append(
-            InputBlock(
-                block_id=Block.CELEBRATE_WHO,
-                label="Who are you celebrating?",
+            user_input(
+                Block.CELEBRATE_WHO,
+                Action.CELEBRATE_WHO,
+                "Who are you celebrating?",
+                initial=who_user_id,
+                placeholder="Choose a colleague",
                 optional=True,
-                element=UserSelectElement(
-                    action_id=Action.CELEBRATE_WHO,
-                    placeholder="Choose a colleague",
-                    initial_user=who_user_id or None,
-                ),
             )
         )
     blocks += [
@@ -238,16 +234,13 @@ def build_celebration_form(
             hint="Mentions such as <@U0123> show as names once it's posted.",
             multiline=True,
         ),
-        InputBlock(
-            block_id=Block.CELEBRATE_CHANNEL,
-            label="Post in",
+        channel_input(
+            Block.CELEBRATE_CHANNEL,
+            Action.CELEBRATE_CHANNEL,
+            "Post in",
+            initial=channel_id,
+            placeholder="Choose a channel",
             hint="Your PLC channel, or another. For a private channel, add coachbot there first.",
-            element=ConversationSelectElement(
-                action_id=Action.CELEBRATE_CHANNEL,
-                placeholder="Choose a channel",
-                initial_conversation=channel_id or None,
-                filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
-            ),
         ),
     ]
     return modal(
@@ -299,21 +292,9 @@ def build_channel_post(author_user_id: str, text: str) -> dict[str, Any]:
     """The post a channel receives: the author's words exactly as approved, under their name."""
     words = safe_words(text)
     author = f"<@{author_user_id}>"
-    blocks: list[SlackBlock] = [_context(f"From {author}")]
+    blocks: list[SlackBlock] = [context(f"From {author}")]
     blocks += [SectionBlock(text=MarkdownTextObject(text=chunk)) for chunk in _chunks(words)]
-    return _message(f"From {author}: {words}", blocks)
+    return message(f"From {author}: {words}", blocks)
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _message(text: str, blocks: Iterable[SlackBlock]) -> dict[str, Any]:
-    return {"text": text, "blocks": [block.to_dict() for block in blocks]}
-
-
-def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=clip(text, MAX_SECTION)))
-
-
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, MAX_CONTEXT))])

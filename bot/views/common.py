@@ -5,11 +5,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, time
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from slack_sdk.models.blocks import (
     Block,
+    ButtonElement,
+    ConfirmObject,
     ContextBlock,
+    ConversationFilter,
+    ConversationSelectElement,
     DatePickerElement,
     InputBlock,
     InputInteractiveElement,
@@ -19,6 +23,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
     StaticSelectElement,
     TimePickerElement,
+    UserSelectElement,
 )
 from slack_sdk.models.views import View
 
@@ -335,15 +340,25 @@ def long_day(day: date, *, today: date | None = None) -> str:
 # expects, so a form built here reads exactly as one spelled out by hand.
 
 
-def _input(
-    block: str,
-    label: str,
-    element: InputInteractiveElement,
-    *,
-    hint: str | None,
-    optional: bool | None,
+class Shown(TypedDict, total=False):
+    """How any input shows itself: a placeholder, a hint under it, whether it may stay empty."""
+
+    placeholder: str | None
+    hint: str | None
+    optional: bool | None
+
+
+def input_block(
+    block: str, label: str, element: InputInteractiveElement, **shown: Unpack[Shown]
 ) -> InputBlock:
-    return InputBlock(block_id=block, label=label, optional=optional, hint=hint, element=element)
+    """An input around any element; the element carries its own placeholder, if any."""
+    return InputBlock(
+        block_id=block,
+        label=label,
+        optional=shown.get("optional"),
+        hint=shown.get("hint"),
+        element=element,
+    )
 
 
 def text_input(
@@ -353,58 +368,40 @@ def text_input(
     *,
     limit: int,
     initial: str | None = None,
-    placeholder: str | None = None,
-    hint: str | None = None,
-    optional: bool | None = None,
     multiline: bool | None = None,
+    **shown: Unpack[Shown],
 ) -> InputBlock:
     """A text field of at most `limit` characters; a longer `initial` is cut to fit."""
     element = PlainTextInputElement(
         action_id=action,
-        placeholder=placeholder,
+        placeholder=shown.get("placeholder"),
         multiline=multiline,
         max_length=limit,
         initial_value=initial_text(initial, limit),
     )
-    return _input(block, label, element, hint=hint, optional=optional)
+    return input_block(block, label, element, **shown)
 
 
 def date_input(
-    block: str,
-    action: str,
-    label: str,
-    *,
-    initial: date | None = None,
-    placeholder: str | None = None,
-    hint: str | None = None,
-    optional: bool | None = None,
+    block: str, action: str, label: str, *, initial: date | None = None, **shown: Unpack[Shown]
 ) -> InputBlock:
     """A datepicker; `picked_date` reads it back."""
+    day = initial.isoformat() if initial is not None else None
     element = DatePickerElement(
-        action_id=action,
-        placeholder=placeholder,
-        initial_date=initial.isoformat() if initial is not None else None,
+        action_id=action, placeholder=shown.get("placeholder"), initial_date=day
     )
-    return _input(block, label, element, hint=hint, optional=optional)
+    return input_block(block, label, element, **shown)
 
 
 def time_input(
-    block: str,
-    action: str,
-    label: str,
-    *,
-    initial: time | None = None,
-    placeholder: str | None = None,
-    hint: str | None = None,
-    optional: bool | None = None,
+    block: str, action: str, label: str, *, initial: time | None = None, **shown: Unpack[Shown]
 ) -> InputBlock:
     """A timepicker; `picked_time` reads it back."""
+    at = initial.strftime("%H:%M") if initial is not None else None
     element = TimePickerElement(
-        action_id=action,
-        placeholder=placeholder,
-        initial_time=initial.strftime("%H:%M") if initial is not None else None,
+        action_id=action, placeholder=shown.get("placeholder"), initial_time=at
     )
-    return _input(block, label, element, hint=hint, optional=optional)
+    return input_block(block, label, element, **shown)
 
 
 def select_input(
@@ -414,15 +411,45 @@ def select_input(
     *,
     options: Sequence[Option],
     initial: Option | None = None,
-    placeholder: str | None = None,
-    hint: str | None = None,
-    optional: bool | None = None,
+    **shown: Unpack[Shown],
 ) -> InputBlock:
     """A static select; `selected_value` reads it back."""
     element = StaticSelectElement(
         action_id=action,
-        placeholder=placeholder,
+        placeholder=shown.get("placeholder"),
         options=list(options),
         initial_option=initial,
     )
-    return _input(block, label, element, hint=hint, optional=optional)
+    return input_block(block, label, element, **shown)
+
+
+def user_input(
+    block: str, action: str, label: str, *, initial: str | None = None, **shown: Unpack[Shown]
+) -> InputBlock:
+    """A select of one person in the workspace; its state's "selected_user" reads it back."""
+    element = UserSelectElement(
+        action_id=action, placeholder=shown.get("placeholder"), initial_user=initial or None
+    )
+    return input_block(block, label, element, **shown)
+
+
+def channel_input(
+    block: str, action: str, label: str, *, initial: str | None = None, **shown: Unpack[Shown]
+) -> InputBlock:
+    """A select of a public or private channel; its state's "selected_conversation" reads it."""
+    element = ConversationSelectElement(
+        action_id=action,
+        placeholder=shown.get("placeholder"),
+        initial_conversation=initial or None,
+        filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
+    )
+    return input_block(block, label, element, **shown)
+
+
+def confirm_button(
+    text: str, action: str, value: str, *, ask: tuple[str, str, str, str], style: str | None = None
+) -> ButtonElement:
+    """A button that first asks, `ask` being (title, question, yes, no)."""
+    title, question, yes, no = ask
+    confirm = ConfirmObject(title=title, text=question, confirm=yes, deny=no)
+    return ButtonElement(text=text, action_id=action, value=value, style=style, confirm=confirm)

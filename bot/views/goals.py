@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from slack_sdk.models.blocks import Block as SlackBlock, InputBlock, Option, UserSelectElement
+from slack_sdk.models.blocks import Block as SlackBlock, Option
 
 from bot.ids import Action, Block, Callback
 from bot.rules.calendar import outside_school_years
@@ -97,16 +97,14 @@ def build_goal_form(
             hint="A rough date to look back on it together",
             optional=True,
         ),
-        InputBlock(
-            block_id=Block.GOAL_COACH,
-            label="Coach",
-            optional=True,
+        common.user_input(
+            Block.GOAL_COACH,
+            Action.GOAL_COACH,
+            "Coach",
+            initial=coach,
+            placeholder="Choose a coach",
             hint="You can choose one later",
-            element=UserSelectElement(
-                action_id=Action.GOAL_COACH,
-                placeholder="Choose a coach",
-                initial_user=coach or None,
-            ),
+            optional=True,
         ),
     ]
     return common.modal(

@@ -19,7 +19,6 @@ from slack_sdk.models.blocks import (
     MarkdownTextObject,
     Option,
     SectionBlock,
-    UserSelectElement,
 )
 
 from bot.ids import Action, Block, Callback
@@ -182,14 +181,12 @@ def build_invite_form(
     coach = initial.coach_user_id if initial is not None else coach_user_id
     support = initial.support if initial is not None else SupportType.OBSERVE
     blocks += [
-        InputBlock(
-            block_id=Block.INVITE_COACH,
-            label="Coach",
-            element=UserSelectElement(
-                action_id=Action.INVITE_COACH,
-                placeholder="Choose a coach",
-                initial_user=coach or None,
-            ),
+        common.user_input(
+            Block.INVITE_COACH,
+            Action.INVITE_COACH,
+            "Coach",
+            initial=coach,
+            placeholder="Choose a coach",
         ),
         *when_inputs(
             _INVITE_WHEN,

@@ -14,29 +14,30 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block as SlackBlock,
     ButtonElement,
-    ContextBlock,
-    MarkdownTextObject,
     SectionBlock,
 )
 
 from bot.ids import Action, Command
 from bot.rules.domain import SupportType, VisitStatus
 from bot.views.common import (
-    MAX_CONTEXT,
-    MAX_FIELD,
-    MAX_INLINE,
-    MAX_SECTION,
+    COACH,
+    TEACHER,
+    check_person,
     clip,
-    escape,
+    context,
+    field,
+    inline,
     mention as _mention,
+    message,
+    section,
 )
-from bot.views.invite import COACH, TEACHER, VisitCard, answer_actions, format_when
+from bot.views.visit_log import schedule_debrief_button
+from bot.views.visits import VisitCard, answer_actions
+from bot.views.when import format_when
 
 LAST = "Last reminder: "
 
 _MAX_TEXT = 3000  # the notification text; Slack allows far more, people read far less
-
-_PEOPLE = (COACH, TEACHER)
 
 
 # --------------------------------------------------------------------------- invitations
@@ -48,7 +49,7 @@ def build_answer_nudge(card: VisitCard, *, to: str, last: bool = False) -> dict[
     The buttons carry the same action ids and '<visit id>:<version>' value as the invitation
     itself, so answering here is answering the invitation.
     """
-    _check_person(to)
+    check_person(to, "to")
     what = _visit_words(card, to)
     if card.status is VisitStatus.PROPOSED:
         if card.proposed_starts_at is None or card.proposed_ends_at is None:
@@ -73,15 +74,15 @@ def build_answer_nudge(card: VisitCard, *, to: str, last: bool = False) -> dict[
     if last:
         sentence += " A quick answer helps you both plan, whatever it is."
     text = _headline(sentence, last)
-    fields = [_field("Suggested time" if old_when else "When", when_field)]
+    fields = [field("Suggested time" if old_when else "When", when_field)]
     if old_when:
-        fields.append(_field("Instead of", old_when))
+        fields.append(field("Instead of", old_when))
     if card.support.needs_class:
-        fields.append(_field("Class", _inline(card.class_name) if card.class_name else "Not given"))
-    fields.append(_field("Support", card.support.label))
+        fields.append(field("Class", inline(card.class_name) if card.class_name else "Not given"))
+    fields.append(field("Support", card.support.label))
     if card.focus:
-        fields.append(_field("Focus", _inline(card.focus)))
-    blocks: list[SlackBlock] = [_section(text), SectionBlock(fields=fields), answer_actions(card)]
+        fields.append(field("Focus", inline(card.focus)))
+    blocks: list[SlackBlock] = [section(text), SectionBlock(fields=fields), answer_actions(card)]
     return _message(text, blocks)
 
 
@@ -101,11 +102,11 @@ def build_debrief_nudge(
     last: bool = False,
 ) -> dict[str, Any]:
     """To the coach or the teacher (`viewer`) after a visit with no debrief yet."""
-    _check_person(viewer)
+    check_person(viewer, "viewer")
     when = format_when(starts_at, ends_at, tz)
     other = _mention(other_user_id)
     if support.needs_class:
-        where = f" in {_inline(class_name)}" if class_name else ""
+        where = f" in {inline(class_name)}" if class_name else ""
         visit = f"the visit{where} on {when}"
     else:
         visit = f"your co-planning on {when}"
@@ -115,17 +116,8 @@ def build_debrief_nudge(
     )
     text = _headline(sentence, last)
     blocks: list[SlackBlock] = [
-        _section(text),
-        ActionsBlock(
-            elements=[
-                ButtonElement(
-                    text="Schedule debrief",
-                    action_id=Action.DEBRIEF_SCHEDULE,
-                    value=str(visit_id),
-                    style="primary",
-                )
-            ]
-        ),
+        section(text),
+        ActionsBlock(elements=[schedule_debrief_button(visit_id, style="primary")]),
     ]
     return _message(text, blocks)
 
@@ -137,7 +129,7 @@ def build_check_back_nudge(
     *, next_step: str, coach_user_id: str | None, last: bool = False
 ) -> dict[str, Any]:
     """To the teacher on the day they planned to check back on a next step: a friendly question."""
-    step = _inline(next_step) if next_step.strip() else "the next step you agreed on"
+    step = inline(next_step) if next_step.strip() else "the next step you agreed on"
     sentence = f"How is it going with your next step, _{step}_?"
     if coach_user_id:
         after = (
@@ -147,7 +139,7 @@ def build_check_back_nudge(
     else:
         after = "Whatever you noticed, big or small, is worth a moment's thought."
     text = _headline(f"{sentence} {after}", last)
-    return _message(text, [_section(text)])
+    return _message(text, [section(text)])
 
 
 # --------------------------------------------------------------------------- goals
@@ -157,7 +149,7 @@ def build_quiet_goal_nudge(
     *, question: str, coach_user_id: str | None, last: bool = False
 ) -> dict[str, Any]:
     """To the teacher when an active goal has had nothing happen for a while: an open door."""
-    goal = _inline(question) if question.strip() else "your coaching goal"
+    goal = inline(question) if question.strip() else "your coaching goal"
     who = _mention(coach_user_id) if coach_user_id else "a coach"
     sentence = (
         f"Your goal _{goal}_ has been quiet for a couple of weeks, and that's okay. "
@@ -167,7 +159,7 @@ def build_quiet_goal_nudge(
     if last:
         sentence += " This is the last nudge about it; it's your call."
     text = _headline(sentence, last)
-    blocks: list[SlackBlock] = [_section(text)]
+    blocks: list[SlackBlock] = [section(text)]
     if coach_user_id:
         blocks.append(
             ActionsBlock(
@@ -182,7 +174,7 @@ def build_quiet_goal_nudge(
             )
         )
     else:
-        blocks.append(_context(f"Type `{Command.INVITE_COACH.value}` in any message box."))
+        blocks.append(context(f"Type `{Command.INVITE_COACH.value}` in any message box."))
     return _message(text, blocks)
 
 
@@ -194,38 +186,16 @@ def _headline(sentence: str, last: bool) -> str:
 
 
 def _message(text: str, blocks: Sequence[SlackBlock]) -> dict[str, Any]:
-    return {"text": clip(text, _MAX_TEXT), "blocks": [block.to_dict() for block in blocks]}
-
-
-def _section(text: str) -> SectionBlock:
-    return SectionBlock(text=MarkdownTextObject(text=clip(text, MAX_SECTION)))
-
-
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, MAX_CONTEXT))])
-
-
-def _field(label: str, value: str) -> MarkdownTextObject:
-    return MarkdownTextObject(text=clip(f"*{label}*\n{value}", MAX_FIELD))
-
-
-def _inline(text: str | None) -> str:
-    """Someone's words inside a sentence: escaped for mrkdwn, on one line, not too long."""
-    return clip(escape(" ".join((text or "").split())), MAX_INLINE)
+    return message(clip(text, _MAX_TEXT), blocks)
 
 
 def _class(card: VisitCard) -> str:
-    return _inline(card.class_name) if card.class_name else "their class"
+    return inline(card.class_name) if card.class_name else "their class"
 
 
 def _visit_words(card: VisitCard, to: str) -> str:
     if not card.support.needs_class:
         return "co-planning"
     if to == TEACHER:
-        return f"the visit to {_inline(card.class_name)}" if card.class_name else "your visit"
+        return f"the visit to {inline(card.class_name)}" if card.class_name else "your visit"
     return f"the visit to {_class(card)}"
-
-
-def _check_person(value: str) -> None:
-    if value not in _PEOPLE:
-        raise ValueError(f"must be 'coach' or 'teacher', not {value!r}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -12,9 +11,6 @@ from slack_sdk.models.blocks import (
     Block as SlackBlock,
     ButtonElement,
     CheckboxesElement,
-    ConfirmObject,
-    ContextBlock,
-    InputBlock,
     MarkdownTextObject,
     Option,
     SectionBlock,
@@ -27,17 +23,29 @@ from bot.views.common import (
     MAX_SECTION,
     StateValues,
     clip,
+    confirm_button,
+    context,
     date_input,
     escape,
+    input_block,
     long_day,
+    message,
     modal,
     picked_date,
+    section,
     selected_values,
     text_input,
     typed_text,
 )
 
 DEFAULT_PAUSE_DAYS = 7
+_STOP = (
+    "Stop reflection prompts?",
+    "You won't get reflection prompts after visits and debriefs anymore. "
+    "You can turn them back on any time.",
+    "Stop them",
+    "Keep them",
+)
 
 PROMPT_INTRO = "A moment to reflect, just for you:"
 PRIVATE_NOTE = "Only you can see your answer unless you choose to share it with your coach."
@@ -74,7 +82,7 @@ def build_reflection_prompt(
         SectionBlock(text=MarkdownTextObject(text=f"{PROMPT_INTRO} *{card.question}*"))
     ]
     about = _about(card)
-    blocks.append(_context(" · ".join(part for part in (about, note or PRIVATE_NOTE) if part)))
+    blocks.append(context(" · ".join(part for part in (about, note or PRIVATE_NOTE) if part)))
     value = str(card.reflection_id)
     buttons = [
         ButtonElement(text="Reflect", action_id=Action.REFLECT_OPEN, value=value, style="primary")
@@ -83,23 +91,10 @@ def build_reflection_prompt(
         buttons += [
             ButtonElement(text="Tomorrow", action_id=Action.REFLECT_SNOOZE, value=value),
             ButtonElement(text="Pause prompts", action_id=Action.REFLECT_PAUSE, value=value),
-            ButtonElement(
-                text="Stop these",
-                action_id=Action.REFLECT_STOP,
-                value=value,
-                confirm=ConfirmObject(
-                    title="Stop reflection prompts?",
-                    text=(
-                        "You won't get reflection prompts after visits and debriefs anymore. "
-                        "You can turn them back on any time."
-                    ),
-                    confirm="Stop them",
-                    deny="Keep them",
-                ),
-            ),
+            confirm_button("Stop these", Action.REFLECT_STOP, value, ask=_STOP),
         ]
     blocks.append(ActionsBlock(elements=buttons))
-    return _message(text, blocks)
+    return message(text, blocks)
 
 
 def _about(card: PromptCard) -> str:
@@ -159,18 +154,18 @@ def build_answer_form(
     ]
     if can_share:
         blocks.append(
-            InputBlock(
-                block_id=Block.REFLECT_SHARE,
-                label="Sharing",
-                optional=True,
-                element=CheckboxesElement(
+            input_block(
+                Block.REFLECT_SHARE,
+                "Sharing",
+                CheckboxesElement(
                     action_id=Action.REFLECT_SHARE,
                     options=[share_option],
                     initial_options=[share_option] if initial_shared else None,
                 ),
+                optional=True,
             )
         )
-    blocks.append(_context(PRIVATE_NOTE))
+    blocks.append(context(PRIVATE_NOTE))
     return modal(
         "Reflect",
         blocks,
@@ -212,9 +207,9 @@ def build_shared_reflection(
     blocks: list[SlackBlock] = [
         SectionBlock(text=MarkdownTextObject(text=clip(f"{headline}: _{question}_", 3000))),
         SectionBlock(text=MarkdownTextObject(text=clip(quoted or ">", MAX_SECTION))),
-        _context("They chose to share this with you; it stays between the two of you."),
+        context("They chose to share this with you; it stays between the two of you."),
     ]
-    return _message(f"{headline}: {escape(answer)}", blocks)
+    return message(f"{headline}: {escape(answer)}", blocks)
 
 
 # --------------------------------------------------------------------------- pausing
@@ -270,17 +265,9 @@ def parse_pause_form(values: StateValues, *, today: date) -> tuple[date | None, 
 
 def build_reflection_notice(text: str) -> dict[str, Any]:
     """A short private answer: a refusal or a confirmation."""
-    return _message(text, [SectionBlock(text=MarkdownTextObject(text=clip(text, MAX_SECTION)))])
+    return message(text, [section(text)])
 
 
 def day_words(day: date) -> str:
     """'Tuesday, December 1'; not strftime, whose names follow the process locale."""
     return long_day(day)
-
-
-def _message(text: str, blocks: Iterable[SlackBlock]) -> dict[str, Any]:
-    return {"text": text, "blocks": [block.to_dict() for block in blocks]}
-
-
-def _context(text: str) -> ContextBlock:
-    return ContextBlock(elements=[MarkdownTextObject(text=clip(text, 3000))])

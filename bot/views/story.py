@@ -11,7 +11,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block as SlackBlock,
     ButtonElement,
-    ConfirmObject,
     DividerBlock,
     MarkdownTextObject,
     SectionBlock,
@@ -29,6 +28,7 @@ from bot.rules.domain import (
 from bot.rules.limits import MAX_QUESTION
 from bot.views import common
 from bot.views.common import COACH, TEACHER, clip, context, count, inline, mention, section
+from bot.views.debrief import write_notes_button
 from bot.views.goals import area_label
 from bot.views.visit_log import MISSED_FOR_COACH, MISSED_FOR_TEACHER, schedule_debrief_button
 from bot.views.when import format_when
@@ -41,6 +41,12 @@ MAX_DEBRIEF_BUTTONS = 10
 
 _MAX_NOTE_PART = 850  # one part of a note in the story: three of them fit in a section
 
+_SET_ASIDE = (
+    "Set this goal aside?",
+    "It stays in your cycles, and you can pick it up again any time.",
+    "Set it aside",
+    "Keep going",
+)
 _VISIT_STATUS_WORDS = {
     "pending": "waiting for an answer",
     "proposed": "a new time was suggested",
@@ -303,11 +309,7 @@ def _debrief_blocks(story: CycleStory, *, viewer: str, today: date, tz: str) -> 
         blocks.append(
             SectionBlock(
                 text=MarkdownTextObject(text=clip(heading, common.MAX_SECTION)),
-                accessory=ButtonElement(
-                    text="Write notes",
-                    action_id=Action.DEBRIEF_NOTES,
-                    value=str(debrief.debrief_id),
-                ),
+                accessory=write_notes_button(debrief.debrief_id),
             )
         )
         blocks += [
@@ -355,29 +357,14 @@ def _goal_actions(goal_id: int, *, has_coach: bool) -> ActionsBlock:
     return ActionsBlock(
         elements=[
             ButtonElement(text="Edit", action_id=Action.GOAL_EDIT, value=value),
-            ButtonElement(
-                text="Goal met :tada:",
-                action_id=Action.GOAL_MET,
-                value=value,
+            common.confirm_button(
+                "Goal met :tada:",
+                Action.GOAL_MET,
+                value,
+                ask=("Mark this goal met?", met, "Yes, it's met", "Not yet"),
                 style="primary",
-                confirm=ConfirmObject(
-                    title="Mark this goal met?",
-                    text=met,
-                    confirm="Yes, it's met",
-                    deny="Not yet",
-                ),
             ),
-            ButtonElement(
-                text="Set aside",
-                action_id=Action.GOAL_SET_ASIDE,
-                value=value,
-                confirm=ConfirmObject(
-                    title="Set this goal aside?",
-                    text="It stays in your cycles, and you can pick it up again any time.",
-                    confirm="Set it aside",
-                    deny="Keep going",
-                ),
-            ),
+            common.confirm_button("Set aside", Action.GOAL_SET_ASIDE, value, ask=_SET_ASIDE),
         ]
     )
 

@@ -12,7 +12,6 @@ from slack_sdk.models.blocks import (
     ActionsBlock,
     Block as SlackBlock,
     ButtonElement,
-    ConfirmObject,
     MarkdownTextObject,
     SectionBlock,
 )
@@ -27,6 +26,7 @@ from bot.views.common import (
     TEACHER,
     check_person,
     clip,
+    confirm_button,
     context,
     escape,
     field,
@@ -155,17 +155,12 @@ def build_teacher_sent(card: VisitCard) -> dict[str, Any]:
             ButtonElement(
                 text="Reschedule", action_id=Action.INVITE_RESCHEDULE, value=button_value(card)
             ),
-            ButtonElement(
-                text="Cancel invitation",
-                action_id=Action.INVITE_CANCEL,
-                value=button_value(card),
+            confirm_button(
+                "Cancel invitation",
+                Action.INVITE_CANCEL,
+                button_value(card),
+                ask=("Cancel this invitation?", f"{coach} will be told.", "Yes, cancel", "Keep it"),
                 style="danger",
-                confirm=ConfirmObject(
-                    title="Cancel this invitation?",
-                    text=f"{coach} will be told.",
-                    confirm="Yes, cancel",
-                    deny="Keep it",
-                ),
             ),
         ],
     )
