@@ -1,14 +1,16 @@
-"""What every repository shares: inserts that lose a race quietly, and checked loading."""
+"""What every repository shares: its session, adding and finding rows one way, inserts that
+lose a race quietly, and checked loading."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Table
+from sqlalchemy import Select, Table
 from sqlalchemy.orm import Session
 
 Row = TypeVar("Row")
+T = TypeVar("T")
 # A permission check a rule passes in: it returns when the person may have the row and
 # raises (with the kind message the rule chose) when they may not. Storage sits below
 # bot/rules/policy.py and cannot ask it, so the rule brings the question along.
@@ -43,12 +45,44 @@ def insert_ignoring_conflicts(session: Session, table: Table) -> Any:
     raise NotImplementedError(f"unsupported database: {dialect}")  # pragma: no cover
 
 
-def get_checked(session: Session, model: type[Row], row_id: int, check: Check[Row]) -> Row | None:
-    """The row with this id once `check` has let it through; None when there is none."""
-    row = session.get(model, row_id) if row_id > 0 else None
-    if row is not None:
-        check(row)
-    return row
+class Repository:
+    """Queries over one session; a repository flushes, the unit of work commits."""
+
+    def __init__(self, session: Session) -> None:
+        self.session = session
+
+    def all(self, query: Select[T]) -> list[T]:
+        """Every row a SELECT of one entity finds, in its order."""
+        return list(self.session.scalars(query))
+
+
+class RowRepository(Repository, Generic[Row]):
+    """An aggregate's own table (`model`): add, remove and find its rows by id."""
+
+    model: type[Row]
+
+    def add(self, row: Row) -> Row:
+        self.session.add(row)
+        self.session.flush()
+        return row
+
+    def remove(self, row: Row) -> None:
+        self.session.delete(row)
+        self.session.flush()
+
+    def get(self, row_id: int) -> Row | None:
+        return self.session.get(self.model, row_id) if row_id > 0 else None
+
+    def get_for(self, row_id: int, check: Check[Row]) -> Row | None:
+        """The row once the rule's policy `check` lets the person have it; None if none.
+
+        The rule asks bot/rules/policy.py inside `check` (storage cannot import it) and raises
+        its own kind refusal there, so no row leaves this loader unchecked.
+        """
+        row = self.get(row_id)
+        if row is not None:
+            check(row)
+        return row
 
 
 def rowcount(result: Any) -> int:

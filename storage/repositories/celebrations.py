@@ -5,34 +5,16 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, or_, select, update
-from sqlalchemy.orm import Session
 
 from storage.enums import CelebrationStatus
 from storage.models import Celebration
-from storage.repositories.base import Check, get_checked
+from storage.repositories.base import RowRepository
 
 
-class CelebrationRepository:
+class CelebrationRepository(RowRepository[Celebration]):
     """Only a celebration's author changes it; bot/rules/celebrations.py checks who asks."""
 
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, celebration: Celebration) -> Celebration:
-        self.session.add(celebration)
-        self.session.flush()
-        return celebration
-
-    def remove(self, celebration: Celebration) -> None:
-        self.session.delete(celebration)
-        self.session.flush()
-
-    def get(self, celebration_id: int) -> Celebration | None:
-        return self.session.get(Celebration, celebration_id) if celebration_id > 0 else None
-
-    def get_for(self, celebration_id: int, check: Check[Celebration]) -> Celebration | None:
-        """A celebration once the rule's `check` lets the person have it; None if none."""
-        return get_checked(self.session, Celebration, celebration_id, check)
+    model = Celebration
 
     def get_by_goal(self, goal_id: int) -> Celebration | None:
         """The celebration offered when a goal was met, if one was."""

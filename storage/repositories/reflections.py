@@ -5,38 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, select
-from sqlalchemy.orm import Session
 
 from storage.models import Debrief, Person, Reflection, Visit
-from storage.repositories.base import Check, get_checked
+from storage.repositories.base import RowRepository
 from storage.repositories.visits import VISIT_HAPPENED
 
 # Teachers who still want reflection prompts.
 _PROMPTABLE = and_(Person.active.is_(True), Person.prompts_stopped.is_(False))
 
 
-class ReflectionRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, reflection: Reflection) -> Reflection:
-        self.session.add(reflection)
-        self.session.flush()
-        return reflection
-
-    def remove(self, reflection: Reflection) -> None:
-        self.session.delete(reflection)
-        self.session.flush()
-
-    def get(self, reflection_id: int) -> Reflection | None:
-        return self.session.get(Reflection, reflection_id)
-
-    def get_for(self, reflection_id: int, check: Check[Reflection]) -> Reflection | None:
-        """A reflection once the rule's policy `check` lets the person have it; None if none.
-
-        `check` asks bot/rules/policy.py (which storage cannot import) and raises to refuse.
-        """
-        return get_checked(self.session, Reflection, reflection_id, check)
+class ReflectionRepository(RowRepository[Reflection]):
+    model = Reflection
 
     def list_for_teacher(
         self, teacher_id: int, *, shared_with: int | None = None

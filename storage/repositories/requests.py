@@ -5,16 +5,17 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import Table, delete
-from sqlalchemy.orm import Session
 
 from storage.models import RequestSignature, SlackEvent
-from storage.repositories.base import insert_if_absent, insert_ignoring_conflicts, rowcount
+from storage.repositories.base import (
+    Repository,
+    insert_if_absent,
+    insert_ignoring_conflicts,
+    rowcount,
+)
 
 
-class SlackEventRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class SlackEventRepository(Repository):
     def claim(self, event_id: str, event_type: str, now: datetime) -> bool:
         """Record an event delivery; False when it was already taken (a Slack retry)."""
         return insert_if_absent(
@@ -29,10 +30,7 @@ class SlackEventRepository:
         return rowcount(result)
 
 
-class RequestSignatureRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class RequestSignatureRepository(Repository):
     def claim(self, signature: str, signed_at: datetime) -> bool:
         """Record a signed request; False when its signature was already taken (a replay).
 

@@ -3,22 +3,18 @@
 from __future__ import annotations
 
 from sqlalchemy import func, or_, select
-from sqlalchemy.orm import Session, selectinload
+from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
 from storage.models import Closure, District, Person, PlcChannel, School
-from storage.repositories.base import insert_if_absent
+from storage.repositories.base import Repository, RowRepository, insert_if_absent
 
 # Roles that coach teachers (bot.rules.domain.Role values; storage keeps plain strings).
 COACH_ROLES = ("coach", "lead_coach")
 
 
-class PersonRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def get(self, person_id: int) -> Person | None:
-        return self.session.get(Person, person_id)
+class PersonRepository(RowRepository[Person]):
+    model = Person
 
     def get_one(self, person_id: int) -> Person:
         """A person who must exist (a row's own teacher, say); raises if they do not."""
@@ -30,41 +26,28 @@ class PersonRepository:
         )
 
     def list_for_team(self, team_id: str) -> list[Person]:
-        return list(
-            self.session.scalars(
-                select(Person)
-                .where(Person.team_id == team_id)
-                .options(selectinload(Person.expertise), selectinload(Person.school))
-                .order_by(Person.user_id)
-            )
+        return self.all(
+            select(Person)
+            .where(Person.team_id == team_id)
+            .options(selectinload(Person.expertise), selectinload(Person.school))
+            .order_by(Person.user_id)
         )
 
     def list_coaches(self, team_id: str) -> list[Person]:
-        return list(
-            self.session.scalars(
-                select(Person)
-                .where(
-                    Person.team_id == team_id,
-                    Person.role.in_(COACH_ROLES),
-                    Person.active.is_(True),
-                )
-                .options(selectinload(Person.expertise))
-                .order_by(Person.display_name)
+        return self.all(
+            select(Person)
+            .where(
+                Person.team_id == team_id,
+                Person.role.in_(COACH_ROLES),
+                Person.active.is_(True),
             )
+            .options(selectinload(Person.expertise))
+            .order_by(Person.display_name)
         )
 
-    def add(self, person: Person) -> Person:
-        self.session.add(person)
-        self.session.flush()
-        return person
 
-
-class SchoolRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def get(self, school_id: int) -> School | None:
-        return self.session.get(School, school_id)
+class SchoolRepository(RowRepository[School]):
+    model = School
 
     def get_by_name(self, team_id: str, name: str) -> School | None:
         return self.session.scalar(
@@ -74,27 +57,18 @@ class SchoolRepository:
     def get_or_add(self, team_id: str, name: str) -> School:
         school = self.get_by_name(team_id, name)
         if school is None:
-            school = School(team_id=team_id, name=name)
-            self.session.add(school)
-            self.session.flush()
+            school = self.add(School(team_id=team_id, name=name))
         return school
 
     def list_for_team(self, team_id: str) -> list[School]:
-        return list(
-            self.session.scalars(
-                select(School).where(School.team_id == team_id).order_by(School.name)
-            )
-        )
+        return self.all(select(School).where(School.team_id == team_id).order_by(School.name))
 
     def count_for_team(self, team_id: str) -> int:
         query = select(func.count()).select_from(School).where(School.team_id == team_id)
         return int(self.session.scalar(query) or 0)
 
 
-class DistrictRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class DistrictRepository(Repository):
     def get_or_add(self, team_id: str) -> District:
         district = self.session.get(District, team_id)
         if district is None:
@@ -108,12 +82,10 @@ class DistrictRepository:
         school_match: ColumnElement[bool] = Closure.school_id.is_(None)
         if school_id is not None:
             school_match = or_(school_match, Closure.school_id == school_id)
-        return list(
-            self.session.scalars(
-                select(Closure)
-                .where(Closure.team_id == team_id, school_match)
-                .order_by(Closure.first_day, Closure.id)
-            )
+        return self.all(
+            select(Closure)
+            .where(Closure.team_id == team_id, school_match)
+            .order_by(Closure.first_day, Closure.id)
         )
 
     def own_closures(self, team_id: str, school_id: int | None) -> list[Closure]:
@@ -121,26 +93,17 @@ class DistrictRepository:
         school_match = (
             Closure.school_id.is_(None) if school_id is None else Closure.school_id == school_id
         )
-        return list(
-            self.session.scalars(
-                select(Closure)
-                .where(Closure.team_id == team_id, school_match)
-                .order_by(Closure.first_day, Closure.id)
-            )
+        return self.all(
+            select(Closure)
+            .where(Closure.team_id == team_id, school_match)
+            .order_by(Closure.first_day, Closure.id)
         )
 
 
-class PlcChannelRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
+class PlcChannelRepository(Repository):
     def list_for_team(self, team_id: str) -> list[PlcChannel]:
-        return list(
-            self.session.scalars(
-                select(PlcChannel)
-                .where(PlcChannel.team_id == team_id)
-                .order_by(PlcChannel.channel_id)
-            )
+        return self.all(
+            select(PlcChannel).where(PlcChannel.team_id == team_id).order_by(PlcChannel.channel_id)
         )
 
     def count_for_team(self, team_id: str) -> int:

@@ -10,11 +10,10 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
-from sqlalchemy.orm import Session
 
 from storage.enums import AWAITING_ANSWER, OPEN_VISIT_STATUSES, VisitOutcome, VisitStatus
 from storage.models import Debrief, Visit
-from storage.repositories.base import Check, get_checked, rowcount
+from storage.repositories.base import RowRepository, rowcount
 
 # Still on someone's calendar or waiting for an answer.
 VISIT_OPEN: ColumnElement[bool] = Visit.status.in_(OPEN_VISIT_STATUSES)
@@ -34,25 +33,8 @@ def visit_seen_by(now: datetime) -> ColumnElement[bool]:
     return or_(VISIT_HAPPENED, and_(VISIT_ACCEPTED, Visit.outcome.is_(None), Visit.ends_at <= now))
 
 
-class VisitRepository:
-    def __init__(self, session: Session) -> None:
-        self.session = session
-
-    def add(self, visit: Visit) -> Visit:
-        self.session.add(visit)
-        self.session.flush()
-        return visit
-
-    def get(self, visit_id: int) -> Visit | None:
-        return self.session.get(Visit, visit_id)
-
-    def get_for(self, visit_id: int, check: Check[Visit]) -> Visit | None:
-        """A visit once the rule's policy `check` lets the person have it; None if none.
-
-        The rule asks bot/rules/policy.py inside `check` (storage cannot import it) and raises
-        its own kind refusal there, so no visit leaves this loader unchecked.
-        """
-        return get_checked(self.session, Visit, visit_id, check)
+class VisitRepository(RowRepository[Visit]):
+    model = Visit
 
     def get_accepted_overlap(
         self, coach_id: int, starts_at: datetime, ends_at: datetime, *, other_than: int | None
@@ -115,18 +97,16 @@ class VisitRepository:
 
     def list_due_log_prompts(self, now: datetime, limit: int) -> list[Visit]:
         """Accepted visits that have ended and whose coach has not been asked about them yet."""
-        return list(
-            self.session.scalars(
-                select(Visit)
-                .where(
-                    VISIT_ACCEPTED,
-                    Visit.ends_at <= now,
-                    Visit.log_prompted_at.is_(None),
-                    Visit.outcome.is_(None),
-                )
-                .order_by(Visit.ends_at)
-                .limit(limit)
+        return self.all(
+            select(Visit)
+            .where(
+                VISIT_ACCEPTED,
+                Visit.ends_at <= now,
+                Visit.log_prompted_at.is_(None),
+                Visit.outcome.is_(None),
             )
+            .order_by(Visit.ends_at)
+            .limit(limit)
         )
 
     def claim_log_prompt(self, visit_id: int, now: datetime) -> bool:
@@ -140,47 +120,37 @@ class VisitRepository:
 
     def list_happened_for_coach(self, coach_id: int, start: datetime, end: datetime) -> list[Visit]:
         """A coach's visits logged as happened that started in [start, end)."""
-        return list(
-            self.session.scalars(
-                select(Visit).where(
-                    Visit.coach_id == coach_id,
-                    VISIT_HAPPENED,
-                    Visit.starts_at >= start,
-                    Visit.starts_at < end,
-                )
+        return self.all(
+            select(Visit).where(
+                Visit.coach_id == coach_id,
+                VISIT_HAPPENED,
+                Visit.starts_at >= start,
+                Visit.starts_at < end,
             )
         )
 
     def list_went_ahead_for(self, person_id: int, limit: int) -> list[Visit]:
         """Visits a person was part of, as teacher or coach, that went ahead; newest first."""
-        return list(
-            self.session.scalars(
-                select(Visit)
-                .where(
-                    or_(Visit.teacher_id == person_id, Visit.coach_id == person_id),
-                    VISIT_WENT_AHEAD,
-                )
-                .order_by(Visit.starts_at.desc())
-                .limit(limit)
+        return self.all(
+            select(Visit)
+            .where(
+                or_(Visit.teacher_id == person_id, Visit.coach_id == person_id),
+                VISIT_WENT_AHEAD,
             )
+            .order_by(Visit.starts_at.desc())
+            .limit(limit)
         )
 
     def list_happened_without_debrief(self, ended_since: datetime) -> list[Visit]:
         """Visits that happened, ended since `ended_since`, and have no debrief yet."""
-        return list(
-            self.session.scalars(
-                select(Visit).where(
-                    Visit.ends_at >= ended_since,
-                    VISIT_HAPPENED,
-                    ~select(Debrief.id).where(Debrief.visit_id == Visit.id).exists(),
-                )
+        return self.all(
+            select(Visit).where(
+                Visit.ends_at >= ended_since,
+                VISIT_HAPPENED,
+                ~select(Debrief.id).where(Debrief.visit_id == Visit.id).exists(),
             )
         )
 
     def list_for_goal(self, goal_id: int) -> list[Visit]:
         """Every visit made under a goal, earliest first."""
-        return list(
-            self.session.scalars(
-                select(Visit).where(Visit.goal_id == goal_id).order_by(Visit.starts_at)
-            )
-        )
+        return self.all(select(Visit).where(Visit.goal_id == goal_id).order_by(Visit.starts_at))
