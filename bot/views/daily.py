@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,16 +17,17 @@ from bot.rules.calendar import zone_or_default as _zone
 from bot.rules.domain import SupportType
 from bot.views.common import (
     MAX_HEADER,
-    MAX_INLINE,
     MAX_SECTION,
     MONTHS as _MONTHS,
     WEEKDAYS as _WEEKDAYS,
     clip,
     count,
-    escape,
+    inline,
     long_day,
     mention as _mention,
 )
+from bot.views.plain import section
+from bot.views.when import aware, clock_span
 
 # How many lines a group shows before it says "and N more", however short they are.
 MAX_LINES = 15
@@ -141,7 +142,7 @@ def build_daily_list(
         group(said, [_check_back_line(c) for c in check_backs], said)
     busy = bool(summary)
     if not busy:
-        blocks.append(_section(EMPTY_DAY))
+        blocks.append(section(EMPTY_DAY))
     total_not_seen = len(not_seen) + max(not_seen_more, 0)
     if total_not_seen:
         heading = (
@@ -153,7 +154,7 @@ def build_daily_list(
     timed = [v.starts_at for v in visits] + [d.starts_at for d in debriefs]
     timed += [i.starts_at for i in awaiting]
     if timed:
-        abbr = _aware(min(timed)).astimezone(zone).tzname() or str(zone)
+        abbr = aware(min(timed)).astimezone(zone).tzname() or str(zone)
         blocks.append(
             {
                 "type": "context",
@@ -168,32 +169,35 @@ def build_daily_list(
 
 
 def _visit_line(visit: ListVisit, zone: ZoneInfo) -> str:
-    parts = [_span(visit.starts_at, visit.ends_at, zone), _mention(visit.teacher_user_id)]
+    parts = [clock_span(visit.starts_at, visit.ends_at, zone), _mention(visit.teacher_user_id)]
     if visit.class_name and visit.class_name.strip():
-        parts.append(_inline(visit.class_name))
+        parts.append(inline(visit.class_name))
     parts.append(visit.support.label)
     if visit.focus and visit.focus.strip():
-        parts.append(f"_{_inline(visit.focus)}_")
+        parts.append(f"_{inline(visit.focus)}_")
     line = _SEP.join(parts)
     if visit.goal_question and visit.goal_question.strip():
-        line += f"\n      Goal: _{_inline(visit.goal_question)}_"
+        line += f"\n      Goal: _{inline(visit.goal_question)}_"
     return line
 
 
 def _debrief_line(debrief: ListDebrief, zone: ZoneInfo) -> str:
-    parts = [_span(debrief.starts_at, debrief.ends_at, zone), _mention(debrief.teacher_user_id)]
+    parts = [
+        clock_span(debrief.starts_at, debrief.ends_at, zone),
+        _mention(debrief.teacher_user_id),
+    ]
     if debrief.place and debrief.place.strip():
-        parts.append(_inline(debrief.place))
+        parts.append(inline(debrief.place))
     return _SEP.join(parts)
 
 
 def _invite_line(invite: ListInvite, zone: ZoneInfo) -> str:
-    start = _aware(invite.starts_at).astimezone(zone)
+    start = aware(invite.starts_at).astimezone(zone)
     when = f"{_WEEKDAYS[start.weekday()][:3]} {_MONTHS[start.month - 1][:3]} {start.day}, "
-    when += _span(invite.starts_at, invite.ends_at, zone)
+    when += clock_span(invite.starts_at, invite.ends_at, zone)
     parts = [_mention(invite.teacher_user_id), when]
     if invite.class_name and invite.class_name.strip():
-        parts.append(_inline(invite.class_name))
+        parts.append(inline(invite.class_name))
     parts.append(invite.support.label)
     if invite.suggested:
         parts.append("_suggested a new time_")
@@ -202,7 +206,7 @@ def _invite_line(invite: ListInvite, zone: ZoneInfo) -> str:
 
 def _check_back_line(item: ListCheckBack) -> str:
     if item.next_step and item.next_step.strip():
-        return f"{_mention(item.teacher_user_id)}{_SEP}_{_inline(item.next_step)}_"
+        return f"{_mention(item.teacher_user_id)}{_SEP}_{inline(item.next_step)}_"
     return f"{_mention(item.teacher_user_id)}{_SEP}see how the next step went"
 
 
@@ -227,42 +231,13 @@ def _group(heading: str, lines: Sequence[str], *, more: int = 0) -> dict[str, An
     hidden = len(lines) - shown + more
     if hidden:
         text += f"\n_and {hidden} more_"
-    return _section(text)
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION)}}
+    return section(text)
 
 
 # --------------------------------------------------------------------------- words
-
-
-def _inline(text: str) -> str:
-    """Someone's words inside a line: escaped for mrkdwn, on one line, not too long."""
-    return clip(escape(" ".join(text.split())), MAX_INLINE)
 
 
 def _and(parts: Sequence[str]) -> str:
     if len(parts) <= 2:
         return " and ".join(parts)
     return ", ".join(parts[:-1]) + f" and {parts[-1]}"
-
-
-def _span(start: datetime, end: datetime, zone: ZoneInfo) -> str:
-    """'9:00–9:45 AM', '11:30 AM–12:15 PM', in `zone`."""
-    first, last = _aware(start).astimezone(zone), _aware(end).astimezone(zone)
-    if _meridiem(first) == _meridiem(last) and first.date() == last.date():
-        return f"{_clock(first)}–{_clock(last)} {_meridiem(last)}"
-    return f"{_clock(first)} {_meridiem(first)}–{_clock(last)} {_meridiem(last)}"
-
-
-def _clock(moment: datetime) -> str:
-    return f"{moment.hour % 12 or 12}:{moment.minute:02d}"
-
-
-def _meridiem(moment: datetime) -> str:
-    return "AM" if moment.hour < 12 else "PM"
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)

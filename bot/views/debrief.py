@@ -21,17 +21,13 @@ from bot.rules.limits import MAX_NOTE_TEXT, MAX_PLACE
 from bot.views import common
 from bot.views.common import COACH, TEACHER, StateValues, clip, context, mention, section
 from bot.views.visits import CalendarLinks, calendar_buttons
-from bot.views.when import WhenIds, format_when, parse_when, when_inputs
+from bot.views.when import format_when, parse_when, when_ids, when_inputs
 
 MAX_DEBRIEF_VISITS = 100
 DEBRIEF_LENGTHS = (15, 20, 30, 45, 60)
 DEFAULT_DEBRIEF_MINUTES = 30
 
-_WHEN: WhenIds = (
-    (Block.DEBRIEF_DATE, Action.DEBRIEF_DATE),
-    (Block.DEBRIEF_TIME, Action.DEBRIEF_TIME),
-    (Block.DEBRIEF_LENGTH, Action.DEBRIEF_LENGTH),
-)
+_WHEN = when_ids("DEBRIEF")
 
 
 @dataclass(frozen=True)

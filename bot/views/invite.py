@@ -54,26 +54,18 @@ from bot.views.visits import (
     parse_button_value as parse_button_value,
 )
 from bot.views.when import (
-    WhenIds,
     aware,
     format_minutes as format_minutes,
     format_when as format_when,
     parse_when,
+    when_ids,
     when_inputs,
 )
 
 _MAX_GOAL_OPTION = 75  # Slack's limit for an option's text
 
-_INVITE_WHEN: WhenIds = (
-    (Block.INVITE_DATE, Action.INVITE_DATE),
-    (Block.INVITE_TIME, Action.INVITE_TIME),
-    (Block.INVITE_LENGTH, Action.INVITE_LENGTH),
-)
-_PROPOSE_WHEN: WhenIds = (
-    (Block.PROPOSE_DATE, Action.PROPOSE_DATE),
-    (Block.PROPOSE_TIME, Action.PROPOSE_TIME),
-    (Block.PROPOSE_LENGTH, Action.PROPOSE_LENGTH),
-)
+_INVITE_WHEN = when_ids("INVITE")
+_PROPOSE_WHEN = when_ids("PROPOSE")
 
 
 # --------------------------------------------------------------------------- invite form

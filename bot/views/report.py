@@ -14,7 +14,8 @@ from typing import Any, Final
 
 from bot.rules.domain import SUPPORT_TIERS, SupportType
 from bot.rules.policy import MIN_GROUP_SIZE
-from bot.views.common import MAX_HEADER, MAX_SECTION, clip, count, escape
+from bot.views.common import MAX_SECTION, clip, count, escape
+from bot.views.plain import context, header, section
 
 MAX_BLOCKS = 20
 MAX_NAME = 80
@@ -85,18 +86,18 @@ class Report:
 
 def build_report_blocks(report: Report) -> list[dict[str, Any]]:
     """At most MAX_BLOCKS blocks; long lists end with "and N more" (the CSV has them all)."""
-    blocks: list[dict[str, Any]] = [_header(report)]
+    blocks: list[dict[str, Any]] = [header(f"Coaching report: {_period(report)}")]
     district = report.district
     if district is None:
-        blocks += [_section(TOO_FEW), _context()]
+        blocks += [section(TOO_FEW), context(SMALL_GROUPS)]
         return blocks
-    blocks.append(_section(_district_text(district)))
+    blocks.append(section(_district_text(district)))
     fields = [_tier_field(group) for group in report.tiers][:10]
     if fields:
         blocks.append({"type": "section", "fields": fields})
     if report.support_types:
         kinds = [_kind_line(group) for group in report.support_types]
-        blocks.append(_section("\n".join(["*By kind of support*", *kinds])))
+        blocks.append(section("\n".join(["*By kind of support*", *kinds])))
     room = MAX_BLOCKS - len(blocks) - 1  # the context line closes the report
     schools = [_line(group) for group in report.schools]
     coaches = [_line(group) for group in report.coaches]
@@ -108,8 +109,8 @@ def build_report_blocks(report: Report) -> list[dict[str, Any]]:
     for text in _pack("By school", schools, need_schools) + _pack(
         "By coach", coaches, need_coaches
     ):
-        blocks.append(_section(text))
-    blocks.append(_context())
+        blocks.append(section(text))
+    blocks.append(context(SMALL_GROUPS))
     return blocks
 
 
@@ -125,19 +126,6 @@ def _period(report: Report) -> str:
     if last <= report.start:
         return _day(report.start)
     return f"{_day(report.start)} – {_day(last)}"
-
-
-def _header(report: Report) -> dict[str, Any]:
-    text = clip(f"Coaching report: {_period(report)}", MAX_HEADER)
-    return {"type": "header", "text": {"type": "plain_text", "text": text}}
-
-
-def _section(text: str) -> dict[str, Any]:
-    return {"type": "section", "text": {"type": "mrkdwn", "text": clip(text, MAX_SECTION)}}
-
-
-def _context() -> dict[str, Any]:
-    return {"type": "context", "elements": [{"type": "mrkdwn", "text": SMALL_GROUPS}]}
 
 
 def _percent(share: float) -> str:

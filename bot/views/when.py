@@ -94,6 +94,14 @@ def _day(moment: datetime) -> str:
 WhenIds = tuple[tuple[Block, Action], tuple[Block, Action], tuple[Block, Action]]
 
 
+def when_ids(form: str) -> WhenIds:
+    """The ids of a form's day, start and length, named <form>_DATE, <form>_TIME, <form>_LENGTH."""
+    date_ids, time_ids, length_ids = (
+        (Block[f"{form}_{part}"], Action[f"{form}_{part}"]) for part in ("DATE", "TIME", "LENGTH")
+    )
+    return date_ids, time_ids, length_ids
+
+
 def when_inputs(
     ids: WhenIds, *, day: date, start: time | None, minutes: int, lengths: tuple[int, ...]
 ) -> list[InputBlock]:
