@@ -8,6 +8,7 @@ files in migrations/versions, so a new migration needs no other edit.
 from __future__ import annotations
 
 import re
+import sys
 from enum import StrEnum
 from functools import cache
 from pathlib import Path
@@ -52,7 +53,8 @@ def head() -> str:
 def alembic_config(engine: Engine) -> Config:
     from alembic.config import Config
 
-    config = Config()
+    # Alembic's default stdout is the one at its import; commands print to today's.
+    config = Config(stdout=sys.stdout)
     config.set_main_option("script_location", str(MIGRATIONS))
     # The engine travels as an attribute so a password never passes through ini parsing.
     config.attributes["engine"] = engine

@@ -1,22 +1,38 @@
-"""The `coachbot` command: serve, and database migrations."""
+"""The `coachbot` command: serve, and the maintenance commands that need only the database.
+
+An operator's mistake or an outage ends a command with one line on stderr and an exit code
+from ExitCode (`coachbot --help` lists them); a traceback only at LOG_LEVEL=DEBUG, or for a bug.
+"""
 
 from __future__ import annotations
 
 import argparse
 import logging
+import re
 import signal
 import sys
+import traceback
 from collections.abc import Sequence
 from datetime import date
 from pathlib import Path
 from types import FrameType
+from typing import TextIO
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import ArgumentError, DBAPIError, InterfaceError, OperationalError
 
 from bot.app.deps import Deps
-from bot.app.settings import Settings, SettingsError, load_settings
+from bot.app.settings import (
+    ExitCode,
+    MaintenanceSettings,
+    Settings,
+    SettingsError,
+    load_maintenance_settings,
+    load_settings,
+)
 from bot.slack.client import make_client
 from storage import migrate
 from storage.db import make_engine, make_session_factory
@@ -24,32 +40,73 @@ from storage.db import make_engine, make_session_factory
 logger = logging.getLogger("coachbot")
 
 
+class Stop(Exception):
+    """A command cannot go on for a reason an operator can act on: one line and an exit code."""
+
+    def __init__(self, code: ExitCode, line: str) -> None:
+        super().__init__(line)
+        self.code = code
+        self.line = line
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
     if not getattr(args, "run", None):
         parser.print_help()
-        return 2
+        return ExitCode.USAGE
     if getattr(args, "no_settings", False):
         result_without: int = args.run(args)
         return result_without
+    load = load_settings if getattr(args, "needs_slack", False) else load_maintenance_settings
     try:
-        settings = load_settings()
+        settings = load()
     except SettingsError as exc:
         print("coachbot cannot start:", file=sys.stderr)
         for line in exc.lines:
             print(f"  {line}", file=sys.stderr)
-        return 2
+        return ExitCode.USAGE
     from bot.app.logs import configure_logging
 
-    configure_logging(settings.log_level)
-    result: int = args.run(settings, args)
+    configure_logging(settings.log_level, log_format=settings.log_format)
+    try:
+        result: int = args.run(settings, args)
+    except Stop as stop:
+        return _stopped(settings, stop.code, stop.line)
+    except DBAPIError as exc:
+        if not exc.connection_invalidated and not isinstance(
+            exc, OperationalError | InterfaceError
+        ):
+            raise  # a statement the database refused: a bug, with its traceback
+        return _stopped(settings, ExitCode.DATABASE, _database_problem(settings, exc))
+    except ArgumentError:
+        return _stopped(
+            settings, ExitCode.USAGE, "DATABASE_URL is not valid: it should be a SQLAlchemy URL"
+        )
     return result
+
+
+def _stopped(settings: MaintenanceSettings, code: ExitCode, line: str) -> int:
+    """One line on stderr; the traceback too only at LOG_LEVEL=DEBUG."""
+    if settings.log_level == "DEBUG" and sys.exc_info()[0] is not None:
+        traceback.print_exc()
+    print(f"coachbot: {line}", file=sys.stderr)
+    return int(code)
+
+
+def _database_problem(settings: MaintenanceSettings, exc: DBAPIError) -> str:
+    url = make_url(settings.database_url.get_secret_value())
+    where = url.render_as_string(hide_password=True)
+    first = str(exc.orig).strip().splitlines()[0] if str(exc.orig).strip() else type(exc).__name__
+    return f"cannot use the database {where}: {first[:200]}"
 
 
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
-        prog="coachbot", description="The instructional-coaching cycle, in Slack."
+        prog="coachbot",
+        description="The instructional-coaching cycle, in Slack.",
+        epilog=EXIT_CODES,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(title="commands")
 
@@ -64,29 +121,47 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve", help="answer Slack (HTTP, or Socket Mode with an app token)"
     )
-    serve.set_defaults(run=_serve)
+    serve.set_defaults(run=_serve, needs_slack=True)
 
-    db = commands.add_parser("db", help="database migrations")
+    db = commands.add_parser("db", help="database migrations (needs only DATABASE_URL)")
     db_commands = db.add_subparsers(title="db commands")
     up = db_commands.add_parser("upgrade", help="bring the database schema up to date")
+    up.add_argument("revision", nargs="?", default="head", help="how far (default: head)")
     up.set_defaults(run=_db_upgrade)
+    current = db_commands.add_parser("current", help="the schema's revision, and the newest")
+    current.set_defaults(run=_db_current)
+    history = db_commands.add_parser("history", help="every migration, newest first")
+    history.set_defaults(run=_db_history)
+    down = db_commands.add_parser("downgrade", help="undo migrations down to a revision")
+    down.add_argument("revision", help="a revision id, or -1 for the last one")
+    down.set_defaults(run=_db_downgrade)
+    stamp = db_commands.add_parser(
+        "stamp", help="record a revision without running migrations (after a restore)"
+    )
+    stamp.add_argument("revision")
+    stamp.set_defaults(run=_db_stamp)
     rev = db_commands.add_parser("revision", help="write a new migration from the models")
     rev.add_argument("-m", "--message", required=True)
     rev.set_defaults(run=_db_revision)
 
     roster = commands.add_parser("roster", help="import or export the roster as CSV")
     roster_commands = roster.add_subparsers(title="roster commands")
-    imp = roster_commands.add_parser("import", help="add and update people from a CSV file")
+    imp = roster_commands.add_parser(
+        "import", help="add and update people from a CSV file (asks Slack who they are)"
+    )
     imp.add_argument("file", type=Path)
     imp.add_argument(
-        "--dry-run", action="store_true", help="show what would change, change nothing"
+        "--dry-run",
+        action="store_true",
+        help="show what would change, change nothing; exits 1 when a line has a problem",
     )
     imp.add_argument(
         "--skip-invalid", action="store_true", help="apply the good lines even if some are bad"
     )
-    imp.set_defaults(run=_roster_import)
+    imp.set_defaults(run=_roster_import, needs_slack_token=True)
     exp = roster_commands.add_parser("export", help="write the roster as CSV")
     exp.add_argument("file", type=Path, nargs="?", help="where to write (default: standard output)")
+    _team_option(exp)
     exp.set_defaults(run=_roster_export)
 
     calendar = commands.add_parser("calendar", help="the school calendar")
@@ -97,6 +172,7 @@ def _parser() -> argparse.ArgumentParser:
     days_off.add_argument("file", type=Path)
     days_off.add_argument("--school", help="the school they apply to (default: the whole district)")
     days_off.add_argument("--dry-run", action="store_true", help="show them, change nothing")
+    _team_option(days_off)
     days_off.set_defaults(run=_calendar_import)
 
     report = commands.add_parser(
@@ -116,6 +192,7 @@ def _parser() -> argparse.ArgumentParser:
     report.add_argument(
         "file", type=Path, nargs="?", help="where to write (default: standard output)"
     )
+    _team_option(report)
     report.set_defaults(run=_report)
 
     jobs = commands.add_parser("jobs", help="scheduled work and the outbox of messages")
@@ -125,6 +202,27 @@ def _parser() -> argparse.ArgumentParser:
     again = jobs_commands.add_parser("retry-dead", help="put dead messages back in line")
     again.set_defaults(run=_jobs_retry_dead)
     return parser
+
+
+EXIT_CODES = """exit codes:
+  0  done
+  1  the file had problems (each listed on stderr); nothing was changed
+  2  the command line, a setting, or a file or folder named is wrong
+  3  the database cannot be reached or refused the connection
+  4  the database schema does not match this coachbot (run `coachbot db upgrade`)
+  5  Slack refused a token (invalid_auth, token_revoked, ...)
+  6  Slack could not be reached
+  7  the HTTP port cannot be opened (in use, or not allowed)"""
+
+_TEAM_ID = re.compile(r"T[A-Z0-9]{2,}")
+
+
+def _team_option(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--team",
+        help="the Slack workspace (team id, T...); needed only when the database holds "
+        "none or several and SLACK_BOT_TOKEN is not set",
+    )
 
 
 def _demo(args: argparse.Namespace) -> int:
@@ -137,50 +235,162 @@ def _demo(args: argparse.Namespace) -> int:
     return run(args.day, args.person, args.json)
 
 
-def _engine(settings: Settings) -> Engine:
+def _engine(settings: MaintenanceSettings) -> Engine:
     return make_engine(settings.database_url.get_secret_value())
 
 
-def _db_upgrade(settings: Settings, _args: argparse.Namespace) -> int:
+def _db_upgrade(settings: MaintenanceSettings, args: argparse.Namespace) -> int:
     engine = _engine(settings)
-    migrate.upgrade(engine)
-    print(f"database is up to date ({engine.dialect.name})")
+    try:
+        before = migrate.current_revision(engine)
+        if migrate.schema_state(engine) is migrate.SchemaState.AHEAD:
+            raise Stop(ExitCode.SCHEMA, _ahead(engine))
+        migrate.upgrade(engine, args.revision)
+        after = migrate.current_revision(engine)
+    finally:
+        engine.dispose()
+    if before != after:
+        print(f"upgraded from revision {before or 'none'} to {after}")
+    if after == migrate.head():
+        print(f"database is up to date ({engine.dialect.name})")
     return 0
 
 
-def _db_revision(settings: Settings, args: argparse.Namespace) -> int:
+def _db_current(settings: MaintenanceSettings, _args: argparse.Namespace) -> int:
+    engine = _engine(settings)
+    try:
+        state = migrate.schema_state(engine)
+        revision = migrate.current_revision(engine)
+    finally:
+        engine.dispose()
+    print(f"revision {revision or 'none'} ({state.value}; newest known: {migrate.head()})")
+    return 0 if state is migrate.SchemaState.CURRENT else int(ExitCode.SCHEMA)
+
+
+def _alembic(settings: MaintenanceSettings, name: str, *arguments: str) -> int:
+    from alembic import command
+    from alembic.util import CommandError
+
+    engine = _engine(settings)
+    try:
+        getattr(command, name)(migrate.alembic_config(engine), *arguments)
+    except CommandError as exc:
+        raise Stop(ExitCode.USAGE, f"alembic {name}: {exc}") from exc
+    finally:
+        engine.dispose()
+    return 0
+
+
+def _db_history(settings: MaintenanceSettings, _args: argparse.Namespace) -> int:
+    return _alembic(settings, "history")
+
+
+def _db_downgrade(settings: MaintenanceSettings, args: argparse.Namespace) -> int:
+    return _alembic(settings, "downgrade", args.revision)
+
+
+def _db_stamp(settings: MaintenanceSettings, args: argparse.Namespace) -> int:
+    return _alembic(settings, "stamp", args.revision)
+
+
+def _db_revision(settings: MaintenanceSettings, args: argparse.Namespace) -> int:
     migrate.revision(_engine(settings), args.message)
     return 0
 
 
-def _workspace(settings: Settings) -> tuple[WebClient, str] | None:
+def _ahead(engine: Engine) -> str:
+    return (
+        "the database schema is newer than this coachbot "
+        f"(revision {migrate.current_revision(engine)}, this version knows up to "
+        f"{migrate.head()}); run the newer coachbot or point DATABASE_URL at its database"
+    )
+
+
+def _client(settings: MaintenanceSettings) -> WebClient:
+    if settings.slack_bot_token is None:
+        raise Stop(
+            ExitCode.USAGE,
+            "SLACK_BOT_TOKEN is not set: this command asks Slack who people are",
+        )
+    # make_client reads only the token and Slack's address.
+    return make_client(
+        Settings.model_construct(
+            slack_bot_token=settings.slack_bot_token, slack_api_url=settings.slack_api_url
+        )
+    )
+
+
+def _workspace(settings: MaintenanceSettings) -> tuple[WebClient, str]:
     """The Slack client and the workspace (team id) its token belongs to."""
-    client = make_client(settings)
+    client = _client(settings)
     try:
         team_id = str(client.auth_test()["team_id"])
     except SlackApiError as exc:
-        print(f"Slack refused the bot token: {exc.response.get('error')}", file=sys.stderr)
-        return None
+        error = exc.response.get("error")
+        if exc.response.status_code == 429 or exc.response.status_code >= 500:
+            raise Stop(ExitCode.SLACK_UNREACHABLE, f"Slack is not answering ({error})") from exc
+        raise Stop(ExitCode.SLACK_REFUSED, f"Slack refused the bot token: {error}") from exc
     except OSError as exc:
-        print(f"could not reach Slack at {settings.slack_api_url}: {exc}", file=sys.stderr)
-        return None
+        raise Stop(
+            ExitCode.SLACK_UNREACHABLE,
+            f"could not reach Slack at {settings.slack_api_url}: {getattr(exc, 'reason', exc)}",
+        ) from exc
     return client, team_id
 
 
-def _roster_import(settings: Settings, args: argparse.Namespace) -> int:
+def _team_id(settings: MaintenanceSettings, deps: Deps, chosen: str | None) -> str:
+    """--team, else the one workspace the database knows, else the token's (asked of Slack)."""
+    from sqlalchemy import select
+
+    from storage.models import Closure, District, Person, School
+
+    if chosen:
+        if not _TEAM_ID.fullmatch(chosen):
+            raise Stop(ExitCode.USAGE, "--team should be a Slack team id like T012ABCDEF")
+        return chosen
+    with deps.uow() as uow:
+        known: set[str] = set()
+        for column in (District.team_id, Person.team_id, School.team_id, Closure.team_id):
+            known |= set(uow.session.scalars(select(column).distinct()))
+    if len(known) == 1:
+        return known.pop()
+    if len(known) > 1:
+        raise Stop(
+            ExitCode.USAGE,
+            f"the database holds {len(known)} workspaces ({', '.join(sorted(known))}); "
+            "choose one with --team",
+        )
+    if settings.slack_bot_token is None:
+        raise Stop(
+            ExitCode.USAGE,
+            "the database knows no Slack workspace yet: give its team id with --team "
+            "(T012ABCDEF), or set SLACK_BOT_TOKEN so Slack can say",
+        )
+    return _workspace(settings)[1]
+
+
+def _output(path: Path) -> TextIO:
+    """The file to write, opened before any work; one line when its folder is not there."""
+    try:
+        return path.open("w", encoding="utf-8", newline="")
+    except FileNotFoundError as exc:
+        raise Stop(
+            ExitCode.USAGE, f"cannot write {path}: the folder {path.parent} does not exist"
+        ) from exc
+    except OSError as exc:
+        raise Stop(ExitCode.USAGE, f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _roster_import(settings: MaintenanceSettings, args: argparse.Namespace) -> int:
     from bot.rules.roster import import_roster
     from bot.slack.directory import SlackDirectory
 
     try:
         text = args.file.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
-        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
-        return 2
-    workspace = _workspace(settings)
-    if workspace is None:
-        return 2
-    client, team_id = workspace
+        raise Stop(ExitCode.USAGE, f"cannot read {args.file}: {_reason(exc)}") from exc
     deps = _deps(settings)
+    client, team_id = _workspace(settings)
     with deps.uow() as uow:
         report = import_roster(
             uow,
@@ -193,36 +403,42 @@ def _roster_import(settings: Settings, args: argparse.Namespace) -> int:
             skip_invalid=args.skip_invalid,
         )
         uow.commit()
-    for line in report.lines():
+    for problem in report.problems:
+        print(problem, file=sys.stderr)
+    for line in report.lines()[len(report.problems) :]:
         print(line)
     if args.dry_run:
         print("dry run: nothing was changed")
-    elif report.applied:
+        return ExitCode.PROBLEMS if report.problems else ExitCode.OK
+    if report.applied:
         print("roster updated" + (" (bad lines skipped)" if report.problems else ""))
-    else:
-        print("nothing was changed: fix the lines above, or use --skip-invalid")
-        return 1
-    return 0
+        return ExitCode.OK
+    print("nothing was changed: fix the lines above, or use --skip-invalid", file=sys.stderr)
+    return ExitCode.PROBLEMS
 
 
-def _roster_export(settings: Settings, args: argparse.Namespace) -> int:
+def _reason(exc: BaseException) -> str:
+    return str(getattr(exc, "strerror", None) or exc)
+
+
+def _roster_export(settings: MaintenanceSettings, args: argparse.Namespace) -> int:
     from bot.rules.roster import export_roster
 
-    workspace = _workspace(settings)
-    if workspace is None:
-        return 2
-    _client, team_id = workspace
-    with _deps(settings).uow() as uow:
+    deps = _deps(settings)
+    team_id = _team_id(settings, deps, args.team)
+    out = _output(args.file) if args.file is not None else None
+    with deps.uow() as uow:
         text = export_roster(uow, team_id)
-    if args.file is None:
+    if out is None:
         sys.stdout.write(text)
     else:
-        args.file.write_text(text, encoding="utf-8")
+        with out:
+            out.write(text)
         print(f"wrote {text.count(chr(10)) - 1} people to {args.file}")
     return 0
 
 
-def _calendar_import(settings: Settings, args: argparse.Namespace) -> int:
+def _calendar_import(settings: MaintenanceSettings, args: argparse.Namespace) -> int:
     from bot.rules.calendar import parse_closures_csv
     from bot.rules.calendar_ics import parse_closures_ics
     from bot.rules.school_calendar import add_closures
@@ -230,8 +446,7 @@ def _calendar_import(settings: Settings, args: argparse.Namespace) -> int:
     try:
         data = args.file.read_bytes()
     except OSError as exc:
-        print(f"cannot read {args.file}: {exc}", file=sys.stderr)
-        return 2
+        raise Stop(ExitCode.USAGE, f"cannot read {args.file}: {_reason(exc)}") from exc
     if args.file.suffix.lower() in (".ics", ".ical", ".ifb") or data.lstrip().startswith(
         b"BEGIN:VCALENDAR"
     ):
@@ -239,10 +454,10 @@ def _calendar_import(settings: Settings, args: argparse.Namespace) -> int:
     else:
         closures, problems = parse_closures_csv(data.decode("utf-8-sig", errors="replace"))
     for problem in problems:
-        print(problem)
+        print(problem, file=sys.stderr)
     if problems:
-        print("nothing was changed: fix the lines above")
-        return 1
+        print("nothing was changed: fix the lines above", file=sys.stderr)
+        return ExitCode.PROBLEMS
     for closure in closures:
         span = f"{closure.first_day}" + (
             f" to {closure.last_day}" if closure.last_day != closure.first_day else ""
@@ -251,11 +466,9 @@ def _calendar_import(settings: Settings, args: argparse.Namespace) -> int:
     if args.dry_run:
         print(f"dry run: {len(closures)} non-school periods read, nothing was changed")
         return 0
-    workspace = _workspace(settings)
-    if workspace is None:
-        return 2
-    _client, team_id = workspace
-    with _deps(settings).uow() as uow:
+    deps = _deps(settings)
+    team_id = _team_id(settings, deps, args.team)
+    with deps.uow() as uow:
         school = uow.schools.get_or_add(team_id, args.school) if args.school else None
         added = add_closures(uow, team_id, school, closures)
         uow.commit()
@@ -264,27 +477,27 @@ def _calendar_import(settings: Settings, args: argparse.Namespace) -> int:
     return 0
 
 
-def _report(settings: Settings, args: argparse.Namespace) -> int:
+def _report(settings: MaintenanceSettings, args: argparse.Namespace) -> int:
     from bot.reads.report import run_report_command
 
-    workspace = _workspace(settings)
-    if workspace is None:
-        return 2
-    _client, team_id = workspace
-    with _deps(settings).uow() as uow:
+    if args.end <= args.start:
+        raise Stop(ExitCode.USAGE, "cannot make the report: --to must be after --from")
+    deps = _deps(settings)
+    team_id = _team_id(settings, deps, args.team)
+    out = _output(args.file) if args.file is not None else None
+    with deps.uow() as uow:
         try:
-            if args.file is None:
+            if out is None:
                 run_report_command(uow, team_id, args.start, args.end, args.format, sys.stdout)
             else:
-                with args.file.open("w", encoding="utf-8", newline="") as out:
+                with out:
                     run_report_command(uow, team_id, args.start, args.end, args.format, out)
         except ValueError as exc:
-            print(f"cannot make the report: {exc}", file=sys.stderr)
-            return 2
+            raise Stop(ExitCode.USAGE, f"cannot make the report: {exc}") from exc
     return 0
 
 
-def _jobs_list(settings: Settings, _args: argparse.Namespace) -> int:
+def _jobs_list(settings: MaintenanceSettings, _args: argparse.Namespace) -> int:
     from sqlalchemy import select
 
     from bot.app.scheduling import make_scheduler
@@ -292,7 +505,8 @@ def _jobs_list(settings: Settings, _args: argparse.Namespace) -> int:
     from storage.models import OutboxMessage
 
     deps = _deps(settings)
-    scheduler = make_scheduler(deps, make_client(settings))
+    # The scheduler is built only to list its jobs: it never starts, so it calls no one.
+    scheduler = make_scheduler(deps, WebClient())
     print("scheduled jobs (UTC):")
     for job in scheduler.get_jobs():
         print(f"  {job.id:34} {job.trigger}")
@@ -311,7 +525,7 @@ def _jobs_list(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def _jobs_retry_dead(settings: Settings, _args: argparse.Namespace) -> int:
+def _jobs_retry_dead(settings: MaintenanceSettings, _args: argparse.Namespace) -> int:
     from bot.rules import outbox
 
     deps = _deps(settings)
@@ -322,35 +536,39 @@ def _jobs_retry_dead(settings: Settings, _args: argparse.Namespace) -> int:
     return 0
 
 
-def _deps(settings: Settings) -> Deps:
+def _deps(settings: MaintenanceSettings) -> Deps:
+    """The database, checked: SQLite is brought up to date, PostgreSQL must already be."""
     engine = _engine(settings)
+    state = migrate.schema_state(engine)
+    if state is migrate.SchemaState.AHEAD:
+        raise Stop(ExitCode.SCHEMA, _ahead(engine))
     if engine.dialect.name == "sqlite":
-        migrate.upgrade(engine)
+        migrate.upgrade_if_behind(engine)
+    elif state is not migrate.SchemaState.CURRENT:
+        raise Stop(ExitCode.SCHEMA, "the database schema is behind; run `coachbot db upgrade`")
     return Deps(engine=engine, session_factory=make_session_factory(engine))
 
 
 def _serve(settings: Settings, _args: argparse.Namespace) -> int:
     from bot.app.runtime import Runtime
+    from bot.app.server import PortUnavailable
 
     engine = _engine(settings)
     state = migrate.schema_state(engine)
     if state is migrate.SchemaState.AHEAD:
-        print(
-            "coachbot cannot start: the database schema is newer than this coachbot "
-            f"(revision {migrate.current_revision(engine)}, this version knows up to "
-            f"{migrate.head()}); run the newer coachbot or point DATABASE_URL at its database.",
-            file=sys.stderr,
-        )
-        return 2
+        raise Stop(ExitCode.SCHEMA, f"cannot start: {_ahead(engine)}")
     if engine.dialect.name == "sqlite":
         migrate.upgrade_if_behind(engine)
     elif state is not migrate.SchemaState.CURRENT:
-        print(
-            "coachbot cannot start: the database schema is behind; run `coachbot db upgrade`.",
-            file=sys.stderr,
+        raise Stop(
+            ExitCode.SCHEMA,
+            "cannot start: the database schema is behind; run `coachbot db upgrade`",
         )
-        return 2
-    runtime = Runtime(settings, engine)
+    try:
+        runtime = Runtime(settings, engine)
+    except PortUnavailable as exc:
+        engine.dispose()
+        raise Stop(ExitCode.PORT, f"cannot start: {exc} (set PORT to another)") from exc
 
     def on_signal(signum: int, _frame: FrameType | None) -> None:
         logger.info("received %s: finishing in-flight requests", signal.Signals(signum).name)
@@ -358,8 +576,7 @@ def _serve(settings: Settings, _args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
-    runtime.run()
-    return 0
+    return int(runtime.run())
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -2,20 +2,38 @@
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import logging
-from concurrent.futures import ThreadPoolExecutor
+import time
+from collections.abc import Callable
+from concurrent.futures import Future, ThreadPoolExecutor
+from typing import Any, TypeVar
 
 from slack_bolt import App
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
+from bot import metrics
 from bot.app.deps import Deps
-from bot.app.logs import BOLT_LOGGER, keep_typed_text_out_of_library_logs
+from bot.app.logs import BOLT_LOGGER, REQUEST_ID, keep_typed_text_out_of_library_logs
 from bot.app.settings import Settings
 from bot.slack.client import make_client
 
+T = TypeVar("T")
+
+
+class ListenerExecutor(ThreadPoolExecutor):
+    """Bolt's listener pool; each listener runs in a copy of the submitting thread's context,
+    so its log lines carry the request id of the request that started it."""
+
+    def submit(self, fn: Callable[..., T], /, *args: Any, **kwargs: Any) -> Future[T]:
+        context = contextvars.copy_context()
+        return super().submit(context.run, fn, *args, **kwargs)
+
 
 def make_listener_executor() -> ThreadPoolExecutor:
-    return ThreadPoolExecutor(max_workers=32, thread_name_prefix="listener")
+    return ListenerExecutor(max_workers=32, thread_name_prefix="listener")
 
 
 def create_app(
@@ -27,10 +45,11 @@ def create_app(
 ) -> App:
     """Build the Bolt app; nothing here talks to Slack or reads the environment."""
     import handlers
+    from handlers.errors import handle_error
 
     # Before App(): Bolt copies this logger's level and filters to each logger it makes.
     keep_typed_text_out_of_library_logs()
-    client = client or make_client(settings)
+    client = timed(client or make_client(settings))
     secret = settings.slack_signing_secret
     app = App(
         # A name given saves Bolt from inspecting the whole call stack to make one up.
@@ -39,7 +58,7 @@ def create_app(
         signing_secret=secret.get_secret_value() if secret else "socket-mode",
         # Socket Mode frames are not signed; HTTP requests always are.
         request_verification_enabled=not settings.socket_mode,
-        # auth.test runs lazily on the first request, so start-up does not wait on Slack.
+        # The runtime verifies the token once at start-up (bot/app/runtime.py), with back-off.
         token_verification_enabled=False,
         process_before_response=False,
         raise_error_for_unhandled_request=False,
@@ -47,5 +66,62 @@ def create_app(
         listener_executor=executor or make_listener_executor(),
         logger=logging.getLogger(BOLT_LOGGER),
     )
+    app.use(_with_request_id)
+    app.use(_timed_client)
     handlers.register_all(app, deps)
+    # The one error handler, counted: Bolt passes it what its parameters name.
+    app.error(_counted(handle_error))
     return app
+
+
+def _with_request_id(next_: Callable[[], Any]) -> Any:
+    """Socket Mode requests get a request id here; HTTP ones have theirs from bot/app/web.py."""
+    if REQUEST_ID.get() is not None:
+        return next_()
+    from bot.app.logs import request_context
+
+    with request_context():
+        return next_()
+
+
+def _timed_client(context: Any, next_: Callable[[], Any]) -> Any:
+    """Bolt makes a client per request; its calls are timed like the app's own."""
+    if isinstance(context.get("client"), WebClient):
+        timed(context["client"])
+    return next_()
+
+
+def _counted(handler: Callable[..., Any]) -> Callable[..., Any]:
+    @functools.wraps(handler)
+    def counted(**kwargs: Any) -> Any:
+        metrics.LISTENER_ERRORS.inc()
+        return handler(**kwargs)
+
+    return counted
+
+
+def timed(client: WebClient) -> WebClient:
+    """Times each Web API call of this client into coachbot_slack_api_seconds."""
+    if getattr(client, "_coachbot_timed", False):
+        return client
+    call = client.api_call
+
+    @functools.wraps(call)
+    def api_call(api_method: str, **kwargs: Any) -> Any:
+        started = time.perf_counter()
+        outcome = "unreachable"
+        try:
+            response = call(api_method, **kwargs)
+            outcome = "ok"
+            return response
+        except SlackApiError as exc:
+            outcome = "ratelimited" if exc.response.status_code == 429 else "error"
+            raise
+        finally:
+            metrics.SLACK_API_SECONDS.labels(method=api_method, outcome=outcome).observe(
+                time.perf_counter() - started
+            )
+
+    client.api_call = api_call  # type: ignore[method-assign]
+    client._coachbot_timed = True  # type: ignore[attr-defined]
+    return client

@@ -9,12 +9,18 @@ SQLAlchemy's error messages are kept free of parameters by the engine (storage/d
 
 from __future__ import annotations
 
+import json
 import logging
 import re
+import secrets
 import sys
 import traceback
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import TextIO
+from typing import Literal, TextIO
 
 _SECRET = re.compile(r"\b(xox[abposr]|xapp)-[A-Za-z0-9-]+")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]+")
@@ -30,6 +36,50 @@ LIBRARY_FLOORS = {
     "sqlalchemy": logging.WARNING,
 }
 BOLT_LOGGER = "coachbot.bolt"
+# slack_sdk's Socket Mode client logs each failed connection three ways; the runtime says it
+# once, with the reason, so the client's own lines show only at LOG_LEVEL=DEBUG (and never
+# below WARNING, where it would log frames).
+SOCKET_MODE_LOGGER = "coachbot.socket_mode"
+# Routine lines (a job ran, a migration context opened) shown only at LOG_LEVEL=DEBUG.
+CHATTY = ("apscheduler", "alembic")
+
+LogFormat = Literal["text", "json"]
+
+# The request being handled on this thread (or in this listener's copied context).
+REQUEST_ID: ContextVar[str | None] = ContextVar("coachbot_request_id", default=None)
+_REQUEST_ID_SHAPE = re.compile(r"[A-Za-z0-9._:-]{1,64}")
+
+
+def new_request_id() -> str:
+    return secrets.token_hex(6)
+
+
+def request_id_from(header: str | None) -> str:
+    """A proxy's X-Request-Id when it is a plain token; otherwise a new one."""
+    if header and _REQUEST_ID_SHAPE.fullmatch(header):
+        return header
+    return new_request_id()
+
+
+@contextmanager
+def request_context(request_id: str | None = None) -> Iterator[str]:
+    """Every line logged inside (and in listeners started inside) carries this request id."""
+    value = request_id or REQUEST_ID.get() or new_request_id()
+    token = REQUEST_ID.set(value)
+    try:
+        yield value
+    finally:
+        REQUEST_ID.reset(token)
+
+
+class WithRequestId(logging.Filter):
+    """Adds `request_id` (or "-") and `request` (" req=<id>", or nothing) to each record."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        current = REQUEST_ID.get()
+        record.request_id = current or "-"
+        record.request = f" req={current}" if current else ""
+        return True
 
 
 class RedactSecrets(logging.Filter):
@@ -76,6 +126,24 @@ class ShortLineFormatter(logging.Formatter):
         if self.usesTime():
             record.asctime = self.formatTime(record, self.datefmt)
         return cap(self.formatMessage(record))
+
+
+class JsonLineFormatter(ShortLineFormatter):
+    """LOG_FORMAT=json: one JSON object per line, for log collectors; the same caps apply."""
+
+    def format(self, record: logging.LogRecord) -> str:
+        entry: dict[str, str] = {
+            "time": datetime.fromtimestamp(record.created, UTC).isoformat(timespec="milliseconds"),
+            "level": record.levelname,
+            "logger": record.name,
+            "message": cap(record.getMessage()),
+        }
+        request_id = getattr(record, "request_id", "-")
+        if request_id != "-":
+            entry["request_id"] = request_id
+        if record.exc_info and record.exc_info[1] is not None:
+            entry["error"] = cap(describe_exception(record.exc_info[1]))
+        return json.dumps(entry, ensure_ascii=False)
 
 
 def cap(line: str, limit: int = MAX_LINE) -> str:
@@ -129,15 +197,30 @@ def keep_typed_text_out_of_library_logs() -> None:
     root_level = logging.getLogger().getEffectiveLevel()
     for name, floor in LIBRARY_FLOORS.items():
         logging.getLogger(name).setLevel(max(floor, root_level))
+    for name in CHATTY:
+        logging.getLogger(name).setLevel(
+            logging.DEBUG if root_level <= logging.DEBUG else max(logging.WARNING, root_level)
+        )
+    logging.getLogger(SOCKET_MODE_LOGGER).setLevel(
+        logging.WARNING if root_level <= logging.DEBUG else logging.CRITICAL
+    )
     bolt = logging.getLogger(BOLT_LOGGER)
     if not any(isinstance(f, WithoutRequestContent) for f in bolt.filters):
         bolt.addFilter(WithoutRequestContent())
 
 
-def configure_logging(level: str, stream: TextIO | None = None) -> None:
+def configure_logging(
+    level: str, stream: TextIO | None = None, *, log_format: LogFormat = "text"
+) -> None:
     handler = logging.StreamHandler(stream or sys.stderr)
-    handler.setFormatter(ShortLineFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    if log_format == "json":
+        handler.setFormatter(JsonLineFormatter())
+    else:
+        handler.setFormatter(
+            ShortLineFormatter("%(asctime)s %(levelname)s %(name)s%(request)s: %(message)s")
+        )
     handler.addFilter(RedactSecrets())
+    handler.addFilter(WithRequestId())
     root = logging.getLogger()
     root.handlers[:] = [handler]
     root.setLevel(level)

@@ -74,9 +74,10 @@ _STATUS_LINES = {
 
 @dataclass(frozen=True)
 class Admitted:
-    """A signed, fresh, well-formed request seen for the first time: its raw body."""
+    """A signed, fresh, well-formed request seen for the first time: its raw body, its kind."""
 
     body: bytes
+    kind: str = "other"
 
 
 class SlackRequestGate:
@@ -134,11 +135,14 @@ class SlackRequestGate:
             return Turned(401, "signature does not match")
 
         # Signed: from here on the body is Slack's, and only its shape can still be wrong.
-        problem = _shape_problem(body, str(environ.get("CONTENT_TYPE") or ""))
+        parsed = _parsed(body, str(environ.get("CONTENT_TYPE") or ""))
+        if isinstance(parsed, str):
+            return Turned(400, parsed)
+        problem = body_problem(parsed)
         if problem is not None:
             return Turned(400, problem)
         repeat = self._first_time(signature, datetime.fromtimestamp(signed_at, UTC), now)
-        return repeat or Admitted(body)
+        return repeat or Admitted(body, request_kind(parsed))
 
     def _first_time(self, signature: str, signed_at: datetime, now: datetime) -> Turned | None:
         """None when this signature is new; otherwise why the request stops here."""
@@ -250,8 +254,31 @@ def _read(environ: Mapping[str, Any], declared: int | None) -> bytes | None:
     return b"".join(chunks) if size <= MAX_BODY_BYTES else None
 
 
-def _shape_problem(raw: bytes, content_type_header: str) -> str | None:
-    """What is wrong with a signed body's shape, in a few words; None when Bolt may have it."""
+# The kinds a request is counted and logged by: a short fixed list, never ids or text.
+_KINDS = {
+    "block_actions": "action",
+    "block_suggestion": "options",
+    "view_submission": "view_submission",
+    "view_closed": "view_closed",
+    "shortcut": "shortcut",
+    "message_action": "shortcut",
+    "interactive_message": "action",
+    "event_callback": "event",
+    "url_verification": "url_verification",
+}
+
+
+def request_kind(body: dict[str, Any]) -> str:
+    """command, action, view_submission, view_closed, shortcut, options, event, ... or other."""
+    if "command" in body and body.get("type") is None:
+        return "command"
+    if "ssl_check" in body and body.get("type") is None:
+        return "ssl_check"
+    return _KINDS.get(str(body.get("type")), "other")
+
+
+def _parsed(raw: bytes, content_type_header: str) -> dict[str, Any] | str:
+    """The signed body as Bolt will parse it, or what is wrong with its shape in a few words."""
     content_type = content_type_header.split(";")[0]
     if content_type.strip().lower() not in _CONTENT_TYPES:
         return "content type is neither form nor JSON"
@@ -266,7 +293,7 @@ def _shape_problem(raw: bytes, content_type_header: str) -> str | None:
         return "body is not valid JSON"
     if not isinstance(body, dict):
         return "body is not a JSON object"
-    return body_problem(body)
+    return body
 
 
 def body_problem(body: dict[str, Any]) -> str | None:

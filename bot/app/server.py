@@ -8,6 +8,7 @@ threads let many Slack requests be acknowledged at once. The same class serves t
 from __future__ import annotations
 
 import contextlib
+import errno
 import logging
 import threading
 import time
@@ -21,6 +22,10 @@ from bot.app.web import WsgiApp
 logger = logging.getLogger(__name__)
 
 
+class PortUnavailable(OSError):
+    """The port cannot be opened: in use by another process, or not allowed."""
+
+
 class HttpServer:
     """A waitress server whose stop() lets in-flight requests finish before it returns."""
 
@@ -32,7 +37,19 @@ class HttpServer:
         port: int = 3000,
         threads: int = 16,
     ) -> None:
-        self._server: Any = create_server(
+        try:
+            self._server: Any = self._create(app, host, port, threads)
+        except OSError as exc:
+            raise PortUnavailable(
+                f"cannot listen on {host}:{port}: {exc.strerror or exc}"
+                + (" (another process is using it)" if exc.errno == errno.EADDRINUSE else "")
+            ) from exc
+        self._stop_requested = threading.Event()
+        self._stopped = threading.Event()
+
+    @staticmethod
+    def _create(app: WsgiApp, host: str, port: int, threads: int) -> Any:
+        return create_server(
             app,
             host=host,
             port=port,
@@ -46,8 +63,6 @@ class HttpServer:
             # Smaller excesses reach the gate, which answers 413 and logs it.
             max_request_body_size=4 * MAX_BODY_BYTES,
         )
-        self._stop_requested = threading.Event()
-        self._stopped = threading.Event()
 
     @property
     def port(self) -> int:

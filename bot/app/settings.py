@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from enum import IntEnum
 from typing import Annotated, Literal
 
 from pydantic import (
@@ -18,6 +19,27 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 from bot.rules.domain import DEFAULT_EXPERTISE_AREAS
 
 SLACK_API_DEFAULT = "https://slack.com/api/"
+
+
+class ExitCode(IntEnum):
+    """What `coachbot` exits with; README and docs/operations.md list them for operators."""
+
+    OK = 0
+    # The input file had problems (roster, calendar): each is listed, nothing was changed.
+    PROBLEMS = 1
+    # The command line, a setting, or a file named on the command line is wrong.
+    USAGE = 2
+    # The database cannot be reached, or refused the connection.
+    DATABASE = 3
+    # The database's schema does not match this coachbot (behind: `coachbot db upgrade`).
+    SCHEMA = 4
+    # Slack refused a token (invalid_auth, token_revoked, ...): a person must fix it.
+    SLACK_REFUSED = 5
+    # Slack could not be reached (commands only; `serve` keeps trying instead).
+    SLACK_UNREACHABLE = 6
+    # The HTTP port cannot be opened (in use, or not allowed).
+    PORT = 7
+
 
 # Values copied from documentation or templates rather than from a real Slack app.
 _PLACEHOLDERS = {"changeme", "change-me", "secret", "your-signing-secret", "xxx", "todo"}
@@ -78,21 +100,35 @@ HINTS: dict[str, str] = {
 }
 
 
-class Settings(BaseSettings):
-    """Everything coachbot reads from its environment."""
+class MaintenanceSettings(BaseSettings):
+    """What the maintenance commands read: the database, and Slack's token only if it is set.
+
+    `db`, `jobs`, `report`, `calendar import` and `roster export` run with DATABASE_URL alone.
+    """
 
     model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+
+    database_url: SecretStr = SecretStr("sqlite:///coachbot.db")
+    log_level: Annotated[
+        Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(lambda v: str(v).upper())
+    ] = "INFO"
+    # "json" writes one JSON object per line, for log collectors.
+    log_format: Annotated[Literal["text", "json"], BeforeValidator(lambda v: str(v).lower())] = (
+        "text"
+    )
+    slack_bot_token: BotToken | None = None
+    slack_api_url: ApiUrl = SLACK_API_DEFAULT
+    coachbot_expertise_areas: CommaList = DEFAULT_EXPERTISE_AREAS
+
+
+class Settings(MaintenanceSettings):
+    """Everything `coachbot serve` reads from its environment."""
 
     slack_bot_token: BotToken
     # Required in HTTP mode; Socket Mode does not sign requests (see _socket_mode_needs_no_secret).
     slack_signing_secret: SigningSecret | None
     slack_app_token: AppToken | None = None
-    slack_api_url: ApiUrl = SLACK_API_DEFAULT
-    database_url: SecretStr = SecretStr("sqlite:///coachbot.db")
     port: int = Field(default=3000, ge=0, le=65535)
-    log_level: Annotated[
-        Literal["DEBUG", "INFO", "WARNING", "ERROR"], BeforeValidator(lambda v: str(v).upper())
-    ] = "INFO"
     http_threads: int = Field(default=16, ge=1, le=256)
     # How fast the outbox posts: Slack allows about one message per second per channel and a
     # few hundred a minute per workspace.
@@ -101,7 +137,6 @@ class Settings(BaseSettings):
     public_url: ApiUrl | None = None
     # The first admins, before any roster names one: Slack user ids, comma-separated.
     coachbot_admins: UserIds = ()
-    coachbot_expertise_areas: CommaList = DEFAULT_EXPERTISE_AREAS
 
     @model_validator(mode="before")
     @classmethod
@@ -127,6 +162,14 @@ def load_settings(**overrides: object) -> Settings:
     """Read settings, turning validation errors into one readable line per setting."""
     try:
         return Settings(**overrides)  # type: ignore[arg-type]
+    except ValidationError as exc:
+        raise SettingsError(describe_errors(exc)) from None
+
+
+def load_maintenance_settings(**overrides: object) -> MaintenanceSettings:
+    """The settings a maintenance command needs: DATABASE_URL, and the token when it is set."""
+    try:
+        return MaintenanceSettings(**overrides)  # type: ignore[arg-type]
     except ValidationError as exc:
         raise SettingsError(describe_errors(exc)) from None
 

@@ -15,11 +15,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from bot.demo.standin import SlackStandin
-from storage import migrate
-from storage.db import make_engine
 from tests import factories
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, Coachbot
 from tests.signing import SlackSender
@@ -51,19 +48,11 @@ def test_serve_without_tokens_names_each_missing_setting(tmp_path: Path) -> None
     assert "Traceback" not in done.stderr
 
 
-def test_serve_refuses_a_database_newer_than_the_code(tmp_path: Path) -> None:
-    path = tmp_path / "cb.db"
-    engine = make_engine(f"sqlite:///{path}")
-    try:
-        migrate.upgrade(engine)
-        with engine.begin() as connection:
-            connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
-    finally:
-        engine.dispose()
+def test_serve_refuses_a_database_newer_than_the_code(tmp_path: Path, ahead_database: str) -> None:
     env = _env(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
-        DATABASE_URL=f"sqlite:///{path}",
+        DATABASE_URL=ahead_database,
         PORT="0",
     )
     done = subprocess.run(
@@ -74,8 +63,9 @@ def test_serve_refuses_a_database_newer_than_the_code(tmp_path: Path) -> None:
         text=True,
         timeout=60,
     )
-    assert done.returncode == 2
+    assert done.returncode == 4
     assert "the database schema is newer than this coachbot (revision 9999" in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1
     assert "Traceback" not in done.stderr
 
 
@@ -174,10 +164,15 @@ def test_roster_import_of_a_bad_file_exits_non_zero(
     factories.add_district(slack, coaches=1, teachers=1)
     roster = tmp_path / "roster.csv"
     roster.write_text("slack_user_id,role\nU0TEACH001,principal\n")
+    dry = coachbot("roster", "import", str(roster), "--dry-run")
+    assert dry.returncode == 1
+    assert "line 2: unknown role 'principal'" in dry.stderr
+    assert "dry run: nothing was changed" in dry.stdout
     done = coachbot("roster", "import", str(roster))
     assert done.returncode == 1
-    assert "line 2: unknown role 'principal'" in done.stdout
-    assert "nothing was changed" in done.stdout
+    assert "line 2: unknown role 'principal'" in done.stderr
+    assert "nothing was changed" in done.stderr
+    assert "principal" not in done.stdout
 
 
 def test_calendar_import_from_an_ics_file(tmp_path: Path, coachbot: Coachbot) -> None:
