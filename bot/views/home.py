@@ -16,22 +16,28 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Any
 
-from bot.ids import Action, Block, Callback, Command
+from bot.ids import Action, Block, Command
 from bot.rules.calendar import zone_or_default
 from bot.rules.cards import RosterSummary
 from bot.rules.domain import DEFAULT_TIMEZONE, CycleState, Role, SupportType
 from bot.views.admin import summary_text
+from bot.views.caseload import (
+    CASELOAD_TITLE as CASELOAD_TITLE,
+    MAX_CASELOAD_ON_HOME as MAX_CASELOAD_ON_HOME,
+    CaseloadLine as CaseloadLine,
+    build_caseload_modal as build_caseload_modal,
+    caseload_on_home,
+    short_date,
+)
 from bot.views.common import (
     COACHING_IS,
     MAX_INLINE,
-    MAX_SECTION,
-    MONTHS as _MONTHS,
     clip,
     count,
     escape,
     long_day,
 )
-from bot.views.plain import Dict, button, context, divider, header, modal, section
+from bot.views.plain import Dict, button, context, divider, header, packed, section
 from bot.views.settings import (
     DEFAULT_COACH_SETTINGS,
     DEFAULT_LIST_TIME as DEFAULT_LIST_TIME,
@@ -50,7 +56,6 @@ from bot.views.when import clock_span, format_minutes, format_when
 
 MAX_BLOCKS = 100  # Slack's limit for a Home tab and for a modal
 # How much of each list the Home tab names before it says "and N more".
-MAX_CASELOAD_ON_HOME = 10
 MAX_REFLECTIONS_ON_HOME = 5
 MAX_GOALS_ON_HOME = 5
 MAX_DEAD_ON_HOME = 5
@@ -59,9 +64,7 @@ NO_REPORT_YET = (
     "Aggregate reports will appear here: coaching time by kind of support and how many "
     "teachers have been reached, for groups of at least 5 people."
 )
-CASELOAD_TITLE = "Your teachers"
 
-_MAX_LINE = 400  # one line of a packed list
 _VISIT_STATUS = {
     "pending": "waiting for your coach's answer",
     "proposed": "a new time was suggested",
@@ -117,16 +120,6 @@ class InvitationLine:
     support: SupportType
     class_name: str | None
     suggested: bool = False
-
-
-@dataclass(frozen=True)
-class CaseloadLine:
-    """A coach's teacher: when the coach last saw them, and their cycle with the coach."""
-
-    user_id: str
-    name: str
-    last_seen: date | None  # local date of the latest visit that happened; None: never
-    state: CycleState | None  # None: no goal with this coach yet
 
 
 @dataclass(frozen=True)
@@ -240,7 +233,7 @@ def _teacher_blocks(data: HomeData, part: TeacherPart) -> list[Dict]:
     if part.upcoming:
         blocks.append(divider())
         lines = [_appointment_for_teacher(a, data.tz) for a in part.upcoming]
-        blocks.append(_packed("*Coming up*", lines, more=part.more_upcoming))
+        blocks.append(packed("*Coming up*", lines, more=part.more_upcoming))
     if part.goals:
         blocks.append(divider())
         blocks.append(section("*Your goals*"))
@@ -345,24 +338,24 @@ def _coach_blocks(data: HomeData, part: CoachPart) -> list[Dict]:
     ]
     today_lines = [_appointment_for_coach(a, data.tz) for a in part.today]
     blocks.append(
-        _packed(
+        packed(
             f"*Today, {long_day(data.today)}*",
             today_lines,
             empty="Nothing planned today.",
         )
     )
     week_lines = [_appointment_for_coach(a, data.tz, with_day=True) for a in part.week]
-    blocks.append(_packed(f"*{part.week_label}*", week_lines, empty="Nothing planned yet."))
+    blocks.append(packed(f"*{part.week_label}*", week_lines, empty="Nothing planned yet."))
     if part.invitations:
         blocks.append(divider())
         lines = [_invitation_line(i, data.tz) for i in part.invitations]
         heading = f"*Invitations to answer ({len(part.invitations)})*"
-        blocks.append(_packed(heading, lines))
+        blocks.append(packed(heading, lines))
         blocks.append(context("Answer each one from the message coachbot sent you."))
     blocks.append(divider())
-    blocks += _caseload_on_home(part.caseload, data.today)
+    blocks += caseload_on_home(part.caseload, data.today)
     blocks.append(divider())
-    blocks.append(_packed(f"*Your time in {part.month_label}*", _minutes_lines(part.minutes)))
+    blocks.append(packed(f"*Your time in {part.month_label}*", _minutes_lines(part.minutes)))
     blocks.append(context(coach_settings_words(part.settings)))
     return blocks
 
@@ -390,41 +383,6 @@ def _invitation_line(item: InvitationLine, tz: str) -> str:
     if item.suggested:
         parts.append("a new time they suggested")
     return "• " + " · ".join(parts)
-
-
-def _caseload_on_home(caseload: Sequence[CaseloadLine], today: date) -> list[Dict]:
-    if not caseload:
-        return [
-            section(
-                "*Your teachers*\nNo teachers are assigned to you yet. Your lead coach assigns "
-                "them; teachers who set a goal with you show up here too."
-            )
-        ]
-    shown = caseload[:MAX_CASELOAD_ON_HOME]
-    heading = f"*Your teachers ({len(caseload)})*, not seen longest first"
-    lines = [_caseload_line(line, today) for line in shown]
-    blocks = [
-        _packed(
-            heading,
-            lines,
-            accessory=button("See all", Action.HOME_CASELOAD, label="See all your teachers"),
-        )
-    ]
-    left = len(caseload) - len(shown)
-    if left:
-        blocks.append(context(f"and {left} more: *See all* lists everyone."))
-    return blocks
-
-
-def _caseload_line(line: CaseloadLine, today: date) -> str:
-    if line.last_seen is None:
-        seen = "not visited yet"
-    else:
-        days = (today - line.last_seen).days
-        ago = "today" if days <= 0 else f"{count(days, 'day', 'days')} ago"
-        seen = f"last seen {_short_date(line.last_seen)} ({ago})"
-    state = line.state.label if line.state is not None else "no goal yet"
-    return f"• <@{line.user_id}> · {seen} · {state}"
 
 
 def _minutes_lines(minutes: Mapping[SupportType, int]) -> list[str]:
@@ -462,13 +420,13 @@ def _admin_blocks(part: AdminPart, tz: str) -> list[Dict]:
     else:
         lines = [
             f"• `{escape(clip(d.kind, 40))}`: {escape(clip(d.error or 'unknown error', 200))} "
-            f"({_short_date(d.due_at.astimezone(zone_or_default(tz)).date())})"
+            f"({short_date(d.due_at.astimezone(zone_or_default(tz)).date())})"
             for d in part.dead[:MAX_DEAD_ON_HOME]
         ]
         heading = f"*{count(part.dead_count, 'message', 'messages')} could not be sent*" + (
             ", the latest:" if part.dead_count > len(lines) else ":"
         )
-        blocks.append(_packed(heading, lines))
+        blocks.append(packed(heading, lines))
         blocks.append(
             context("Once the cause is fixed, `coachbot jobs retry-dead` puts them back in line.")
         )
@@ -511,77 +469,11 @@ def _report_blocks(
     return (blocks + given)[: max(room, 0)]
 
 
-# --------------------------------------------------------------------------- caseload modal
-
-
-def build_caseload_modal(caseload: Sequence[CaseloadLine], *, today: date) -> dict[str, Any]:
-    """Every teacher of a coach, one line each, packed into as few sections as fit."""
-    blocks: list[Dict] = []
-    if not caseload:
-        blocks.append(section("No teachers are assigned to you yet."))
-    else:
-        blocks.append(
-            context(
-                f"{count(len(caseload), 'teacher', 'teachers')}, not seen longest first. "
-                "Last seen counts visits that happened."
-            )
-        )
-        chunk: list[str] = []
-        size = 0
-        placed = 0
-        for line in (_caseload_line(c, today) for c in caseload):
-            if size + len(line) + 1 > MAX_SECTION and chunk:
-                blocks.append(section("\n".join(chunk)))
-                placed += len(chunk)
-                chunk, size = [], 0
-                if len(blocks) >= MAX_BLOCKS - 2:
-                    break
-            chunk.append(line)
-            size += len(line) + 1
-        else:
-            if chunk:
-                blocks.append(section("\n".join(chunk)))
-                placed += len(chunk)
-        if placed < len(caseload):
-            blocks.append(context(f"and {len(caseload) - placed} more"))
-    return modal(CASELOAD_TITLE, blocks, callback_id=Callback.CASELOAD.value, close="Done")
-
-
 # --------------------------------------------------------------------------- small helpers
-
-
-def _packed(
-    heading: str,
-    lines: Sequence[str],
-    *,
-    more: int = 0,
-    empty: str | None = None,
-    accessory: Dict | None = None,
-) -> Dict:
-    """A heading and as many lines as fit in one section, then 'and N more'."""
-    if not lines:
-        return section(f"{heading}\n{empty}" if empty else heading, accessory=accessory)
-    text = heading
-    budget = MAX_SECTION - 40  # room for the "and N more" line
-    placed = 0
-    for line in lines:
-        line = clip(line, _MAX_LINE)
-        if len(text) + 1 + len(line) > budget:
-            break
-        text += "\n" + line
-        placed += 1
-    left = len(lines) - placed + more
-    if left:
-        text += f"\nand {left} more"
-    return section(text, accessory=accessory)
 
 
 def _clock_span(item: Appointment, tz: str) -> str:
     return clock_span(item.starts_at, item.ends_at, zone_or_default(tz))
-
-
-def _short_date(day: date) -> str:
-    return f"{_MONTHS[day.month - 1][:3]} {day.day}"
 
 
 def _area(area: str) -> str:

@@ -3,13 +3,15 @@ blocks that come as dicts (the report); slack_sdk's models cost milliseconds eac
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from bot.ids import Action, Block
 from bot.views.common import MAX_CONTEXT, MAX_HEADER, MAX_SECTION, clip
 
 Dict = dict[str, Any]
+
+MAX_LINE = 400  # one line of a packed list
 
 
 def plain(text: str) -> Dict:
@@ -99,3 +101,29 @@ def modal(
     view["close"] = plain(close)
     view["blocks"] = blocks
     return view
+
+
+def packed(
+    heading: str,
+    lines: Sequence[str],
+    *,
+    more: int = 0,
+    empty: str | None = None,
+    accessory: Dict | None = None,
+) -> Dict:
+    """A heading and as many lines as fit in one section, then 'and N more'."""
+    if not lines:
+        return section(f"{heading}\n{empty}" if empty else heading, accessory=accessory)
+    text = heading
+    budget = MAX_SECTION - 40  # room for the "and N more" line
+    placed = 0
+    for line in lines:
+        line = clip(line, MAX_LINE)
+        if len(text) + 1 + len(line) > budget:
+            break
+        text += "\n" + line
+        placed += 1
+    left = len(lines) - placed + more
+    if left:
+        text += f"\nand {left} more"
+    return section(text, accessory=accessory)
