@@ -1,6 +1,15 @@
 """Shared fixtures: databases, the Slack stand-in, and the real app behind its real HTTP server."""
 
+# ruff: noqa: E402  (the bytecode setting below comes before the app is imported)
 from __future__ import annotations
+
+import sys
+
+# Each test process (the xdist workers and the `coachbot` processes some tests start) would
+# otherwise compile the app and rewrite the tests from source every run when
+# PYTHONDONTWRITEBYTECODE is set, about five seconds of a core each. The caches land in
+# __pycache__ folders, which git ignores.
+sys.dont_write_bytecode = False
 
 import logging
 import os
