@@ -726,8 +726,11 @@ def random_district(uow: UnitOfWork, seed: int) -> District:
 
 
 def test_thirty_random_districts_give_no_one_away(deps: Deps) -> None:
+    """Thirty districts on SQLite; the first six again on PostgreSQL, whose figures come from
+    the same queries (the rule itself runs in Python, whatever the database)."""
     shown_rows = withheld = 0
-    for seed in range(30):
+    seeds = range(30 if deps.engine.dialect.name == "sqlite" else 6)
+    for seed in seeds:
         with deps.uow() as uow:
             district = random_district(uow, seed)
             uow.session.flush()
@@ -750,7 +753,7 @@ def test_thirty_random_districts_give_no_one_away(deps: Deps) -> None:
         shown_rows += len(rows)
         withheld += sum(value == "" for row in rows for value in row.values())
     # The rule keeps numbers: most districts still show rows, and blanks stay the exception.
-    assert shown_rows > 60
+    assert shown_rows > 2 * len(seeds)
     assert withheld < shown_rows * 12
 
 
