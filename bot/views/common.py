@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date, time
-from typing import Any, TypedDict, Unpack
+from typing import Any, TypedDict, TypeVar, Unpack
 
 from slack_sdk.models.blocks import (
     Block,
@@ -26,6 +26,8 @@ from slack_sdk.models.blocks import (
     UserSelectElement,
 )
 from slack_sdk.models.views import View
+
+_T = TypeVar("_T")
 
 # view["state"]["values"] of a view_submission: block_id -> action_id -> element state.
 StateValues = Mapping[str, Mapping[str, Mapping[str, Any]]]
@@ -236,12 +238,7 @@ def typed_within(
 
 def parse_date(text: Any) -> date | None:
     """A datepicker's YYYY-MM-DD, or None for anything else."""
-    if not isinstance(text, str) or not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text, re.ASCII):
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        return None
+    return _iso(text, r"\d{4}-\d{2}-\d{2}", date.fromisoformat)
 
 
 def picked_date(values: StateValues, block: str, action: str) -> date | None:
@@ -256,10 +253,15 @@ def picked_time(values: StateValues, block: str, action: str) -> time | None:
 
 def parse_time(text: Any) -> time | None:
     """A timepicker's HH:MM, or None for anything else."""
-    if not isinstance(text, str) or not re.fullmatch(r"\d{2}:\d{2}", text, re.ASCII):
+    return _iso(text, r"\d{2}:\d{2}", time.fromisoformat)
+
+
+def _iso(text: Any, pattern: str, read: Callable[[str], _T]) -> _T | None:
+    """`text` read by `read` when it is exactly `pattern` in ASCII digits; None otherwise."""
+    if not isinstance(text, str) or not re.fullmatch(pattern, text, re.ASCII):
         return None
     try:
-        return time.fromisoformat(text)
+        return read(text)
     except ValueError:
         return None
 

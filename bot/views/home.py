@@ -37,7 +37,7 @@ from bot.views.common import (
     escape,
     long_day,
 )
-from bot.views.plain import Dict, button, context, divider, header, packed, section
+from bot.views.plain import Dict, actions, button, context, divider, header, packed, section
 from bot.views.settings import (
     DEFAULT_COACH_SETTINGS,
     DEFAULT_LIST_TIME as DEFAULT_LIST_TIME,
@@ -278,31 +278,20 @@ def _teacher_intro(user_id: str) -> list[Dict]:
 
 
 def _teacher_actions(*, has_goals: bool) -> Dict:
-    return {
-        "type": "actions",
-        "elements": [
-            button("Invite a coach", Action.HOME_INVITE, style="primary"),
-            button("Your goals" if has_goals else "Set a goal", Action.HOME_GOALS),
-            button("Schedule a debrief", Action.HOME_DEBRIEF),
-            button("Settings", Action.HOME_SETTINGS),
-        ],
-    }
+    return actions(
+        button("Invite a coach", Action.HOME_INVITE, style="primary"),
+        button("Your goals" if has_goals else "Set a goal", Action.HOME_GOALS),
+        button("Schedule a debrief", Action.HOME_DEBRIEF),
+        button("Settings", Action.HOME_SETTINGS),
+    )
 
 
 def _appointment_for_teacher(item: Appointment, tz: str) -> str:
     when = format_when(item.starts_at, item.ends_at, tz)
     if item.kind == "debrief":
-        parts = [f"*Debrief* with <@{item.other_user_id}>", when]
-        if item.place:
-            parts.append(escape(clip(item.place, MAX_INLINE)))
-        return "• " + " · ".join(parts)
-    parts = [f"*Visit* from <@{item.other_user_id}>", when]
-    if item.support is not None:
-        parts.append(item.support.label)
-    if item.class_name:
-        parts.append(escape(clip(item.class_name, MAX_INLINE)))
-    parts.append(_VISIT_STATUS.get(item.status, item.status))
-    return "• " + " · ".join(parts)
+        return _line(f"*Debrief* with <@{item.other_user_id}>", when, *_details(item))
+    status = _VISIT_STATUS.get(item.status, item.status)
+    return _line(f"*Visit* from <@{item.other_user_id}>", when, *_details(item), status)
 
 
 def _goal_text(goal: GoalLine, today: date) -> str:
@@ -326,14 +315,11 @@ def _coach_blocks(data: HomeData, part: CoachPart) -> list[Dict]:
         context(
             f"Hi <@{data.user_id}>. What each teacher shares with you stays between the two of you."
         ),
-        {
-            "type": "actions",
-            "elements": [
-                button("All your teachers", Action.HOME_CASELOAD),
-                button("Schedule a debrief", Action.HOME_DEBRIEF),
-                button("Settings", Action.HOME_SETTINGS),
-            ],
-        },
+        actions(
+            button("All your teachers", Action.HOME_CASELOAD),
+            button("Schedule a debrief", Action.HOME_DEBRIEF),
+            button("Settings", Action.HOME_SETTINGS),
+        ),
         divider(),
     ]
     today_lines = [_appointment_for_coach(a, data.tz) for a in part.today]
@@ -362,16 +348,21 @@ def _coach_blocks(data: HomeData, part: CoachPart) -> list[Dict]:
 
 def _appointment_for_coach(item: Appointment, tz: str, *, with_day: bool = False) -> str:
     span = format_when(item.starts_at, item.ends_at, tz) if with_day else _clock_span(item, tz)
+    who = f"*Debrief* with <@{item.other_user_id}>" if item.kind == "debrief" else ""
+    return _line(span, who or f"<@{item.other_user_id}>", *_details(item))
+
+
+def _details(item: Appointment) -> list[str]:
+    """A debrief's place; a visit's kind of support and class: as much of them as there is."""
     if item.kind == "debrief":
-        parts = [span, f"*Debrief* with <@{item.other_user_id}>"]
-        if item.place:
-            parts.append(escape(clip(item.place, MAX_INLINE)))
-        return "• " + " · ".join(parts)
-    parts = [span, f"<@{item.other_user_id}>"]
-    if item.support is not None:
-        parts.append(item.support.label)
+        return [escape(clip(item.place, MAX_INLINE))] if item.place else []
+    found = [item.support.label] if item.support is not None else []
     if item.class_name:
-        parts.append(escape(clip(item.class_name, MAX_INLINE)))
+        found.append(escape(clip(item.class_name, MAX_INLINE)))
+    return found
+
+
+def _line(*parts: str) -> str:
     return "• " + " · ".join(parts)
 
 

@@ -65,6 +65,10 @@ def button(
     return found
 
 
+def actions(*elements: Dict) -> Dict:
+    return {"type": "actions", "elements": list(elements)}
+
+
 def input_block(
     block: Block, label: str, element: Dict, *, optional: bool = False, hint: str | None = None
 ) -> Dict:
