@@ -13,13 +13,14 @@ from __future__ import annotations
 
 import logging
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import ColumnElement, and_, func, or_, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import ColumnElement, Row, and_, func, or_, select
+from sqlalchemy.orm import aliased, join, outerjoin
 
 from bot.reads.rows import chunks, support_kind
 from bot.rules.calendar import SchoolCalendar
@@ -233,49 +234,78 @@ def _gather(uow: UnitOfWork, due: Sequence[_Due], now: datetime) -> dict[int, _D
     return days
 
 
+def _readable(
+    uow: UnitOfWork,
+    window: _Window,
+    chunk: Sequence[int],
+    kind: Kind,
+    record: type[Visit] | type[Debrief],
+    columns: Sequence[Any],
+    *,
+    where: Sequence[ColumnElement[bool]] = (),
+    order_by: Sequence[Any],
+    source: Any = None,
+    today: bool = False,
+) -> Iterator[Row[Any]]:
+    """The coaches' visits or debriefs (`record`, read from `source` when it joins more) with
+    the teacher's Slack id as teacher_user_id: each only where its coach may read it as `kind`,
+    and with `today` only one that starts during the coach's own day."""
+    teacher = aliased(Person)
+    query = (
+        select(
+            record.coach_id,
+            record.team_id,
+            record.teacher_id,
+            record.starts_at,
+            teacher.user_id.label("teacher_user_id"),
+            *columns,
+        )
+        .select_from(record if source is None else source)
+        .join(teacher, teacher.id == record.teacher_id)
+        .where(record.coach_id.in_(chunk), *where)
+        .order_by(*order_by)
+    )
+    if today:
+        query = query.where(record.starts_at >= window.lo, record.starts_at < window.hi)
+    for row in uow.session.execute(query):
+        if today and not window.today(row.coach_id, row.starts_at):
+            continue
+        if window.allowed(row.coach_id, kind, row.team_id, row.teacher_id, row.coach_id):
+            yield row
+
+
 def _add_visits(
     uow: UnitOfWork, window: _Window, chunk: Sequence[int], days: dict[int, _Day]
 ) -> None:
     """Accepted visits today; the goal's question only where the coach may read its topic."""
-    teacher = aliased(Person)
-    rows = uow.session.execute(
-        select(
-            Visit.coach_id,
-            Visit.team_id,
-            Visit.teacher_id,
-            Visit.starts_at,
+    rows = _readable(
+        uow,
+        window,
+        chunk,
+        Kind.VISIT,
+        Visit,
+        (
             Visit.ends_at,
             Visit.class_name,
             Visit.support_type,
             Visit.focus,
-            teacher.user_id.label("teacher_user_id"),
             Goal.question.label("goal_question"),
             Goal.team_id.label("goal_team"),
             Goal.teacher_id.label("goal_teacher"),
             Goal.coach_id.label("goal_coach"),
-        )
-        .join(teacher, teacher.id == Visit.teacher_id)
-        .outerjoin(Goal, Goal.id == Visit.goal_id)
-        .where(
-            Visit.coach_id.in_(chunk),
-            VISIT_ACCEPTED,
-            Visit.starts_at >= window.lo,
-            Visit.starts_at < window.hi,
-        )
-        .order_by(Visit.starts_at, Visit.id)
+        ),
+        where=(VISIT_ACCEPTED,),
+        order_by=(Visit.starts_at, Visit.id),
+        source=outerjoin(Visit, Goal, Goal.id == Visit.goal_id),
+        today=True,
     )
     for row in rows:
-        coach_id = row.coach_id
-        if not window.today(coach_id, row.starts_at) or not window.allowed(
-            coach_id, Kind.VISIT, row.team_id, row.teacher_id, coach_id
-        ):
-            continue
         question: str | None = row.goal_question
         if question is not None and not window.allowed(
-            coach_id, Kind.GOAL_TOPIC, row.goal_team, row.goal_teacher, row.goal_coach
+            row.coach_id, Kind.GOAL_TOPIC, row.goal_team, row.goal_teacher, row.goal_coach
         ):
             question = None
-        days[coach_id].visits.append(
+        days[row.coach_id].visits.append(
             ListVisit(
                 teacher_user_id=row.teacher_user_id,
                 starts_at=row.starts_at,
@@ -291,37 +321,19 @@ def _add_visits(
 def _add_debriefs(
     uow: UnitOfWork, window: _Window, chunk: Sequence[int], days: dict[int, _Day]
 ) -> None:
-    teacher = aliased(Person)
-    rows = uow.session.execute(
-        select(
-            Debrief.coach_id,
-            Debrief.team_id,
-            Debrief.teacher_id,
-            Debrief.starts_at,
-            Debrief.ends_at,
-            Debrief.place,
-            teacher.user_id.label("teacher_user_id"),
-        )
-        .join(teacher, teacher.id == Debrief.teacher_id)
-        .where(
-            Debrief.coach_id.in_(chunk),
-            Debrief.starts_at >= window.lo,
-            Debrief.starts_at < window.hi,
-        )
-        .order_by(Debrief.starts_at, Debrief.id)
-    )
-    for row in rows:
-        if window.today(row.coach_id, row.starts_at) and window.allowed(
-            row.coach_id, Kind.DEBRIEF, row.team_id, row.teacher_id, row.coach_id
-        ):
-            days[row.coach_id].debriefs.append(
-                ListDebrief(
-                    teacher_user_id=row.teacher_user_id,
-                    starts_at=row.starts_at,
-                    ends_at=row.ends_at,
-                    place=row.place,
-                )
+    columns = (Debrief.ends_at, Debrief.place)
+    order = (Debrief.starts_at, Debrief.id)
+    for row in _readable(
+        uow, window, chunk, Kind.DEBRIEF, Debrief, columns, order_by=order, today=True
+    ):
+        days[row.coach_id].debriefs.append(
+            ListDebrief(
+                teacher_user_id=row.teacher_user_id,
+                starts_at=row.starts_at,
+                ends_at=row.ends_at,
+                place=row.place,
             )
+        )
 
 
 def for_the_coach_to_answer(now: datetime) -> ColumnElement[bool]:
@@ -347,35 +359,28 @@ def _add_invitations(
 
     One whose time has passed is no longer something to answer.
     """
-    teacher = aliased(Person)
-    rows = uow.session.execute(
-        select(
-            Visit.coach_id,
-            Visit.team_id,
-            Visit.teacher_id,
+    rows = _readable(
+        uow,
+        window,
+        chunk,
+        Kind.VISIT,
+        Visit,
+        (
             Visit.status,
-            Visit.starts_at,
             Visit.ends_at,
             Visit.proposed_starts_at,
             Visit.proposed_ends_at,
             Visit.class_name,
             Visit.support_type,
-            teacher.user_id.label("teacher_user_id"),
-        )
-        .join(teacher, teacher.id == Visit.teacher_id)
-        .where(
-            Visit.coach_id.in_(chunk),
-            for_the_coach_to_answer(now),
-        )
-        .order_by(Visit.id)
+        ),
+        where=(for_the_coach_to_answer(now),),
+        order_by=(Visit.id,),
     )
     for row in rows:
         suggested = row.status == VisitStatus.PROPOSED
         shown_start: datetime | None = row.proposed_starts_at if suggested else row.starts_at
         shown_end: datetime | None = row.proposed_ends_at if suggested else row.ends_at
-        if shown_start is None or not window.allowed(
-            row.coach_id, Kind.VISIT, row.team_id, row.teacher_id, row.coach_id
-        ):
+        if shown_start is None:
             continue
         days[row.coach_id].awaiting.append(
             ListInvite(
@@ -393,29 +398,20 @@ def _add_check_backs(
     uow: UnitOfWork, window: _Window, chunk: Sequence[int], days: dict[int, _Day]
 ) -> None:
     """Next steps from a debrief (the coach's note or the teacher's) due for a check-back today."""
-    teacher = aliased(Person)
     local_days = {d.day for d in window.by_coach.values()}
-    rows = uow.session.execute(
-        select(
-            Debrief.coach_id,
-            Debrief.team_id,
-            Debrief.teacher_id,
-            DebriefNote.check_back_on,
-            DebriefNote.next_step,
-            teacher.user_id.label("teacher_user_id"),
-        )
-        .join(Debrief, Debrief.id == DebriefNote.debrief_id)
-        .join(teacher, teacher.id == Debrief.teacher_id)
-        .where(
-            Debrief.coach_id.in_(chunk),
-            DebriefNote.check_back_on.in_(sorted(local_days)),
-        )
-        .order_by(Debrief.starts_at, DebriefNote.id)
+    rows = _readable(
+        uow,
+        window,
+        chunk,
+        Kind.NOTE,
+        Debrief,
+        (DebriefNote.check_back_on, DebriefNote.next_step),
+        where=(DebriefNote.check_back_on.in_(sorted(local_days)),),
+        order_by=(Debrief.starts_at, DebriefNote.id),
+        source=join(DebriefNote, Debrief, Debrief.id == DebriefNote.debrief_id),
     )
     for row in rows:
-        if row.check_back_on == window.by_coach[row.coach_id].day and window.allowed(
-            row.coach_id, Kind.NOTE, row.team_id, row.teacher_id, row.coach_id
-        ):
+        if row.check_back_on == window.by_coach[row.coach_id].day:
             days[row.coach_id].check_backs.append(
                 ListCheckBack(teacher_user_id=row.teacher_user_id, next_step=row.next_step)
             )
