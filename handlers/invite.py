@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any, NamedTuple, TypeVar
 
 from slack_bolt import Ack
@@ -143,6 +144,25 @@ def _change(
     return _answer(client, deps, body, saved)
 
 
+def _press_to_change(
+    ack: Ack,
+    body: dict[str, Any],
+    client: WebClient,
+    deps: Deps,
+    change: Callable[[UnitOfWork, Actor, int, int, datetime], Visit],
+) -> Changed | None:
+    """A visit button that changes the visit at once (`visits.accept`, `visits.cancel`) with
+    the "<visit id>:<version>" it carries."""
+    button = _pressed(ack, body, client)
+    if button is None:
+        return None
+    visit_id, version = button
+    now = deps.now()
+    return _change(
+        client, deps, body, lambda uow, actor: change(uow, actor, visit_id, version, now)
+    )
+
+
 # --------------------------------------------------------------------------- inviting
 
 
@@ -271,12 +291,7 @@ def handle_calendar_link(ack: Ack) -> None:
 
 
 def handle_invite_accept(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
-    button = _pressed(ack, body, client)
-    if button is None:
-        return
-    changed = _change(
-        client, deps, body, lambda uow, actor: visits.accept(uow, actor, *button, deps.now())
-    )
+    changed = _press_to_change(ack, body, client, deps, visits.accept)
     if changed is None:
         return
     visit, side, reminder = changed
@@ -444,12 +459,7 @@ def _withdraw(client: WebClient, deps: Deps, button: tuple[int, int], body: dict
 
 
 def handle_invite_cancel(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
-    button = _pressed(ack, body, client)
-    if button is None:
-        return
-    changed = _change(
-        client, deps, body, lambda uow, actor: visits.cancel(uow, actor, *button, deps.now())
-    )
+    changed = _press_to_change(ack, body, client, deps, visits.cancel)
     if changed is None:
         return
     announce_cancel(client, changed.visit, "You cancelled this visit.", changed.reminder)

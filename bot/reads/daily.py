@@ -234,6 +234,27 @@ def _gather(uow: UnitOfWork, due: Sequence[_Due], now: datetime) -> dict[int, _D
     return days
 
 
+# What each line of the list shows, besides who, when and the teacher's Slack id.
+_VISIT_LINE = (
+    Visit.ends_at,
+    Visit.class_name,
+    Visit.support_type,
+    Visit.focus,
+    Goal.question.label("goal_question"),
+    Goal.team_id.label("goal_team"),
+    Goal.teacher_id.label("goal_teacher"),
+    Goal.coach_id.label("goal_coach"),
+)
+_INVITE_LINE = (
+    Visit.status,
+    Visit.ends_at,
+    Visit.proposed_starts_at,
+    Visit.proposed_ends_at,
+    Visit.class_name,
+    Visit.support_type,
+)
+
+
 def _readable(
     uow: UnitOfWork,
     window: _Window,
@@ -284,16 +305,7 @@ def _add_visits(
         chunk,
         Kind.VISIT,
         Visit,
-        (
-            Visit.ends_at,
-            Visit.class_name,
-            Visit.support_type,
-            Visit.focus,
-            Goal.question.label("goal_question"),
-            Goal.team_id.label("goal_team"),
-            Goal.teacher_id.label("goal_teacher"),
-            Goal.coach_id.label("goal_coach"),
-        ),
+        _VISIT_LINE,
         where=(VISIT_ACCEPTED,),
         order_by=(Visit.starts_at, Visit.id),
         source=outerjoin(Visit, Goal, Goal.id == Visit.goal_id),
@@ -359,22 +371,9 @@ def _add_invitations(
 
     One whose time has passed is no longer something to answer.
     """
+    answer = (for_the_coach_to_answer(now),)
     rows = _readable(
-        uow,
-        window,
-        chunk,
-        Kind.VISIT,
-        Visit,
-        (
-            Visit.status,
-            Visit.ends_at,
-            Visit.proposed_starts_at,
-            Visit.proposed_ends_at,
-            Visit.class_name,
-            Visit.support_type,
-        ),
-        where=(for_the_coach_to_answer(now),),
-        order_by=(Visit.id,),
+        uow, window, chunk, Kind.VISIT, Visit, _INVITE_LINE, where=answer, order_by=(Visit.id,)
     )
     for row in rows:
         suggested = row.status == VisitStatus.PROPOSED
