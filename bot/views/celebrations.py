@@ -24,6 +24,7 @@ from bot.rules.limits import MAX_CELEBRATION, NO_CHANNEL, NO_WORDS, NOT_A_CHANNE
 from bot.views.common import (
     MAX_SECTION,
     StateValues,
+    TextField,
     build_notice_view,
     channel_input,
     clip,
@@ -33,8 +34,6 @@ from bot.views.common import (
     modal,
     section,
     state_of,
-    text_input,
-    typed_text,
     user_input,
 )
 
@@ -50,6 +49,17 @@ PRIVATE_CHANNEL = (
 ARCHIVED_CHANNEL = "That channel is archived, so nothing was posted. Please choose another."
 SLACK_TROUBLE = (
     "Slack couldn't take the post just now, so nothing was posted. Please try again in a minute."
+)
+
+_TEXT = TextField(
+    Block.CELEBRATE_TEXT,
+    Action.CELEBRATE_TEXT,
+    "Your post",
+    MAX_CELEBRATION,
+    placeholder="A win, big or small, and what made it possible",
+    hint="Mentions such as <@U0123> show as names once it's posted.",
+    multiline=True,
+    missing=NO_WORDS,
 )
 
 _MENTION = re.compile(r"<@([UW][A-Z0-9]{2,31})(?:\|[^<>]{0,200})?>", re.ASCII)
@@ -224,16 +234,7 @@ def build_celebration_form(
             )
         )
     blocks += [
-        text_input(
-            Block.CELEBRATE_TEXT,
-            Action.CELEBRATE_TEXT,
-            "What would you like to share?" if shout_out else "Your post",
-            limit=MAX_CELEBRATION,
-            initial=text,
-            placeholder="A win, big or small, and what made it possible",
-            hint="Mentions such as <@U0123> show as names once it's posted.",
-            multiline=True,
-        ),
+        _TEXT.input(text, label="What would you like to share?" if shout_out else None),
         channel_input(
             Block.CELEBRATE_CHANNEL,
             Action.CELEBRATE_CHANNEL,
@@ -258,13 +259,7 @@ def parse_celebration_form(
 ) -> tuple[CelebrationForm | None, dict[str, str]]:
     """The submission, or kind messages keyed by the block to show them under."""
     errors: dict[str, str] = {}
-    text = typed_text(values, Block.CELEBRATE_TEXT, Action.CELEBRATE_TEXT) or ""
-    if not text:
-        errors[Block.CELEBRATE_TEXT] = NO_WORDS
-    elif len(text) > MAX_CELEBRATION:
-        errors[Block.CELEBRATE_TEXT] = (
-            f"Please keep this to {MAX_CELEBRATION} characters or fewer; it has {len(text)} now."
-        )
+    text = _TEXT.read(values, errors)
     channel = state_of(values, Block.CELEBRATE_CHANNEL, Action.CELEBRATE_CHANNEL).get(
         "selected_conversation"
     )
@@ -280,7 +275,7 @@ def parse_celebration_form(
                 who = chosen
             else:
                 errors[Block.CELEBRATE_WHO] = "Please choose someone from the list."
-    if errors or not isinstance(channel, str):
+    if errors or text is None or not isinstance(channel, str):
         return None, errors
     return CelebrationForm(text=text, channel_id=channel, who_user_id=who), {}
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date, time
 from typing import Any, TypedDict, TypeVar, Unpack
 
@@ -382,6 +383,45 @@ def text_input(
         initial_value=initial_text(initial, limit),
     )
     return input_block(block, label, element, **shown)
+
+
+@dataclass(frozen=True)
+class TextField:
+    """A form's text input, written once: how the form shows it and how its answer is read."""
+
+    block: str
+    action: str
+    label: str
+    limit: int
+    placeholder: str | None = None
+    hint: str | None = None
+    optional: bool | None = None
+    multiline: bool | None = None
+    single_line: bool = False  # read back on one line, its spaces tidied
+    missing: str | None = None  # the kind message when nothing is typed; None: it may stay empty
+
+    def input(self, initial: str | None = None, *, label: str | None = None) -> InputBlock:
+        """The input, showing `initial`; `label` in place of the usual one."""
+        return text_input(
+            self.block,
+            self.action,
+            label or self.label,
+            limit=self.limit,
+            initial=initial,
+            multiline=self.multiline,
+            placeholder=self.placeholder,
+            hint=self.hint,
+            optional=self.optional,
+        )
+
+    def read(self, values: StateValues, errors: dict[str, str]) -> str | None:
+        """What was typed (None: nothing); a kind message in `errors` when it can't be kept."""
+        text = typed_within(
+            values, errors, self.block, self.action, self.limit, single_line=self.single_line
+        )
+        if text is None and self.missing is not None:
+            errors[self.block] = self.missing
+        return text
 
 
 def date_input(

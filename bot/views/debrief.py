@@ -28,6 +28,15 @@ DEBRIEF_LENGTHS = (15, 20, 30, 45, 60)
 DEFAULT_DEBRIEF_MINUTES = 30
 
 _WHEN = when_ids("DEBRIEF")
+_PLACE = common.TextField(
+    Block.DEBRIEF_PLACE,
+    Action.DEBRIEF_PLACE,
+    "Place or video link",
+    MAX_PLACE,
+    placeholder="Room 112, or a video link",
+    optional=True,
+    single_line=True,
+)
 
 
 @dataclass(frozen=True)
@@ -109,14 +118,7 @@ def build_debrief_form(
         *when_inputs(
             _WHEN, day=today, start=None, minutes=DEFAULT_DEBRIEF_MINUTES, lengths=DEBRIEF_LENGTHS
         ),
-        common.text_input(
-            Block.DEBRIEF_PLACE,
-            Action.DEBRIEF_PLACE,
-            "Place or video link",
-            limit=MAX_PLACE,
-            placeholder="Room 112, or a video link",
-            optional=True,
-        ),
+        _PLACE.input(),
     ]
     return common.modal(
         "Schedule a debrief",
@@ -145,9 +147,7 @@ def parse_debrief_form(
 
     day, start, minutes = parse_when(values, errors, _WHEN, today=today, lengths=DEBRIEF_LENGTHS)
 
-    place = common.typed_text(values, Block.DEBRIEF_PLACE, Action.DEBRIEF_PLACE, single_line=True)
-    if place is not None and len(place) > MAX_PLACE:
-        errors[Block.DEBRIEF_PLACE] = common.too_long(place, MAX_PLACE)
+    place = _PLACE.read(values, errors)
 
     if errors or visit_id is None or day is None or start is None or minutes is None:
         return None, errors

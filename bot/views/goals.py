@@ -14,9 +14,37 @@ from bot.rules.calendar import outside_school_years
 from bot.rules.domain import DEFAULT_EXPERTISE_AREAS
 from bot.rules.limits import MAX_EVIDENCE, MAX_QUESTION
 from bot.views import common
-from bot.views.common import StateValues, clip, context, inline, mention, section, typed_text
+from bot.views.common import (
+    StateValues,
+    TextField,
+    clip,
+    context,
+    inline,
+    mention,
+    section,
+)
 
 MAX_AREAS = 100  # Slack's limit on a static select's options
+
+_QUESTION = TextField(
+    Block.GOAL_QUESTION,
+    Action.GOAL_QUESTION,
+    "What do you want to learn about your students and your teaching?",
+    MAX_QUESTION,
+    placeholder="How can I get more of my students talking about their reasoning?",
+    multiline=True,
+    missing="Write the question you'd like to explore.",
+)
+_EVIDENCE = TextField(
+    Block.GOAL_EVIDENCE,
+    Action.GOAL_EVIDENCE,
+    "What will success look like?",
+    MAX_EVIDENCE,
+    placeholder="Most students explain how they got an answer, not just the answer",
+    hint="What you'd see or hear from students",
+    optional=True,
+    multiline=True,
+)
 
 
 @dataclass(frozen=True)
@@ -60,15 +88,7 @@ def build_goal_form(
             "A goal is a question you want to explore with your coach. "
             "It's yours: your coach helps, nobody grades it."
         ),
-        common.text_input(
-            Block.GOAL_QUESTION,
-            Action.GOAL_QUESTION,
-            "What do you want to learn about your students and your teaching?",
-            limit=MAX_QUESTION,
-            initial=initial.question if initial else None,
-            placeholder="How can I get more of my students talking about their reasoning?",
-            multiline=True,
-        ),
+        _QUESTION.input(initial.question if initial else None),
         common.select_input(
             Block.GOAL_FOCUS,
             Action.GOAL_FOCUS,
@@ -77,17 +97,7 @@ def build_goal_form(
             initial=options.get(initial.focus_area) if initial is not None else None,
             placeholder="Choose an area",
         ),
-        common.text_input(
-            Block.GOAL_EVIDENCE,
-            Action.GOAL_EVIDENCE,
-            "What will success look like?",
-            limit=MAX_EVIDENCE,
-            initial=initial.evidence if initial else None,
-            placeholder="Most students explain how they got an answer, not just the answer",
-            hint="What you'd see or hear from students",
-            optional=True,
-            multiline=True,
-        ),
+        _EVIDENCE.input(initial.evidence if initial else None),
         common.date_input(
             Block.GOAL_TARGET,
             Action.GOAL_TARGET,
@@ -123,11 +133,7 @@ def parse_goal_form(
     """The goal, or kind messages keyed by the block to show them under."""
     errors: dict[str, str] = {}
 
-    question = typed_text(values, Block.GOAL_QUESTION, Action.GOAL_QUESTION)
-    if question is None:
-        errors[Block.GOAL_QUESTION] = "Write the question you'd like to explore."
-    elif len(question) > MAX_QUESTION:
-        errors[Block.GOAL_QUESTION] = common.too_long(question, MAX_QUESTION)
+    question = _QUESTION.read(values, errors)
 
     focus = common.selected_value(values, Block.GOAL_FOCUS, Action.GOAL_FOCUS)
     if focus is None:
@@ -135,9 +141,7 @@ def parse_goal_form(
     elif focus not in offered_areas(areas):
         errors[Block.GOAL_FOCUS] = common.STALE
 
-    evidence = typed_text(values, Block.GOAL_EVIDENCE, Action.GOAL_EVIDENCE)
-    if evidence is not None and len(evidence) > MAX_EVIDENCE:
-        errors[Block.GOAL_EVIDENCE] = common.too_long(evidence, MAX_EVIDENCE)
+    evidence = _EVIDENCE.read(values, errors)
 
     target = common.picked_date(values, Block.GOAL_TARGET, Action.GOAL_TARGET)
     if target is not None and target < today:

@@ -30,6 +30,7 @@ from bot.views.common import (
     COACH as COACH,
     TEACHER as TEACHER,
     StateValues,
+    TextField,
     check_person,
     clip,
     context,
@@ -91,43 +92,52 @@ _SUPPORT_OPTIONS = {
 }
 
 
-@dataclass(frozen=True)
-class _Typed:
-    """One of the invitation's optional text fields."""
-
-    block: Block
-    action: Action
-    label: str
-    limit: int
-    placeholder: str
-    hint: str | None = None
-    multiline: bool | None = True
-    single_line: bool = False
-
-
-_CLASS = _Typed(
+_CLASS = TextField(
     Block.INVITE_CLASS,
     Action.INVITE_CLASS,
     "Class or period",
     MAX_CLASS,
-    "Period 3 Algebra",
+    placeholder="Period 3 Algebra",
     hint="Not needed for co-planning",
-    multiline=None,
+    optional=True,
     single_line=True,
 )
-_FOCUS = _Typed(
+_FOCUS = TextField(
     Block.INVITE_FOCUS,
     Action.INVITE_FOCUS,
     "What should they look for?",
     MAX_FOCUS,
-    "How my students explain their thinking in small groups",
+    placeholder="How my students explain their thinking in small groups",
+    optional=True,
+    multiline=True,
 )
-_NOTE = _Typed(
+_NOTE = TextField(
     Block.INVITE_NOTE,
     Action.INVITE_NOTE,
     "Anything else?",
     MAX_NOTE,
-    "Where to find your room, or what the class is working on",
+    placeholder="Where to find your room, or what the class is working on",
+    optional=True,
+    multiline=True,
+)
+_PROPOSAL_NOTE = TextField(
+    Block.PROPOSE_NOTE,
+    Action.PROPOSE_NOTE,
+    "A note",
+    MAX_PROPOSAL_NOTE,
+    placeholder="Thursdays work better for me",
+    optional=True,
+    multiline=True,
+)
+_REASON = TextField(
+    Block.DECLINE_REASON,
+    Action.DECLINE_REASON,
+    "A kind word for the teacher",
+    MAX_DECLINE_REASON,
+    placeholder="I'm at a training that day. I'd love to come another week!",
+    hint="Optional. They will see it.",
+    optional=True,
+    multiline=True,
 )
 
 
@@ -195,9 +205,9 @@ def build_invite_form(
             initial=_SUPPORT_OPTIONS[support],
             placeholder="Choose one",
         ),
-        _typed_input(_CLASS, initial.class_name if initial else None),
-        _typed_input(_FOCUS, initial.focus if initial else None),
-        _typed_input(_NOTE, initial.note if initial else None),
+        _CLASS.input(initial.class_name if initial else None),
+        _FOCUS.input(initial.focus if initial else None),
+        _NOTE.input(initial.note if initial else None),
     ]
     if goals:
         blocks.append(_goal_input(goals, initial))
@@ -208,20 +218,6 @@ def build_invite_form(
         callback_id=Callback.INVITE,
         submit="Send invitation",
         private_metadata=private_metadata or None,
-    )
-
-
-def _typed_input(typed: _Typed, initial: str | None) -> InputBlock:
-    return common.text_input(
-        typed.block,
-        typed.action,
-        typed.label,
-        limit=typed.limit,
-        initial=initial,
-        placeholder=typed.placeholder,
-        hint=typed.hint,
-        optional=True,
-        multiline=typed.multiline,
     )
 
 
@@ -278,7 +274,7 @@ def parse_invite_form(
         except ValueError:
             errors[Block.INVITE_SUPPORT] = common.STALE
 
-    class_name, focus, note = (_typed(values, errors, typed) for typed in (_CLASS, _FOCUS, _NOTE))
+    class_name, focus, note = (field.read(values, errors) for field in (_CLASS, _FOCUS, _NOTE))
     if class_name is None and support is not None and support.needs_class:
         errors[Block.INVITE_CLASS] = "Which class or period should they come to?"
     if support is not None and not support.needs_class:
@@ -344,15 +340,7 @@ def build_propose_form(card: VisitCard, *, by: str, today: date) -> dict[str, An
                 minutes=minutes,
                 lengths=VISIT_LENGTHS,
             ),
-            common.text_input(
-                Block.PROPOSE_NOTE,
-                Action.PROPOSE_NOTE,
-                f"A note for the {other}",
-                limit=MAX_PROPOSAL_NOTE,
-                placeholder="Thursdays work better for me",
-                optional=True,
-                multiline=True,
-            ),
+            _PROPOSAL_NOTE.input(label=f"A note for the {other}"),
         ],
         close="Cancel",
         callback_id=Callback.PROPOSE,
@@ -369,9 +357,7 @@ def parse_propose_form(
     day, start, minutes = parse_when(
         values, errors, _PROPOSE_WHEN, today=today, lengths=VISIT_LENGTHS
     )
-    note = common.typed_within(
-        values, errors, Block.PROPOSE_NOTE, Action.PROPOSE_NOTE, MAX_PROPOSAL_NOTE
-    )
+    note = _PROPOSAL_NOTE.read(values, errors)
     if errors or day is None or start is None or minutes is None:
         return None, errors
     return ProposeForm(day=day, start=start, minutes=minutes, note=note), {}
@@ -389,16 +375,7 @@ def build_decline_form(card: VisitCard) -> dict[str, Any]:
                 f"We'll let {mention(card.teacher_user_id)} know you can't make this one, "
                 "and suggest other coaches who could help. No need to explain."
             ),
-            common.text_input(
-                Block.DECLINE_REASON,
-                Action.DECLINE_REASON,
-                "A kind word for the teacher",
-                limit=MAX_DECLINE_REASON,
-                placeholder="I'm at a training that day. I'd love to come another week!",
-                hint="Optional. They will see it.",
-                optional=True,
-                multiline=True,
-            ),
+            _REASON.input(),
         ],
         close="Cancel",
         callback_id=Callback.DECLINE,
@@ -410,13 +387,5 @@ def build_decline_form(card: VisitCard) -> dict[str, Any]:
 def parse_decline_form(values: StateValues) -> tuple[str | None, dict[str, str]]:
     """(the reason, or None when none was given; errors): only a reason that is too long."""
     errors: dict[str, str] = {}
-    reason = common.typed_within(
-        values, errors, Block.DECLINE_REASON, Action.DECLINE_REASON, MAX_DECLINE_REASON
-    )
+    reason = _REASON.read(values, errors)
     return (None, errors) if errors else (reason, {})
-
-
-def _typed(values: StateValues, errors: dict[str, str], typed: _Typed) -> str | None:
-    return common.typed_within(
-        values, errors, typed.block, typed.action, typed.limit, single_line=typed.single_line
-    )

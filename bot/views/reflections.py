@@ -22,6 +22,7 @@ from bot.rules.limits import MAX_ANSWER, MAX_PAUSE_DAYS, PAUSE_AFTER_TODAY
 from bot.views.common import (
     MAX_SECTION,
     StateValues,
+    TextField,
     clip,
     confirm_button,
     context,
@@ -34,11 +35,18 @@ from bot.views.common import (
     picked_date,
     section,
     selected_values,
-    text_input,
-    typed_text,
 )
 
 DEFAULT_PAUSE_DAYS = 7
+_ANSWER = TextField(
+    Block.REFLECT_ANSWER,
+    Action.REFLECT_ANSWER,
+    "Your reflection",
+    MAX_ANSWER,
+    placeholder="A few words is plenty",
+    multiline=True,
+    missing="Write a few words, or close this without saving.",
+)
 _STOP = (
     "Stop reflection prompts?",
     "You won't get reflection prompts after visits and debriefs anymore. "
@@ -142,15 +150,7 @@ def build_answer_form(
     )
     blocks: list[SlackBlock] = [
         SectionBlock(text=MarkdownTextObject(text=clip(f"*{question}*", MAX_SECTION))),
-        text_input(
-            Block.REFLECT_ANSWER,
-            Action.REFLECT_ANSWER,
-            "Your reflection",
-            limit=MAX_ANSWER,
-            initial=initial_answer,
-            placeholder="A few words is plenty",
-            multiline=True,
-        ),
+        _ANSWER.input(initial_answer),
     ]
     if can_share:
         blocks.append(
@@ -178,16 +178,11 @@ def build_answer_form(
 
 def parse_answer_form(values: StateValues) -> tuple[AnswerForm | None, dict[str, str]]:
     """The answer, or kind messages keyed by the block to show them under."""
-    text = typed_text(values, Block.REFLECT_ANSWER, Action.REFLECT_ANSWER) or ""
+    errors: dict[str, str] = {}
+    text = _ANSWER.read(values, errors)
     share = SHARE_VALUE in selected_values(values, Block.REFLECT_SHARE, Action.REFLECT_SHARE)
-    if not text:
-        return None, {Block.REFLECT_ANSWER: "Write a few words, or close this without saving."}
-    if len(text) > MAX_ANSWER:
-        return None, {
-            Block.REFLECT_ANSWER: (
-                f"Please keep this to {MAX_ANSWER} characters or fewer; it has {len(text)} now."
-            )
-        }
+    if errors or text is None:
+        return None, errors
     return AnswerForm(text=text, share=share), {}
 
 
