@@ -9,11 +9,15 @@ import pytest
 from slack_sdk.models.blocks import Option
 
 from bot.demo.standin import check_view
+from bot.ids import Action, Block
 from bot.rules.calendar import outside_school_years, school_years
 from bot.views.common import (
     MAX_ID,
+    TextField,
+    channel_input,
     clean_text,
     command_text,
+    confirm_button,
     date_input,
     long_day,
     modal,
@@ -28,8 +32,10 @@ from bot.views.common import (
     time_input,
     typed_number,
     typed_text,
+    user_input,
     whole_number,
 )
+from bot.views.when import parse_when, when_ids, when_inputs
 
 
 def values(state: dict[str, Any]) -> dict[str, Any]:
@@ -228,3 +234,110 @@ def test_what_a_picker_shows_is_what_its_reader_gets_back() -> None:
 
 def test_a_day_reads_in_words() -> None:
     assert long_day(date(2026, 12, 1)) == "Tuesday, December 1"
+
+
+def test_a_day_in_another_year_says_which() -> None:
+    today = date(2026, 12, 1)
+    assert long_day(date(2026, 12, 8), today=today) == "Tuesday, December 8"
+    assert long_day(date(2027, 1, 5), today=today) == "Tuesday, January 5, 2027"
+
+
+def test_people_and_channels_are_picked_with_what_was_chosen_before() -> None:
+    view = modal(
+        "Celebrate",
+        [
+            user_input("who", "who", "Who?", initial="U0123", placeholder="Choose", optional=True),
+            channel_input("where", "where", "Post in", initial="C0456", hint="Your PLC channel"),
+            user_input("coach", "coach", "Coach", initial=""),
+        ],
+        close="Cancel",
+        submit="Post",
+    )
+    assert check_view(view) == []
+    who, where, coach = view["blocks"]
+    assert who["element"]["initial_user"] == "U0123" and who["optional"] is True
+    assert where["element"]["initial_conversation"] == "C0456"
+    assert where["element"]["filter"] == {
+        "include": ["public", "private"],
+        "exclude_bot_users": True,
+    }
+    assert where["hint"]["text"] == "Your PLC channel"
+    # Nobody chosen yet: the select starts empty rather than on an empty id Slack refuses.
+    assert "initial_user" not in coach["element"]
+
+
+def test_a_button_that_asks_first_says_what_it_asks() -> None:
+    button = confirm_button(
+        "Stop",
+        "stop",
+        "7",
+        ask=("Stop these?", "You can start again.", "Stop", "Keep"),
+        style="danger",
+    ).to_dict()
+    assert button["value"] == "7" and button["style"] == "danger"
+    assert button["confirm"]["title"]["text"] == "Stop these?"
+    assert button["confirm"]["text"]["text"] == "You can start again."
+    assert (button["confirm"]["confirm"]["text"], button["confirm"]["deny"]["text"]) == (
+        "Stop",
+        "Keep",
+    )
+
+
+_NOTE = TextField(
+    "note", "note", "A note", 10, placeholder="Say hi", single_line=True, missing="Say something."
+)
+
+
+def test_a_text_field_reads_back_what_it_shows() -> None:
+    block = _NOTE.input("hello").to_dict()
+    assert block["element"]["initial_value"] == "hello"
+    assert block["element"]["max_length"] == 10
+    assert _NOTE.input(label="Another label").to_dict()["label"]["text"] == "Another label"
+    errors: dict[str, str] = {}
+    typed = {"note": {"note": {"value": "  two\n words "}}}
+    assert _NOTE.read(typed, errors) == "two words"
+    assert errors == {}
+
+
+@pytest.mark.parametrize(
+    ("typed", "error"),
+    [
+        ("", "Say something."),
+        ("   ", "Say something."),
+        ("x" * 11, "Please keep this to 10 characters or fewer; it has 11 now."),
+    ],
+)
+def test_a_text_field_says_kindly_what_it_cannot_keep(typed: str, error: str) -> None:
+    errors: dict[str, str] = {}
+    _NOTE.read({"note": {"note": {"value": typed}}}, errors)
+    assert errors == {"note": error}
+
+
+def test_a_form_asks_for_day_start_and_length_and_reads_them_back() -> None:
+    ids = when_ids("DEBRIEF")
+    assert ids[0] == (Block.DEBRIEF_DATE, Action.DEBRIEF_DATE)
+    day_input, start_input, length_input = (
+        block.to_dict()
+        for block in when_inputs(
+            ids, day=date(2026, 12, 1), start=None, minutes=25, lengths=(15, 30)
+        )
+    )
+    assert day_input["element"]["initial_date"] == "2026-12-01"
+    assert "initial_time" not in start_input["element"]
+    # The offered length nearest the one asked for, the shorter one on a tie.
+    assert length_input["element"]["initial_option"]["value"] == "30"
+    assert [o["text"]["text"] for o in length_input["element"]["options"]] == [
+        "15 minutes",
+        "30 minutes",
+    ]
+    submitted = {
+        Block.DEBRIEF_DATE: {Action.DEBRIEF_DATE: {"selected_date": "2026-12-02"}},
+        Block.DEBRIEF_TIME: {Action.DEBRIEF_TIME: {"selected_time": "14:00"}},
+        Block.DEBRIEF_LENGTH: {Action.DEBRIEF_LENGTH: {"selected_option": {"value": "45"}}},
+    }
+    errors: dict[str, str] = {}
+    found = parse_when(submitted, errors, ids, today=date(2026, 12, 1), lengths=(15, 30))
+    assert found == (date(2026, 12, 2), time(14, 0), None)
+    assert errors == {
+        Block.DEBRIEF_LENGTH: "That choice is no longer on the list. Please choose again."
+    }
