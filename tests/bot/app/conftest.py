@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -23,3 +25,13 @@ def ahead_database(tmp_path: Path) -> str:
     finally:
         engine.dispose()
     return url
+
+
+def ready_port(process: subprocess.Popen[str]) -> int:
+    """The port a `coachbot serve` process says it is ready on, read from its stderr."""
+    assert process.stderr is not None
+    for line in process.stderr:
+        found = re.search(r"coachbot is ready: HTTP on [\d.]+:(\d+)", line)
+        if found:
+            return int(found.group(1))
+    raise AssertionError("coachbot serve never said it was ready")

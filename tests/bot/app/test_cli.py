@@ -7,7 +7,6 @@
 from __future__ import annotations
 
 import os
-import re
 import signal
 import subprocess
 import sys
@@ -18,6 +17,7 @@ import pytest
 
 from bot.demo.standin import SlackStandin
 from tests import factories
+from tests.bot.app.conftest import ready_port
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, Coachbot
 from tests.signing import SlackSender
 
@@ -85,16 +85,8 @@ def served(tmp_path: Path, slack: SlackStandin) -> Iterator[tuple[subprocess.Pop
         stderr=subprocess.PIPE,
         text=True,
     )
-    assert process.stderr is not None
-    port = 0
-    for line in process.stderr:
-        found = re.search(r"coachbot is ready: HTTP on [\d.]+:(\d+)", line)
-        if found:
-            port = int(found.group(1))
-            break
-    assert port, "the server never said it was ready"
     try:
-        yield process, port
+        yield process, ready_port(process)
     finally:
         if process.poll() is None:
             process.kill()
