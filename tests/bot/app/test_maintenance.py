@@ -14,6 +14,7 @@ from bot.app.settings import ExitCode
 from bot.demo.standin import SlackStandin
 from storage import migrate
 from storage.db import make_engine
+from tests import factories
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET, Coachbot, Ran
 
 TEAM = "T0DISTRICT"
@@ -187,13 +188,37 @@ def test_roster_import_lists_every_problem_on_stderr_and_fails_a_dry_run(
     assert "0 to change, 0 unchanged, 2 problems" in ran.stdout
 
 
-def test_roster_import_without_a_token_says_so(
+def test_a_roster_of_people_the_database_knows_needs_no_slack(
+    tmp_path: Path, coachbot: Coachbot, slack: SlackStandin, database: str
+) -> None:
+    factories.add_district(slack)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(factories.roster_csv())
+    with_slack = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_API_URL": slack.url}
+    first = coachbot("roster", "import", str(roster), DATABASE_URL=database, **with_slack)
+    assert first.returncode == 0, first.stderr
+    asked = len(slack.calls)
+
+    again = coachbot("roster", "import", str(roster), "--dry-run", DATABASE_URL=database)
+    assert again.returncode == 0, again.stderr
+    assert "0 to change, 55 unchanged, 0 problems" in again.stdout
+    with_token = coachbot(
+        "roster", "import", str(roster), "--dry-run", DATABASE_URL=database, **with_slack
+    )
+    assert "0 to change, 55 unchanged, 0 problems" in with_token.stdout
+    # Only auth.test, for the workspace: nobody on the roster was looked up again.
+    assert [call.method for call in slack.calls[asked:]] == ["auth.test"]
+
+
+def test_a_new_person_without_a_token_is_named_on_stderr(
     tmp_path: Path, coachbot: Coachbot, database: str
 ) -> None:
     roster = tmp_path / "roster.csv"
     roster.write_text("slack_user_id,role\nU0TEACH001,teacher\n")
-    ran = coachbot("roster", "import", str(roster), DATABASE_URL=database)
-    _one_line(ran, ExitCode.USAGE, "SLACK_BOT_TOKEN is not set")
+    ran = coachbot("roster", "import", str(roster), "--team", TEAM, DATABASE_URL=database)
+    assert ran.returncode == ExitCode.PROBLEMS
+    assert "1 people are not in the database yet and SLACK_BOT_TOKEN is not set" in ran.stderr
+    assert "U0TEACH001" in ran.stderr
 
 
 def test_roster_import_with_a_refused_token_is_one_line(
