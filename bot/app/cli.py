@@ -12,7 +12,7 @@ import re
 import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from types import FrameType
@@ -463,28 +463,29 @@ class DatabaseFirst:
 
     def user_info(self, user_id: str) -> SlackProfile | None:
         known = self._uow.people.get_by_user(self._team_id, user_id)
-        if known is not None:
-            return _profile(known)
-        if self._slack is not None:
-            return self._slack.user_info(user_id)
-        self.unknown.append(user_id)
-        return None
+        return self._known_or_asked(known, user_id, lambda slack: slack.user_info(user_id))
 
     def lookup_email(self, email: str) -> SlackProfile | None:
         from sqlalchemy import func, select
-
-        from storage.models import Person
 
         known = self._uow.session.scalars(
             select(Person).where(
                 Person.team_id == self._team_id, func.lower(Person.email) == email.lower()
             )
         ).first()
+        return self._known_or_asked(known, email, lambda slack: slack.lookup_email(email))
+
+    def _known_or_asked(
+        self,
+        known: Person | None,
+        key: str,
+        ask: Callable[[Directory], SlackProfile | None],
+    ) -> SlackProfile | None:
         if known is not None:
             return _profile(known)
         if self._slack is not None:
-            return self._slack.lookup_email(email)
-        self.unknown.append(email)
+            return ask(self._slack)
+        self.unknown.append(key)
         return None
 
 
