@@ -384,13 +384,16 @@ class SendBudget(Base):
 
     Milliseconds since the epoch, not a DateTime, so that taking a slot is one portable
     `UPDATE ... SET next_ms = max(next_ms, now) + interval`, atomic on every database. A 429's
-    Retry-After moves it forward, which pauses every replica at once.
+    Retry-After moves it forward, which pauses every replica at once; so does an outage.
     """
 
     __tablename__ = "send_budgets"
 
     name: Mapped[str] = mapped_column(String(64), primary_key=True)
     next_ms: Mapped[int] = mapped_column(BigInteger, default=0)
+    # Failures in a row, on any replica, that say Slack is down (5xx, timeouts, refused
+    # connections); past a few, every replica waits a growing back-off before trying again.
+    failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
 class Reflection(Base):

@@ -162,9 +162,13 @@ AfterSent = Callable[[UnitOfWork, OutboxMessage], None]
 LEASE = timedelta(seconds=60)
 BATCH = 10
 # Back-off after a failure that is not a 429: 5 s, 10 s, 20 s, ... never more than 5 minutes,
-# each stretched by up to half again at random so that replicas and rows do not retry in step.
+# each cut by up to half at random so that replicas and rows do not retry in step, and a
+# message still wanted goes out within five minutes of Slack's return.
 BACKOFF_FIRST = 5.0
 BACKOFF_CAP = 300.0
+# After this many failures in a row that say Slack is down (on any replica sharing the budget),
+# every replica waits the back-off before the next call: an outage is probed, not hammered.
+OUTAGE_AFTER = 3
 # A worker waits this long at most for a slot of the shared budget; a longer wait (Slack said
 # to pause) gives the rest of its batch back, due when the pause ends.
 SLOT_HORIZON = 5.0
@@ -241,10 +245,10 @@ class SendFailed(Exception):
         self.unknown = unknown
 
 
-def backoff(failures: int, spread: float = 0.0) -> timedelta:
-    """5 s, 10 s, 20 s, ... capped at 5 minutes; `spread` in [0, 1) stretches it by up to half."""
+def backoff(failures: int, spread: float = 1.0) -> timedelta:
+    """5 s, 10 s, 20 s, ... capped at 5 minutes; `spread` in [0, 1] keeps half of it to all."""
     base = min(BACKOFF_FIRST * 2 ** max(failures - 1, 0), BACKOFF_CAP)
-    return timedelta(seconds=base * (1 + spread / 2))
+    return timedelta(seconds=base * (1 + spread) / 2)
 
 
 @dataclass(frozen=True)
@@ -292,14 +296,7 @@ class _Delivery:
     report: DeliveryReport
     spread: Callable[[], float]
     paused_until: datetime | None = None
-
-    def finish(self, row: _Claimed, values: dict[str, Any]) -> bool:
-        with self.uow() as uow:
-            done = uow.outbox.finish(row.id, self.claim, values)
-            uow.commit()
-        if not done:
-            logger.warning("outbox %s: the lease passed to another worker; left to it", row.id)
-        return done
+    streak: int = 0  # failures in a row, for a worker without a shared budget
 
     def give_back(self, at: datetime) -> None:
         """Slack asked everyone to wait: the rows not tried yet are due again at `at`."""
@@ -329,14 +326,29 @@ class _Delivery:
             self.sleep(wait)
         return _moment(slot)
 
-    def pause(self, seconds: float) -> None:
-        """A 429: nobody here, nor on any replica sharing the budget, posts before it passes."""
+    def pause(self, uow: UnitOfWork, seconds: float) -> None:
+        """Nobody here, nor on any replica sharing the budget, calls Slack before this passes."""
         until = self.clock() + timedelta(seconds=seconds)
         self.paused_until = max(self.paused_until or until, until)
         if self.budget is not None:
-            with self.uow() as uow:
-                uow.outbox.hold_budget(self.budget.name, _ms(until))
-                uow.commit()
+            uow.outbox.hold_budget(self.budget.name, _ms(until))
+
+    def answered(self, uow: UnitOfWork) -> None:
+        """Slack answered (even with an error): it is up, the count of failures starts again."""
+        self.streak = 0
+        if self.budget is not None:
+            uow.outbox.budget_answered(self.budget.name)
+
+    def slack_down(self, uow: UnitOfWork) -> None:
+        """A failure that says Slack may be down; past OUTAGE_AFTER in a row, everyone waits."""
+        if self.budget is None:
+            self.streak += 1
+            streak = self.streak
+        else:
+            streak = uow.outbox.budget_failed(self.budget.name)
+        if streak >= OUTAGE_AFTER:
+            wait = backoff(streak - OUTAGE_AFTER + 1, self.spread())
+            self.pause(uow, wait.total_seconds())
 
 
 def deliver_due(
@@ -377,6 +389,11 @@ def deliver_due(
         spread=spread,
     )
     with deps_uow() as uow:
+        if budget is not None:
+            # Slack asked every replica to wait (a 429, an outage): claim nothing till then.
+            paused = _moment(uow.outbox.next_slot(budget.name))
+            if paused > clock() + timedelta(seconds=SLOT_HORIZON):
+                return delivery.report
         rows = claim_due(uow, clock(), delivery.claim, batch, kinds)
         claimed = [
             _Claimed(r.id, r.kind, r.channel, r.key, r.attempts, r.failures, r.maybe_sent)
@@ -443,6 +460,9 @@ def _deliver_one(
     content: tuple[str, list[Any] | None],
     after_sent: Mapping[str, AfterSent],
 ) -> None:
+    if delivery.take_slot() is None:
+        delivery.give_back(delivery.paused_until or delivery.clock())
+        return
     if row.maybe_sent:
         # An earlier attempt may have reached Slack: look before posting again.
         try:
@@ -453,9 +473,6 @@ def _deliver_one(
         if found is not None:
             _sent(delivery, row, found, after_sent, recovered=True)
             return
-    if delivery.take_slot() is None:
-        delivery.give_back(delivery.paused_until or delivery.clock())
-        return
     try:
         posted = delivery.sender.post(row.channel, content[0], content[1], row.key)
     except SendFailed as failure:
@@ -480,6 +497,7 @@ def _sent(
         "last_error": None,
     }
     with delivery.uow() as uow:
+        delivery.answered(uow)
         if not uow.outbox.finish(row.id, delivery.claim, values):
             uow.commit()
             logger.warning("outbox %s was sent after its lease passed to another worker", row.id)
@@ -506,19 +524,27 @@ def _failed(
     }
     if not failure.transient:
         values["status"] = DEAD
-        if delivery.finish(row, values):
-            delivery.report.dead += 1
-            logger.warning("outbox %s is dead: %s", row.key, failure.error)
-        return
-    if failure.retry_after is not None:
-        wait = timedelta(seconds=failure.retry_after)
+    elif failure.retry_after is not None:
+        values["available_at"] = at + timedelta(seconds=failure.retry_after)
         delivery.report.waits.append(failure.retry_after)
-        delivery.pause(failure.retry_after)
     else:
         values["failures"] = row.failures + 1
-        wait = backoff(row.failures + 1, delivery.spread())
-    values["available_at"] = at + wait
-    if delivery.finish(row, values):
+        values["available_at"] = at + backoff(row.failures + 1, delivery.spread())
+    with delivery.uow() as uow:
+        if failure.transient and failure.retry_after is None:
+            delivery.slack_down(uow)
+        else:
+            delivery.answered(uow)
+            if failure.retry_after is not None:
+                delivery.pause(uow, failure.retry_after)
+        done = uow.outbox.finish(row.id, delivery.claim, values)
+        uow.commit()
+    if not done:
+        logger.warning("outbox %s: the lease passed to another worker; left to it", row.id)
+    elif not failure.transient:
+        delivery.report.dead += 1
+        logger.warning("outbox %s is dead: %s", row.key, failure.error)
+    else:
         delivery.report.retried += 1
 
 

@@ -241,6 +241,26 @@ class OutboxRepository:
         value = self.session.scalar(select(SendBudget.next_ms).where(SendBudget.name == name))
         return int(value or 0)
 
+    def budget_failed(self, name: str) -> int:
+        """Count one more failure in a row that says Slack is down; returns how many now."""
+        table: Table = SendBudget.__table__  # type: ignore[assignment]
+        insert_if_absent(self.session, table, {"name": name, "next_ms": 0})
+        streak = self.session.scalars(
+            update(SendBudget)
+            .where(SendBudget.name == name)
+            .values(failures=SendBudget.failures + 1)
+            .returning(SendBudget.failures)
+        ).one()
+        return int(streak)
+
+    def budget_answered(self, name: str) -> None:
+        """Slack answered: the count of failures in a row starts again."""
+        self.session.execute(
+            update(SendBudget)
+            .where(SendBudget.name == name, SendBudget.failures > 0)
+            .values(failures=0)
+        )
+
     def hold_budget(self, name: str, until_ms: int) -> None:
         """Nobody takes a slot before `until_ms` (Slack said to wait): every replica pauses."""
         table: Table = SendBudget.__table__  # type: ignore[assignment]

@@ -29,6 +29,7 @@ def upgrade() -> None:
         "send_budgets",
         sa.Column("name", sa.String(length=64), nullable=False),
         sa.Column("next_ms", sa.BigInteger(), nullable=False),
+        sa.Column("failures", sa.Integer(), server_default="0", nullable=False),
         sa.PrimaryKeyConstraint("name", name=op.f("pk_send_budgets")),
     )
 
