@@ -1,6 +1,6 @@
 """Time to acknowledge signed `/invite-coach` requests, coachbot beside a bare Bolt app.
 
-Both run as separate processes on the same HTTP server (waitress) and the same machine, and
+Both run as separate processes on the same HTTP server (bot/app/server.py) and the same machine, and
 call views.open on the Slack stand-in. For each request this measures the time until the HTTP
 answer (Slack's 3 s deadline) and the time until views.open reached the stand-in.
 
