@@ -366,27 +366,31 @@ def _prompts(year: Year) -> Iterator[Sent]:
 
 
 def _nudges(year: Year) -> Iterator[Sent]:
-    def nudge(rule: str, item: str, n: int, person: int, when: datetime) -> Sent:
-        return f"nudge:{rule}:{item}:{n}:{person}", person, "nudge", when, item, SMALL_BLOCKS
+    """The nudges a year of planning sent, under the keys and refs the planner gives them."""
+
+    def nudge(rule: str, item: str, ref: str, n: int, person: int, when: datetime) -> Sent:
+        return f"nudge:{rule}:{item}:{n}:{person}", person, "nudge", when, ref, SMALL_BLOCKS
 
     for v in year.rows[Visit]:
         if v["outcome"] == "happened":
-            item, when = f"visit:{v['id']}:debrief", v["ends_at"] + timedelta(days=2)
-            yield nudge("debrief", item, 1, v["coach_id"], when)
-            yield nudge("debrief", item, 1, v["teacher_id"], when)
+            ref, when = f"visit:{v['id']}:debrief", v["ends_at"] + timedelta(days=2)
+            yield nudge("debrief", str(v["id"]), ref, 1, v["coach_id"], when)
+            yield nudge("debrief", str(v["id"]), ref, 1, v["teacher_id"], when)
         elif v["status"] == "accepted" and v["starts_at"] < NOW:
-            item = f"visit:{v['id']}:answer:1"
-            yield nudge("answer", item, 1, v["coach_id"], v["created_at"] + timedelta(days=1))
+            item, ref = f"{v['id']}v1", f"visit:{v['id']}:answer:1"
+            yield nudge("answer", item, ref, 1, v["coach_id"], v["created_at"] + timedelta(days=1))
+    teacher_of = {d["id"]: d["teacher_id"] for d in year.rows[Debrief]}
     for note in year.rows[DebriefNote]:
-        if note["check_back_on"] is not None:
-            item, when = f"note:{note['id']}:check-back", at(note["check_back_on"], 8)
+        day = note["check_back_on"]
+        if day is not None and note["next_step"]:
+            item, ref = f"{note['id']}@{day.isoformat()}", f"note:{note['id']}:check-back"
             for n in (1, 2):
-                yield nudge(
-                    "check-back", item, n, note["author_id"], when + timedelta(days=3 * n - 3)
-                )
+                when = at(day, 8) + timedelta(days=3 * n - 3)
+                yield nudge("check-back", item, ref, n, teacher_of[note["debrief_id"]], when)
     for goal in year.rows[Goal]:
         when = goal["created_at"] + timedelta(days=30)
-        yield nudge("quiet", f"goal:{goal['id']}:quiet", 1, goal["teacher_id"], when)
+        item = f"{goal['id']}@{int(goal['created_at'].timestamp())}"
+        yield nudge("quiet", item, f"goal:{goal['id']}:quiet", 1, goal["teacher_id"], when)
 
 
 def _outbox_rows(year: Year) -> list[dict[str, Any]]:
