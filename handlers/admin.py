@@ -12,13 +12,13 @@ from slack_sdk import WebClient
 from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback, Command
 from bot.rules import admin, reflections
-from bot.rules.people import actor_for
 from bot.rules.policy import Actor, may_administer
 from bot.slack.directory import SlackDirectory
 from bot.slack.messaging import for_person, update_own_view
 from bot.views import admin as views
 from bot.views.common import build_notice_view, command_text
 from handlers import common
+from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
 
@@ -35,9 +35,38 @@ COACHBOT_HELP = (
 )
 
 
-def _actor(deps: Deps, team_id: str, user_id: str) -> Actor:
+def _actor(deps: Deps, body: dict[str, Any]) -> Actor:
+    """Who sent a command or an interaction, read in a unit of work of its own."""
     with deps.uow() as uow:
-        return actor_for(uow, team_id, user_id, deps.admin_ids)
+        return common.actor(uow, deps, body)
+
+
+def _save(
+    ack: Ack,
+    deps: Deps,
+    title: str,
+    save: Callable[[UnitOfWork], str],
+    *,
+    person_block: Block | None = None,
+) -> None:
+    """Save an admin's form in one unit of work (`save` says what was saved), then answer.
+
+    A refusal replaces the form with a notice; a person Slack no longer knows is shown at
+    `person_block`.
+    """
+    try:
+        with deps.uow() as uow:
+            text = save(uow)
+            uow.commit()
+    except admin.NotAllowed as refused:
+        ack(response_action="update", view=build_notice_view("Not available", refused.message))
+        return
+    except admin.UnknownPerson:
+        if person_block is None:
+            raise
+        ack(response_action="errors", errors={person_block: _NO_SUCH_USER})
+        return
+    ack(response_action="update", view=build_notice_view(title, text))
 
 
 def handle_coachbot_command(
@@ -61,7 +90,7 @@ def _prompts_off(ack: Ack, command: dict[str, Any], _client: WebClient, deps: De
 
 
 def _admin_menu(ack: Ack, command: dict[str, Any], client: WebClient, deps: Deps) -> None:
-    actor = _actor(deps, command["team_id"], command["user_id"])
+    actor = _actor(deps, command)
     decision = may_administer(actor)
     if not decision:
         ack(text=decision.message, response_type="ephemeral")
@@ -83,7 +112,7 @@ SUBCOMMANDS: dict[str, Callable[[Ack, dict[str, Any], WebClient, Deps], None]] =
 def _set_prompts(deps: Deps, command: dict[str, Any], *, on: bool) -> str:
     """The teacher's own switch for reflection prompts."""
     with deps.uow() as uow:
-        actor = actor_for(uow, command["team_id"], command["user_id"], deps.admin_ids)
+        actor = common.actor(uow, deps, command)
         try:
             if on:
                 reflections.resume(uow, actor, deps.now())
@@ -99,7 +128,7 @@ def _set_prompts(deps: Deps, command: dict[str, Any], *, on: bool) -> str:
 
 def _push_if_admin(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> Actor | None:
     ack()
-    actor = _actor(deps, *common.who(body))
+    actor = _actor(deps, body)
     decision = may_administer(actor)
     if not decision:
         client.views_push(
@@ -146,7 +175,7 @@ def handle_admin_calendar_school(
 ) -> None:
     """Choosing another school in the calendar form reloads that school's calendar."""
     ack()
-    actor = _actor(deps, *common.who(body))
+    actor = _actor(deps, body)
     if not may_administer(actor):
         return
     marker = str((action.get("selected_option") or {}).get("value", views.DISTRICT_MARKER))
@@ -170,23 +199,17 @@ def handle_admin_coach_submission(
     if form is None:
         ack(response_action="errors", errors=errors)
         return
-    actor = _actor(deps, *common.who(body))
-    try:
-        with deps.uow() as uow:
-            coach = admin.save_coach(uow, SlackDirectory(client), actor, form, deps.now())
-            uow.commit()
-            text = (
-                f"*{coach.display_name}* is now a {form.role.label}"
-                + (f" with {', '.join(form.areas)}" if form.areas else "")
-                + f", up to {form.weekly_capacity} visits a week."
-            )
-    except admin.NotAllowed as refused:
-        ack(response_action="update", view=build_notice_view("Not available", refused.message))
-        return
-    except admin.UnknownPerson:
-        ack(response_action="errors", errors={Block.COACH_USER: _NO_SUCH_USER})
-        return
-    ack(response_action="update", view=build_notice_view("Coach saved", text))
+    actor = _actor(deps, body)
+
+    def save(uow: UnitOfWork) -> str:
+        coach = admin.save_coach(uow, SlackDirectory(client), actor, form, deps.now())
+        return (
+            f"*{coach.display_name}* is now a {form.role.label}"
+            + (f" with {', '.join(form.areas)}" if form.areas else "")
+            + f", up to {form.weekly_capacity} visits a week."
+        )
+
+    _save(ack, deps, "Coach saved", save, person_block=Block.COACH_USER)
 
 
 _NO_SUCH_USER = "Slack doesn't know this person any more. Choose someone else."
@@ -195,25 +218,19 @@ _NO_SUCH_USER = "Slack doesn't know this person any more. Choose someone else."
 def handle_admin_assign_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    actor = _actor(deps, *common.who(body))
+    actor = _actor(deps, body)
     with deps.uow() as uow:
         coach_ids = {user_id for user_id, _ in admin.coach_choices(uow, actor.team_id)}
     form, errors = views.parse_assign_form(_values(view), coach_ids)
     if form is None:
         ack(response_action="errors", errors=errors)
         return
-    try:
-        with deps.uow() as uow:
-            teachers = admin.assign_teachers(uow, SlackDirectory(client), actor, form, deps.now())
-            uow.commit()
-            text = _assigned_text(len(teachers), form)
-    except admin.NotAllowed as refused:
-        ack(response_action="update", view=build_notice_view("Not available", refused.message))
-        return
-    except admin.UnknownPerson:
-        ack(response_action="errors", errors={Block.ASSIGN_TEACHERS: _NO_SUCH_USER})
-        return
-    ack(response_action="update", view=build_notice_view("Teachers assigned", text))
+
+    def save(uow: UnitOfWork) -> str:
+        teachers = admin.assign_teachers(uow, SlackDirectory(client), actor, form, deps.now())
+        return _assigned_text(len(teachers), form)
+
+    _save(ack, deps, "Teachers assigned", save, person_block=Block.ASSIGN_TEACHERS)
 
 
 def _assigned_text(count: int, form: views.AssignForm) -> str:
@@ -239,22 +256,19 @@ def handle_admin_calendar_submission(
     if form is None:
         ack(response_action="errors", errors=errors)
         return
-    actor = _actor(deps, *common.who(body))
-    try:
-        with deps.uow() as uow:
-            admin.save_calendar_form(uow, actor, form)
-            uow.commit()
-    except admin.NotAllowed as refused:
-        ack(response_action="update", view=build_notice_view("Not available", refused.message))
-        return
-    where = form.school or "the whole district"
-    days = ", ".join(views.WEEKDAY_NAMES[d] for d in sorted(form.weekdays))
-    text = (
-        f"Calendar saved for *{where}*: {days}, "
-        f"{form.day_start:%H:%M} to {form.day_end:%H:%M}, "
-        f"{len(form.closures)} non-school period{'s' if len(form.closures) != 1 else ''}."
-    )
-    ack(response_action="update", view=build_notice_view("Calendar saved", text))
+    actor = _actor(deps, body)
+
+    def save(uow: UnitOfWork) -> str:
+        admin.save_calendar_form(uow, actor, form)
+        where = form.school or "the whole district"
+        days = ", ".join(views.WEEKDAY_NAMES[d] for d in sorted(form.weekdays))
+        return (
+            f"Calendar saved for *{where}*: {days}, "
+            f"{form.day_start:%H:%M} to {form.day_end:%H:%M}, "
+            f"{len(form.closures)} non-school period{'s' if len(form.closures) != 1 else ''}."
+        )
+
+    _save(ack, deps, "Calendar saved", save)
 
 
 ROUTES: common.Routes = {

@@ -7,8 +7,9 @@ choice is saved before Slack is called; the post is recorded once Slack has it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -32,6 +33,7 @@ from storage.models import Person
 from storage.uow import ChangedMeanwhile, UnitOfWork
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Which block of the modal shows a refusal about a field.
 FORM_BLOCKS = {
@@ -63,6 +65,13 @@ def _offer_message(
     if body is not None:
         known_click(body, sent, about=f"celebration {celebration_id}")
     return sent[0] if sent else None
+
+
+def _attempt(
+    client: WebClient, deps: Deps, body: dict[str, Any], step: Callable[[UnitOfWork, Actor], T]
+) -> T | None:
+    """common.attempt, with a refusal told under the title "Celebrate"."""
+    return common.attempt(client, deps, body, step, changed=_CHANGED, title="Celebrate")
 
 
 # --------------------------------------------------------------------------- posting
@@ -173,12 +182,13 @@ def handle_celebrate_command(
 def handle_celebrate_edit(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """Edit and post: the modal with the draft, for its author only."""
     ack()
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            celebration = celebrations.load_own(uow, actor, common.clicked_id(body), deps.now())
-    except celebrations.CelebrationRefused as refused:
-        common.tell(client, body, views.build_notice(refused.message), title="Celebrate")
+    celebration = _attempt(
+        client,
+        deps,
+        body,
+        lambda uow, actor: celebrations.load_own(uow, actor, common.clicked_id(body), deps.now()),
+    )
+    if celebration is None:
         return
     view = views.build_celebration_form(
         target=views.FormTarget(celebration.id),
@@ -192,31 +202,25 @@ def handle_celebrate_post(ack: Ack, body: dict[str, Any], client: WebClient, dep
     """Post as is: the draft, unchanged, in its channel."""
     ack()
     celebration_id = common.clicked_id(body)
-    claimed: _Claimed | None = None
-    view: dict[str, Any] | None = None
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            draft = celebrations.load_own(uow, actor, celebration_id, deps.now())
-            if draft.channel_id is None:
-                # No PLC channel on file: the author chooses one in the modal.
-                view = views.build_celebration_form(
-                    target=views.FormTarget(draft.id),
-                    text=draft.text,
-                    channel_id=None,
-                )
-            else:
-                claimed = _claim(uow, actor, celebration_id, deps, body)
-                uow.commit()
-    except celebrations.CelebrationRefused as refused:
-        common.tell(client, body, views.build_notice(refused.message), title="Celebrate")
+
+    def claim(uow: UnitOfWork, actor: Actor) -> tuple[Actor, _Claimed | dict[str, Any]]:
+        draft = celebrations.load_own(uow, actor, celebration_id, deps.now())
+        if draft.channel_id is None:
+            # No PLC channel on file: the author chooses one in the modal.
+            target = views.FormTarget(draft.id)
+            return actor, views.build_celebration_form(
+                target=target, text=draft.text, channel_id=None
+            )
+        claimed = _claim(uow, actor, celebration_id, deps, body)
+        uow.commit()
+        return actor, claimed
+
+    found = _attempt(client, deps, body, claim)
+    if found is None:
         return
-    except ChangedMeanwhile:
-        common.tell(client, body, views.build_notice(_CHANGED), title="Celebrate")
-        return
-    if claimed is None:
-        if view is not None:
-            common.show(client, body, view)
+    actor, claimed = found
+    if not isinstance(claimed, _Claimed):
+        common.show(client, body, claimed)
         return
     posted = _post_claimed(client, deps, actor, claimed)
     if posted.ts is None:
@@ -230,18 +234,13 @@ def handle_celebrate_post(ack: Ack, body: dict[str, Any], client: WebClient, dep
 def handle_celebrate_decline(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """No thanks: kept to the teacher; nothing is posted anywhere."""
     ack()
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            declined = celebrations.decline(uow, actor, common.clicked_id(body), deps.now())
-            uow.commit()
-            offer = _offer_message(uow, declined.id, declined.author_id, body)
-    except celebrations.CelebrationRefused as refused:
-        common.tell(client, body, views.build_notice(refused.message), title="Celebrate")
-        return
-    except ChangedMeanwhile:
-        common.tell(client, body, views.build_notice(_CHANGED), title="Celebrate")
-        return
+
+    def decline(uow: UnitOfWork, actor: Actor) -> Location | None:
+        declined = celebrations.decline(uow, actor, common.clicked_id(body), deps.now())
+        uow.commit()
+        return _offer_message(uow, declined.id, declined.author_id, body)
+
+    offer = _attempt(client, deps, body, decline)
     if offer is not None:
         update_message(client, *offer, views.build_offer_declined())
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from datetime import date
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from slack_bolt import App
@@ -20,16 +20,19 @@ from bot.app.deps import Deps
 from bot.ids import Action, Callback, Command, Event
 from bot.rules.people import actor_for, ensure_person, valid_timezone
 from bot.rules.policy import Actor
+from bot.rules.visits import VisitRefused
 from bot.slack.directory import SlackDirectory
 from bot.slack.messaging import answer_privately, clicked_channel
 from bot.views.common import build_notice_view, record_id
+from bot.views.visits import build_notice
 from storage.models import Person
-from storage.uow import UnitOfWork
+from storage.uow import ChangedMeanwhile, UnitOfWork
 
 # A user mention in what someone typed: <@U123> or <@U123|name>.
 MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 # The kind answer to a change someone else saved first (the database refused ours).
 CHANGED = "This changed while you were looking, so nothing was saved. Please try again."
+T = TypeVar("T")
 SLACK_UNSURE = "Sorry, Slack couldn't tell us who you are just now. Please try again in a minute."
 
 # A feature's listeners, by the id each answers; the kind of id says how Bolt listens for it.
@@ -125,3 +128,28 @@ def tell(
         client.views_push(trigger_id=body["trigger_id"], view=build_notice_view(title, text))
         return
     answer_privately(client, who(body)[1], message, clicked=clicked_channel(body))
+
+
+def attempt(
+    client: WebClient,
+    deps: Deps,
+    body: dict[str, Any],
+    step: Callable[[UnitOfWork, Actor], T],
+    *,
+    changed: str = CHANGED,
+    title: str = "Not available",
+) -> T | None:
+    """One step for whoever sent this, in a unit of work of its own (a change commits inside
+    `step`); None once a refusal of the rules, or a change someone else saved first (`changed`
+    says so), has been told to them.
+
+    They are told after the unit of work is closed, never inside it.
+    """
+    try:
+        with deps.uow() as uow:
+            return step(uow, actor(uow, deps, body))
+    except VisitRefused as refused:
+        tell(client, body, build_notice(refused.message), title=title)
+    except ChangedMeanwhile:
+        tell(client, body, build_notice(changed), title=title)
+    return None

@@ -15,6 +15,7 @@ from bot.rules import cycles
 from bot.rules.calendar_links import CalendarEvent, google_link, outlook_link
 from bot.rules.domain import SupportType, VisitOutcome
 from bot.rules.people import ensure_person
+from bot.rules.policy import Actor
 from bot.rules.visits import VisitRefused
 from bot.slack.directory import SlackDirectory
 from bot.slack.messaging import (
@@ -29,7 +30,7 @@ from bot.views.common import command_text, escape
 from bot.views.invite import CalendarLinks, build_notice
 from handlers import common, shared
 from handlers.publish import refresh_home
-from storage.models import Debrief, Person
+from storage.models import Debrief, DebriefNote, Goal, Person, Visit
 from storage.uow import ChangedMeanwhile, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -99,13 +100,11 @@ def handle_goal_new(ack: Ack, body: dict[str, Any], client: WebClient, deps: Dep
 
 def handle_goal_edit(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     ack()
-    goal_id = common.number(common.clicked_value(body))
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            goal = cycles.load_goal(uow, actor, goal_id or 0, change=True)
-    except cycles.CycleRefused as refused:
-        common.tell(client, body, build_notice(refused.message))
+    goal_id = common.clicked_id(body)
+    goal = common.attempt(
+        client, deps, body, lambda uow, actor: cycles.load_goal(uow, actor, goal_id, change=True)
+    )
+    if goal is None:
         return
     initial = views.GoalForm(
         question=goal.question,
@@ -181,18 +180,17 @@ def handle_goal_submission(
 def handle_goal_close(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     ack()
     met = body["actions"][0]["action_id"] == Action.GOAL_MET
-    goal_id = common.number(common.clicked_value(body))
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            goal = cycles.close_goal(uow, actor, goal_id or 0, met=met, now=deps.now())
-            uow.commit()
-    except cycles.CycleRefused as refused:
-        common.tell(client, body, build_notice(refused.message))
+    goal_id = common.clicked_id(body)
+
+    def close(uow: UnitOfWork, actor: Actor) -> tuple[Actor, Goal]:
+        goal = cycles.close_goal(uow, actor, goal_id, met=met, now=deps.now())
+        uow.commit()
+        return actor, goal
+
+    closed = common.attempt(client, deps, body, close)
+    if closed is None:
         return
-    except ChangedMeanwhile:
-        common.tell(client, body, build_notice(common.CHANGED))
-        return
+    actor, goal = closed
     teacher, coach, question = goal.teacher, goal.coach, goal.question
     closed_id = goal.id
     # Slack is told after the change is saved, so a Slack hiccup cannot undo it.
@@ -211,6 +209,8 @@ def handle_goal_close(ack: Ack, body: dict[str, Any], client: WebClient, deps: D
 
 
 # --------------------------------------------------------------------------- the visit log
+
+_CHANGED_LOG = "This visit changed while you were looking, so nothing was logged."
 
 
 def handle_visit_log(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
@@ -233,20 +233,14 @@ def handle_visit_log(ack: Ack, body: dict[str, Any], client: WebClient, deps: De
             build_notice("That choice is no longer on the list, so nothing was logged."),
         )
         return
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            visit = cycles.log_visit(uow, actor, visit_id, version, outcome, support, deps.now())
-            uow.commit()
-    except VisitRefused as refused:
-        common.tell(client, body, build_notice(refused.message))
-        return
-    except ChangedMeanwhile:
-        common.tell(
-            client,
-            body,
-            build_notice("This visit changed while you were looking, so nothing was logged."),
-        )
+
+    def log(uow: UnitOfWork, actor: Actor) -> Visit:
+        visit = cycles.log_visit(uow, actor, visit_id, version, outcome, support, deps.now())
+        uow.commit()
+        return visit
+
+    visit = common.attempt(client, deps, body, log, changed=_CHANGED_LOG)
+    if visit is None:
         return
     # The question coachbot stored that it asked (the coach's latest message about the
     # visit) shows the answer; the place a payload names is only compared with it.
@@ -360,16 +354,17 @@ def handle_debrief_submission(
 
 def handle_notes_open(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     ack()
-    debrief_id = common.number(common.clicked_value(body))
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            debrief = cycles.load_debrief(uow, actor, debrief_id or 0)
-            assert actor.person_id is not None
-            mine = cycles.own_note(uow, debrief, actor.person_id)
-    except VisitRefused as refused:
-        common.tell(client, body, build_notice(refused.message))
+    debrief_id = common.clicked_id(body)
+
+    def load(uow: UnitOfWork, actor: Actor) -> tuple[Actor, Debrief, DebriefNote | None]:
+        debrief = cycles.load_debrief(uow, actor, debrief_id)
+        assert actor.person_id is not None
+        return actor, debrief, cycles.own_note(uow, debrief, actor.person_id)
+
+    found = common.attempt(client, deps, body, load)
+    if found is None:
         return
+    actor, debrief, mine = found
     side = "teacher" if actor.person_id == debrief.teacher_id else "coach"
     initial = (
         views.NoteForm(mine.strengths, mine.try_next, mine.next_step, mine.check_back_on)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, NamedTuple, TypeVar
+from typing import Any, NamedTuple
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -37,7 +37,6 @@ from storage.models import Visit
 from storage.uow import ChangedMeanwhile, UnitOfWork
 
 logger = logging.getLogger(__name__)
-T = TypeVar("T")
 
 CAPACITY_SEEN = "capacity-warning-seen"
 # Which block shows a problem the rules found with a field.
@@ -109,24 +108,6 @@ class Changed(NamedTuple):
     reminder: Location | None
 
 
-def _answer(
-    client: WebClient, deps: Deps, body: dict[str, Any], step: Callable[[UnitOfWork, Actor], T]
-) -> T | None:
-    """One step of answering about a visit, in its own unit of work, for whoever clicked; None
-    once a refusal, or a change someone else saved first, has been told to them.
-
-    They are told only after the unit of work is closed (rolled back).
-    """
-    try:
-        with deps.uow() as uow:
-            return step(uow, common.actor(uow, deps, body))
-    except visits.VisitRefused as refused:
-        common.tell(client, body, views.build_notice(refused.message))
-    except ChangedMeanwhile:
-        common.tell(client, body, views.build_notice(visits.STALE))
-    return None
-
-
 def _change(
     client: WebClient,
     deps: Deps,
@@ -141,7 +122,7 @@ def _change(
         side = visits.side_of(actor, visit)
         return Changed(visit, side, _clicked_reminder(uow, body, visit, side))
 
-    return _answer(client, deps, body, saved)
+    return common.attempt(client, deps, body, saved, changed=visits.STALE)
 
 
 def _press_to_change(
@@ -318,7 +299,7 @@ def handle_invite_propose_open(
         visit = visits.check_may_propose(uow, actor, *button)
         return visit, visits.side_of(actor, visit)
 
-    found = _answer(client, deps, body, may_propose)
+    found = common.attempt(client, deps, body, may_propose, changed=visits.STALE)
     if found is None:
         return
     visit, side = found
@@ -404,7 +385,7 @@ def handle_invite_decline_open(
         visits.require_turn(actor, visit, button[1])
         return visits.side_of(actor, visit), views.build_decline_form(card_for(visit, visit.coach))
 
-    found = _answer(client, deps, body, may_decline)
+    found = common.attempt(client, deps, body, may_decline, changed=visits.STALE)
     if found is None:
         return
     side, view = found

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from collections.abc import Callable
+from datetime import datetime
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack
@@ -12,6 +14,8 @@ from slack_sdk import WebClient
 from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback
 from bot.rules import outbox, reflections
+from bot.rules.cards import PromptCard
+from bot.rules.policy import Actor
 from bot.slack.messaging import (
     Location,
     known_click,
@@ -25,6 +29,7 @@ from storage.models import Person, Reflection
 from storage.uow import ChangedMeanwhile, UnitOfWork
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 # Which block of the answer modal shows a refusal about a field.
 ANSWER_BLOCKS = {"answer": Block.REFLECT_ANSWER, "share": Block.REFLECT_SHARE}
@@ -48,22 +53,40 @@ def _prompt_to_update(
     return clicked or (sent[0] if sent else None)
 
 
+# The teacher, the prompt's card, and where the prompt is to show the teacher's choice.
+_Prompt = tuple[Person, PromptCard, Location | None]
+
+
+def _prompt(uow: UnitOfWork, actor: Actor, body: dict[str, Any], reflection_id: int) -> _Prompt:
+    """A prompt as it is to be shown again, after a choice about it was saved."""
+    reflection = reflections.load_own(uow, actor, reflection_id)
+    teacher = uow.session.get_one(Person, reflection.teacher_id)
+    card = reflections.prompt_card(uow, reflection)
+    return teacher, card, _prompt_to_update(uow, body, reflection)
+
+
+def _attempt(
+    client: WebClient, deps: Deps, body: dict[str, Any], step: Callable[[UnitOfWork, Actor], T]
+) -> T | None:
+    """common.attempt, with a refusal told under the title "Reflection"."""
+    return common.attempt(client, deps, body, step, title="Reflection")
+
+
 # --------------------------------------------------------------------------- answering
 
 
 def handle_reflect_open(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """Reflect: the answer modal, for the reflection's own teacher only."""
     ack()
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            reflection = reflections.load_own(uow, actor, common.clicked_id(body))
-            coach = uow.people.get(reflection.coach_id) if reflection.coach_id else None
-    except reflections.ReflectionRefused as refused:
-        common.tell(
-            client, body, views.build_reflection_notice(refused.message), title="Reflection"
-        )
+
+    def load(uow: UnitOfWork, actor: Actor) -> tuple[Reflection, Person | None]:
+        reflection = reflections.load_own(uow, actor, common.clicked_id(body))
+        return reflection, uow.people.get(reflection.coach_id) if reflection.coach_id else None
+
+    found = _attempt(client, deps, body, load)
+    if found is None:
         return
+    reflection, coach = found
     view = views.build_answer_form(
         reflection_id=reflection.id,
         question=reflection.question,
@@ -123,25 +146,17 @@ def handle_reflect_snooze(ack: Ack, body: dict[str, Any], client: WebClient, dep
     """Tomorrow: ask again the next school day; the message says when."""
     ack()
     now = deps.now()
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            due = reflections.snooze(
-                uow, actor, common.clicked_id(body), now, views.build_reflection_prompt
-            )
-            uow.commit()
-            reflection = reflections.load_own(uow, actor, common.clicked_id(body))
-            teacher = uow.session.get_one(Person, reflection.teacher_id)
-            card = reflections.prompt_card(uow, reflection)
-            where = _prompt_to_update(uow, body, reflection)
-    except reflections.ReflectionRefused as refused:
-        common.tell(
-            client, body, views.build_reflection_notice(refused.message), title="Reflection"
-        )
+    reflection_id = common.clicked_id(body)
+
+    def snooze(uow: UnitOfWork, actor: Actor) -> tuple[datetime, _Prompt]:
+        due = reflections.snooze(uow, actor, reflection_id, now, views.build_reflection_prompt)
+        uow.commit()
+        return due, _prompt(uow, actor, body, reflection_id)
+
+    done = _attempt(client, deps, body, snooze)
+    if done is None:
         return
-    except ChangedMeanwhile:
-        common.tell(client, body, views.build_reflection_notice(common.CHANGED), title="Reflection")
-        return
+    due, (teacher, card, where) = done
     zone = ZoneInfo(teacher.timezone)
     note = views.snoozed_note(due.astimezone(zone).date(), now.astimezone(zone).date())
     message = views.build_reflection_prompt(card, note=note, reflect_only=True)
@@ -153,19 +168,16 @@ def handle_reflect_stop(ack: Ack, body: dict[str, Any], client: WebClient, deps:
     """Stop these: no more prompts; this one can still be answered."""
     ack()
     reflection_id = common.clicked_id(body)
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            reflections.stop(uow, actor, deps.now(), reflection_id=reflection_id)
-            uow.commit()
-            reflection = reflections.load_own(uow, actor, reflection_id)
-            card = reflections.prompt_card(uow, reflection)
-            where = _prompt_to_update(uow, body, reflection)
-    except reflections.ReflectionRefused as refused:
-        common.tell(
-            client, body, views.build_reflection_notice(refused.message), title="Reflection"
-        )
+
+    def stop(uow: UnitOfWork, actor: Actor) -> _Prompt:
+        reflections.stop(uow, actor, deps.now(), reflection_id=reflection_id)
+        uow.commit()
+        return _prompt(uow, actor, body, reflection_id)
+
+    done = _attempt(client, deps, body, stop)
+    if done is None:
         return
+    _teacher, card, where = done
     message = views.build_reflection_prompt(card, note=views.STOPPED_NOTE, reflect_only=True)
     if where is not None:
         update_message(client, *where, message)
@@ -176,16 +188,15 @@ def handle_reflect_pause_open(
 ) -> None:
     """Pause prompts: a date picker, for the reflection's own teacher only."""
     ack()
-    try:
-        with deps.uow() as uow:
-            actor = common.actor(uow, deps, body)
-            reflection = reflections.load_own(uow, actor, common.clicked_id(body))
-            teacher = uow.session.get_one(Person, reflection.teacher_id)
-    except reflections.ReflectionRefused as refused:
-        common.tell(
-            client, body, views.build_reflection_notice(refused.message), title="Reflection"
-        )
+
+    def load(uow: UnitOfWork, actor: Actor) -> tuple[Reflection, Person]:
+        reflection = reflections.load_own(uow, actor, common.clicked_id(body))
+        return reflection, uow.session.get_one(Person, reflection.teacher_id)
+
+    found = _attempt(client, deps, body, load)
+    if found is None:
         return
+    reflection, teacher = found
     view = views.build_pause_form(today=common.today(deps, teacher), reflection_id=reflection.id)
     common.show(client, body, view)
 
