@@ -441,3 +441,56 @@ class Celebration(Base):
     # Checked and bumped by the database, as Goal.version.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - typed by DeclarativeBase
+
+
+class AccessEntry(Base):
+    """Someone other than the teacher read part of the teacher's coaching record.
+
+    Shown to that teacher alone (and in their own export); append only, and kept as long as
+    the teacher's record is: it goes when the teacher is erased. Ids and kinds only, never
+    what was read.
+    """
+
+    __tablename__ = "access_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    # Whose record was read.
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    # Who read it; None once that person is erased (the teacher still sees that someone did).
+    viewer_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    # What the reader was to the teacher then: "coach", "admin", "colleague".
+    viewer_role: Mapped[str] = mapped_column(String(16))
+    # goal, note, reflection (a read), or export, erase (an admin's).
+    kind: Mapped[str] = mapped_column(String(16))
+    # The goal a read was about, when known; the entry outlives it as "a goal".
+    goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="SET NULL"))
+    # Through what: "home", "goal story", "notes form", "daily list", "export", "erase", ...
+    path: Mapped[str] = mapped_column(String(32))
+    at: Mapped[datetime] = mapped_column(index=True)
+
+
+class RetentionRun(Base):
+    """What one pass of the retention policy (or one erase) removed: counts only."""
+
+    __tablename__ = "retention_runs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # "retention" for the daily job, "erase" for an erase by an admin or a closed account.
+    reason: Mapped[str] = mapped_column(String(16))
+    started_at: Mapped[datetime]
+    finished_at: Mapped[datetime]
+    # JSON object of table-or-field -> rows removed or emptied.
+    counts: Mapped[str] = mapped_column(Text)
+
+
+class ClosedAccount(Base):
+    """A person Slack reported deactivated or deleted, first seen so on `seen_at`: erased once
+    the district's grace period has passed."""
+
+    __tablename__ = "closed_accounts"
+
+    person_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    seen_at: Mapped[datetime]

@@ -9,6 +9,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from storage.db import SessionFactory
 from storage.repositories import (
+    AccessLogRepository,
     CelebrationRepository,
     DebriefNoteRepository,
     DebriefRepository,
@@ -75,6 +76,10 @@ class UnitOfWork:
     def commit(self) -> None:
         """Save now: the only way anything is saved. The block may go on to read."""
         self.session.commit()
+
+    @property
+    def access(self) -> AccessLogRepository:
+        return AccessLogRepository(self.session)
 
     @property
     def events(self) -> SlackEventRepository:

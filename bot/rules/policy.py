@@ -31,6 +31,8 @@ searched.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
+from contextvars import ContextVar
 from dataclasses import dataclass
 from enum import StrEnum
 
@@ -91,6 +93,7 @@ class Record:
     coach_id: int | None = None
     shared_with_coach: bool = False
     group_size: int = 0
+    goal_id: int | None = None  # the cycle a goal, note or reflection belongs to, when known
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,13 @@ class Decision:
 
     def __bool__(self) -> bool:
         return self.allowed
+
+
+# Told of every read this module allows, where the access log watches the unit of work doing
+# the read (bot/rules/access.py): that is how a teacher learns who has seen their record.
+READ_WATCHER: ContextVar[Callable[[Actor, Record], None] | None] = ContextVar(
+    "read_watcher", default=None
+)
 
 
 def _yes(why: str) -> Decision:
@@ -164,6 +174,9 @@ def may_read(actor: Actor, record: Record) -> Decision:  # noqa: C901
                 decision = _yes("aggregate over a large enough group")
         case Kind.ROSTER:
             decision = _yes("admin") if actor.admin else _no("roster is for admins", REFUSED_ADMIN)
+    watcher = READ_WATCHER.get()
+    if decision.allowed and watcher is not None:
+        watcher(actor, record)
     return _log(actor, record, decision, "read")
 
 

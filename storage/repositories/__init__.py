@@ -4,6 +4,7 @@ The unit of work (storage/uow.py) hands them out and owns the transaction. Rules
 ask these instead of building SELECTs; read models in bot/reads may query freely.
 """
 
+from storage.repositories.access import AccessLogRepository
 from storage.repositories.base import Check, insert_if_absent
 from storage.repositories.celebrations import CelebrationRepository
 from storage.repositories.cycles import DebriefNoteRepository, DebriefRepository, GoalRepository
@@ -34,6 +35,7 @@ __all__ = [
     "VISIT_HAPPENED",
     "VISIT_OPEN",
     "VISIT_WENT_AHEAD",
+    "AccessLogRepository",
     "CelebrationRepository",
     "Check",
     "DebriefNoteRepository",
