@@ -156,13 +156,13 @@ def erase_person(
         if row.channel_id and row.slack_ts:
             erased.messages.append((row.channel_id, row.slack_ts))
 
-    erased.counts["debrief_notes"] = _delete(uow, DebriefNote, [n.id for n in notes])
-    erased.counts["reflections"] = _delete(uow, Reflection, [r.id for r in reflections])
-    erased.counts["celebrations"] = _delete(uow, Celebration, [c.id for c in celebrations])
-    erased.counts["goals.text"] = _update(
+    erased.counts["debrief_notes"] = delete_ids(uow, DebriefNote, [n.id for n in notes])
+    erased.counts["reflections"] = delete_ids(uow, Reflection, [r.id for r in reflections])
+    erased.counts["celebrations"] = delete_ids(uow, Celebration, [c.id for c in celebrations])
+    erased.counts["goals.text"] = update_ids(
         uow, Goal, [g.id for g in goals], question="", evidence=None
     )
-    erased.counts["visits.text"] = _update(
+    erased.counts["visits.text"] = update_ids(
         uow,
         Visit,
         [v.id for v in as_teacher],
@@ -178,7 +178,7 @@ def erase_person(
     )
     # On a coach's visits to others, only what the coach typed goes; the teacher's words stay.
     coached = [v for v in visits if v.teacher_id != pid]
-    erased.counts["visits.coach_text"] = _update(
+    erased.counts["visits.coach_text"] = update_ids(
         uow,
         Visit,
         [v.id for v in coached],
@@ -186,27 +186,29 @@ def erase_person(
         coach_channel=None,
         coach_ts=None,
     )
-    _update(
+    update_ids(
         uow,
         Visit,
         [v.id for v in coached if v.proposed_by == "coach"],
         proposal_note=None,
     )
-    erased.counts["debriefs.place"] = _update(uow, Debrief, [d.id for d in debriefs], place=None)
+    erased.counts["debriefs.place"] = update_ids(uow, Debrief, [d.id for d in debriefs], place=None)
     erased.counts["outbox"] += _outbox(uow, erased, person, visits, goals, reflections, needles)
     erased.counts["access_log"] = uow.access.remove_for_teacher(pid)
     s.execute(
-        update(_table(AccessEntry)).where(AccessEntry.viewer_id == pid).values(viewer_id=None)
+        update(table_of(AccessEntry)).where(AccessEntry.viewer_id == pid).values(viewer_id=None)
     )
     erased.counts["coach_expertise"] = _count_delete(
-        uow, delete(_table(CoachExpertise)).where(CoachExpertise.person_id == pid)
+        uow, delete(table_of(CoachExpertise)).where(CoachExpertise.person_id == pid)
     )
-    _count_delete(uow, delete(_table(ClosedAccount)).where(ClosedAccount.person_id == pid))
+    _count_delete(uow, delete(table_of(ClosedAccount)).where(ClosedAccount.person_id == pid))
     s.execute(
-        update(_table(Person)).where(Person.assigned_coach_id == pid).values(assigned_coach_id=None)
+        update(table_of(Person))
+        .where(Person.assigned_coach_id == pid)
+        .values(assigned_coach_id=None)
     )
     s.execute(
-        update(_table(Person))
+        update(table_of(Person))
         .where(Person.id == pid)
         .values(
             user_id=f"{ERASED_PREFIX}{pid}",
@@ -313,7 +315,7 @@ def _by(uow: UnitOfWork, user_id: str | None, team_id: str) -> Person | None:
     return uow.people.get_by_user(team_id, user_id)
 
 
-def _table(model: type[Any]) -> Table:
+def table_of(model: type[Any]) -> Table:
     table = model.__table__
     assert isinstance(table, Table)
     return table
@@ -328,16 +330,16 @@ def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[list[int]]:
         yield list(ids[start : start + size])
 
 
-def _delete(uow: UnitOfWork, model: type[Any], ids: Sequence[int]) -> int:
-    table = _table(model)
+def delete_ids(uow: UnitOfWork, model: type[Any], ids: Sequence[int]) -> int:
+    table = table_of(model)
     removed = 0
     for chunk in _chunks(ids):
         removed += _count_delete(uow, delete(table).where(table.c.id.in_(chunk)))
     return removed
 
 
-def _update(uow: UnitOfWork, model: type[Any], ids: Sequence[int], **values: Any) -> int:
-    table = _table(model)
+def update_ids(uow: UnitOfWork, model: type[Any], ids: Sequence[int], **values: Any) -> int:
+    table = table_of(model)
     changed = 0
     for chunk in _chunks(ids):
         result = uow.session.execute(update(table).where(table.c.id.in_(chunk)).values(**values))
@@ -354,7 +356,7 @@ def _needles(person: Person, *groups: Sequence[Any]) -> set[str]:
     found = {person.user_id, person.display_name or "", person.email or ""}
     for rows in groups:
         for row in rows:
-            for column in _table(type(row)).columns:
+            for column in table_of(type(row)).columns:
                 key = f"{column.table.name}.{column.name}"
                 if key in FREE_TEXT and not key.startswith("outbox."):
                     value = getattr(row, column.key)
@@ -412,8 +414,8 @@ def _outbox(
             continue
         if status == OutboxStatus.SENT and channel and ts and (to == person.id or about):
             erased.messages.append((channel, ts))
-    table = _table(OutboxMessage)
-    removed = _delete(uow, OutboxMessage, gone)
+    table = table_of(OutboxMessage)
+    removed = delete_ids(uow, OutboxMessage, gone)
     for chunk in _chunks(emptied):
         uow.session.execute(
             update(table)

@@ -1,0 +1,109 @@
+"""Who has seen a teacher's record: every read the policy allows someone else is logged, once,
+in the read's own transaction, and only the teacher is shown it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from bot.app.deps import Deps
+from bot.rules.access import Path, lines_for, watching
+from bot.rules.cycles import cycles_of
+from bot.rules.people import actor_for
+from bot.rules.policy import Kind, Record, may_read
+from bot.rules.reflections import visible_reflections
+from storage.models import Person
+from tests.privacy.seed import TEAM, seed
+
+NOW = datetime(2026, 12, 1, 15, 4, tzinfo=UTC)
+
+
+def _seeded(deps: Deps) -> tuple[int, int, int]:
+    with deps.uow() as uow:
+        district = seed(uow, weeks=1)
+        uow.commit()
+    return district.teacher_id, district.coach_id, district.admin_id
+
+
+def test_a_coach_reading_a_teachers_cycles_is_logged_for_the_teacher(deps: Deps) -> None:
+    teacher_id, coach_id, _ = _seeded(deps)
+    with deps.uow() as uow:
+        coach = actor_for(uow, TEAM, "U0PCOACH01")
+        teacher = uow.session.get_one(Person, teacher_id)
+        with watching(uow, coach, Path.GOAL_STORY, NOW):
+            assert cycles_of(uow, coach, teacher, NOW)
+        uow.commit()
+    with deps.uow() as uow:
+        entries = uow.access.list_for_teacher(teacher_id)
+        assert {(e.viewer_id, e.kind, e.path) for e in entries} == {
+            (coach_id, "goal", "goal story"),
+            (coach_id, "note", "goal story"),
+        }
+        lines = lines_for(uow, uow.session.get_one(Person, teacher_id))
+        assert {line.who for line in lines} == {"Coach Number 1"}
+        assert {line.role for line in lines} == {"your coach"}
+        assert "opened your goals" in {line.what for line in lines}
+        assert {line.path for line in lines} == {"in your goals' story"}
+
+
+def test_the_same_read_within_the_hour_is_logged_once(deps: Deps) -> None:
+    teacher_id, _, _ = _seeded(deps)
+    for minutes in (0, 10, 59, 61):
+        with deps.uow() as uow:
+            coach = actor_for(uow, TEAM, "U0PCOACH01")
+            teacher = uow.session.get_one(Person, teacher_id)
+            with watching(uow, coach, Path.GOAL_STORY, NOW + timedelta(minutes=minutes)):
+                cycles_of(uow, coach, teacher, NOW)
+            uow.commit()
+    with deps.uow() as uow:
+        goal_reads = [e for e in uow.access.list_for_teacher(teacher_id) if e.kind == "goal"]
+        assert [e.at for e in goal_reads] == [NOW + timedelta(minutes=61), NOW]
+
+
+def test_the_teachers_own_reads_and_counts_are_not_logged(deps: Deps) -> None:
+    teacher_id, _, _ = _seeded(deps)
+    with deps.uow() as uow:
+        teacher_actor = actor_for(uow, TEAM, "U0PTEACH01")
+        admin = actor_for(uow, TEAM, "U0PADMIN01")
+        teacher = uow.session.get_one(Person, teacher_id)
+        with watching(uow, teacher_actor, Path.GOAL_STORY, NOW):
+            assert cycles_of(uow, teacher_actor, teacher, NOW)
+        with watching(uow, admin, Path.HOME, NOW):
+            assert may_read(admin, Record(Kind.AGGREGATE, TEAM, group_size=20))
+            assert cycles_of(uow, admin, teacher, NOW) == []
+        uow.commit()
+    with deps.uow() as uow:
+        assert uow.access.list_for_teacher(teacher_id) == []
+
+
+def test_a_read_that_fails_or_is_not_saved_leaves_no_entry(deps: Deps) -> None:
+    teacher_id, _, _ = _seeded(deps)
+    with deps.uow() as uow:
+        coach = actor_for(uow, TEAM, "U0PCOACH01")
+        teacher = uow.session.get_one(Person, teacher_id)
+        with pytest.raises(RuntimeError), watching(uow, coach, Path.GOAL_STORY, NOW):
+            cycles_of(uow, coach, teacher, NOW)
+            raise RuntimeError("the view could not be built")
+        uow.commit()
+    with deps.uow() as uow:
+        coach = actor_for(uow, TEAM, "U0PCOACH01")
+        with watching(uow, coach, Path.GOAL_STORY, NOW):
+            cycles_of(uow, coach, uow.session.get_one(Person, teacher_id), NOW)
+        # not committed: the read's transaction is rolled back, and its entries with it
+    with deps.uow() as uow:
+        assert uow.access.list_for_teacher(teacher_id) == []
+
+
+def test_visible_reflections_read_by_the_coach_are_logged(deps: Deps) -> None:
+    teacher_id, coach_id, _ = _seeded(deps)
+    with deps.uow() as uow:
+        coach = actor_for(uow, TEAM, "U0PCOACH01")
+        teacher = uow.session.get_one(Person, teacher_id)
+        with watching(uow, coach, Path.REFLECTIONS, NOW):
+            shown = visible_reflections(uow, coach, teacher)
+        uow.commit()
+    assert shown and all(r.shared_with_coach for r in shown)
+    with deps.uow() as uow:
+        [entry] = uow.access.list_for_teacher(teacher_id)
+        assert (entry.viewer_id, entry.kind) == (coach_id, "reflection")
