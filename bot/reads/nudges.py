@@ -42,7 +42,7 @@ from bot.rules.domain import (
     VisitStatus,
     happened,
 )
-from bot.rules.school_calendar import calendar_for
+from bot.rules.school_calendar import Calendars
 from bot.slack.visit_messages import card_in_zone
 from bot.views import nudges as views
 from bot.views.invite import COACH, TEACHER
@@ -137,7 +137,7 @@ class _Due:
 def plan_nudges(uow: UnitOfWork, now: datetime) -> int:
     """Put every nudge that is due now in the outbox; returns how many were planned."""
     _require_aware(now)
-    calendars = _Calendars(uow)
+    calendars = Calendars(uow)
     dues = [
         *_answer_dues(uow, now, calendars),
         *_debrief_dues(uow, now),
@@ -209,7 +209,7 @@ def weekly_cap(person: Person) -> int:
 def _next_reminder(
     due: _Due,
     earlier: dict[str, tuple[datetime, datetime | None]],
-    calendars: _Calendars,
+    calendars: Calendars,
     now: datetime,
 ) -> int | None:
     """1 or 2 for the reminder this would be, or None when none is owed now."""
@@ -242,20 +242,6 @@ def _existing(uow: UnitOfWork, dues: Sequence[_Due]) -> dict[str, tuple[datetime
         ):
             found[key] = (due_at, sent_at)
     return found
-
-
-class _Calendars:
-    """Each school's calendar, read once per planning run."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-        self._known: dict[tuple[str, int | None], SchoolCalendar] = {}
-
-    def of(self, person: Person) -> SchoolCalendar:
-        key = (person.team_id, person.school_id)
-        if key not in self._known:
-            self._known[key] = calendar_for(self._uow, person)
-        return self._known[key]
 
 
 class _WeeklyCaps:
@@ -308,7 +294,7 @@ def _answer_ref(visit: Visit) -> str:
     return f"visit:{visit.id}:answer:{visit.version}"
 
 
-def _answer_dues(uow: UnitOfWork, now: datetime, calendars: _Calendars) -> list[_Due]:
+def _answer_dues(uow: UnitOfWork, now: datetime, calendars: Calendars) -> list[_Due]:
     dues: list[_Due] = []
     for visit in uow.session.scalars(select(Visit).where(VISIT_AWAITING_ANSWER)):
         starts = _asked_for(visit)

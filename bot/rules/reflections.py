@@ -20,7 +20,7 @@ from bot.rules.limits import MAX_ANSWER, MAX_PAUSE_DAYS, PAUSE_AFTER_TODAY
 from bot.rules.outbox import count_sent_or_due, drop, enqueue
 from bot.rules.policy import Actor, Kind, Record, may_change, may_read
 from bot.rules.records import reflection_record as _record
-from bot.rules.school_calendar import calendar_for
+from bot.rules.school_calendar import Calendars, calendar_for
 from bot.rules.visits import VisitRefused
 from storage.models import Debrief, OutboxMessage, Person, Reflection, Visit
 from storage.uow import UnitOfWork
@@ -129,20 +129,6 @@ class _Item:
     question: str
 
 
-class _Calendars:
-    """Each school's calendar read once per planning run, not once per teacher."""
-
-    def __init__(self, uow: UnitOfWork) -> None:
-        self._uow = uow
-        self._known: dict[tuple[str, int | None], SchoolCalendar] = {}
-
-    def of(self, person: Person) -> SchoolCalendar:
-        key = (person.team_id, person.school_id)
-        if key not in self._known:
-            self._known[key] = calendar_for(self._uow, person)
-        return self._known[key]
-
-
 def _due_visits(uow: UnitOfWork, now: datetime) -> list[Visit]:
     return uow.reflections.list_unprompted_visits(now - MAX_AGE, now, PLAN_LIMIT)
 
@@ -224,7 +210,7 @@ def plan_reflection_prompts(uow: UnitOfWork, now: datetime, render: RenderPrompt
     items = _items(_due_visits(uow, now), _due_debriefs(uow, now))
     teachers = {item.teacher.id: item.teacher for item in items}
     taken = _prompt_days(uow, teachers, now)
-    calendars = _Calendars(uow)
+    calendars = Calendars(uow)
     planned = 0
     for item in items:
         if _plan(uow, item, calendars.of(item.teacher), taken[item.teacher.id], now, render):
@@ -451,18 +437,22 @@ def stop(
     uow: UnitOfWork, actor: Actor, now: datetime, *, reflection_id: int | None = None
 ) -> Person:
     """No more reflection prompts, until the teacher turns them back on."""
-    teacher = _own_settings(uow, actor, reflection_id)
-    teacher.prompts_stopped = True
-    teacher.prompts_paused_until = None
-    return teacher
+    return _switch_prompts(uow, actor, reflection_id, stopped=True)
 
 
 def resume(
     uow: UnitOfWork, actor: Actor, now: datetime, *, reflection_id: int | None = None
 ) -> Person:
     """Reflection prompts back on, with no pause."""
+    return _switch_prompts(uow, actor, reflection_id, stopped=False)
+
+
+def _switch_prompts(
+    uow: UnitOfWork, actor: Actor, reflection_id: int | None, *, stopped: bool
+) -> Person:
+    """Prompts stopped or back on; either way, any pause is over."""
     teacher = _own_settings(uow, actor, reflection_id)
-    teacher.prompts_stopped = False
+    teacher.prompts_stopped = stopped
     teacher.prompts_paused_until = None
     return teacher
 

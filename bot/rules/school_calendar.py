@@ -37,6 +37,20 @@ def calendar_for(uow: UnitOfWork, person: Person) -> SchoolCalendar:
     return calendar_for_school(uow, person.team_id, person.school)
 
 
+class Calendars:
+    """Each school's calendar, read once per planning run rather than once per person."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self._uow = uow
+        self._known: dict[tuple[str, int | None], SchoolCalendar] = {}
+
+    def of(self, person: Person) -> SchoolCalendar:
+        key = (person.team_id, person.school_id)
+        if key not in self._known:
+            self._known[key] = calendar_for(self._uow, person)
+        return self._known[key]
+
+
 def is_school_moment_for(uow: UnitOfWork, person: Person, moment: datetime) -> bool:
     """Is `moment` within school hours of a school day, where this person is?"""
     return calendar_for(uow, person).is_school_moment(moment, person.timezone)
