@@ -40,6 +40,8 @@ BOLT_LOGGER = "coachbot.bolt"
 # once, with the reason, so the client's own lines show only at LOG_LEVEL=DEBUG (and never
 # below WARNING, where it would log frames).
 SOCKET_MODE_LOGGER = "coachbot.socket_mode"
+# The start-up check of the bot token says each failure once itself (bot/app/runtime.py).
+SLACK_CHECK_LOGGER = "coachbot.slack_check"
 # Routine lines (a job ran, a migration context opened) shown only at LOG_LEVEL=DEBUG.
 CHATTY = ("apscheduler", "alembic")
 
@@ -201,9 +203,10 @@ def keep_typed_text_out_of_library_logs() -> None:
         logging.getLogger(name).setLevel(
             logging.DEBUG if root_level <= logging.DEBUG else max(logging.WARNING, root_level)
         )
-    logging.getLogger(SOCKET_MODE_LOGGER).setLevel(
-        logging.WARNING if root_level <= logging.DEBUG else logging.CRITICAL
-    )
+    for name in (SOCKET_MODE_LOGGER, SLACK_CHECK_LOGGER):
+        logging.getLogger(name).setLevel(
+            logging.WARNING if root_level <= logging.DEBUG else logging.CRITICAL
+        )
     bolt = logging.getLogger(BOLT_LOGGER)
     if not any(isinstance(f, WithoutRequestContent) for f in bolt.filters):
         bolt.addFilter(WithoutRequestContent())

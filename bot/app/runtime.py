@@ -20,13 +20,14 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
+from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError, SlackClientError
 from sqlalchemy import Engine
 
 from bot import metrics
 from bot.app.deps import Deps
 from bot.app.factory import create_app, timed
-from bot.app.logs import SOCKET_MODE_LOGGER
+from bot.app.logs import SLACK_CHECK_LOGGER, SOCKET_MODE_LOGGER
 from bot.app.scheduling import make_scheduler
 from bot.app.server import HttpServer
 from bot.app.settings import ExitCode, Settings
@@ -174,10 +175,20 @@ class Runtime:
 
     def verify_token(self) -> bool:
         """auth.test until Slack answers; False (and the runtime stopping) when it refuses."""
+        # Its own client, without retries and with its failures said once, by the line below.
+        client = timed(
+            WebClient(
+                token=self.app.client.token,
+                base_url=self.app.client.base_url,
+                timeout=10,
+                logger=logging.getLogger(SLACK_CHECK_LOGGER),
+                retry_handlers=[],
+            )
+        )
         attempt = 0
         while not self.stopping.is_set():
             try:
-                answer = self.app.client.auth_test()
+                answer = client.auth_test()
             except SlackApiError as exc:
                 refused = slack_refusal(exc)
                 if refused is not None:

@@ -98,7 +98,7 @@ def test_slack_unreachable_is_retried_and_readyz_says_why(settings: Settings) ->
 
 
 def test_slack_answering_again_makes_it_ready(settings: Settings, slack: SlackStandin) -> None:
-    # The client itself tries a 5xx three times; six make two failed rounds at start-up.
+    # Six answers of 503: six tries, each after a longer wait, and the seventh is accepted.
     slack.server_error_next("auth.test", 503, times=6)
     with started(settings) as run:
         run.until(lambda: run.ready().status == 200, timeout=20)

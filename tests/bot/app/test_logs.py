@@ -15,6 +15,7 @@ from bot.app.logs import (
     CHATTY,
     LIBRARY_FLOORS,
     MAX_LINE,
+    SLACK_CHECK_LOGGER,
     SOCKET_MODE_LOGGER,
     RedactSecrets,
     configure_logging,
@@ -44,7 +45,7 @@ def configured() -> Iterator[io.StringIO]:
     """configure_logging writing to a buffer; the logging set-up is restored afterwards."""
     root = logging.getLogger()
     saved = (root.handlers[:], root.level)
-    names = [*LIBRARY_FLOORS, *CHATTY, SOCKET_MODE_LOGGER, "coachbot.test"]
+    names = [*LIBRARY_FLOORS, *CHATTY, SOCKET_MODE_LOGGER, SLACK_CHECK_LOGGER, "coachbot.test"]
     levels = {name: logging.getLogger(name).level for name in names}
     stream = io.StringIO()
     try:
