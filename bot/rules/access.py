@@ -174,7 +174,7 @@ def lines_for(
         lines.append(
             AccessLine(
                 at=entry.at,
-                who=_name(viewer),
+                who=_name(viewer, entry.viewer_role),
                 role=_ROLE_WORDS.get(entry.viewer_role, entry.viewer_role),
                 what=_what(entry.kind, goal),
                 path=_PATH_WORDS[Path(entry.path)] if entry.path in _PATHS else "",
@@ -196,9 +196,9 @@ def _by_id(uow: UnitOfWork, model: type[_Row], ids: set[int]) -> dict[int, _Row]
     return found
 
 
-def _name(viewer: Person | None) -> str:
+def _name(viewer: Person | None, role: str) -> str:
     if viewer is None or viewer.user_id.startswith(ERASED_PREFIX):
-        return "Someone no longer on coachbot"
+        return "A coachbot admin" if role == "admin" else "Someone no longer on coachbot"
     return viewer.display_name or viewer.user_id
 
 

@@ -1,0 +1,338 @@
+"""Everything coachbot holds about one person, as JSON (schema in docs/privacy.md) and Markdown.
+
+A teacher's export holds their profile and settings, their goals with each cycle's visits,
+debriefs and the notes both sides wrote, all their reflections (shared or not), celebrations
+by or about them, the messages coachbot sent them, and who has seen their record. A coach's
+holds the same of their own, plus the visits and debriefs they ran and the notes they wrote,
+naming each teacher by Slack id, but never another teacher's reflection or notes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterable
+from datetime import date, datetime, time
+from typing import Any, TextIO
+
+from sqlalchemy import or_, select
+
+from bot.rules.access import EXPORT, lines_for, record_admin
+from bot.rules.erase import NotFound, find_person
+from storage.models import (
+    Celebration,
+    Debrief,
+    DebriefNote,
+    Goal,
+    OutboxMessage,
+    Person,
+    Reflection,
+    Visit,
+)
+from storage.uow import UnitOfWork
+
+SCHEMA = "coachbot-export/1"
+_PROFILE = (
+    "user_id",
+    "display_name",
+    "email",
+    "timezone",
+    "role",
+    "active",
+    "team_name",
+    "plc_channel_id",
+    "weekly_capacity",
+    "daily_list_at",
+    "daily_list_when_empty",
+    "prompts_stopped",
+    "prompts_paused_until",
+    "weekly_nudge_cap",
+    "share_wins",
+)
+_VISIT = (
+    "id",
+    "starts_at",
+    "ends_at",
+    "status",
+    "support_type",
+    "class_name",
+    "focus",
+    "note",
+    "proposed_starts_at",
+    "proposed_by",
+    "proposal_note",
+    "decline_reason",
+    "outcome",
+    "logged_support_type",
+    "goal_id",
+)
+_GOAL = (
+    "id",
+    "question",
+    "focus_area",
+    "evidence",
+    "target_date",
+    "status",
+    "created_at",
+    "closed_at",
+)
+_DEBRIEF = ("id", "visit_id", "starts_at", "ends_at", "place")
+_NOTE = ("debrief_id", "strengths", "try_next", "next_step", "check_back_on", "updated_at")
+_REFLECTION = (
+    "id",
+    "visit_id",
+    "debrief_id",
+    "question",
+    "answer",
+    "shared_with_coach",
+    "answered_at",
+)
+_CELEBRATION = ("id", "text", "status", "channel_id", "created_at", "posted_at")
+
+
+def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, Any]:
+    """The whole record of `person`, as plain JSON values."""
+    pid = person.id
+    s = uow.session
+    names = _Names(uow)
+    visits = list(
+        s.scalars(
+            select(Visit)
+            .where(or_(Visit.teacher_id == pid, Visit.coach_id == pid))
+            .order_by(Visit.starts_at, Visit.id)
+        ).unique()
+    )
+    debriefs = list(
+        s.scalars(
+            select(Debrief)
+            .where(or_(Debrief.teacher_id == pid, Debrief.coach_id == pid))
+            .order_by(Debrief.starts_at, Debrief.id)
+        ).unique()
+    )
+    teaching = {d.id for d in debriefs if d.teacher_id == pid}
+    # Notes both sides wrote on the person's own debriefs; on others', only the person's own.
+    notes = [
+        n
+        for n in s.scalars(
+            select(DebriefNote)
+            .where(DebriefNote.debrief_id.in_([d.id for d in debriefs]))
+            .order_by(DebriefNote.created_at, DebriefNote.id)
+        )
+        if n.debrief_id in teaching or n.author_id == pid
+    ]
+    goals = list(
+        s.scalars(select(Goal).where(Goal.teacher_id == pid).order_by(Goal.created_at)).unique()
+    )
+    reflections = list(
+        s.scalars(
+            select(Reflection)
+            .where(Reflection.teacher_id == pid)
+            .order_by(Reflection.created_at, Reflection.id)
+        )
+    )
+    celebrations = list(
+        s.scalars(
+            select(Celebration)
+            .where(or_(Celebration.author_id == pid, Celebration.subject_id == pid))
+            .order_by(Celebration.created_at, Celebration.id)
+        )
+    )
+    messages = list(
+        s.scalars(
+            select(OutboxMessage)
+            .where(OutboxMessage.person_id == pid)
+            .order_by(OutboxMessage.due_at, OutboxMessage.id)
+        )
+    )
+    return {
+        "schema": SCHEMA,
+        "exported_at": _value(now),
+        "profile": {
+            **_fields(person, _PROFILE),
+            "school": person.school.name if person.school is not None else None,
+            "assigned_coach": names.user(person.assigned_coach_id),
+            "expertise": person.areas,
+        },
+        "goals": [{**_fields(g, _GOAL), "coach": names.user(g.coach_id)} for g in goals],
+        "visits": [
+            {
+                **_fields(v, _VISIT),
+                "teacher": names.user(v.teacher_id),
+                "coach": names.user(v.coach_id),
+            }
+            for v in visits
+        ],
+        "debriefs": [
+            {
+                **_fields(d, _DEBRIEF),
+                "teacher": names.user(d.teacher_id),
+                "coach": names.user(d.coach_id),
+            }
+            for d in debriefs
+        ],
+        "notes": [{**_fields(n, _NOTE), "author": names.user(n.author_id)} for n in notes],
+        "reflections": [
+            {**_fields(r, _REFLECTION), "coach": names.user(r.coach_id)} for r in reflections
+        ],
+        "celebrations": [
+            {
+                **_fields(c, _CELEBRATION),
+                "author": names.user(c.author_id),
+                "about": names.user(c.subject_id),
+            }
+            for c in celebrations
+        ],
+        "messages": [
+            {
+                "kind": m.kind,
+                "status": m.status.value,
+                "due_at": _value(m.due_at),
+                "sent_at": _value(m.sent_at),
+                "text": m.text,
+            }
+            for m in messages
+        ],
+        "access_log": [
+            {
+                "at": _value(line.at),
+                "who": line.who,
+                "role": line.role,
+                "what": line.what,
+                "through": line.path,
+            }
+            for line in lines_for(uow, person)
+        ],
+    }
+
+
+def to_json(record: dict[str, Any]) -> str:
+    return json.dumps(record, indent=2, ensure_ascii=False) + "\n"
+
+
+def to_markdown(record: dict[str, Any]) -> str:
+    """The same record as a document a person can read."""
+    profile = record["profile"]
+    out = [
+        f"# Your coachbot record: {profile['display_name'] or profile['user_id']}",
+        "",
+        f"Exported {record['exported_at']} (schema {record['schema']}). "
+        "Everything coachbot holds about you is here, and in the JSON file beside it.",
+        "",
+        "## Profile and settings",
+        "",
+        *(f"- {key.replace('_', ' ')}: {_show(value)}" for key, value in profile.items()),
+    ]
+    sections = (
+        ("Goals", "goals", ("question", "focus_area", "status", "evidence", "created_at")),
+        ("Visits", "visits", ("starts_at", "teacher", "coach", "support_type", "focus", "note")),
+        ("Debriefs", "debriefs", ("starts_at", "teacher", "coach", "place")),
+        ("Debrief notes", "notes", ("author", "strengths", "try_next", "next_step")),
+        ("Reflections", "reflections", ("question", "answer", "shared_with_coach")),
+        ("Celebrations", "celebrations", ("author", "about", "text", "status")),
+        ("Messages coachbot sent you", "messages", ("kind", "sent_at", "text")),
+    )
+    for title, key, shown in sections:
+        out += ["", f"## {title}", ""]
+        rows = record[key]
+        if not rows:
+            out.append("None.")
+        for row in rows:
+            out.append("- " + "; ".join(f"{k.replace('_', ' ')}: {_show(row[k])}" for k in shown))
+    out += ["", "## Who has seen your coaching record", ""]
+    if not record["access_log"]:
+        out.append("No one but you.")
+    for line in record["access_log"]:
+        out.append(
+            f"- {line['at']}: {line['who']} ({line['role']}) {line['what']} {line['through']}"
+        )
+    return "\n".join(out) + "\n"
+
+
+# --------------------------------------------------------------------------- the commands
+
+
+# Hands a finished export to the person: (person, file name, content) -> sent?
+Deliver = Callable[[Person, str, str], bool]
+
+
+def file_names(person: Person, now: datetime) -> tuple[str, str]:
+    stem = f"coachbot-record-{person.user_id}-{now.date().isoformat()}"
+    return f"{stem}.json", f"{stem}.md"
+
+
+def export_own(uow: UnitOfWork, person: Person, now: datetime) -> tuple[dict[str, str], int]:
+    """A person's own export (`/coachbot my data`): {file name: content}; not logged."""
+    record = export_person(uow, person, now)
+    json_name, md_name = file_names(person, now)
+    return {json_name: to_json(record), md_name: to_markdown(record)}, _size(record)
+
+
+def run_export_command(
+    uow_factory: Callable[[], UnitOfWork],
+    who: str,
+    now: datetime,
+    out: TextIO,
+    write: Callable[[str, str], None],
+    *,
+    team_id: str | None = None,
+    by_user_id: str | None = None,
+) -> int:
+    """`coachbot people export PERSON`: both files handed to `write(name, content)`, and the
+    export recorded in that person's access log. 0 when done, 1 when no one matches."""
+    with uow_factory() as uow:
+        try:
+            person = find_person(uow, who, team_id)
+        except NotFound:
+            out.write("No one coachbot knows has that Slack id or email. Nothing was exported.\n")
+            return 1
+        by = uow.people.get_by_user(person.team_id, by_user_id) if by_user_id else None
+        files, rows = export_own(uow, person, now)
+        record_admin(uow, by, person, EXPORT, now)
+        uow.commit()
+    for name, content in files.items():
+        write(name, content)
+    out.write(f"Exported person {person.id}: {rows} records in {', '.join(files)}.\n")
+    out.write("The export is recorded in that person's access log.\n")
+    return 0
+
+
+# --------------------------------------------------------------------------- helpers
+
+
+class _Names:
+    """Slack ids of the other people in a record, each looked up once."""
+
+    def __init__(self, uow: UnitOfWork) -> None:
+        self.uow = uow
+        self.known: dict[int, str | None] = {}
+
+    def user(self, person_id: int | None) -> str | None:
+        if person_id is None:
+            return None
+        if person_id not in self.known:
+            row = self.uow.session.get(Person, person_id)
+            self.known[person_id] = row.user_id if row is not None else None
+        return self.known[person_id]
+
+
+def _fields(row: object, names: Iterable[str]) -> dict[str, Any]:
+    return {name: _value(getattr(row, name)) for name in names}
+
+
+def _value(value: Any) -> Any:
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
+    if hasattr(value, "value") and isinstance(value.value, str):
+        return value.value
+    return value
+
+
+def _show(value: Any) -> str:
+    if value is None or value == "" or value == []:
+        return "-"
+    if isinstance(value, list):
+        return ", ".join(str(v) for v in value)
+    return str(value).replace("\n", " ")
+
+
+def _size(record: dict[str, Any]) -> int:
+    return sum(len(v) for v in record.values() if isinstance(v, list))
