@@ -176,7 +176,7 @@ def lines_for(
                 at=entry.at,
                 who=_name(viewer, entry.viewer_role),
                 role=_ROLE_WORDS.get(entry.viewer_role, entry.viewer_role),
-                what=_what(entry.kind, goal),
+                what=_what(entry.kind, goal, opened=entry.path in _OPENED),
                 path=_PATH_WORDS[Path(entry.path)] if entry.path in _PATHS else "",
             )
         )
@@ -184,6 +184,8 @@ def lines_for(
 
 
 _PATHS = {p.value for p in Path}
+# Screens a reader asks for; the others (Home, a daily list) are built for them unasked.
+_OPENED = {Path.GOAL_STORY.value, Path.NOTES_FORM.value, Path.REFLECTIONS.value}
 _Row = TypeVar("_Row", Person, Goal)
 
 
@@ -202,17 +204,20 @@ def _name(viewer: Person | None, role: str) -> str:
     return viewer.display_name or viewer.user_id
 
 
-def _what(kind: str, goal: Goal | None) -> str:
+def _what(kind: str, goal: Goal | None, *, opened: bool) -> str:
+    """What was read, in words; a screen built for the reader (their Home, a daily list) says
+    "saw", one they asked for says "opened"."""
     topic = _topic(goal)
+    verb = "opened" if opened else "saw"
     match kind:
         case "goal":
-            return f"opened your cycle on {topic}" if topic else "opened your goals"
+            return f"{verb} your cycle on {topic}" if topic else f"{verb} your goals"
         case "note":
             if topic:
-                return f"read the debrief notes of your cycle on {topic}"
-            return "read your debrief notes"
+                return f"{verb} the debrief notes of your cycle on {topic}"
+            return f"{verb} your debrief notes"
         case "reflection":
-            return "read a reflection you shared"
+            return f"{verb} a reflection you shared"
         case "export":
             return "exported your coaching record"
         case "erase":

@@ -38,6 +38,7 @@ from bot.views.common import (
     long_day,
 )
 from bot.views.plain import Dict, actions, button, context, divider, header, packed, section
+from bot.views.privacy import SeenLine, build_seen_section, seen_footer
 from bot.views.settings import (
     DEFAULT_COACH_SETTINGS,
     DEFAULT_LIST_TIME as DEFAULT_LIST_TIME,
@@ -138,6 +139,8 @@ class TeacherPart:
     goals: tuple[GoalLine, ...] = ()
     reflections: tuple[ReflectionLine, ...] = ()
     settings: TeacherSettings = DEFAULT_TEACHER_SETTINGS
+    # Who has seen the teacher's record in the last 30 days, newest first; None when not read.
+    seen_by: tuple[SeenLine, ...] | None = None
 
     @property
     def empty(self) -> bool:
@@ -261,6 +264,10 @@ def _teacher_blocks(data: HomeData, part: TeacherPart) -> list[Dict]:
             blocks.append(
                 context(f"and {count(left, 'earlier prompt', 'earlier prompts')} in your messages")
             )
+    if part.seen_by is not None:
+        blocks.append(divider())
+        blocks.append(build_seen_section(part.seen_by, data.tz, data.today))
+        blocks.append(seen_footer())
     blocks.append(divider())
     blocks.append(context(teacher_settings_words(part.settings), block_id=Block.HOME_START))
     return blocks
