@@ -19,7 +19,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 
 from bot.reads.daily import for_the_coach_to_answer
 from bot.reads.nudges import DEFAULT_WEEKLY_NUDGE_CAP
-from bot.reads.rows import chunks, support_kind
+from bot.reads.rows import rows_in, support_kind
 from bot.rules import admin
 from bot.rules.calendar import SchoolCalendar
 from bot.rules.cycles import coaching_minutes, cycle_state
@@ -149,15 +149,7 @@ def _teacher_part(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime)
         coach_reads=False,
     )
 
-    goals = [
-        goal
-        for goal in uow.session.scalars(
-            select(Goal)
-            .where(Goal.teacher_id == teacher.id, Goal.status == GoalStatus.ACTIVE)
-            .order_by(Goal.created_at, Goal.id)
-        )
-        if may_read(actor, _goal_record(goal))
-    ]
+    goals = _active_goals(uow, actor, Goal.teacher_id == teacher.id)
     cycles = _cycles(uow, actor, goals, now)
     goal_lines = tuple(
         GoalLine(
@@ -294,15 +286,7 @@ def caseload(uow: UnitOfWork, actor: Actor, coach: Person, now: datetime) -> lis
             )
         )
     }
-    goals = [
-        goal
-        for goal in uow.session.scalars(
-            select(Goal)
-            .where(Goal.coach_id == coach.id, Goal.status == GoalStatus.ACTIVE)
-            .order_by(Goal.created_at, Goal.id)
-        )
-        if may_read(actor, _goal_record(goal))
-    ]
+    goals = _active_goals(uow, actor, Goal.coach_id == coach.id)
     for goal in goals:
         if goal.teacher.active and goal.teacher_id != coach.id:
             teachers.setdefault(goal.teacher_id, goal.teacher)
@@ -439,33 +423,25 @@ def _cycles(
     if not goals:
         return {}
     visits: dict[int, list[Visit]] = defaultdict(list)
-    for chunk in chunks([g.id for g in goals]):
-        for visit in uow.session.scalars(
-            select(Visit).where(Visit.goal_id.in_(chunk)).order_by(Visit.starts_at, Visit.id)
-        ):
-            if visit.goal_id is not None and may_read(actor, _visit_record(visit)):
-                visits[visit.goal_id].append(visit)
+    goal_ids = [g.id for g in goals]
+    for visit in rows_in(uow, Visit, Visit.goal_id, goal_ids, Visit.starts_at, Visit.id):
+        if visit.goal_id is not None and may_read(actor, _visit_record(visit)):
+            visits[visit.goal_id].append(visit)
     goal_of_visit = {v.id: goal_id for goal_id, vs in visits.items() for v in vs}
     debriefs: dict[int, list[Debrief]] = defaultdict(list)
-    for chunk in chunks(list(goal_of_visit)):
-        for debrief in uow.session.scalars(
-            select(Debrief)
-            .where(Debrief.visit_id.in_(chunk))
-            .order_by(Debrief.starts_at, Debrief.id)
-        ):
-            if may_read(actor, _debrief_record(debrief)):
-                debriefs[goal_of_visit[debrief.visit_id]].append(debrief)
+    visit_ids = list(goal_of_visit)
+    for debrief in rows_in(
+        uow, Debrief, Debrief.visit_id, visit_ids, Debrief.starts_at, Debrief.id
+    ):
+        if may_read(actor, _debrief_record(debrief)):
+            debriefs[goal_of_visit[debrief.visit_id]].append(debrief)
     debrief_by_id = {d.id: d for ds in debriefs.values() for d in ds}
     notes: dict[int, list[DebriefNote]] = defaultdict(list)
-    for chunk in chunks(list(debrief_by_id)):
-        for note in uow.session.scalars(
-            select(DebriefNote)
-            .where(DebriefNote.debrief_id.in_(chunk))
-            .order_by(DebriefNote.updated_at, DebriefNote.id)
-        ):
-            debrief = debrief_by_id[note.debrief_id]
-            if may_read(actor, _note_record(debrief)):
-                notes[goal_of_visit[debrief.visit_id]].append(note)
+    by_update = (DebriefNote.updated_at, DebriefNote.id)
+    for note in rows_in(uow, DebriefNote, DebriefNote.debrief_id, list(debrief_by_id), *by_update):
+        debrief = debrief_by_id[note.debrief_id]
+        if may_read(actor, _note_record(debrief)):
+            notes[goal_of_visit[debrief.visit_id]].append(note)
 
     found: dict[int, _Cycle] = {}
     for goal in goals:
@@ -522,3 +498,16 @@ def _midnight(day: date, tz: str) -> datetime:
 
 def _aware(moment: datetime) -> datetime:
     return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def _active_goals(uow: UnitOfWork, actor: Actor, whose: ColumnElement[bool]) -> list[Goal]:
+    """The active goals `whose` picks that the actor may read, oldest first."""
+    return [
+        goal
+        for goal in uow.session.scalars(
+            select(Goal)
+            .where(whose, Goal.status == GoalStatus.ACTIVE)
+            .order_by(Goal.created_at, Goal.id)
+        )
+        if may_read(actor, _goal_record(goal))
+    ]

@@ -3,20 +3,38 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import TypeVar
+from typing import Any, TypeVar
+
+from sqlalchemy import select
+from sqlalchemy.orm import InstrumentedAttribute
 
 from bot.rules.domain import SupportType
+from storage.uow import UnitOfWork
 
 # Bound parameters per IN list, well under SQLite's and PostgreSQL's limits.
 CHUNK = 500
 
 _T = TypeVar("_T")
+_M = TypeVar("_M")
 
 
 def chunks(items: Sequence[_T]) -> Iterator[Sequence[_T]]:
     """`items` in slices of at most CHUNK, for one IN (...) list each."""
     for start in range(0, len(items), CHUNK):
         yield items[start : start + CHUNK]
+
+
+def rows_in(
+    uow: UnitOfWork,
+    model: type[_M],
+    column: InstrumentedAttribute[Any],
+    ids: Sequence[Any],
+    *order_by: Any,
+) -> Iterator[_M]:
+    """Every `model` row whose `column` is one of `ids`, one bounded IN list at a time, each
+    list's rows in `order_by`."""
+    for chunk in chunks(ids):
+        yield from uow.session.scalars(select(model).where(column.in_(chunk)).order_by(*order_by))
 
 
 def support_kind(value: str | None) -> SupportType:
