@@ -8,6 +8,7 @@ after a change, with the ids of the people whose Home shows it.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from typing import Any
 
 from slack_bolt import Ack
@@ -61,6 +62,20 @@ def handle_home_opened(
 # --------------------------------------------------------------------------- buttons
 
 
+def _open_mine(
+    client: WebClient,
+    deps: Deps,
+    body: dict[str, Any],
+    title: str,
+    build: Callable[[UnitOfWork, Person], dict[str, Any]],
+) -> None:
+    """Open a modal about the person who clicked, once Slack has told us who they are."""
+    with deps.uow() as uow:
+        me = common.me(uow, deps, SlackDirectory(client), body)
+        view = build_notice_view(title, UNSURE) if me is None else build(uow, me)
+    client.views_open(trigger_id=body["trigger_id"], view=view)
+
+
 def handle_home_invite(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """Invite a coach: the same form `/invite-coach` opens, with the assigned coach chosen."""
     ack()
@@ -79,13 +94,13 @@ def handle_home_invite(ack: Ack, body: dict[str, Any], client: WebClient, deps: 
 def handle_home_goals(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """Your goals: the story of the person's own cycles, with New goal."""
     ack()
-    with deps.uow() as uow:
-        me = common.me(uow, deps, SlackDirectory(client), body)
-        if me is None:
-            view = build_notice_view("Your goals", UNSURE)
-        else:
-            view = shared.goals_view(uow, deps, common.actor(uow, deps, body), me, me)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    _open_mine(
+        client,
+        deps,
+        body,
+        "Your goals",
+        lambda uow, me: shared.goals_view(uow, deps, common.actor(uow, deps, body), me, me),
+    )
 
 
 def handle_home_debrief(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
@@ -101,13 +116,7 @@ def handle_home_debrief(ack: Ack, body: dict[str, Any], client: WebClient, deps:
 def handle_home_settings(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """The settings the person owns, by role."""
     ack()
-    with deps.uow() as uow:
-        me = common.me(uow, deps, SlackDirectory(client), body)
-        if me is None:
-            view = build_notice_view("Your settings", UNSURE)
-        else:
-            view = _settings_view(uow, deps, me)
-    client.views_open(trigger_id=body["trigger_id"], view=view)
+    _open_mine(client, deps, body, "Your settings", lambda uow, me: _settings_view(uow, deps, me))
 
 
 def handle_home_caseload(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
