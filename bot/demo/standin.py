@@ -527,6 +527,9 @@ class SlackStandin:
         self._views: dict[str, JsonDict] = {}
         self._external_ids: dict[str, str] = {}
         self._homes: dict[str, JsonDict] = {}
+        # File uploads: started (getUploadURLExternal), their bytes, and files shared per channel.
+        self._uploads: dict[str, JsonDict] = {}
+        self._files: dict[str, list[JsonDict]] = {}
         self._ts_seq = 0
         self._view_seq = 0
         self._rate_limits: dict[str, tuple[float | None, int | None]] = {}
@@ -550,6 +553,8 @@ class SlackStandin:
             "conversations.open": self._conversations_open,
             "conversations.history": self._conversations_history,
             "apps.connections.open": self._apps_connections_open,
+            "files.getUploadURLExternal": self._files_get_upload_url_external,
+            "files.completeUploadExternal": self._files_complete_upload_external,
         }
         self.add_user(bot_user_id, name="coachbot", real_name="Coachbot", is_bot=True)
 
@@ -656,6 +661,11 @@ class SlackStandin:
         with self._lock:
             return copy.deepcopy(self._messages.get(_dm_user(channel) or channel, []))
 
+    def files_in(self, channel: str) -> list[dict[str, Any]]:
+        """Files shared in a channel or DM: id, name, title, initial_comment and content (text)."""
+        with self._lock:
+            return copy.deepcopy(self._files.get(_dm_user(channel) or channel, []))
+
     def home_of(self, user_id: str) -> dict[str, Any] | None:
         with self._lock:
             return copy.deepcopy(self._homes.get(user_id))
@@ -679,6 +689,8 @@ class SlackStandin:
             self._views.clear()
             self._external_ids.clear()
             self._homes.clear()
+            self._uploads.clear()
+            self._files.clear()
             self._ts_seq = self._view_seq = 0
             self._rate_limits.clear()
             self._rate_seen.clear()
@@ -697,6 +709,8 @@ class SlackStandin:
             self._views.clear()
             self._external_ids.clear()
             self._homes.clear()
+            self._uploads.clear()
+            self._files.clear()
 
     # scripting
 
@@ -1252,6 +1266,83 @@ class SlackStandin:
             self._channels[mpim_id] = _Channel(mpim_id, name, True, True, is_mpim=True)
         return {"ok": True, "channel": {"id": mpim_id}}
 
+    # files_upload_v2: a URL per file, the bytes posted there, then one call sharing them all.
+
+    def _files_get_upload_url_external(self, args: JsonDict) -> JsonDict:
+        filename = args.get("filename")
+        try:
+            length = int(args.get("length", ""))
+        except (TypeError, ValueError) as error:
+            raise _ApiError("invalid_arguments") from error
+        if not isinstance(filename, str) or not filename or length < 0:
+            raise _ApiError("invalid_arguments")
+        file_id = f"F0FILE{len(self._uploads) + 1:05d}"
+        self._uploads[file_id] = {"name": filename, "length": length, "content": None}
+        return {
+            "ok": True,
+            "file_id": file_id,
+            "upload_url": f"http://127.0.0.1:{self._port}/upload/v1/{file_id}",
+        }
+
+    def _receive_upload(self, file_id: str, body: bytes) -> _Reply:
+        """The bytes of one file, posted to the URL getUploadURLExternal gave (no token)."""
+        with self._cond:
+            upload = self._uploads.get(file_id)
+            if upload is None or upload["content"] is not None:
+                return _Reply(404, {"ok": False, "error": "file_not_found"})
+            if len(body) != upload["length"]:
+                return _Reply(400, {"ok": False, "error": "length_mismatch"})
+            upload["content"] = body
+            self._calls.append(
+                Call("upload", {"file_id": file_id}, None, 200, {"ok": True}, self._clock(), 0.0)
+            )
+            self._cond.notify_all()
+        return _Reply(200, {"ok": True})
+
+    def _files_complete_upload_external(self, args: JsonDict) -> JsonDict:
+        files = args.get("files")
+        if isinstance(files, str):
+            try:
+                files = json.loads(files)
+            except json.JSONDecodeError as error:
+                raise _ApiError("invalid_json") from error
+        if not isinstance(files, list) or not files:
+            raise _ApiError("invalid_arguments")
+        shared: list[JsonDict] = []
+        for item in files:
+            file_id = item.get("id") if isinstance(item, dict) else None
+            upload = self._uploads.get(file_id) if isinstance(file_id, str) else None
+            if upload is None or upload["content"] is None:
+                raise _ApiError("file_not_found")
+            shared.append(
+                {
+                    "id": file_id,
+                    "name": upload["name"],
+                    "title": item.get("title") or upload["name"],
+                    "content": upload["content"].decode("utf-8", errors="replace"),
+                }
+            )
+        channel_id = args.get("channel_id") or args.get("channels")
+        if channel_id:
+            key, _ = self._target(channel_id)
+            comment = args.get("initial_comment")
+            for file in shared:
+                self._files.setdefault(key, []).append({**file, "initial_comment": comment})
+            self._messages.setdefault(key, []).append(
+                {
+                    "type": "message",
+                    "user": self.bot_user_id,
+                    "bot_id": self.bot_id,
+                    "ts": self._next_ts(),
+                    "text": comment if isinstance(comment, str) else "",
+                    "files": [{"id": f["id"], "name": f["name"]} for f in shared],
+                }
+            )
+        return {
+            "ok": True,
+            "files": [{"id": f["id"], "title": f["title"], "name": f["name"]} for f in shared],
+        }
+
     def _apps_connections_open(self, args: JsonDict) -> JsonDict:
         # Nothing listens there: Socket Mode clients fail fast instead of hanging a test.
         return {"ok": True, "url": "ws://127.0.0.1:1/"}
@@ -1354,6 +1445,9 @@ class _Handler(BaseHTTPRequestHandler):
             return
         body = self.rfile.read(length) if length else b""
         parts = urlsplit(self.path)
+        if parts.path.startswith("/upload/v1/"):
+            self._write(self.server.standin._receive_upload(parts.path.rsplit("/", 1)[-1], body))
+            return
         method = parts.path.removeprefix("/api/").strip("/")
         reply = self.server.standin._respond(
             method,
