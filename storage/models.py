@@ -175,7 +175,7 @@ class Person(Base):
     team_name: Mapped[str | None] = mapped_column(String(200))
     plc_channel_id: Mapped[str | None] = mapped_column(String(32))
     assigned_coach_id: Mapped[int | None] = mapped_column(
-        ForeignKey("people.id", ondelete="SET NULL")
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
     )
     weekly_capacity: Mapped[int] = mapped_column(Integer, default=5)
     # A coach's daily visit list: local time (None means 07:00), and whether an empty day
@@ -221,7 +221,7 @@ class Visit(Base):
     teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     coach_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
-    ends_at: Mapped[datetime]
+    ends_at: Mapped[datetime] = mapped_column(index=True)
     class_name: Mapped[str | None] = mapped_column(String(100))
     support_type: Mapped[str] = mapped_column(String(32))
     focus: Mapped[str | None] = mapped_column(Text)
@@ -271,7 +271,9 @@ class Goal(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), index=True)
     teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    coach_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
+    coach_id: Mapped[int | None] = mapped_column(
+        ForeignKey("people.id", ondelete="SET NULL"), index=True
+    )
     question: Mapped[str] = mapped_column(Text)
     focus_area: Mapped[str] = mapped_column(String(64))
     evidence: Mapped[str | None] = mapped_column(Text)
@@ -300,7 +302,7 @@ class Debrief(Base):
     teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     coach_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime]
-    ends_at: Mapped[datetime]
+    ends_at: Mapped[datetime] = mapped_column(index=True)
     place: Mapped[str | None] = mapped_column(String(300))
     created_at: Mapped[datetime]
     # Checked and bumped by the database, as Goal.version.
@@ -329,7 +331,7 @@ class DebriefNote(Base):
     strengths: Mapped[str | None] = mapped_column(Text)
     try_next: Mapped[str | None] = mapped_column(Text)
     next_step: Mapped[str | None] = mapped_column(Text)
-    check_back_on: Mapped[date | None] = mapped_column(Date)
+    check_back_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime]
     updated_at: Mapped[datetime]
     # Checked and bumped by the database, as Goal.version.
@@ -405,8 +407,12 @@ class Reflection(Base):
     team_id: Mapped[str] = mapped_column(String(32), index=True)
     teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
-    visit_id: Mapped[int | None] = mapped_column(ForeignKey("visits.id", ondelete="SET NULL"))
-    debrief_id: Mapped[int | None] = mapped_column(ForeignKey("debriefs.id", ondelete="SET NULL"))
+    visit_id: Mapped[int | None] = mapped_column(
+        ForeignKey("visits.id", ondelete="SET NULL"), index=True
+    )
+    debrief_id: Mapped[int | None] = mapped_column(
+        ForeignKey("debriefs.id", ondelete="SET NULL"), index=True
+    )
     question: Mapped[str] = mapped_column(Text)
     answer: Mapped[str | None] = mapped_column(Text)
     shared_with_coach: Mapped[bool] = mapped_column(Boolean, default=False)

@@ -1,0 +1,35 @@
+"""Indexes for what the planners and Home read every minute, so a school year's rows are not
+scanned: reflections by visit and debrief, check-back days, when visits and debriefs end, and
+whose goals and teachers a coach has.
+
+Revision ID: 0011
+Revises: 0010
+Create Date: 2026-12-01
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+revision = "0011"
+down_revision = "0010"
+
+INDEXES = (
+    ("reflections", "visit_id"),
+    ("reflections", "debrief_id"),
+    ("debrief_notes", "check_back_on"),
+    ("visits", "ends_at"),
+    ("debriefs", "ends_at"),
+    ("goals", "coach_id"),
+    ("people", "assigned_coach_id"),
+)
+
+
+def upgrade() -> None:
+    for table, column in INDEXES:
+        op.create_index(f"ix_{table}_{column}", table, [column])
+
+
+def downgrade() -> None:
+    for table, column in reversed(INDEXES):
+        op.drop_index(f"ix_{table}_{column}", table_name=table)
