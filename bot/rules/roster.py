@@ -195,24 +195,35 @@ def _column(name: str) -> str:
     return ALIASES.get(key, key)
 
 
+@dataclass(frozen=True)
+class _PersonColumn:
+    """A column that names a person: how it must look, and what Slack knows them by."""
+
+    name: str
+    pattern: re.Pattern[str]
+    what: str
+    known_by: str
+
+
+# The columns that name a person, the first one filled in counting.
+_PERSON_COLUMNS = (
+    _PersonColumn("slack_user_id", USER_ID, "a Slack user id (like U012ABCDEF)", "id"),
+    _PersonColumn("email", EMAIL, "an email address", "email"),
+)
+
+
 def _resolve_person(
     directory: Directory, cells: dict[str, str], lookups: dict[str, SlackProfile | None]
 ) -> tuple[SlackProfile | None, str]:
-    user_id, email = cells.get("slack_user_id", ""), cells.get("email", "")
-    if user_id:
-        if not USER_ID.fullmatch(user_id):
-            return None, f"{user_id!r} is not a Slack user id (like U012ABCDEF)"
-        profile = _lookup(directory, user_id, lookups)
-        if profile is None:
-            return None, f"no Slack user has the id {user_id}"
-    elif email:
-        if not EMAIL.fullmatch(email):
-            return None, f"{email!r} is not an email address"
-        profile = _lookup(directory, email, lookups)
-        if profile is None:
-            return None, f"no Slack user has the email {email}"
-    else:
+    column = next((c for c in _PERSON_COLUMNS if cells.get(c.name)), None)
+    if column is None:
         return None, "give a slack_user_id or an email"
+    key = cells[column.name]
+    if not column.pattern.fullmatch(key):
+        return None, f"{key!r} is not {column.what}"
+    profile = _lookup(directory, key, lookups)
+    if profile is None:
+        return None, f"no Slack user has the {column.known_by} {key}"
     if profile.is_bot:
         return None, f"{profile.display_name} is a bot, not a person"
     if profile.deleted:
