@@ -43,6 +43,8 @@ from storage.models import (
 from storage.uow import UnitOfWork
 
 REMOVED = "(removed)"
+# Rewrites a message coachbot posted: (channel, ts, message); the wiring passes chat.update.
+Rewrite = Callable[[str, str, dict[str, Any]], None]
 REMOVED_MESSAGE: dict[str, Any] = {
     "text": "This message was removed: the person it was about has been erased from coachbot.",
     "blocks": [],
@@ -261,7 +263,7 @@ def run_erase_command(
     dry_run: bool = False,
     team_id: str | None = None,
     by_user_id: str | None = None,
-    rewrite: Callable[[str, str, dict[str, Any]], None] | None = None,
+    rewrite: Rewrite | None = None,
 ) -> int:
     """`coachbot people erase PERSON [--dry-run]`: 0 when done (or shown), 1 when not found.
 

@@ -21,10 +21,17 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, or_, select
+from sqlalchemy import Engine, and_, delete, or_, select
 
 from bot.rules.access import ERASED_PREFIX
-from bot.rules.erase import erase_person, record_run, update_ids
+from bot.rules.erase import (
+    REMOVED_MESSAGE,
+    Rewrite,
+    compact,
+    erase_person,
+    record_run,
+    update_ids,
+)
 from storage.enums import GoalStatus, OutboxStatus
 from storage.models import (
     AccessEntry,
@@ -83,10 +90,30 @@ class RetentionPolicy:
         ]
 
 
-def apply_retention(
-    uow_factory: Callable[[], UnitOfWork], policy: RetentionPolicy, now: datetime
+def run_retention_job(
+    uow_factory: Callable[[], UnitOfWork],
+    engine: Engine,
+    policy: RetentionPolicy,
+    now: datetime,
+    rewrite: Rewrite | None = None,
 ) -> Counter[str]:
-    """One daily pass: each step in batches, each batch its own transaction; counts only."""
+    """The daily job: apply the policy, then leave no removed text in a SQLite file."""
+    counts = apply_retention(uow_factory, policy, now, rewrite)
+    if +counts:
+        compact(engine)
+    return counts
+
+
+def apply_retention(
+    uow_factory: Callable[[], UnitOfWork],
+    policy: RetentionPolicy,
+    now: datetime,
+    rewrite: Rewrite | None = None,
+) -> Counter[str]:
+    """One daily pass: each step in batches, each batch its own transaction; counts only.
+
+    `rewrite(channel, ts, message)` marks as removed the Slack messages about a closed account
+    once its erase is committed."""
     counts: Counter[str] = Counter()
     words_before = now - timedelta(days=round(policy.notes_months * _DAYS_PER_MONTH))
     steps: list[tuple[str, Callable[[UnitOfWork], int]]] = [
@@ -110,7 +137,7 @@ def apply_retention(
             counts[name] += removed
             if removed < policy.batch:
                 break
-    counts["closed_accounts.erased"] = _closed_accounts(uow_factory, policy, now)
+    counts["closed_accounts.erased"] = _closed_accounts(uow_factory, policy, now, rewrite)
     with uow_factory() as uow:
         record_run(uow, "retention", now, now, +counts)
         uow.commit()
@@ -220,7 +247,10 @@ def _forget_visits(uow: UnitOfWork, visits: list[int], counts: Counter[str]) -> 
 
 
 def _closed_accounts(
-    uow_factory: Callable[[], UnitOfWork], policy: RetentionPolicy, now: datetime
+    uow_factory: Callable[[], UnitOfWork],
+    policy: RetentionPolicy,
+    now: datetime,
+    rewrite: Rewrite | None,
 ) -> int:
     """Note accounts newly seen closed; erase those closed longer than the grace period."""
     with uow_factory() as uow:
@@ -252,9 +282,11 @@ def _closed_accounts(
                 .order_by(Person.id)
                 .limit(policy.batch)
             ).all()
-            for person in due:
-                erase_person(uow, person, now)
+            messages = [m for person in due for m in erase_person(uow, person, now).messages]
             uow.commit()
+        if rewrite is not None:
+            for channel, ts in messages:
+                rewrite(channel, ts, REMOVED_MESSAGE)
         erased += len(due)
         if len(due) < policy.batch:
             return erased
