@@ -183,6 +183,14 @@ class Week:
             self.fail(f"Slack's request was refused with HTTP {reply.status}")
         return reply.json() if reply.body else None
 
+    def tick_at(self, day: date, *times: int | tuple[int, int]) -> None:
+        """At each school-local time of the day in turn (an hour, or an hour and minute), what
+        the scheduler does then."""
+        for when in times:
+            hour, minute = when if isinstance(when, tuple) else (when, 0)
+            self.at(day, hour, minute)
+            self.tick()
+
     def tick(self) -> None:
         """What the scheduler does at this moment: plan, ask for visit logs, deliver."""
         jobs.plan_messages(self.runtime.deps)
@@ -341,10 +349,7 @@ def seed(week: Week) -> None:
 
 def monday(week: Week) -> None:
     day = MONDAY
-    week.at(day, 7)
-    week.tick()
-    week.at(day, 8)
-    week.tick()
+    week.tick_at(day, 7, 8)
     week.expect(
         all(week.last_dm(c, "Your day") for c in (LEAD, JORDAN, PRIYA)),
         "every coach got a daily list",
@@ -433,18 +438,13 @@ def _invite(day: date, start: str, support: str, goal: str | None) -> dict[str, 
 
 def tuesday(week: Week) -> None:
     day = MONDAY + timedelta(days=1)
-    week.at(day, 7)
-    week.tick()
-    week.at(day, 8)
-    week.tick()
+    week.tick_at(day, 7, 8)
     week.expect(bool(week.last_dm(JORDAN, "Period 3 Math")), "Jordan's list shows today's visit")
-    week.at(day, 10, 50)
-    week.tick()
+    week.tick_at(day, (10, 50))
     prompt = week.last_dm(JORDAN, "How did your visit")
     week.expect(prompt is not None, "Jordan was asked how the visit went")
     week.choose(JORDAN, prompt, Action.VISIT_LOG_HAPPENED, ":model")
-    week.at(day, 15, 30)
-    week.tick()
+    week.tick_at(day, (15, 30))
     reflection = week.last_dm(ALVAREZ, "reflect")
     week.expect(reflection is not None, "Ms. Alvarez got a private reflection prompt")
     week.click(ALVAREZ, reflection, Action.REFLECT_OPEN)
@@ -462,12 +462,7 @@ def tuesday(week: Week) -> None:
 
 def wednesday(week: Week) -> None:
     day = MONDAY + timedelta(days=2)
-    week.at(day, 7)
-    week.tick()
-    week.at(day, 8)
-    week.tick()
-    week.at(day, 9, 50)
-    week.tick()
+    week.tick_at(day, 7, 8, (9, 50))
     week.choose(
         PRIYA, week.last_dm(PRIYA, "How did your visit"), Action.VISIT_LOG_HAPPENED, ":observe"
     )
@@ -506,17 +501,13 @@ def wednesday(week: Week) -> None:
     }
     for author in (JORDAN, ALVAREZ):
         week.submit(author, Callback.NOTES, notes, debrief_id or "")
-    for hour, minute in ((15, 30), (16, 45)):
-        week.at(day, hour, minute)
-        week.tick()
+    week.tick_at(day, (15, 30), (16, 45))
 
 
 def thursday(week: Week) -> None:
     day = HOLIDAY
     before = len(week.slack.calls_to("chat.postMessage"))
-    for hour in range(6, 19, 2):
-        week.at(day, hour)
-        week.tick()
+    week.tick_at(day, *range(6, 19, 2))
     week.expect(
         len(week.slack.calls_to("chat.postMessage")) == before,
         "nothing was sent on the holiday",
@@ -525,10 +516,7 @@ def thursday(week: Week) -> None:
 
 def friday(week: Week) -> None:
     day = MONDAY + timedelta(days=4)
-    week.at(day, 7)
-    week.tick()
-    week.at(day, 8)
-    week.tick()
+    week.tick_at(day, 7, 8)
     week.at(day, 10)
     for teacher in (ALVAREZ, BROOKS):
         week.post(slash_command("/coach-goal", "", user_id=teacher), teacher)
@@ -579,10 +567,7 @@ def friday(week: Week) -> None:
         ],
         "Mr. Brooks said no thanks, so nothing was posted",
     )
-    week.at(day, 14)
-    week.tick()
-    week.at(day, 15)
-    week.tick()
+    week.tick_at(day, 14, 15)
     week.expect(bool(week.last_dm(JORDAN, "Your week")), "Jordan got the weekly digest")
 
 
