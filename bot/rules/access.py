@@ -67,7 +67,7 @@ _PATH_WORDS = {
 }
 _ROLE_WORDS = {"coach": "your coach", "admin": "coachbot admin", "colleague": "a colleague"}
 
-_Key = tuple[int, int | None, str, int | None, str]
+_Key = tuple[str, int, int | None, str, int | None, str]  # team, teacher, viewer, kind, goal, path
 
 
 @dataclass
@@ -83,14 +83,14 @@ class Watch:
         if kind is None or record.teacher_id is None or actor.person_id == record.teacher_id:
             return
         role = "coach" if actor.coaches and actor.person_id == record.coach_id else "colleague"
-        key = (record.teacher_id, actor.person_id, kind, record.goal_id, self.path)
+        key = (record.team_id, record.teacher_id, actor.person_id, kind, record.goal_id, self.path)
         self.seen.setdefault(key, role)
 
-    def entries(self, uow: UnitOfWork, team_id: str) -> list[AccessEntry]:
+    def entries(self, uow: UnitOfWork) -> list[AccessEntry]:
         """What is new since the same reads were last logged, as rows to add."""
         if not self.seen:
             return []
-        teachers = sorted({key[0] for key in self.seen})
+        teachers = sorted({key[1] for key in self.seen})
         logged = uow.access.recent_keys(teachers, self.now - DEDUPE_WINDOW)
         return [
             AccessEntry(
@@ -103,14 +103,15 @@ class Watch:
                 path=path,
                 at=self.now,
             )
-            for (teacher_id, viewer_id, kind, goal_id, path), role in self.seen.items()
+            for (team_id, teacher_id, viewer_id, kind, goal_id, path), role in self.seen.items()
             if (teacher_id, viewer_id, kind, goal_id, path) not in logged
         ]
 
 
 @contextmanager
-def watching(uow: UnitOfWork, actor: Actor, path: Path, now: datetime) -> Iterator[Watch]:
-    """Log every read of a teacher's record the policy allows `actor` inside the block.
+def watching(uow: UnitOfWork, path: Path, now: datetime) -> Iterator[Watch]:
+    """Log every read of a teacher's record the policy allows inside the block, by anyone
+    but that teacher (one reader, or many: a job building every coach's daily list).
 
     The rows join `uow`'s transaction when the block ends normally; the caller commits them
     with whatever else it saves (a read-only caller commits for them). A block that fails
@@ -122,7 +123,7 @@ def watching(uow: UnitOfWork, actor: Actor, path: Path, now: datetime) -> Iterat
         yield watch
     finally:
         READ_WATCHER.reset(token)
-    uow.access.add_all(watch.entries(uow, actor.team_id))
+    uow.access.add_all(watch.entries(uow))
 
 
 def record_admin(
