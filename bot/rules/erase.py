@@ -92,7 +92,14 @@ class Erased:
 
 
 class NotFound(Exception):
-    """No one coachbot knows by that Slack id or email."""
+    """No one, or more than one person, has that Slack id or email: `message` says which."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+NO_ONE = "No one coachbot knows has that Slack id or email."
 
 
 def find_person(uow: UnitOfWork, who: str, team_id: str | None = None) -> Person:
@@ -104,8 +111,12 @@ def find_person(uow: UnitOfWork, who: str, team_id: str | None = None) -> Person
     if team_id is not None:
         query = query.where(Person.team_id == team_id)
     found = list(uow.session.scalars(query.limit(2)))
-    if len(found) != 1 or found[0].user_id.startswith(ERASED_PREFIX):
-        raise NotFound(who if not found else f"{who} names {len(found)} people")
+    if len(found) > 1:
+        raise NotFound(
+            "More than one workspace has someone with that Slack id or email: add --team."
+        )
+    if not found or found[0].user_id.startswith(ERASED_PREFIX):
+        raise NotFound(NO_ONE)
     return found[0]
 
 
@@ -273,8 +284,8 @@ def run_erase_command(
     with uow_factory() as uow:
         try:
             person = find_person(uow, who, team_id)
-        except NotFound:
-            out.write("No one coachbot knows has that Slack id or email. Nothing was changed.\n")
+        except NotFound as missing:
+            out.write(f"{missing.message} Nothing was changed.\n")
             return 1
         by = _by(uow, by_user_id, person.team_id)
         erased = erase_person(uow, person, now, by=by)

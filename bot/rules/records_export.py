@@ -281,8 +281,8 @@ def run_export_command(
     with uow_factory() as uow:
         try:
             person = find_person(uow, who, team_id)
-        except NotFound:
-            out.write("No one coachbot knows has that Slack id or email. Nothing was exported.\n")
+        except NotFound as missing:
+            out.write(f"{missing.message} Nothing was exported.\n")
             return 1
         by = uow.people.get_by_user(person.team_id, by_user_id) if by_user_id else None
         files, rows = export_own(uow, person, now)
