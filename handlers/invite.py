@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, TypeVar
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
@@ -37,6 +37,7 @@ from storage.models import Visit
 from storage.uow import ChangedMeanwhile, UnitOfWork
 
 logger = logging.getLogger(__name__)
+T = TypeVar("T")
 
 CAPACITY_SEEN = "capacity-warning-seen"
 # Which block shows a problem the rules found with a field.
@@ -108,21 +109,31 @@ class Changed(NamedTuple):
     reminder: Location | None
 
 
-def _change(
+def _saved(uow: UnitOfWork, body: dict[str, Any], actor: Actor, visit: Visit) -> Changed:
+    """Save a change just made to a visit, then find the reminder the click came from."""
+    uow.commit()
+    side = visits.side_of(actor, visit)
+    return Changed(visit, side, _clicked_reminder(uow, body, visit, side))
+
+
+Button = tuple[int, int]  # the (visit id, version) a visit button carries
+
+
+def _on_press(
+    ack: Ack,
+    body: dict[str, Any],
     client: WebClient,
     deps: Deps,
-    body: dict[str, Any],
-    change: Callable[[UnitOfWork, Actor], Visit],
-) -> Changed | None:
-    """Make one change to a visit and save it, then find the reminder the click came from."""
-
-    def saved(uow: UnitOfWork, actor: Actor) -> Changed:
-        visit = change(uow, actor)
-        uow.commit()
-        side = visits.side_of(actor, visit)
-        return Changed(visit, side, _clicked_reminder(uow, body, visit, side))
-
-    return common.attempt(client, deps, body, saved, changed=visits.STALE)
+    step: Callable[[UnitOfWork, Actor, Button], T],
+) -> T | None:
+    """Acknowledge a visit button, then take one step with what it carries, answered as
+    common.attempt answers."""
+    button = _pressed(ack, body, client)
+    if button is None:
+        return None
+    return common.attempt(
+        client, deps, body, lambda uow, actor: step(uow, actor, button), changed=visits.STALE
+    )
 
 
 def _press_to_change(
@@ -132,15 +143,14 @@ def _press_to_change(
     deps: Deps,
     change: Callable[[UnitOfWork, Actor, int, int, datetime], Visit],
 ) -> Changed | None:
-    """A visit button that changes the visit at once (`visits.accept`, `visits.cancel`) with
-    the "<visit id>:<version>" it carries."""
-    button = _pressed(ack, body, client)
-    if button is None:
-        return None
-    visit_id, version = button
+    """A visit button that changes the visit at once: `visits.accept` or `visits.cancel`."""
     now = deps.now()
-    return _change(
-        client, deps, body, lambda uow, actor: change(uow, actor, visit_id, version, now)
+    return _on_press(
+        ack,
+        body,
+        client,
+        deps,
+        lambda uow, actor, button: _saved(uow, body, actor, change(uow, actor, *button, now)),
     )
 
 
@@ -291,15 +301,12 @@ def handle_invite_accept(ack: Ack, body: dict[str, Any], client: WebClient, deps
 def handle_invite_propose_open(
     ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    button = _pressed(ack, body, client)
-    if button is None:
-        return
 
-    def may_propose(uow: UnitOfWork, actor: Actor) -> tuple[Visit, str]:
+    def may_propose(uow: UnitOfWork, actor: Actor, button: Button) -> tuple[Visit, str]:
         visit = visits.check_may_propose(uow, actor, *button)
         return visit, visits.side_of(actor, visit)
 
-    found = common.attempt(client, deps, body, may_propose, changed=visits.STALE)
+    found = _on_press(ack, body, client, deps, may_propose)
     if found is None:
         return
     visit, side = found
@@ -376,19 +383,19 @@ def handle_invite_propose_submission(
 def handle_invite_decline_open(
     ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    button = _pressed(ack, body, client)
-    if button is None:
-        return
 
-    def may_decline(uow: UnitOfWork, actor: Actor) -> tuple[str, dict[str, Any]]:
+    def may_decline(
+        uow: UnitOfWork, actor: Actor, button: Button
+    ) -> tuple[Button, str, dict[str, Any]]:
         visit = visits.load_for(uow, actor, button[0])
         visits.require_turn(actor, visit, button[1])
-        return visits.side_of(actor, visit), views.build_decline_form(card_for(visit, visit.coach))
+        view = views.build_decline_form(card_for(visit, visit.coach))
+        return button, visits.side_of(actor, visit), view
 
-    found = common.attempt(client, deps, body, may_decline, changed=visits.STALE)
+    found = _on_press(ack, body, client, deps, may_decline)
     if found is None:
         return
-    side, view = found
+    button, side, view = found
     if side == "teacher":
         # A teacher turning down a suggested time needs no form: the visit is withdrawn.
         _withdraw(client, deps, button, body)
@@ -424,13 +431,15 @@ def handle_invite_decline_submission(
     _refresh(client, deps, visit)
 
 
-def _withdraw(client: WebClient, deps: Deps, button: tuple[int, int], body: dict[str, Any]) -> None:
+def _withdraw(client: WebClient, deps: Deps, button: Button, body: dict[str, Any]) -> None:
     """A teacher turns down the coach's suggested time: saved, then both are told."""
-    changed = _change(
+    now = deps.now()
+    changed = common.attempt(
         client,
         deps,
         body,
-        lambda uow, actor: visits.decline(uow, actor, button[0], button[1], None, deps.now()),
+        lambda uow, actor: _saved(uow, body, actor, visits.decline(uow, actor, *button, None, now)),
+        changed=visits.STALE,
     )
     if changed is None:
         return
