@@ -46,10 +46,8 @@ class Path(StrEnum):
     HOME = "home"
     CASELOAD = "caseload"
     GOAL_STORY = "goal story"
-    NOTES_FORM = "notes form"
     REFLECTIONS = "reflections"
     DAILY_LIST = "daily list"
-    CELEBRATION = "celebration"
     EXPORT = "export"
     ERASE = "erase"
 
@@ -58,10 +56,8 @@ _PATH_WORDS = {
     Path.HOME: "on their Home",
     Path.CASELOAD: "in their list of teachers",
     Path.GOAL_STORY: "in your goals' story",
-    Path.NOTES_FORM: "in the debrief notes form",
     Path.REFLECTIONS: "in your shared reflections",
     Path.DAILY_LIST: "in their daily visit list",
-    Path.CELEBRATION: "in a celebration draft",
     Path.EXPORT: "with `coachbot people export`",
     Path.ERASE: "with `coachbot people erase`",
 }
@@ -186,7 +182,7 @@ def lines_for(
 
 _PATHS = {p.value for p in Path}
 # Screens a reader asks for; the others (Home, a daily list) are built for them unasked.
-_OPENED = {Path.GOAL_STORY.value, Path.NOTES_FORM.value, Path.REFLECTIONS.value}
+_OPENED = {Path.GOAL_STORY.value, Path.REFLECTIONS.value}
 _Row = TypeVar("_Row", Person, Goal)
 
 
