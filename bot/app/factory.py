@@ -16,7 +16,13 @@ from slack_sdk.errors import SlackApiError
 
 from bot import metrics
 from bot.app.deps import Deps
-from bot.app.logs import BOLT_LOGGER, REQUEST_ID, keep_typed_text_out_of_library_logs
+from bot.app.logs import (
+    BOLT_LOGGER,
+    REQUEST_ID,
+    keep_typed_text_out_of_library_logs,
+    request_context,
+)
+from bot.app.request_gate import request_kind
 from bot.app.settings import Settings
 from bot.slack.client import make_client
 
@@ -52,8 +58,10 @@ def create_app(
     client = timed(client or make_client(settings))
     secret = settings.slack_signing_secret
     app = App(
-        # A name given saves Bolt from inspecting the whole call stack to make one up.
-        name="coachbot",
+        # A name given saves Bolt from inspecting the whole call stack to make one up. Bolt
+        # names a logger after the app for each request and gives it the base logger's level:
+        # named "coachbot", it would hold coachbot's own INFO lines at WARNING after the first.
+        name=BOLT_LOGGER,
         client=client,
         signing_secret=secret.get_secret_value() if secret else "socket-mode",
         # Socket Mode frames are not signed; HTTP requests always are.
@@ -74,14 +82,22 @@ def create_app(
     return app
 
 
-def _with_request_id(next_: Callable[[], Any]) -> Any:
-    """Socket Mode requests get a request id here; HTTP ones have theirs from bot/app/web.py."""
+def _with_request_id(body: dict[str, Any], next_: Callable[[], Any]) -> Any:
+    """Socket Mode requests get a request id, a count and an ack time here; HTTP ones have
+    theirs from bot/app/web.py before Bolt sees them."""
     if REQUEST_ID.get() is not None:
         return next_()
-    from bot.app.logs import request_context
-
-    with request_context():
-        return next_()
+    kind = request_kind(body)
+    started = time.perf_counter()
+    outcome = "error"
+    try:
+        with request_context():
+            answer = next_()
+        outcome = "ok"
+        return answer
+    finally:
+        metrics.REQUESTS.labels(kind=kind, outcome=outcome).inc()
+        metrics.ACK_SECONDS.labels(kind=kind).observe(time.perf_counter() - started)
 
 
 def _timed_client(context: Any, next_: Callable[[], Any]) -> Any:

@@ -28,7 +28,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from bot import metrics
 from bot.app.deps import Deps
 from bot.app.logs import request_context, request_id_from
-from bot.app.request_gate import SlackRequestGate, Turned
+from bot.app.request_gate import MAX_BODY_BYTES, SlackRequestGate, Turned
 from bot.rules.calendar_links import ics_bytes, visit_from_token
 from bot.rules.visits import calendar_event_for
 from storage.db import check_database
@@ -118,6 +118,8 @@ def make_wsgi_app(
         started = time.perf_counter()
         verdict = gate.admit(environ)
         if isinstance(verdict, Turned):
+            if verdict.status == 413:
+                _discard(environ)
             outcome = "replay" if verdict.status == 200 else f"refused_{verdict.status}"
             metrics.REQUESTS.labels(kind="unknown", outcome=outcome).inc()
             return _turned(start_response, verdict)
@@ -213,6 +215,20 @@ _REFUSALS = {
     413: "request too large",
     500: "could not check the request",
 }
+
+
+def _discard(environ: dict[str, Any]) -> None:
+    """Read the rest of a body refused as too large by its Content-Length (the server stops
+    bodies over 4 MB itself), so the sender finishes writing and reads the 413 rather than a
+    reset connection. A body without a length is never read past the gate's limit."""
+    declared = str(environ.get("CONTENT_LENGTH") or "").strip()
+    stream = environ.get("wsgi.input")
+    left = min(int(declared), 4 * MAX_BODY_BYTES) if declared.isdigit() else 0
+    while stream is not None and left > 0:
+        chunk = stream.read(min(64 * 1024, left))
+        if not chunk:
+            return
+        left -= len(chunk)
 
 
 def _turned(start_response: StartResponse, verdict: Turned) -> Iterable[bytes]:

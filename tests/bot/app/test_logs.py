@@ -153,3 +153,14 @@ def test_scheduler_chatter_only_at_debug(configured: io.StringIO) -> None:
     configure_logging("DEBUG", configured)
     logging.getLogger("apscheduler.executors.default").info('Running job "outbox:deliver"')
     assert "Running job" in configured.getvalue()
+
+
+def test_a_request_leaves_coachbots_own_log_level_alone(
+    configured: io.StringIO, running: Running
+) -> None:
+    configure_logging("INFO", configured)
+    reply = running.sender.post(factories.event_callback(factories.app_home_opened("U0TEACHER9")))
+    assert reply.status == 200
+    running.settle()
+    logging.getLogger("coachbot").info("coachbot stopped")
+    assert "INFO coachbot: coachbot stopped" in configured.getvalue()

@@ -119,3 +119,18 @@ def test_a_failing_listener_is_counted(running: Running) -> None:
     assert running.sender.post(event).status == 200
     running.settle()
     assert _value("coachbot_listener_errors_total") == before + 1
+
+
+def test_socket_mode_requests_are_counted_with_a_request_id() -> None:
+    from bot.app.factory import _with_request_id
+    from bot.app.logs import REQUEST_ID
+
+    before = _value("coachbot_requests_total", kind="action", outcome="ok")
+    seen: list[str | None] = []
+
+    def listener() -> None:
+        seen.append(REQUEST_ID.get())
+
+    _with_request_id({"type": "block_actions"}, listener)
+    assert _value("coachbot_requests_total", kind="action", outcome="ok") == before + 1
+    assert seen[0] is not None and REQUEST_ID.get() is None
