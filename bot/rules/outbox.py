@@ -264,12 +264,17 @@ class Budget:
         return max(1, math.ceil(60_000 / self.per_minute))
 
 
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_MS = timedelta(milliseconds=1)
+
+
 def _ms(moment: datetime) -> int:
-    return int(moment.timestamp() * 1000)
+    """Milliseconds since the epoch, rounded up: a slot is never earlier than the moment."""
+    return -((_EPOCH - moment) // _MS)
 
 
 def _moment(ms: int) -> datetime:
-    return datetime.fromtimestamp(ms / 1000, tz=UTC)
+    return _EPOCH + ms * _MS
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,9 @@ def send_dm(client: WebClient, person: Person, message: dict[str, Any]) -> tuple
     except SlackApiError as exc:
         logger.warning("could not message %s: %s", person.user_id, exc.response.get("error"))
         return None
+    except (OSError, HTTPException) as exc:  # Slack unreachable, or the answer never came
+        logger.warning("could not message %s: %s", person.user_id, type(exc).__name__)
+        return None
     return str(response["channel"]), str(response["ts"])
 
 
