@@ -43,10 +43,12 @@ class District:
     colleague_goal_id: int
 
 
-def _person(uow: UnitOfWork, user_id: str, name: str, role: str, mark: str, **kw: object) -> Person:
+def _person(
+    uow: UnitOfWork, team: str, user_id: str, name: str, role: str, mark: str, **kw: object
+) -> Person:
     return uow.people.add(
         Person(
-            team_id=TEAM,
+            team_id=team,
             user_id=user_id,
             display_name=name,
             email=f"{user_id.lower()}@district.example",
@@ -57,17 +59,18 @@ def _person(uow: UnitOfWork, user_id: str, name: str, role: str, mark: str, **kw
     )
 
 
-def seed(uow: UnitOfWork, *, weeks: int = 3) -> District:
+def seed(uow: UnitOfWork, *, weeks: int = 3, team: str = TEAM) -> District:
     """One teacher with `weeks` weeks of visits, debriefs, notes both ways, reflections,
     celebrations and messages; a colleague with one cycle; their shared coach; an admin."""
-    school = School(team_id=TEAM, name="Riverside Elementary")
+    school = School(team_id=team, name="Riverside Elementary")
     uow.session.add(school)
     uow.session.flush()
-    coach = _person(uow, "U0PCOACH01", "Coach Number 1", "coach", KEEP, school_id=school.id)
+    coach = _person(uow, team, "U0PCOACH01", "Coach Number 1", "coach", KEEP, school_id=school.id)
     uow.session.add(CoachExpertise(person_id=coach.id, area="literacy"))
-    admin = _person(uow, "U0PADMIN01", "Admin Number 1", "admin", KEEP)
+    admin = _person(uow, team, "U0PADMIN01", "Admin Number 1", "admin", KEEP)
     teacher = _person(
         uow,
+        team,
         "U0PTEACH01",
         f"Teacher {ERASE} name",
         "teacher",
@@ -78,6 +81,7 @@ def seed(uow: UnitOfWork, *, weeks: int = 3) -> District:
     uow.session.add(CoachExpertise(person_id=teacher.id, area="math"))
     colleague = _person(
         uow,
+        team,
         "U0PTEACH02",
         "Teacher Number 2",
         "teacher",
@@ -108,7 +112,7 @@ def seed(uow: UnitOfWork, *, weeks: int = 3) -> District:
     _outbox(uow, coach, "daily-list:3", None, f"{KEEP} pending", START, sent=False)
     uow.session.add(
         AccessEntry(
-            team_id=TEAM,
+            team_id=team,
             teacher_id=colleague.id,
             viewer_id=coach.id,
             viewer_role="coach",
@@ -128,7 +132,7 @@ def _goal(
     uow: UnitOfWork, teacher: Person, coach: Person, mark: str, n: int, *, closed: bool
 ) -> Goal:
     goal = Goal(
-        team_id=TEAM,
+        team_id=teacher.team_id,
         teacher_id=teacher.id,
         coach_id=coach.id,
         question=f"{mark} question {n}: how might sentence stems help?",
@@ -146,7 +150,7 @@ def _cycle(
     uow: UnitOfWork, teacher: Person, coach: Person, goal: Goal, mark: str, at: datetime, n: int
 ) -> None:
     visit = Visit(
-        team_id=TEAM,
+        team_id=teacher.team_id,
         teacher_id=teacher.id,
         coach_id=coach.id,
         starts_at=at,
@@ -173,7 +177,7 @@ def _cycle(
     uow.session.add(visit)
     uow.session.flush()
     debrief = Debrief(
-        team_id=TEAM,
+        team_id=teacher.team_id,
         visit_id=visit.id,
         teacher_id=teacher.id,
         coach_id=coach.id,
@@ -199,7 +203,7 @@ def _cycle(
     for shared in (False, True):
         uow.session.add(
             Reflection(
-                team_id=TEAM,
+                team_id=teacher.team_id,
                 teacher_id=teacher.id,
                 coach_id=coach.id,
                 visit_id=visit.id,
@@ -213,7 +217,7 @@ def _cycle(
     for author in (teacher, coach):
         uow.session.add(
             Celebration(
-                team_id=TEAM,
+                team_id=teacher.team_id,
                 author_id=author.id,
                 subject_id=teacher.id,
                 goal_id=goal.id,
@@ -262,7 +266,7 @@ def _outbox(
     uow.session.add(
         OutboxMessage(
             key=key,
-            team_id=TEAM,
+            team_id=to.team_id,
             person_id=to.id,
             channel=to.user_id,
             kind=key.split(":")[0],
