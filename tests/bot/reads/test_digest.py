@@ -70,7 +70,9 @@ def _district(deps: Deps, teachers: int) -> tuple[int, list[int]]:
 
 def _texts(deps: Deps) -> dict[str, str]:
     with deps.uow() as uow:
-        rows = uow.session.scalars(select(OutboxMessage)).all()
+        # In the order they were planned: without ORDER BY, PostgreSQL may return rows in
+        # whatever order its pages hold them.
+        rows = uow.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).all()
         return {row.channel + row.key[-10:]: f"{row.text}\n{row.blocks}" for row in rows}
 
 
