@@ -75,9 +75,15 @@ class HttpServer:
         try:
             self._stop_requested.wait()
         finally:
-            # cheroot's own graceful stop: no new connections, in-flight requests finish.
-            self._server.stop()
-            serving.join(grace_seconds)
+            # cheroot's own graceful stop: no new connections, in-flight requests finish. It
+            # waits for a request still running past the grace period too (after closing its
+            # socket), so the wait here is bounded: the scheduler and database close on time.
+            stopping = threading.Thread(target=self._server.stop, name="http-stop", daemon=True)
+            stopping.start()
+            stopping.join(grace_seconds + 1.0)
+            if stopping.is_alive():
+                logger.warning("stopped with requests still running after %.0f s", grace_seconds)
+            serving.join(1.0)
             self._stopped.set()
 
     def stop(self) -> None:

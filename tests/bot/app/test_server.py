@@ -55,3 +55,31 @@ def test_stop_lets_the_request_in_flight_finish() -> None:
     assert server.wait_stopped(10)
     serving.join(5)
     assert not serving.is_alive()
+
+
+def test_a_request_running_past_the_grace_period_does_not_hold_the_stop(
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entered, release = threading.Event(), threading.Event()
+
+    def stuck_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        entered.set()
+        release.wait(30)
+        start_response("200 OK", [("Content-Length", "0")])
+        return [b""]
+
+    server = HttpServer(stuck_app, host="127.0.0.1", port=0, threads=2)
+    serving = threading.Thread(target=server.serve_forever, kwargs={"grace_seconds": 0.2})
+    serving.start()
+    connection = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    connection.request("GET", "/")
+    try:
+        assert entered.wait(5)
+        server.stop()
+        assert server.wait_stopped(5)
+        serving.join(5)
+        assert not serving.is_alive()
+        assert "stopped with requests still running after 0 s" in caplog.text
+    finally:
+        release.set()
+        connection.close()
