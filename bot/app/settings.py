@@ -106,7 +106,11 @@ class MaintenanceSettings(BaseSettings):
     `db`, `jobs`, `report`, `calendar import` and `roster export` run with DATABASE_URL alone.
     """
 
-    model_config = SettingsConfigDict(env_file=".env", env_file_encoding="utf-8", extra="ignore")
+    # An empty variable counts as unset: compose files and unit files pass optional settings
+    # through as SLACK_APP_TOKEN= when the operator left them out.
+    model_config = SettingsConfigDict(
+        env_file=".env", env_file_encoding="utf-8", extra="ignore", env_ignore_empty=True
+    )
 
     database_url: SecretStr = SecretStr("sqlite:///coachbot.db")
     log_level: Annotated[

@@ -4,7 +4,12 @@ from __future__ import annotations
 
 import pytest
 
-from bot.app.settings import SLACK_API_DEFAULT, SettingsError, load_settings
+from bot.app.settings import (
+    SLACK_API_DEFAULT,
+    SettingsError,
+    load_maintenance_settings,
+    load_settings,
+)
 from tests.conftest import BOT_TOKEN, SIGNING_SECRET
 
 ALL = (
@@ -15,6 +20,9 @@ ALL = (
     "DATABASE_URL",
     "PORT",
     "LOG_LEVEL",
+    "LOG_FORMAT",
+    "PUBLIC_URL",
+    "COACHBOT_ADMINS",
 )
 
 
@@ -103,3 +111,30 @@ def test_settings_come_from_a_dot_env_file(tmp_path: object) -> None:
         f"SLACK_BOT_TOKEN={BOT_TOKEN}\nSLACK_SIGNING_SECRET={SIGNING_SECRET}\nPORT=8080\n"
     )
     assert load_settings().port == 8080
+
+
+def test_empty_optional_settings_count_as_unset(monkeypatch: pytest.MonkeyPatch) -> None:
+    # How compose.yaml passes the settings an operator left out of .env.
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    for name in ("SLACK_APP_TOKEN", "PUBLIC_URL", "COACHBOT_ADMINS"):
+        monkeypatch.setenv(name, "")
+    settings = load_settings()
+    assert not settings.socket_mode
+    assert settings.public_url is None
+    assert settings.coachbot_admins == ()
+
+
+def test_socket_mode_with_an_empty_signing_secret(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    monkeypatch.setenv("SLACK_APP_TOKEN", "xapp-1-A0COACH-1234567890-abcdef")
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "")
+    assert load_settings().socket_mode
+
+
+def test_maintenance_needs_no_slack_setting(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("DATABASE_URL", "postgresql+psycopg://coachbot@db/coachbot")
+    monkeypatch.setenv("LOG_FORMAT", "JSON")
+    settings = load_maintenance_settings()
+    assert settings.slack_bot_token is None
+    assert settings.log_format == "json"
