@@ -245,3 +245,44 @@ def test_a_daily_list_that_missed_its_day_is_dropped(deps: Deps) -> None:
         row.available_at = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
         assert jobs.daily_list_still_today(uow, row) is False
         uow.commit()
+
+
+def test_only_the_holder_of_the_lease_records_an_outcome(deps: Deps) -> None:
+    people = _people(deps, 1)
+    _plan(deps, people)
+    with deps.uow() as uow:
+        [row] = uow.outbox.claim_due(NOW, "slow:1", 10, outbox.LEASE)
+        uow.commit()
+    later = NOW + outbox.LEASE + timedelta(seconds=1)
+    with deps.uow() as uow:
+        [taken] = uow.outbox.claim_due(later, "quick:2", 10, outbox.LEASE)
+        # The lease lapsed with no outcome recorded: the new holder must look in Slack first.
+        assert taken.maybe_sent is True
+        assert uow.outbox.finish(row.id, "slow:1", {"status": "sent"}) is False
+        assert uow.outbox.renew("slow:1", later + outbox.LEASE) == 0
+        assert uow.outbox.finish(row.id, "quick:2", {"status": "sent"}) is True
+        uow.commit()
+    assert _rows(deps)[0].status == "sent"
+
+
+def test_the_shared_budget_gives_each_slot_once_and_a_pause_holds_everyone(deps: Deps) -> None:
+    budget = outbox.Budget(per_minute=120)
+    start = int(NOW.timestamp() * 1000)
+    with deps.uow() as uow:
+        slots = [
+            uow.outbox.take_slot(budget.name, start, budget.interval_ms, 5000) for _ in range(3)
+        ]
+        assert slots == [start, start + 500, start + 1000]
+        uow.outbox.hold_budget(budget.name, start + 30_000)  # a 429 with Retry-After: 30
+        assert uow.outbox.take_slot(budget.name, start, budget.interval_ms, 5000) is None
+        assert uow.outbox.next_slot(budget.name) == start + 30_000
+        later = start + 30_000
+        assert uow.outbox.take_slot(budget.name, later, budget.interval_ms, 5000) == later
+        uow.commit()
+
+
+def test_backoff_grows_to_five_minutes_and_never_below_half() -> None:
+    assert outbox.backoff(1, 0.0) == timedelta(seconds=2.5)
+    assert outbox.backoff(1, 1.0) == timedelta(seconds=5)
+    assert outbox.backoff(3, 1.0) == timedelta(seconds=20)
+    assert outbox.backoff(30, 1.0) == timedelta(minutes=5)
