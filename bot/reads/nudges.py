@@ -30,7 +30,8 @@ from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import case, func, select
+from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy.orm import lazyload
 
 from bot.rules import outbox
 from bot.rules.calendar import SchoolCalendar
@@ -58,6 +59,10 @@ MAX_REMINDERS = 2
 # An invitation or a suggested time waits this many school days before its first nudge.
 ANSWER_WAIT_SCHOOL_DAYS = 1
 QUIET_GOAL_DAYS = 14
+# Something owed for longer than this is history: no first or second reminder is planned for it
+# any more. Each rule reads only what became due within it, so a pass reads the last weeks'
+# rows, never the whole year's.
+NUDGE_WINDOW = timedelta(days=14)
 
 _CHUNK = 500  # keys or ids in one IN (...) list
 
@@ -140,7 +145,7 @@ def plan_nudges(uow: UnitOfWork, now: datetime) -> int:
     calendars = Calendars(uow)
     dues = [
         *_answer_dues(uow, now, calendars),
-        *_debrief_dues(uow, now),
+        *_debrief_dues(uow, now, calendars),
         *_check_back_dues(uow, now),
         *_quiet_goal_dues(uow, now),
     ]
@@ -296,7 +301,11 @@ def _answer_ref(visit: Visit) -> str:
 
 def _answer_dues(uow: UnitOfWork, now: datetime, calendars: Calendars) -> list[_Due]:
     dues: list[_Due] = []
-    for visit in uow.session.scalars(select(Visit).where(VISIT_AWAITING_ANSWER)):
+    asked_ahead = or_(
+        and_(Visit.status == VisitStatus.PENDING, Visit.starts_at > now),
+        and_(Visit.status == VisitStatus.PROPOSED, Visit.proposed_starts_at > now),
+    )
+    for visit in uow.session.scalars(select(Visit).where(VISIT_AWAITING_ANSWER, asked_ahead)):
         starts = _asked_for(visit)
         if starts is None or starts <= now:
             continue  # a time that has passed needs no answer any more
@@ -324,9 +333,9 @@ def _answer_dues(uow: UnitOfWork, now: datetime, calendars: Calendars) -> list[_
     return dues
 
 
-def _debrief_dues(uow: UnitOfWork, now: datetime) -> list[_Due]:
+def _debrief_dues(uow: UnitOfWork, now: datetime, calendars: Calendars) -> list[_Due]:
     dues: list[_Due] = []
-    for visit in visits_needing_debrief_nudge(uow, now, DEBRIEF_NUDGE_SCHOOL_DAYS):
+    for visit in visits_needing_debrief_nudge(uow, now, DEBRIEF_NUDGE_SCHOOL_DAYS, calendars):
         for side, person, other in (
             (COACH, visit.coach, visit.teacher),
             (TEACHER, visit.teacher, visit.coach),
@@ -360,16 +369,19 @@ def _check_back_item(note: DebriefNote) -> str:
 
 
 def _check_back_dues(uow: UnitOfWork, now: datetime) -> list[_Due]:
-    # No time zone is ahead of UTC by more than 14 hours: a cheap bound before the exact one.
+    # No time zone is ahead of UTC by more than 14 hours, or behind it by more than 12: cheap
+    # bounds before the exact one, so the index on check_back_on reads only the window's notes.
     latest_today = (now.astimezone(UTC) + timedelta(hours=14)).date()
+    earliest = (now.astimezone(UTC) - timedelta(hours=12) - NUDGE_WINDOW).date()
     rows = uow.session.execute(
         select(DebriefNote, Debrief)
         .join(Debrief, Debrief.id == DebriefNote.debrief_id)
         .where(
             DebriefNote.next_step.is_not(None),
-            DebriefNote.check_back_on.is_not(None),
+            DebriefNote.check_back_on >= earliest,
             DebriefNote.check_back_on <= latest_today,
         )
+        .options(lazyload(Debrief.visit))
     )
     dues: list[_Due] = []
     for note, debrief in rows:
@@ -398,21 +410,29 @@ def _check_back_dues(uow: UnitOfWork, now: datetime) -> list[_Due]:
 
 
 def _quiet_goal_dues(uow: UnitOfWork, now: datetime) -> list[_Due]:
+    """Active goals quiet since a moment between the window's start and the cutoff.
+
+    The activity of the window alone decides it: something after the cutoff means not quiet,
+    nothing since the window's start means quiet for too long to be worth a nudge.
+    """
     cutoff = now - timedelta(days=QUIET_GOAL_DAYS)
-    goals = list(
-        uow.session.scalars(
-            select(Goal).where(
-                Goal.status == GoalStatus.ACTIVE,
-                Goal.created_at <= cutoff,
-                Goal.updated_at <= cutoff,
-            )
+    floor = cutoff - NUDGE_WINDOW
+    quiet = [
+        (goal_id, last)
+        for goal_id, last in _latest_moments(uow, floor).items()
+        if floor <= last <= cutoff
+    ]
+    goals = {
+        goal.id: goal
+        for chunk in _chunks(goal_id for goal_id, _ in quiet)
+        for goal in uow.session.scalars(
+            select(Goal).where(Goal.id.in_(chunk), Goal.status == GoalStatus.ACTIVE)
         )
-    )
-    latest = last_goal_activity(uow, goals)
+    }
     dues: list[_Due] = []
-    for goal in goals:
-        last = latest[goal.id]
-        if last > cutoff:
+    for goal_id, last in quiet:
+        goal = goals.get(goal_id)
+        if goal is None:
             continue
         coach = goal.coach.user_id if goal.coach is not None and goal.coach.active else None
         dues.append(
@@ -434,12 +454,45 @@ def last_goal_activity(uow: UnitOfWork, goals: Sequence[Goal]) -> dict[int, date
     Visits count when linked to the goal, or when linked to no goal at all (coaching with that
     teacher is not quiet); a visit or debrief planned for later counts as happening then.
     """
-    teacher_ids = sorted({goal.teacher_id for goal in goals})
-    # (goal id, teacher id) -> latest moment; goal id None means visits linked to no goal.
+    seen = _moments(uow, teacher_ids=sorted({goal.teacher_id for goal in goals}))
+    return {goal.id: _latest(goal, seen) for goal in goals}
+
+
+def _latest(goal: Any, seen: dict[tuple[int | None, int], datetime]) -> datetime:
+    moments = [_utc(goal.created_at), _utc(goal.updated_at)]
+    for key in ((goal.id, goal.teacher_id), (None, goal.teacher_id)):
+        if key in seen:
+            moments.append(seen[key])
+    return max(m for m in moments if m is not None)
+
+
+def _latest_moments(uow: UnitOfWork, since: datetime) -> dict[int, datetime]:
+    """The last moment of each active goal with anything since `since` (it or its teacher's
+    visits, debriefs and notes); goals with nothing since are left out."""
+    seen = _moments(uow, since=since)
+    teachers = sorted({teacher_id for _, teacher_id in seen})
+    touched = or_(Goal.updated_at >= since, Goal.created_at >= since)
+    columns = (Goal.id, Goal.teacher_id, Goal.created_at, Goal.updated_at)
+    rows = list(
+        uow.session.execute(select(*columns).where(Goal.status == GoalStatus.ACTIVE, touched))
+    )
+    for chunk in _chunks(teachers):
+        rows += uow.session.execute(
+            select(*columns).where(Goal.status == GoalStatus.ACTIVE, Goal.teacher_id.in_(chunk))
+        )
+    return {row.id: _latest(row, seen) for row in rows}
+
+
+def _moments(
+    uow: UnitOfWork, *, teacher_ids: Sequence[int] | None = None, since: datetime | None = None
+) -> dict[tuple[int | None, int], datetime]:
+    """(goal id, teacher id) -> the latest moment of its visits, debriefs and notes; goal id
+    None is coaching linked to no goal. Either for these teachers, or for everything since."""
     seen: dict[tuple[int | None, int], datetime] = {}
 
     def note_moment(goal_id: int | None, teacher_id: int, *moments: datetime | None) -> None:
         for moment in moments:
+            moment = _utc(moment)
             if moment is None:
                 continue
             key = (goal_id, teacher_id)
@@ -447,15 +500,15 @@ def last_goal_activity(uow: UnitOfWork, goals: Sequence[Goal]) -> dict[int, date
                 seen[key] = moment
 
     planned_start = case((VISIT_OPEN, Visit.starts_at), else_=None)
-    for chunk in _chunks(teacher_ids):
+    for where in _scopes(teacher_ids, since):
         for goal_id, teacher_id, updated, starts in uow.session.execute(
             select(
                 Visit.goal_id, Visit.teacher_id, func.max(Visit.updated_at), func.max(planned_start)
             )
-            .where(Visit.teacher_id.in_(chunk))
+            .where(where(Visit.teacher_id, Visit.updated_at, Visit.starts_at))
             .group_by(Visit.goal_id, Visit.teacher_id)
         ):
-            note_moment(goal_id, teacher_id, _utc(updated), _utc(starts))
+            note_moment(goal_id, teacher_id, updated, starts)
         for goal_id, teacher_id, created, starts in uow.session.execute(
             select(
                 Visit.goal_id,
@@ -464,26 +517,38 @@ def last_goal_activity(uow: UnitOfWork, goals: Sequence[Goal]) -> dict[int, date
                 func.max(Debrief.starts_at),
             )
             .join(Visit, Visit.id == Debrief.visit_id)
-            .where(Visit.teacher_id.in_(chunk))
+            .where(where(Debrief.teacher_id, Debrief.created_at, Debrief.starts_at))
             .group_by(Visit.goal_id, Visit.teacher_id)
         ):
-            note_moment(goal_id, teacher_id, _utc(created), _utc(starts))
+            note_moment(goal_id, teacher_id, created, starts)
         for goal_id, teacher_id, updated in uow.session.execute(
             select(Visit.goal_id, Visit.teacher_id, func.max(DebriefNote.updated_at))
             .join(Debrief, Debrief.id == DebriefNote.debrief_id)
             .join(Visit, Visit.id == Debrief.visit_id)
-            .where(Visit.teacher_id.in_(chunk))
+            .where(where(Debrief.teacher_id, DebriefNote.updated_at, DebriefNote.updated_at))
             .group_by(Visit.goal_id, Visit.teacher_id)
         ):
-            note_moment(goal_id, teacher_id, _utc(updated))
-    latest: dict[int, datetime] = {}
-    for goal in goals:
-        moments = [goal.created_at, goal.updated_at]
-        for key in ((goal.id, goal.teacher_id), (None, goal.teacher_id)):
-            if key in seen:
-                moments.append(seen[key])
-        latest[goal.id] = max(moments)
-    return latest
+            note_moment(goal_id, teacher_id, updated)
+    return seen
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Which rows a pass reads: one chunk of teachers, or whatever changed or is planned since."""
+
+    teachers: Sequence[int] = ()
+    since: datetime | None = None
+
+    def __call__(self, teacher: Any, changed: Any, planned: Any) -> Any:
+        if self.since is not None:
+            return or_(changed >= self.since, planned >= self.since)
+        return teacher.in_(self.teachers)
+
+
+def _scopes(teacher_ids: Sequence[int] | None, since: datetime | None) -> list[_Scope]:
+    if since is not None:
+        return [_Scope(since=since)]
+    return [_Scope(teachers=chunk) for chunk in _chunks(teacher_ids or [])]
 
 
 # --------------------------------------------------------------------------- just before sending

@@ -29,7 +29,7 @@ from bot.rules.records import (
     note_record as _note_record,
     visit_record as _visit_record,
 )
-from bot.rules.school_calendar import calendar_for
+from bot.rules.school_calendar import Calendars
 from bot.rules.visits import VisitRefused, check_time, load_for
 from storage.models import Debrief, DebriefNote, Goal, Person, Visit
 from storage.uow import UnitOfWork
@@ -273,16 +273,20 @@ def notes_visible_to(uow: UnitOfWork, actor: Actor, debrief: Debrief) -> list[De
     return uow.notes.list_for_debrief(debrief.id)
 
 
-def visits_needing_debrief_nudge(uow: UnitOfWork, now: datetime, school_days: int) -> list[Visit]:
+def visits_needing_debrief_nudge(
+    uow: UnitOfWork, now: datetime, school_days: int, calendars: Calendars | None = None
+) -> list[Visit]:
     """Visits that happened with no debrief scheduled `school_days` school days later.
 
-    The scheduler sends one nudge to each person for each of these.
+    The scheduler sends one nudge to each person for each of these. A planning run passes
+    its `calendars`, so each school's calendar is read once, not once per visit.
     """
+    calendars = calendars or Calendars(uow)
     due: list[Visit] = []
     # Older visits are history: a nudge about them would only be noise.
     rows = uow.visits.list_happened_without_debrief(ended_since=now - DEBRIEF_NUDGE_LOOKBACK)
     for visit in rows:
-        calendar = calendar_for(uow, visit.teacher)
+        calendar = calendars.of(visit.teacher)
         local = visit.ends_at.astimezone(zone(visit.teacher.timezone)).date()
         deadline_day = calendar.add_school_days(local, school_days)
         deadline = calendar.at_local(deadline_day, calendar.day_start, visit.teacher.timezone)

@@ -381,6 +381,17 @@ def test_a_goal_with_a_recent_visit_or_note_is_not_quiet(deps: Deps) -> None:
     assert [n.person_id for n in _nudges(deps) if n.ref == quiet] == [pair.teacher]
 
 
+def test_a_check_back_or_quiet_spell_older_than_the_window_is_history(deps: Deps) -> None:
+    """Each rule reads only the last weeks: what fell due long ago (say, while coachbot was
+    not running) is not nudged about weeks late."""
+    pair = _people(deps)
+    _check_back_note(deps, pair, on=date(2026, 12, 8))
+    _goal(deps, pair, at=ny(11, 2, 9))
+    # December 30: the check-back day is 22 days past, the goal quiet for eight weeks.
+    assert _plan(deps, ny(12, 30, 9)) == 0
+    assert _nudges(deps) == []
+
+
 # --------------------------------------------------------------------------- time
 
 
