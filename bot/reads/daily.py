@@ -27,7 +27,7 @@ from bot.rules.calendar import SchoolCalendar
 from bot.rules.domain import DEFAULT_TIMEZONE, Role, VisitStatus
 from bot.rules.outbox import enqueue
 from bot.rules.policy import Actor, Kind, Record, may_read
-from bot.rules.school_calendar import calendar_for
+from bot.rules.school_calendar import Calendars
 from bot.views.daily import (
     ListCheckBack,
     ListDebrief,
@@ -98,13 +98,10 @@ def plan_daily_lists(uow: UnitOfWork, now: datetime) -> int:
             .order_by(Person.id)
         )
     )
-    calendars: dict[tuple[str, int | None], SchoolCalendar] = {}
+    calendars = Calendars(uow)
     due: list[_Due] = []
     for coach in coaches:
-        key = (coach.team_id, coach.school_id)
-        if key not in calendars:
-            calendars[key] = calendar_for(uow, coach)
-        found = _due(coach, calendars[key], now)
+        found = _due(coach, calendars.of(coach), now)
         if found is not None:
             due.append(found)
     if not due:

@@ -21,15 +21,19 @@ def weekdays_to_text(days: frozenset[int]) -> str:
 def calendar_for_school(uow: UnitOfWork, team_id: str, school: School | None) -> SchoolCalendar:
     """The calendar a school keeps: its own week and hours where set, else the district's."""
     district = uow.districts.get_or_add(team_id)
+    rows = uow.districts.closures(team_id, school.id if school else None)
+    return _calendar(district, school, rows)
+
+
+def _calendar(
+    district: District, school: School | None, rows: Sequence[ClosureRow]
+) -> SchoolCalendar:
     weekdays = (school.weekdays if school and school.weekdays else None) or district.weekdays
     return SchoolCalendar(
         weekdays=weekdays_from_text(weekdays),
         day_start=(school.day_start if school and school.day_start else None) or district.day_start,
         day_end=(school.day_end if school and school.day_end else None) or district.day_end,
-        closures=tuple(
-            Closure(row.first_day, row.last_day, row.reason)
-            for row in uow.districts.closures(team_id, school.id if school else None)
-        ),
+        closures=tuple(Closure(row.first_day, row.last_day, row.reason) for row in rows),
     )
 
 
@@ -47,8 +51,19 @@ class Calendars:
     def of(self, person: Person) -> SchoolCalendar:
         key = (person.team_id, person.school_id)
         if key not in self._known:
+            self._read_team(person.team_id)
+        if key not in self._known:  # a school added since this run read the workspace
             self._known[key] = calendar_for(self._uow, person)
         return self._known[key]
+
+    def _read_team(self, team_id: str) -> None:
+        """Every calendar of a workspace in three queries: the district, schools, closures."""
+        district = self._uow.districts.get_or_add(team_id)
+        closures = self._uow.districts.all_closures(team_id)
+        for school in [None, *self._uow.schools.list_for_team(team_id)]:
+            school_id = school.id if school is not None else None
+            rows = [c for c in closures if c.school_id in (None, school_id)]
+            self._known[(team_id, school_id)] = _calendar(district, school, rows)
 
 
 def is_school_moment_for(uow: UnitOfWork, person: Person, moment: datetime) -> bool:

@@ -88,6 +88,14 @@ class DistrictRepository(Repository):
             .order_by(Closure.first_day, Closure.id)
         )
 
+    def all_closures(self, team_id: str) -> list[Closure]:
+        """Every closure of the workspace, the district's and each school's, in date order."""
+        return self.all(
+            select(Closure)
+            .where(Closure.team_id == team_id)
+            .order_by(Closure.first_day, Closure.id)
+        )
+
     def own_closures(self, team_id: str, school_id: int | None) -> list[Closure]:
         """Closures entered for exactly this school, or for the district when school_id is None."""
         school_match = (
