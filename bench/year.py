@@ -263,9 +263,13 @@ class Year:
         if outcome != "happened":
             return
         half = self.n["visits"] // 2
-        if len(self.rows[Debrief]) < half and day < self.today:
+        debriefed = len(self.rows[Debrief]) < half and day < self.today
+        if debriefed:
             self._debrief(visit, teacher, coach, starts + timedelta(days=1))
-        elif len(self.rows[Reflection]) < half:
+        # The last week's visits all have their prompt, as the planner would have made them.
+        if starts >= NOW - timedelta(days=8) or (
+            not debriefed and len(self.rows[Reflection]) < half
+        ):
             self._reflection(teacher, coach, starts, visit=visit)
 
     def _debrief(self, visit: int, teacher: int, coach: int, met: datetime) -> None:
