@@ -29,12 +29,25 @@ __all__ = ["home_view", "refresh_home", "report_blocks_for"]
 # --------------------------------------------------------------------------- the report
 
 
-def report_blocks_for(uow: UnitOfWork, actor: Actor, now: datetime) -> Sequence[dict[str, Any]]:
-    """The last 30 days' aggregate report, for an admin's or leader's Home."""
+def report_blocks_for(
+    uow: UnitOfWork, deps: Deps, actor: Actor, now: datetime
+) -> Sequence[dict[str, Any]]:
+    """The last 30 days' aggregate report, for an admin's or leader's Home.
+
+    The same for everyone in the workspace, so it is built once and kept for a few minutes
+    (bot/reads/kept.py); who may see it is still asked each time.
+    """
     district = uow.districts.get_or_add(actor.team_id)
     today = now.astimezone(ZoneInfo(district.timezone)).date()
-    report = build_report(
-        uow, actor.team_id, today - timedelta(days=30), today + timedelta(days=1), district.timezone
+    report = deps.home_reports.get(
+        (actor.team_id, today),
+        lambda: build_report(
+            uow,
+            actor.team_id,
+            today - timedelta(days=30),
+            today + timedelta(days=1),
+            district.timezone,
+        ),
     )
     teachers = report.district.teachers if report.district else 0
     if not may_read(actor, Record(Kind.AGGREGATE, actor.team_id, group_size=teachers)):
@@ -49,7 +62,7 @@ def home_view(uow: UnitOfWork, deps: Deps, actor: Actor, person: Person | None) 
     """The Home `actor` sees now, built from what they may see."""
     now = deps.now()
     data = home.home_data(uow, actor, person, now)
-    report = report_blocks_for(uow, actor, now) if data.reports else ()
+    report = report_blocks_for(uow, deps, actor, now) if data.reports else ()
     return views.build_home(data, report_blocks=report)
 
 

@@ -10,7 +10,9 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from bot.clock import utc_now
+from bot.reads.kept import Kept
 from bot.rules.domain import DEFAULT_EXPERTISE_AREAS
+from bot.views.report import Report
 from storage.uow import UnitOfWork
 
 
@@ -23,6 +25,8 @@ class Deps:
     expertise_areas: tuple[str, ...] = DEFAULT_EXPERTISE_AREAS
     public_url: str | None = None  # with a trailing slash
     link_key: bytes = b""  # signs .ics links
+    # The Home's 30-day aggregate report, per workspace and day, kept a few minutes.
+    home_reports: Kept[Report] = field(default_factory=Kept, compare=False)
 
     def uow(self) -> UnitOfWork:
         return UnitOfWork(self.session_factory)

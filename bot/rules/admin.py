@@ -34,14 +34,13 @@ def _require_admin(actor: Actor) -> None:
 def roster_summary(uow: UnitOfWork, actor: Actor) -> RosterSummary:
     _require_admin(actor)
     team = actor.team_id
-    people = uow.people.list_for_team(team)
-    teachers = [p for p in people if p.role == Role.TEACHER.value and p.active]
+    counts = uow.people.count_active(team)
     return RosterSummary(
-        coaches=sum(1 for p in people if Role(p.role).coaches and p.active),
-        teachers=len(teachers),
+        coaches=sum(n for (role, _), n in counts.items() if Role(role).coaches),
+        teachers=sum(n for (role, _), n in counts.items() if role == Role.TEACHER.value),
         schools=uow.schools.count_for_team(team),
         plc_channels=uow.plc_channels.count_for_team(team),
-        unassigned_teachers=sum(1 for p in teachers if p.assigned_coach_id is None),
+        unassigned_teachers=counts.get((Role.TEACHER.value, False), 0),
     )
 
 

@@ -33,6 +33,16 @@ class PersonRepository(RowRepository[Person]):
             .order_by(Person.user_id)
         )
 
+    def count_active(self, team_id: str) -> dict[tuple[str, bool], int]:
+        """Active people by (role, has an assigned coach), counted by the database."""
+        assigned = Person.assigned_coach_id.is_not(None)
+        rows = self.session.execute(
+            select(Person.role, assigned, func.count())
+            .where(Person.team_id == team_id, Person.active.is_(True))
+            .group_by(Person.role, assigned)
+        )
+        return {(str(role), bool(has_coach)): int(n) for role, has_coach, n in rows}
+
     def list_coaches(self, team_id: str) -> list[Person]:
         return self.all(
             select(Person)
