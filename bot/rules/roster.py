@@ -8,6 +8,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from bot.rules.domain import DEFAULT_WEEKLY_CAPACITY, Role, parse_role
 from bot.rules.people import Directory, SlackProfile, sync_person
@@ -42,6 +43,7 @@ ALIASES = {
 USER_ID = re.compile(r"[UW][A-Z0-9]{2,}")
 CHANNEL_ID = re.compile(r"[CG][A-Z0-9]{2,}")
 EMAIL = re.compile(r"[^@\s]+@[^@\s]+\.[^@\s]+")
+_T = TypeVar("_T")
 
 
 @dataclass(frozen=True)
@@ -240,7 +242,7 @@ def _lookup(
 
 
 # One early return per column that can be wrong, in the order the file's columns are read.
-def _check_row(  # noqa: C901
+def _check_row(
     uow: UnitOfWork,
     directory: Directory,
     team_id: str,
@@ -251,61 +253,30 @@ def _check_row(  # noqa: C901
     file_roles: dict[str, Role],
     lookups: dict[str, SlackProfile | None],
 ) -> tuple[RosterRow | None, str]:
-    role_text = cells.get("role", "")
-    role = parse_role(role_text) if role_text else None
-    if role_text and role is None:
-        return None, (
-            f"unknown role {role_text!r} (use teacher, coach, lead coach, admin or leader)"
-        )
+    """The row, or every problem of the line at once ("; " between them), so one pass over
+    the file is enough to fix it."""
+    problems: list[str] = []
 
-    plc = cells.get("plc_channel", "").lstrip("#") or None
-    if plc is not None and not CHANNEL_ID.fullmatch(plc):
-        return None, (
-            f"PLC channel {plc!r} is not a channel id (like C012ABCDEF; "
-            "copy it from the bottom of the channel's About tab)"
-        )
+    def take(found: tuple[_T, str | None]) -> _T:
+        value, problem = found
+        if problem:
+            problems.append(problem)
+        return value
 
-    expertise: tuple[str, ...] | None = None
-    if cells.get("expertise"):
-        wanted = [a.strip() for a in re.split(r"[;|]", cells["expertise"]) if a.strip()]
-        unknown = [a for a in wanted if a.lower() not in known_areas]
-        if unknown:
-            return None, (
-                f"unknown expertise {', '.join(repr(a) for a in unknown)} "
-                f"(known: {', '.join(known_areas.values())})"
-            )
-        expertise = tuple(sorted({known_areas[a.lower()] for a in wanted}))
-
-    capacity: int | None = None
-    if cells.get("weekly_capacity"):
-        text = cells["weekly_capacity"]
-        if not text.isdigit() or not 1 <= int(text) <= 40:
-            return None, f"weekly capacity {text!r} should be a whole number from 1 to 40"
-        capacity = int(text)
-
-    coach_user_id: str | None = None
-    if cells.get("assigned_coach"):
-        key = cells["assigned_coach"]
-        if "@" not in key and not USER_ID.fullmatch(key):
-            return None, f"assigned coach {key!r} should be a Slack user id or an email"
-        coach = _lookup(directory, key, lookups)
-        if coach is None:
-            return None, f"no Slack user for the assigned coach {key}"
-        if coach.user_id == profile.user_id:
-            return None, "a person cannot be their own coach"
-        coach_role = file_roles.get(coach.user_id)
-        if coach_role is None:
-            existing = uow.people.get_by_user(team_id, coach.user_id)
-            coach_role = Role(existing.role) if existing else None
-        if coach_role is None or not coach_role.coaches:
-            return None, f"assigned coach {key} is not a coach (give them the coach role first)"
-        coach_user_id = coach.user_id
-
+    role = take(_role_of(cells))
+    plc = take(_plc_of(cells))
+    expertise = take(_expertise_of(cells, known_areas))
+    capacity = take(_capacity_of(cells))
+    coach_user_id = take(
+        _assigned_coach_of(uow, directory, team_id, cells, profile, file_roles, lookups)
+    )
     school = cells.get("school") or None
     team = cells.get("team") or None
     for label, value in (("school", school), ("team", team)):
         if value is not None and len(value) > 200:
-            return None, f"the {label} name is longer than 200 characters"
+            problems.append(f"the {label} name is longer than 200 characters")
+    if problems:
+        return None, "; ".join(problems)
     return (
         RosterRow(
             line=line_no,
@@ -320,6 +291,78 @@ def _check_row(  # noqa: C901
         ),
         "",
     )
+
+
+def _role_of(cells: dict[str, str]) -> tuple[Role | None, str | None]:
+    role_text = cells.get("role", "")
+    role = parse_role(role_text) if role_text else None
+    if role_text and role is None:
+        return None, (
+            f"unknown role {role_text!r} (use teacher, coach, lead coach, admin or leader)"
+        )
+    return role, None
+
+
+def _plc_of(cells: dict[str, str]) -> tuple[str | None, str | None]:
+    plc = cells.get("plc_channel", "").lstrip("#") or None
+    if plc is not None and not CHANNEL_ID.fullmatch(plc):
+        return None, (
+            f"PLC channel {plc!r} is not a channel id (like C012ABCDEF; "
+            "copy it from the bottom of the channel's About tab)"
+        )
+    return plc, None
+
+
+def _expertise_of(
+    cells: dict[str, str], known_areas: dict[str, str]
+) -> tuple[tuple[str, ...] | None, str | None]:
+    if not cells.get("expertise"):
+        return None, None
+    wanted = [a.strip() for a in re.split(r"[;|]", cells["expertise"]) if a.strip()]
+    unknown = [a for a in wanted if a.lower() not in known_areas]
+    if unknown:
+        return None, (
+            f"unknown expertise {', '.join(repr(a) for a in unknown)} "
+            f"(known: {', '.join(known_areas.values())})"
+        )
+    return tuple(sorted({known_areas[a.lower()] for a in wanted})), None
+
+
+def _capacity_of(cells: dict[str, str]) -> tuple[int | None, str | None]:
+    text = cells.get("weekly_capacity")
+    if not text:
+        return None, None
+    if not text.isdigit() or not 1 <= int(text) <= 40:
+        return None, f"weekly capacity {text!r} should be a whole number from 1 to 40"
+    return int(text), None
+
+
+def _assigned_coach_of(
+    uow: UnitOfWork,
+    directory: Directory,
+    team_id: str,
+    cells: dict[str, str],
+    profile: SlackProfile,
+    file_roles: dict[str, Role],
+    lookups: dict[str, SlackProfile | None],
+) -> tuple[str | None, str | None]:
+    key = cells.get("assigned_coach")
+    if not key:
+        return None, None
+    if "@" not in key and not USER_ID.fullmatch(key):
+        return None, f"assigned coach {key!r} should be a Slack user id or an email"
+    coach = _lookup(directory, key, lookups)
+    if coach is None:
+        return None, f"no Slack user for the assigned coach {key}"
+    if coach.user_id == profile.user_id:
+        return None, "a person cannot be their own coach"
+    coach_role = file_roles.get(coach.user_id)
+    if coach_role is None:
+        existing = uow.people.get_by_user(team_id, coach.user_id)
+        coach_role = Role(existing.role) if existing else None
+    if coach_role is None or not coach_role.coaches:
+        return None, f"assigned coach {key} is not a coach (give them the coach role first)"
+    return coach.user_id, None
 
 
 def _current(uow: UnitOfWork, person: Person | None) -> dict[str, str]:

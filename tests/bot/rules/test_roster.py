@@ -181,6 +181,16 @@ def test_each_bad_cell_is_explained(
     assert str(report.problems[0]).startswith(f"line 2: {reason}")
 
 
+def test_every_problem_of_a_line_is_told_at_once(deps: Deps, directory: SlackDirectory) -> None:
+    text = "slack_user_id,role,plc_channel,weekly_capacity\nU0TEACH001,wizard,general,0\n"
+    [problem] = run_import(deps, directory, text).problems
+    assert str(problem) == (
+        "line 2: unknown role 'wizard' (use teacher, coach, lead coach, admin or leader); "
+        "PLC channel 'general' is not a channel id (like C012ABCDEF; copy it from the bottom "
+        "of the channel's About tab); weekly capacity '0' should be a whole number from 1 to 40"
+    )
+
+
 def test_a_coach_must_be_a_coach(deps: Deps, directory: SlackDirectory) -> None:
     text = f"slack_user_id,assigned_coach\n{factories.teacher_id(1)},{factories.teacher_id(2)}\n"
     [problem] = run_import(deps, directory, text).problems
