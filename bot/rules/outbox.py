@@ -465,11 +465,12 @@ def _deliver_one(
     content: tuple[str, list[Any] | None],
     after_sent: Mapping[str, AfterSent],
 ) -> None:
-    if delivery.take_slot() is None:
-        delivery.give_back(delivery.paused_until or delivery.clock())
-        return
     if row.maybe_sent:
-        # An earlier attempt may have reached Slack: look before posting again.
+        # An earlier attempt may have reached Slack: look before posting again (a lookup is
+        # not a post, and takes no slot of the posting budget; it waits out a pause, though).
+        if delivery.paused_until is not None and delivery.paused_until > delivery.clock():
+            delivery.give_back(delivery.paused_until)
+            return
         try:
             found = delivery.sender.find(row.channel, row.key)
         except SendFailed as failure:
@@ -478,6 +479,9 @@ def _deliver_one(
         if found is not None:
             _sent(delivery, row, found, after_sent, recovered=True)
             return
+    if delivery.take_slot() is None:
+        delivery.give_back(delivery.paused_until or delivery.clock())
+        return
     try:
         posted = delivery.sender.post(row.channel, content[0], content[1], row.key)
     except SendFailed as failure:
