@@ -1,21 +1,12 @@
-"""The outbox of scheduled messages, reflections, and people's own settings for them.
-
-Revision ID: 0005
-Revises: 0004
-Create Date: 2026-11-23 14:35:59.894031
-"""
+"""The outbox of scheduled messages, reflections, and people's own settings for them."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0005"
-down_revision: str | None = "0004"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0005"
+down_revision = "0004"
 
 
 def upgrade() -> None:

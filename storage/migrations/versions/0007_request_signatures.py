@@ -1,21 +1,12 @@
-"""Signatures of the signed requests taken in the last five minutes, so a replay is dropped.
-
-Revision ID: 0007
-Revises: 0006
-Create Date: 2026-11-30
-"""
+"""Signatures of the signed requests taken in the last five minutes, so a replay is dropped."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0007"
-down_revision: str | None = "0006"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0007"
+down_revision = "0006"
 
 
 def upgrade() -> None:

@@ -1,21 +1,12 @@
-"""A version on every row a button can change, so the database refuses a lost race.
-
-Revision ID: 0008
-Revises: 0007
-Create Date: 2026-12-01
-"""
+"""A version on every row a button can change, so the database refuses a lost race."""
 
 from __future__ import annotations
-
-from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0008"
-down_revision: str | None = "0007"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0008"
+down_revision = "0007"
 
 # Visits have carried a version since 0003; these tables get theirs here.
 TABLES = ("goals", "debriefs", "debrief_notes", "reflections", "celebrations")

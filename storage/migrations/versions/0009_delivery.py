@@ -1,22 +1,14 @@
 """Delivery that survives a slow or absent Slack: a rate budget shared by every replica, and
 what an attempt may have left behind in Slack.
-
-Revision ID: 0009
-Revises: 0008
-Create Date: 2026-12-01
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0009"
-down_revision: str | None = "0008"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0009"
+down_revision = "0008"
 
 
 def upgrade() -> None:

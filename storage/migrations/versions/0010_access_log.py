@@ -1,22 +1,14 @@
 """A teacher's record is theirs: who read it, what retention and erasing removed, and accounts
 Slack closed, waiting out the district's grace period.
-
-Revision ID: 0010
-Revises: 0009
-Create Date: 2026-12-01
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0010"
-down_revision: str | None = "0009"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0010"
+down_revision = "0009"
 
 
 def upgrade() -> None:

@@ -1,10 +1,6 @@
 """Indexes for what the planners and Home read every minute, so a school year's rows are not
 scanned: reflections by visit and debrief, check-back days, when visits and debriefs end, and
 whose goals and teachers a coach has.
-
-Revision ID: 0011
-Revises: 0010
-Create Date: 2026-12-01
 """
 
 from __future__ import annotations
