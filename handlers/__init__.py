@@ -8,6 +8,7 @@ from bot.app.deps import Deps
 from handlers import (
     admin,
     celebrations,
+    coaching_log,
     common,
     cycle,
     errors,
@@ -25,3 +26,4 @@ def register_all(app: App, deps: Deps) -> None:
     # Bolt tries listeners in this order, so the busiest come first and admin last.
     for feature in (invite, cycle, reflections, celebrations, home, people, admin):
         common.add_routes(app, feature.ROUTES)
+    coaching_log.register(app)

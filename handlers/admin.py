@@ -18,6 +18,7 @@ from bot.slack.messaging import for_person, update_own_view
 from bot.views import admin as views
 from bot.views.common import build_notice_view, command_text
 from handlers import common
+from handlers.coaching_log import open_log_command
 from storage.uow import UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -30,6 +31,8 @@ COACHBOT_HELP = (
     f"• `{Command.INVITE_COACH}`: invite a coach into your class.\n"
     f"• `{Command.COACHBOT} prompts off` / `prompts on`: stop or restart your private "
     "reflection prompts.\n"
+    f"• `{Command.COACHBOT} log`: log coaching you did, with a teacher, a PLC or on your own "
+    "(coaches).\n"
     f"• `{Command.COACHBOT} admin`: manage coaches, teacher assignments, PLC channels and the "
     "school calendar (coachbot admins only)."
 )
@@ -106,6 +109,7 @@ SUBCOMMANDS: dict[str, Callable[[Ack, dict[str, Any], WebClient, Deps], None]] =
     "prompts on": _prompts_on,
     "prompts off": _prompts_off,
     "admin": _admin_menu,
+    "log": open_log_command,
 }
 
 

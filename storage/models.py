@@ -500,3 +500,49 @@ class ClosedAccount(Base):
         ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
     )
     seen_at: Mapped[datetime]
+
+
+class CoachingLog(Base):
+    """Coaching a coach did and logged themselves: a kind, a day and minutes, with the teachers
+    (none, one or several) or the PLC channel it was with."""
+
+    __tablename__ = "coaching_logs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32), index=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    support_type: Mapped[str] = mapped_column(String(32))
+    on_day: Mapped[date] = mapped_column(Date, index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    plc_channel_id: Mapped[int | None] = mapped_column(
+        ForeignKey("plc_channels.id", ondelete="SET NULL")
+    )
+    goal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("goals.id", ondelete="SET NULL"), index=True
+    )
+    note: Mapped[str | None] = mapped_column(Text)  # to the one teacher, private to the two
+    created_at: Mapped[datetime]
+    updated_at: Mapped[datetime]
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
+    __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - typed by DeclarativeBase
+
+    coach: Mapped[Person] = relationship(foreign_keys=[coach_id], lazy="joined")
+    plc_channel: Mapped[PlcChannel | None] = relationship(lazy="joined")
+    teachers: Mapped[list[CoachingLogTeacher]] = relationship(
+        lazy="selectin", cascade="all, delete-orphan", order_by="CoachingLogTeacher.id"
+    )
+
+
+class CoachingLogTeacher(Base):
+    """A teacher a logged activity was with; group work has one row per teacher."""
+
+    __tablename__ = "coaching_log_teachers"
+    __table_args__ = (UniqueConstraint("log_id", "teacher_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    log_id: Mapped[int] = mapped_column(
+        ForeignKey("coaching_logs.id", ondelete="CASCADE"), index=True
+    )
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+
+    teacher: Mapped[Person] = relationship(lazy="joined")

@@ -11,6 +11,7 @@ from storage.db import SessionFactory
 from storage.repositories import (
     AccessLogRepository,
     CelebrationRepository,
+    CoachingLogRepository,
     DebriefNoteRepository,
     DebriefRepository,
     DistrictRepository,
@@ -108,6 +109,10 @@ class UnitOfWork:
     @property
     def visits(self) -> VisitRepository:
         return VisitRepository(self.session)
+
+    @property
+    def coaching_logs(self) -> CoachingLogRepository:
+        return CoachingLogRepository(self.session)
 
     @property
     def goals(self) -> GoalRepository:

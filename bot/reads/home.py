@@ -270,8 +270,8 @@ def _coach_part(
 def caseload(uow: UnitOfWork, actor: Actor, coach: Person, now: datetime) -> list[CaseloadLine]:
     """A coach's teachers (assigned, or with an active goal with them), not seen longest first.
 
-    Four queries however many teachers: the assigned teachers, the coach's active goals, the
-    latest visit that happened per teacher, and the cycles of those goals.
+    Five queries however many teachers: the assigned teachers, the coach's active goals, the
+    latest visit that happened and the latest logged coaching per teacher, and the cycles.
     """
     if not (actor.coaches and actor.person_id == coach.id):
         return []
@@ -305,6 +305,10 @@ def caseload(uow: UnitOfWork, actor: Actor, coach: Person, now: datetime) -> lis
         record = Record(Kind.VISIT, teacher.team_id, teacher_id, coach.id)
         if may_read(actor, record):
             last_seen[teacher_id] = _aware(latest).astimezone(zone).date()
+    # Coaching the coach logged with a teacher (alone or in a group) counts as seeing them.
+    for teacher_id, day in uow.coaching_logs.last_day_with(coach.id, list(teachers)).items():
+        if day <= now.astimezone(zone).date():
+            last_seen[teacher_id] = max(day, last_seen.get(teacher_id, day))
 
     cycles = _cycles(uow, actor, goals, now)
     state: dict[int, CycleState] = {}

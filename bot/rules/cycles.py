@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.rules.calendar import zone_or_default as zone
 from bot.rules.cards import VisitLogCard
+from bot.rules.coaching_log import logged_minutes
 from bot.rules.domain import (
     MAX_ACTIVE_GOALS,
     CycleState,
@@ -175,12 +176,18 @@ def log_visit(
 def coaching_minutes(
     uow: UnitOfWork, coach: Person, start: datetime, end: datetime
 ) -> dict[SupportType, int]:
-    """A coach's minutes by kind of support; visits that did not happen never count."""
+    """A coach's minutes by kind of support: the visits that happened, and the coaching they
+    logged on the days from `start` to `end` where they are (group work counts once)."""
     minutes: dict[SupportType, int] = {}
     for visit in uow.visits.list_happened_for_coach(coach.id, start, end):
         kind = SupportType(visit.logged_support_type or visit.support_type)
         length = int((visit.ends_at - visit.starts_at).total_seconds() // 60)
         minutes[kind] = minutes.get(kind, 0) + length
+    tz = zone(coach.timezone)
+    first = start.astimezone(tz).date()
+    last = (end - timedelta(microseconds=1)).astimezone(tz).date()
+    for kind, logged in logged_minutes(uow, coach.id, first, last).items():
+        minutes[kind] = minutes.get(kind, 0) + logged
     return minutes
 
 

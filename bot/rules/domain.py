@@ -26,6 +26,7 @@ __all__ = [
     "MAX_ACTIVE_GOALS",
     "OUTCOME_LABELS",
     "ROLE_LABELS",
+    "SUPPORT_DONE",
     "SUPPORT_LABELS",
     "SUPPORT_TIERS",
     "VISIT_LENGTHS",
@@ -116,6 +117,11 @@ class SupportType(StrEnum):
         return SUPPORT_LABELS[self]
 
     @property
+    def done(self) -> str:
+        """What the coach did, as a teacher's story says it: "Co-planned" (with your coach)."""
+        return SUPPORT_DONE[self]
+
+    @property
     def tier(self) -> int:
         """Impact tier: 1 is feedback, modeling, co-teaching, co-planning; 3 is the rest."""
         return SUPPORT_TIERS[self]
@@ -133,6 +139,14 @@ SUPPORT_LABELS = {
     SupportType.CO_PLAN: "Co-plan",
     SupportType.STUDENT_WORK: "Look at student work or data",
     SupportType.OTHER: "Something else",
+}
+SUPPORT_DONE = {
+    SupportType.OBSERVE: "Observed and gave feedback",
+    SupportType.MODEL: "Modeled a lesson",
+    SupportType.CO_TEACH: "Co-taught",
+    SupportType.CO_PLAN: "Co-planned",
+    SupportType.STUDENT_WORK: "Looked at student work",
+    SupportType.OTHER: "Worked together",
 }
 SUPPORT_TIERS = {
     SupportType.OBSERVE: 1,

@@ -73,7 +73,7 @@ def build_caseload_modal(caseload: Sequence[CaseloadLine], *, today: date) -> di
         blocks.append(
             context(
                 f"{count(len(caseload), 'teacher', 'teachers')}, not seen longest first. "
-                "Last seen counts visits that happened."
+                "Last seen counts visits that happened and coaching you logged with them."
             )
         )
         chunk: list[str] = []

@@ -29,6 +29,7 @@ from bot.views.caseload import (
     caseload_on_home,
     short_date,
 )
+from bot.views.coaching_log import LogAction
 from bot.views.common import (
     COACHING_IS,
     MAX_INLINE,
@@ -339,6 +340,7 @@ def _coach_blocks(data: HomeData, part: CoachPart) -> list[Dict]:
     )
     week_lines = [_appointment_for_coach(a, data.tz, with_day=True) for a in part.week]
     blocks.append(packed(f"*{part.week_label}*", week_lines, empty="Nothing planned yet."))
+    blocks.append(actions(button("Log coaching", LogAction.OPEN)))
     if part.invitations:
         blocks.append(divider())
         lines = [_invitation_line(i, data.tz) for i in part.invitations]
@@ -386,7 +388,7 @@ def _invitation_line(item: InvitationLine, tz: str) -> str:
 def _minutes_lines(minutes: Mapping[SupportType, int]) -> list[str]:
     total = sum(minutes.values())
     if not total:
-        return ["No visits logged yet this month. Your time shows here as you log visits."]
+        return ["Nothing logged yet this month. Your visits, and the coaching you log, show here."]
     lines = [
         f"• {support.label}: {format_minutes(minutes[support])}"
         for support in SupportType

@@ -4,6 +4,7 @@ blocks that come as dicts (the report); slack_sdk's models cost milliseconds eac
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from enum import StrEnum
 from typing import Any
 
 from bot.ids import Action, Block
@@ -49,7 +50,7 @@ def context(text: str, *, block_id: str | None = None) -> Dict:
 
 def button(
     text: str,
-    action: Action,
+    action: Action | StrEnum,
     *,
     value: str | None = None,
     style: str | None = None,

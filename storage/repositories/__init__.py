@@ -7,6 +7,7 @@ ask these instead of building SELECTs; read models in bot/reads may query freely
 from storage.repositories.access import AccessLogRepository
 from storage.repositories.base import Check, insert_if_absent
 from storage.repositories.celebrations import CelebrationRepository
+from storage.repositories.coaching_log import CoachingLogRepository
 from storage.repositories.cycles import DebriefNoteRepository, DebriefRepository, GoalRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.reflections import ReflectionRepository
@@ -38,6 +39,7 @@ __all__ = [
     "AccessLogRepository",
     "CelebrationRepository",
     "Check",
+    "CoachingLogRepository",
     "DebriefNoteRepository",
     "DebriefRepository",
     "DistrictRepository",

@@ -1,0 +1,351 @@
+"""The coaching log in Block Kit: the "Log coaching" form, its answer, and the correction form."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+from enum import StrEnum
+from typing import Any
+
+from slack_sdk.models.blocks import (
+    ActionsBlock,
+    Block,
+    ButtonElement,
+    Option,
+    UserMultiSelectElement,
+)
+
+from bot.rules.domain import SupportType
+from bot.views.common import (
+    MAX_OPTION_TEXT,
+    MAX_OPTIONS,
+    MAX_SECTION,
+    STALE,
+    StateValues,
+    TextField,
+    clip,
+    context,
+    count,
+    date_input,
+    escape,
+    input_block,
+    long_day,
+    mention,
+    message,
+    modal,
+    picked_date,
+    section,
+    select_input,
+    selected_value,
+    state_of,
+)
+
+# The log's ids. They belong in bot/ids.py beside every other; kept here until they move.
+
+
+class LogAction(StrEnum):
+    OPEN = "coaching_log_open"  # "Log coaching" on the coach's Home
+    CORRECT = "coaching_log_correct"  # "Correct" on a logged activity's answer
+    KIND = "coaching_log_kind"
+    DAY = "coaching_log_day"
+    MINUTES = "coaching_log_minutes"
+    TEACHERS = "coaching_log_teachers"
+    PLC = "coaching_log_plc"
+    GOAL = "coaching_log_goal"
+    NOTE = "coaching_log_note"
+
+
+class LogCallback(StrEnum):
+    LOG = "coaching_log"
+    CORRECT = "coaching_log_correction"
+
+
+# Each input's block and action share one id, so a form's state reads `values[id][id]`.
+LogBlock = LogAction
+
+
+LOG_LENGTHS = (15, 20, 30, 40, 45, 60, 90, 120, 180, 240)
+NOTE = TextField(
+    LogBlock.NOTE,
+    LogAction.NOTE,
+    "A note to the teacher",
+    limit=2000,
+    optional=True,
+    multiline=True,
+    hint="Only that teacher sees it. Leave it empty to send nothing.",
+)
+
+
+@dataclass(frozen=True)
+class PlcChoice:
+    channel_id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class GoalChoice:
+    goal_id: int
+    teacher_user_id: str
+    teacher_name: str
+    question: str
+
+
+@dataclass(frozen=True)
+class LogForm:
+    support: SupportType
+    day: date
+    minutes: int
+    teacher_user_ids: tuple[str, ...]
+    plc_channel_id: str | None
+    goal_id: int | None
+    note: str | None
+
+
+def minutes_text(minutes: int) -> str:
+    """'40 min', '1 h', '1 h 30 min'."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest} min" if rest else "")
+
+
+def _kind_options() -> list[Option]:
+    return [Option(value=kind.value, text=kind.label) for kind in SupportType]
+
+
+def _length_options() -> list[Option]:
+    return [Option(value=str(m), text=minutes_text(m)) for m in LOG_LENGTHS]
+
+
+def build_log_form(
+    *,
+    today: date,
+    plcs: Sequence[PlcChoice] = (),
+    goals: Sequence[GoalChoice] = (),
+    teacher_user_id: str | None = None,
+) -> dict[str, Any]:
+    """The "Log coaching" modal: kind, day, minutes, with whom, and optionally a goal and note."""
+    blocks: list[Block] = [
+        select_input(
+            LogBlock.KIND,
+            LogAction.KIND,
+            "What did you do?",
+            options=_kind_options(),
+            placeholder="Choose a kind of coaching",
+        ),
+        date_input(LogBlock.DAY, LogAction.DAY, "Day", initial=today),
+        select_input(
+            LogBlock.MINUTES,
+            LogAction.MINUTES,
+            "How long?",
+            options=_length_options(),
+            initial=Option(value="45", text=minutes_text(45)),
+        ),
+        input_block(
+            LogBlock.TEACHERS,
+            "With which teachers?",
+            UserMultiSelectElement(
+                action_id=LogAction.TEACHERS,
+                placeholder="No one, one teacher, or several",
+                initial_users=[teacher_user_id] if teacher_user_id else None,
+            ),
+            optional=True,
+            hint="Leave it empty for work on your own, like pulling data or planning a workshop.",
+        ),
+    ]
+    if plcs:
+        blocks.append(
+            select_input(
+                LogBlock.PLC,
+                LogAction.PLC,
+                "In a PLC?",
+                options=[
+                    Option(value=p.channel_id, text=clip(f"#{p.name or p.channel_id}", 75))
+                    for p in plcs[:MAX_OPTIONS]
+                ],
+                optional=True,
+                placeholder="Choose a PLC channel",
+            )
+        )
+    if goals:
+        blocks.append(
+            select_input(
+                LogBlock.GOAL,
+                LogAction.GOAL,
+                "For a teacher's goal?",
+                options=[
+                    Option(
+                        value=str(g.goal_id),
+                        text=clip(f"{g.teacher_name}: {g.question}", MAX_OPTION_TEXT),
+                    )
+                    for g in goals[:MAX_OPTIONS]
+                ],
+                optional=True,
+                placeholder="Choose a goal",
+                hint="With one teacher only; it then shows in that goal's story.",
+            )
+        )
+    blocks.append(NOTE.input())
+    return modal(
+        "Log coaching",
+        blocks,
+        close="Cancel",
+        submit="Log it",
+        callback_id=LogCallback.LOG,
+    )
+
+
+def parse_log_form(values: StateValues, *, today: date) -> tuple[LogForm | None, dict[str, str]]:
+    """The form's answers, or kind messages by block."""
+    errors: dict[str, str] = {}
+    kind_value = selected_value(values, LogBlock.KIND, LogAction.KIND)
+    support: SupportType | None = None
+    try:
+        support = SupportType(kind_value or "")
+    except ValueError:
+        errors[LogBlock.KIND] = "Choose what you did." if not kind_value else STALE
+    day = picked_date(values, LogBlock.DAY, LogAction.DAY)
+    if day is None:
+        errors[LogBlock.DAY] = "Choose the day it happened."
+    elif day > today:
+        errors[LogBlock.DAY] = "Log what already happened: choose today or an earlier day."
+    minutes = _minutes(selected_value(values, LogBlock.MINUTES, LogAction.MINUTES))
+    if minutes is None:
+        errors[LogBlock.MINUTES] = "Choose how long it took."
+    users = state_of(values, LogBlock.TEACHERS, LogAction.TEACHERS).get("selected_users") or []
+    teachers = tuple(dict.fromkeys(u for u in users if isinstance(u, str) and u))
+    plc = selected_value(values, LogBlock.PLC, LogAction.PLC)
+    goal_value = selected_value(values, LogBlock.GOAL, LogAction.GOAL)
+    goal_id = _minutes(goal_value) if goal_value else None
+    note = NOTE.read(values, errors)
+    if note and len(teachers) != 1:
+        errors[LogBlock.NOTE] = "A note goes to one teacher: choose just one, or leave it empty."
+    if errors or support is None or day is None or minutes is None:
+        return None, errors
+    return LogForm(support, day, minutes, teachers, plc, goal_id, note), {}
+
+
+def _minutes(value: str | None) -> int | None:
+    if value is None or not value.isdigit() or len(value) > 6:
+        return None
+    return int(value)
+
+
+@dataclass(frozen=True)
+class LoggedCard:
+    """A logged activity as its coach is told it was saved."""
+
+    log_id: int
+    version: int
+    support: SupportType
+    day: date
+    minutes: int
+    teacher_user_ids: tuple[str, ...]
+    plc_name: str | None
+    correctable: bool
+
+
+def with_whom(teacher_user_ids: Sequence[str], plc_name: str | None) -> str:
+    """'with <@U1>', 'with 3 teachers in #math-plc', 'in #math-plc', 'on your own'."""
+    where = f" in #{plc_name}" if plc_name else ""
+    if len(teacher_user_ids) == 1:
+        return f"with {mention(teacher_user_ids[0])}{where}"
+    if teacher_user_ids:
+        return f"with {count(len(teacher_user_ids), 'teacher', 'teachers')}{where}"
+    return where.strip() or "on your own"
+
+
+def build_logged(card: LoggedCard, *, today: date) -> dict[str, Any]:
+    """What the coach sees once the log is saved, with a way to correct it for two weeks."""
+    text = (
+        f":white_check_mark: Logged: {card.support.label}, {minutes_text(card.minutes)}, "
+        f"{with_whom(card.teacher_user_ids, card.plc_name)}, {long_day(card.day, today=today)}."
+    )
+    blocks: list[Block] = [section(text)]
+    if card.correctable:
+        blocks.append(
+            ActionsBlock(
+                elements=[
+                    ButtonElement(
+                        text="Correct the kind or length",
+                        action_id=LogAction.CORRECT,
+                        value=f"{card.log_id}:{card.version}",
+                    )
+                ]
+            )
+        )
+    blocks.append(context("You can correct a log for two weeks."))
+    return modal("Coaching logged", blocks, close="Done")
+
+
+def build_correct_form(card: LoggedCard) -> dict[str, Any]:
+    """Change a logged activity's kind or length."""
+    blocks: list[Block] = [
+        select_input(
+            LogBlock.KIND,
+            LogAction.KIND,
+            "What did you do?",
+            options=_kind_options(),
+            initial=Option(value=card.support.value, text=card.support.label),
+        ),
+        select_input(
+            LogBlock.MINUTES,
+            LogAction.MINUTES,
+            "How long?",
+            options=_length_options(),
+            initial=_length_option(card.minutes),
+        ),
+    ]
+    return modal(
+        "Correct a log",
+        blocks,
+        close="Cancel",
+        submit="Save",
+        callback_id=LogCallback.CORRECT,
+        private_metadata=f"{card.log_id}:{card.version}",
+    )
+
+
+def _length_option(minutes: int) -> Option | None:
+    return (
+        Option(value=str(minutes), text=minutes_text(minutes)) if minutes in LOG_LENGTHS else None
+    )
+
+
+def parse_correct_form(
+    values: StateValues,
+) -> tuple[tuple[SupportType, int] | None, dict[str, str]]:
+    errors: dict[str, str] = {}
+    kind_value = selected_value(values, LogBlock.KIND, LogAction.KIND)
+    try:
+        support: SupportType | None = SupportType(kind_value or "")
+    except ValueError:
+        support = None
+        errors[LogBlock.KIND] = "Choose what you did."
+    minutes = _minutes(selected_value(values, LogBlock.MINUTES, LogAction.MINUTES))
+    if minutes is None:
+        errors[LogBlock.MINUTES] = "Choose how long it took."
+    if support is None or minutes is None:
+        return None, errors
+    return (support, minutes), {}
+
+
+def parse_log_ref(value: str | None) -> tuple[int, int] | None:
+    """(log id, version) from a button value or private_metadata written by this module."""
+    if not value:
+        return None
+    parts = value.split(":")
+    if len(parts) != 2 or not all(p.isdigit() and 0 < len(p) <= 9 for p in parts):
+        return None
+    return int(parts[0]), int(parts[1])
+
+
+def build_note_message(coach_user_id: str, card: LoggedCard, note: str) -> dict[str, Any]:
+    """To the one teacher a logged activity was with, when the coach left them a note."""
+    text = (
+        f"{card.support.done} with {mention(coach_user_id)}, {minutes_text(card.minutes)}. "
+        "Your coach left you a note that only the two of you see:"
+    )
+    quoted = "\n".join(f">{line}" for line in escape(note).split("\n"))
+    return message(text, [section(text), section(clip(quoted, MAX_SECTION))])
