@@ -124,6 +124,13 @@ def _parser() -> argparse.ArgumentParser:
     serve = commands.add_parser(
         "serve", help="answer Slack (HTTP, or Socket Mode with an app token)"
     )
+    serve.add_argument(
+        "--role",
+        choices=("all", "web", "worker"),
+        default="all",
+        help="web: answer Slack only; worker: run the scheduler only (plan and deliver "
+        "messages); all: both, the default (one process, or each of a few replicas)",
+    )
     serve.set_defaults(run=_serve, needs_slack=True)
 
     db = commands.add_parser("db", help="database migrations (needs only DATABASE_URL)")
@@ -632,8 +639,8 @@ def _deps(settings: MaintenanceSettings) -> Deps:
     return Deps(engine=engine, session_factory=make_session_factory(engine))
 
 
-def _serve(settings: Settings, _args: argparse.Namespace) -> int:
-    from bot.app.runtime import Runtime
+def _serve(settings: Settings, args: argparse.Namespace) -> int:
+    from bot.app.runtime import Runtime, ServeRole
     from bot.app.server import PortUnavailable
 
     engine = _engine(settings)
@@ -648,7 +655,7 @@ def _serve(settings: Settings, _args: argparse.Namespace) -> int:
             "cannot start: the database schema is behind; run `coachbot db upgrade`",
         )
     try:
-        runtime = Runtime(settings, engine)
+        runtime = Runtime(settings, engine, role=ServeRole(getattr(args, "role", "all")))
     except PortUnavailable as exc:
         engine.dispose()
         raise Stop(ExitCode.PORT, f"cannot start: {exc} (set PORT to another)") from exc

@@ -17,6 +17,7 @@ import threading
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
+from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
@@ -66,6 +67,27 @@ def slack_refusal(exc: SlackApiError) -> str | None:
     return error
 
 
+class ServeRole(StrEnum):
+    """What one process does: answer Slack, run the scheduler, or both (the default).
+
+    A web replica answers requests and never plans or delivers, so a planner's pass cannot
+    slow an acknowledgement; a worker plans and delivers and serves only health, readiness
+    and metrics over HTTP.
+    """
+
+    WEB = "web"
+    WORKER = "worker"
+    ALL = "all"
+
+    @property
+    def answers_slack(self) -> bool:
+        return self is not ServeRole.WORKER
+
+    @property
+    def schedules(self) -> bool:
+        return self is not ServeRole.WEB
+
+
 class Runtime:
     def __init__(
         self,
@@ -76,8 +98,10 @@ class Runtime:
         executor: ThreadPoolExecutor | None = None,
         clock: Callable[[], datetime] = utc_now,
         first_wait: float = FIRST_WAIT,
+        role: ServeRole = ServeRole.ALL,
     ) -> None:
         self.settings = settings
+        self.role = role
         self.engine = engine
         self.deps = Deps(
             engine=engine,
@@ -107,7 +131,9 @@ class Runtime:
         self.socket_mode: SocketModeHandler | None = None
         self.readiness = Readiness()
         self._socket_problem = ""
-        if settings.socket_mode and settings.slack_app_token is not None:
+        if not role.answers_slack:
+            wsgi = make_wsgi_app(None, self.deps, readiness=self.readiness)
+        elif settings.socket_mode and settings.slack_app_token is not None:
             from slack_bolt.adapter.socket_mode import SocketModeHandler
 
             self.socket_mode = SocketModeHandler(
@@ -162,15 +188,17 @@ class Runtime:
         """Verify the token, start the scheduler, and in Socket Mode stay connected."""
         if not self.verify_token():
             return
-        self.scheduler.start()
+        if self.role.schedules:
+            self.scheduler.start()
         if self.socket_mode is not None:
             self.keep_socket_connected()
             return
         logger.info(
-            "coachbot is ready: HTTP on %s:%d, database %s",
+            "coachbot is ready: HTTP on %s:%d, database %s, role %s",
             self.http.host,
             self.http.port,
             self.engine.dialect.name,
+            self.role.value,
         )
 
     def verify_token(self) -> bool:

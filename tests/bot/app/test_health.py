@@ -19,11 +19,12 @@ from dataclasses import dataclass
 import pytest
 from pydantic import SecretStr
 
-from bot.app.runtime import Runtime, backoff
+from bot.app.runtime import Runtime, ServeRole, backoff
 from bot.app.settings import ExitCode, Settings
 from bot.demo.standin import SlackStandin
 from storage import migrate
 from storage.db import make_engine
+from tests import factories
 from tests.signing import Reply, SlackSender
 
 APP_TOKEN = "xapp-1-A0COACH-1234567890-abcdef"
@@ -52,11 +53,15 @@ class Started:
 
 
 @contextmanager
-def started(settings: Settings) -> Iterator[Started]:
+def started(settings: Settings, role: ServeRole = ServeRole.ALL) -> Iterator[Started]:
     engine = make_engine(settings.database_url.get_secret_value())
     migrate.upgrade_if_behind(engine)
     runtime = Runtime(
-        settings.model_copy(update={"port": 0}), engine, host="127.0.0.1", first_wait=0.02
+        settings.model_copy(update={"port": 0}),
+        engine,
+        host="127.0.0.1",
+        first_wait=0.02,
+        role=role,
     )
     result: list[ExitCode] = []
     thread = threading.Thread(target=lambda: result.append(runtime.run()), daemon=True)
@@ -78,6 +83,25 @@ def test_ready_once_slack_accepts_the_token(settings: Settings, slack: SlackStan
         assert run.runtime.scheduler.running
         run.runtime.stop()
         assert run.finish() is ExitCode.OK
+
+
+def test_a_web_replica_answers_slack_and_never_runs_the_scheduler(
+    settings: Settings, slack: SlackStandin
+) -> None:
+    with started(settings, ServeRole.WEB) as run:
+        run.until(lambda: run.ready().status == 200)
+        assert not run.runtime.scheduler.running
+        # Slack's endpoint is there (and checks the signature, which this sender lacks).
+        assert run.sender.post(factories.url_verification("web-replica")).status == 401
+
+
+def test_a_worker_runs_the_scheduler_and_answers_only_health(
+    settings: Settings, slack: SlackStandin
+) -> None:
+    with started(settings, ServeRole.WORKER) as run:
+        run.until(lambda: run.ready().status == 200)
+        assert run.runtime.scheduler.running
+        assert run.sender.post(factories.url_verification("worker")).status == 404
 
 
 def test_slack_unreachable_is_retried_and_readyz_says_why(settings: Settings) -> None:
