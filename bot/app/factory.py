@@ -38,8 +38,14 @@ class ListenerExecutor(ThreadPoolExecutor):
         return super().submit(context.run, fn, *args, **kwargs)
 
 
+# Listeners acknowledge first and then call Slack (views.open, chat.postMessage); a thread
+# waiting on a slow Slack costs little, but a command waiting for a free thread misses Slack's
+# 3 s. Enough threads that a burst of commands is acknowledged while Slack takes seconds a call.
+LISTENER_THREADS = 128
+
+
 def make_listener_executor() -> ThreadPoolExecutor:
-    return ListenerExecutor(max_workers=32, thread_name_prefix="listener")
+    return ListenerExecutor(max_workers=LISTENER_THREADS, thread_name_prefix="listener")
 
 
 def create_app(
