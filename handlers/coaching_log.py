@@ -19,6 +19,7 @@ from bot.slack.messaging import send_dm
 from bot.views import coaching_log as views
 from bot.views.common import build_notice_view, escape
 from bot.views.visits import build_notice
+from bot.views.when import short_minutes
 from handlers import common
 from handlers.publish import refresh_home
 from storage.models import CoachingLog, Person
@@ -175,7 +176,7 @@ def handle_log_correction(
                 return
             coach_id = log.coach_id
             teacher_ids = [t.teacher_id for t in log.teachers]
-            text = f"Corrected: {support.label}, {views.minutes_text(minutes)}. Thank you!"
+            text = f"Corrected: {support.label}, {short_minutes(minutes)}. Thank you!"
     except ChangedMeanwhile:
         ack(response_action="errors", errors={views.LogBlock.KIND: common.CHANGED})
         return

@@ -7,7 +7,7 @@ were part of.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
 from bot.rules.calendar import zone_or_default as zone
@@ -32,7 +32,7 @@ from bot.rules.records import (
 )
 from bot.rules.school_calendar import Calendars
 from bot.rules.visits import VisitRefused, check_time, load_for
-from storage.models import Debrief, DebriefNote, Goal, Person, Visit
+from storage.models import CoachingLog, Debrief, DebriefNote, Goal, Person, Visit
 from storage.uow import UnitOfWork
 
 DEBRIEF_NUDGE_LOOKBACK = timedelta(days=14)
@@ -335,6 +335,7 @@ class CycleFacts:
     debriefs: list[Debrief]
     notes: list[DebriefNote]
     state: CycleState
+    logs: list[CoachingLog] = field(default_factory=list)  # coaching logged toward the goal
 
 
 def cycles_of(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime) -> list[CycleFacts]:
@@ -360,11 +361,14 @@ def cycles_of(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime) -> 
             if may_read(actor, _debrief_record(debrief))
         ]
         notes = [n for d in debriefs for n in notes_visible_to(uow, actor, d)]
-        facts.append(
-            CycleFacts(
-                goal, visits, debriefs, notes, cycle_state(goal, visits, debriefs, notes, now)
-            )
-        )
+        # The teacher sees all the coaching logged toward their goal; a coach what they logged.
+        logs = [
+            log
+            for log in uow.coaching_logs.list_for_goal(goal.id)
+            if actor.person_id in (teacher.id, log.coach_id)
+        ]
+        state = cycle_state(goal, visits, debriefs, notes, now)
+        facts.append(CycleFacts(goal, visits, debriefs, notes, state, logs))
     return facts
 
 

@@ -40,6 +40,7 @@ from bot.views.common import (
     selected_value,
     state_of,
 )
+from bot.views.when import short_minutes
 
 # The log's ids. They belong in bot/ids.py beside every other; kept here until they move.
 
@@ -102,20 +103,12 @@ class LogForm:
     note: str | None
 
 
-def minutes_text(minutes: int) -> str:
-    """'40 min', '1 h', '1 h 30 min'."""
-    hours, rest = divmod(minutes, 60)
-    if not hours:
-        return f"{rest} min"
-    return f"{hours} h" + (f" {rest} min" if rest else "")
-
-
 def _kind_options() -> list[Option]:
     return [Option(value=kind.value, text=kind.label) for kind in SupportType]
 
 
 def _length_options() -> list[Option]:
-    return [Option(value=str(m), text=minutes_text(m)) for m in LOG_LENGTHS]
+    return [Option(value=str(m), text=short_minutes(m)) for m in LOG_LENGTHS]
 
 
 def build_log_form(
@@ -140,7 +133,7 @@ def build_log_form(
             LogAction.MINUTES,
             "How long?",
             options=_length_options(),
-            initial=Option(value="45", text=minutes_text(45)),
+            initial=Option(value="45", text=short_minutes(45)),
         ),
         input_block(
             LogBlock.TEACHERS,
@@ -259,7 +252,7 @@ def with_whom(teacher_user_ids: Sequence[str], plc_name: str | None) -> str:
 def build_logged(card: LoggedCard, *, today: date) -> dict[str, Any]:
     """What the coach sees once the log is saved, with a way to correct it for two weeks."""
     text = (
-        f":white_check_mark: Logged: {card.support.label}, {minutes_text(card.minutes)}, "
+        f":white_check_mark: Logged: {card.support.label}, {short_minutes(card.minutes)}, "
         f"{with_whom(card.teacher_user_ids, card.plc_name)}, {long_day(card.day, today=today)}."
     )
     blocks: list[Block] = [section(text)]
@@ -309,7 +302,7 @@ def build_correct_form(card: LoggedCard) -> dict[str, Any]:
 
 def _length_option(minutes: int) -> Option | None:
     return (
-        Option(value=str(minutes), text=minutes_text(minutes)) if minutes in LOG_LENGTHS else None
+        Option(value=str(minutes), text=short_minutes(minutes)) if minutes in LOG_LENGTHS else None
     )
 
 
@@ -344,7 +337,7 @@ def parse_log_ref(value: str | None) -> tuple[int, int] | None:
 def build_note_message(coach_user_id: str, card: LoggedCard, note: str) -> dict[str, Any]:
     """To the one teacher a logged activity was with, when the coach left them a note."""
     text = (
-        f"{card.support.done} with {mention(coach_user_id)}, {minutes_text(card.minutes)}. "
+        f"{card.support.done} with {mention(coach_user_id)}, {short_minutes(card.minutes)}. "
         "Your coach left you a note that only the two of you see:"
     )
     quoted = "\n".join(f">{line}" for line in escape(note).split("\n"))

@@ -31,11 +31,12 @@ from bot.views.common import COACH, TEACHER, clip, context, count, inline, menti
 from bot.views.debrief import write_notes_button
 from bot.views.goals import area_label
 from bot.views.visit_log import MISSED_FOR_COACH, MISSED_FOR_TEACHER, schedule_debrief_button
-from bot.views.when import format_when
+from bot.views.when import format_when, short_minutes
 
 # How much of one cycle the story shows, so even the newest cycle alone fits in a modal.
 MAX_VISITS_SHOWN = 30
 MAX_DEBRIEFS_SHOWN = 8
+MAX_LOGGED_SHOWN = 10
 MAX_NOTES_SHOWN = 2  # the teacher's and the coach's
 MAX_DEBRIEF_BUTTONS = 10
 
@@ -66,6 +67,16 @@ class VisitLine:
     support: SupportType  # what it was: the logged type once logged
     status: str  # "pending" | "proposed" | "accepted" | "declined" | "cancelled"
     outcome: VisitOutcome | None
+
+
+@dataclass(frozen=True)
+class LoggedLine:
+    """Coaching the coach logged with the teacher toward this goal."""
+
+    day: date
+    support: SupportType
+    minutes: int
+    group: bool = False  # with other teachers too, or in a PLC
 
 
 @dataclass(frozen=True)
@@ -110,6 +121,7 @@ class CycleStory:
     state: CycleState
     visits: tuple[VisitLine, ...]
     debriefs: tuple[DebriefLine, ...]
+    logged: tuple[LoggedLine, ...] = ()
 
 
 def build_goals_view(
@@ -185,6 +197,7 @@ def _story_blocks(story: CycleStory, *, viewer: str, today: date, tz: str) -> li
         context(_story_line(story, viewer)),
     ]
     blocks += _visit_blocks(story, viewer=viewer, tz=tz)
+    blocks += _logged_blocks(story, viewer=viewer, today=today)
     blocks += _debrief_blocks(story, viewer=viewer, today=today, tz=tz)
     if viewer == TEACHER and story.status is GoalStatus.ACTIVE:
         blocks.append(_goal_actions(story.goal_id, has_coach=bool(story.coach_user_id)))
@@ -289,6 +302,27 @@ def _visit_line(visit: VisitLine, *, viewer: str, tz: str) -> str:
     else:
         words.append(_VISIT_STATUS_WORDS.get(visit.status) or inline(visit.status, 40))
     return "• " + " · ".join(words)
+
+
+def _logged_blocks(story: CycleStory, *, viewer: str, today: date) -> list[SlackBlock]:
+    """ "Co-planned with your coach, 40 min": what the coach logged beside the visits."""
+    if not story.logged:
+        return []
+    logged = sorted(story.logged, key=lambda line: line.day)
+    earlier = max(0, len(logged) - MAX_LOGGED_SHOWN)
+    who = "your coach" if viewer == TEACHER else "you"
+    lines = ["*Also with your coach*" if viewer == TEACHER else "*Also logged*"]
+    if earlier:
+        lines.append(f"_{count(earlier, 'earlier one', 'earlier ones')} not shown_")
+    for line in logged[earlier:]:
+        words = [
+            common.long_day(line.day, today=today),
+            f"{line.support.done} with {who}, {short_minutes(line.minutes)}",
+        ]
+        if line.group:
+            words.append("with colleagues")
+        lines.append("• " + " · ".join(words))
+    return _packed_sections(lines)
 
 
 def _debrief_blocks(story: CycleStory, *, viewer: str, today: date, tz: str) -> list[SlackBlock]:

@@ -59,6 +59,14 @@ def format_minutes(minutes: int) -> str:
     return " ".join(parts)
 
 
+def short_minutes(minutes: int) -> str:
+    """'40 min', '1 h', '1 h 30 min': a length where a line is short."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest} min"
+    return f"{hours} h" + (f" {rest} min" if rest else "")
+
+
 def clock_span(start: datetime, end: datetime, zone: ZoneInfo) -> str:
     """'9:00–9:45 AM', '11:30 AM–12:15 PM', in `zone`; AM or PM once when both share it."""
     first, last = aware(start).astimezone(zone), aware(end).astimezone(zone)

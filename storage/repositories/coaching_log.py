@@ -36,6 +36,14 @@ class CoachingLogRepository(RowRepository[CoachingLog]):
             .order_by(CoachingLog.on_day.desc(), CoachingLog.id.desc())
         )
 
+    def list_for_goal(self, goal_id: int) -> list[CoachingLog]:
+        """What was logged toward one goal, earliest first."""
+        return self.all(
+            select(CoachingLog)
+            .where(CoachingLog.goal_id == goal_id)
+            .order_by(CoachingLog.on_day, CoachingLog.id)
+        )
+
     def last_day_with(self, coach_id: int, teacher_ids: Collection[int]) -> dict[int, date]:
         """The latest day this coach logged work with each of these teachers."""
         if not teacher_ids:

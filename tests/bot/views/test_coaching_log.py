@@ -1,0 +1,169 @@
+"""The coaching log's views: the form and its parser, the answer, and the story's lines."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from bot.demo.standin import check_view
+from bot.rules.domain import SupportType
+from bot.views.coaching_log import (
+    GoalChoice,
+    LogAction,
+    LogBlock,
+    LogCallback,
+    LoggedCard,
+    PlcChoice,
+    build_correct_form,
+    build_log_form,
+    build_logged,
+    parse_correct_form,
+    parse_log_form,
+    parse_log_ref,
+)
+from bot.views.story import LoggedLine, build_goals_view
+from tests.bot.views.test_cycle import NY, STORY, texts
+
+TODAY = date(2026, 12, 1)
+
+
+def _one(block: str, state: dict[str, Any]) -> dict[str, Any]:
+    return {block: {block: state}}
+
+
+def values(**changes: Any) -> dict[str, Any]:
+    found = {
+        **_one(LogBlock.KIND, {"selected_option": {"value": "co_plan"}}),
+        **_one(LogBlock.DAY, {"selected_date": "2026-12-01"}),
+        **_one(LogBlock.MINUTES, {"selected_option": {"value": "40"}}),
+        **_one(LogBlock.TEACHERS, {"selected_users": ["UTEACH"]}),
+        **_one(LogBlock.NOTE, {"value": None}),
+    }
+    for block, state in changes.items():
+        found[block] = {block: state}
+    return found
+
+
+def test_the_form_asks_kind_day_minutes_and_with_whom() -> None:
+    view = build_log_form(
+        today=TODAY,
+        plcs=[PlcChoice("C1", "math-plc")],
+        goals=[GoalChoice(7, "UTEACH", "Ms. Alvarez", "How can more students explain?")],
+    )
+    assert check_view(view) == []
+    assert view["callback_id"] == LogCallback.LOG
+    blocks = {b["block_id"]: b for b in view["blocks"]}
+    assert list(blocks) == [
+        LogBlock.KIND,
+        LogBlock.DAY,
+        LogBlock.MINUTES,
+        LogBlock.TEACHERS,
+        LogBlock.PLC,
+        LogBlock.GOAL,
+        LogBlock.NOTE,
+    ]
+    assert blocks[LogBlock.DAY]["element"]["initial_date"] == "2026-12-01"
+    kinds = [o["text"]["text"] for o in blocks[LogBlock.KIND]["element"]["options"]]
+    assert kinds == [kind.label for kind in SupportType]
+    assert blocks[LogBlock.TEACHERS]["optional"] is True
+    assert blocks[LogBlock.PLC]["element"]["options"][0]["text"]["text"] == "#math-plc"
+    goal = blocks[LogBlock.GOAL]["element"]["options"][0]
+    assert (goal["value"], goal["text"]["text"]) == (
+        "7",
+        "Ms. Alvarez: How can more students explain?",
+    )
+
+
+def test_without_plcs_or_goals_those_fields_are_left_out() -> None:
+    view = build_log_form(today=TODAY)
+    assert LogBlock.PLC not in [b["block_id"] for b in view["blocks"]]
+    assert LogBlock.GOAL not in [b["block_id"] for b in view["blocks"]]
+
+
+def test_parse_a_log() -> None:
+    form, errors = parse_log_form(values(), today=TODAY)
+    assert errors == {}
+    assert form is not None
+    assert (form.support, form.day, form.minutes) == (SupportType.CO_PLAN, TODAY, 40)
+    assert form.teacher_user_ids == ("UTEACH",)
+    assert (form.plc_channel_id, form.goal_id, form.note) == (None, None, None)
+
+
+def test_parse_refuses_what_cannot_be_logged() -> None:
+    form, errors = parse_log_form(
+        values(
+            **{
+                LogBlock.KIND: {"selected_option": {"value": "juggling"}},
+                LogBlock.DAY: {"selected_date": "2026-12-02"},
+                LogBlock.MINUTES: {"selected_option": None},
+                LogBlock.TEACHERS: {"selected_users": ["U1", "U2"]},
+                LogBlock.NOTE: {"value": "Nice"},
+            }
+        ),
+        today=TODAY,
+    )
+    assert form is None
+    assert set(errors) == {
+        LogBlock.KIND,
+        LogBlock.DAY,
+        LogBlock.MINUTES,
+        LogBlock.NOTE,
+    }
+    assert errors[LogBlock.NOTE].startswith("A note goes to one teacher")
+
+
+CARD = LoggedCard(
+    log_id=3,
+    version=1,
+    support=SupportType.CO_PLAN,
+    day=TODAY,
+    minutes=90,
+    teacher_user_ids=("U1", "U2", "U3"),
+    plc_name="math-plc",
+    correctable=True,
+)
+
+
+def test_the_answer_says_what_was_logged_and_offers_a_correction() -> None:
+    view = build_logged(CARD, today=TODAY)
+    assert check_view(view) == []
+    assert texts(view)[0] == (
+        ":white_check_mark: Logged: Co-plan, 1 h 30 min, with 3 teachers in #math-plc, "
+        "Tuesday, December 1."
+    )
+    button = view["blocks"][1]["elements"][0]
+    assert (button["action_id"], button["value"]) == (LogAction.CORRECT, "3:1")
+    alone = build_logged(replace(CARD, teacher_user_ids=(), plc_name=None), today=TODAY)
+    assert "on your own" in texts(alone)[0]
+
+
+def test_the_correction_form_round_trips() -> None:
+    view = build_correct_form(CARD)
+    assert check_view(view) == []
+    assert view["private_metadata"] == "3:1"
+    assert parse_log_ref(view["private_metadata"]) == (3, 1)
+    assert parse_log_ref("3:x") is None and parse_log_ref(None) is None
+    answer, errors = parse_correct_form(
+        values(**{LogBlock.KIND: {"selected_option": {"value": "co_teach"}}})
+    )
+    assert (answer, errors) == ((SupportType.CO_TEACH, 40), {})
+
+
+def test_the_story_shows_logged_coaching_to_the_teacher() -> None:
+    story = replace(
+        STORY,
+        logged=(
+            LoggedLine(date(2026, 11, 24), SupportType.CO_PLAN, 40),
+            LoggedLine(date(2026, 11, 25), SupportType.OTHER, 60, group=True),
+        ),
+    )
+    view = build_goals_view([story], viewer="teacher", today=TODAY, tz=NY, can_add=False)
+    assert check_view(view) == []
+    logged = next(t for t in texts(view) if t.startswith("*Also with your coach*"))
+    assert logged.splitlines()[1:] == [
+        "• Tuesday, November 24 · Co-planned with your coach, 40 min",
+        "• Wednesday, November 25 · Worked together with your coach, 1 h · with colleagues",
+    ]
+    for_coach = build_goals_view([story], viewer="coach", today=TODAY, tz=NY, can_add=False)
+    assert any("Co-planned with you, 40 min" in t for t in texts(for_coach))
