@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import select
 
 from bot.reads.report import support_type_groups
+from bot.rules.cycles import coaching_minutes
 from bot.rules.domain import SupportType
 from bot.rules.outbox import enqueue
 from bot.rules.policy import MIN_GROUP_SIZE
@@ -98,10 +99,12 @@ def coach_digest(
     uow: UnitOfWork, coach: Person, week: tuple[datetime, datetime], now: datetime
 ) -> dict[str, Any]:
     visits = _happened(uow, week, coach_id=coach.id)
-    minutes: Counter[SupportType] = Counter()
-    for visit in visits:
-        kind = SupportType(visit.logged_support_type or visit.support_type)
-        minutes[kind] += int((visit.ends_at - visit.starts_at).total_seconds() // 60)
+    # The visits that happened and the coaching the coach logged (group work once).
+    minutes = Counter(coaching_minutes(uow, coach, *week))
+    zone = ZoneInfo(coach.timezone)
+    first = week[0].astimezone(zone).date()
+    last = (week[1] - timedelta(days=1)).astimezone(zone).date()
+    logs = uow.coaching_logs.list_for_coach(coach.id, first, last)
     by_tier: Counter[int] = Counter()
     for kind, spent in minutes.items():
         by_tier[kind.tier] += spent
@@ -130,7 +133,13 @@ def coach_digest(
             )
         )
     )
-    lines = [f"*Your week:* {count(len(visits), 'visit', 'visits')}"]
+    recent = uow.coaching_logs.last_day_with(coach.id, caseload)
+    since = (now - SEEN_WINDOW).astimezone(zone).date()
+    seen |= {teacher_id for teacher_id, day in recent.items() if day >= since}
+    week_words = count(len(visits), "visit", "visits")
+    if logs:
+        week_words += f" and {count(len(logs), 'logged activity', 'logged activities')}"
+    lines = [f"*Your week:* {week_words}"]
     for kind in SupportType:
         if minutes[kind]:
             lines.append(f"• {kind.label}: {minutes[kind]} min")
@@ -150,7 +159,7 @@ def coach_digest(
         )
     text = "\n".join(lines)
     return {
-        "text": f"Your week in coaching: {count(len(visits), 'visit', 'visits')}.",
+        "text": f"Your week in coaching: {week_words}.",
         "blocks": [
             {"type": "header", "text": {"type": "plain_text", "text": "Your week in coaching"}},
             {"type": "section", "text": {"type": "mrkdwn", "text": text[:3000]}},

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import select
 
 from bot.app.deps import Deps
 from bot.reads.digest import aggregate_lines, plan_digests
-from storage.models import OutboxMessage, Person, Visit
+from storage.models import CoachingLog, CoachingLogTeacher, OutboxMessage, Person, Visit
 
 TEAM = "T0COACH"
 # Friday 2026-12-04 at 14:00 in New York.
@@ -135,3 +135,32 @@ def test_kinds_show_only_when_none_can_be_worked_out_from_the_total() -> None:
         "• Observe and give feedback: 6",
         "• Other kinds together: 7",
     ]
+
+
+def test_the_coachs_week_counts_logged_coaching_and_who_it_was_with(deps: Deps) -> None:
+    coach_id, teachers = _district(deps, teachers=6)
+    with deps.uow() as uow:
+        extra = uow.people.add(Person(team_id=TEAM, user_id="U0T9", assigned_coach_id=coach_id))
+        # An hour's PLC with two teachers, one of them not visited this week: time counts
+        # once, and both count as seen.
+        uow.coaching_logs.add(
+            CoachingLog(
+                team_id=TEAM,
+                coach_id=coach_id,
+                support_type="other",
+                on_day=date(2026, 12, 1),
+                minutes=60,
+                created_at=MONDAY,
+                updated_at=MONDAY,
+                teachers=[
+                    CoachingLogTeacher(teacher_id=teachers[0]),
+                    CoachingLogTeacher(teacher_id=extra.id),
+                ],
+            )
+        )
+        assert plan_digests(uow, FRIDAY_TWO) == 2
+        uow.commit()
+    texts = "\n".join(_texts(deps).values())
+    assert "Your week in coaching: 6 visits and 1 logged activity." in texts
+    assert "Something else: 60 min" in texts
+    assert "you've seen 7 of 7 teachers" in texts
