@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from bot import metrics
 from storage.enums import OutboxStatus
 from storage.models import OutboxMessage, Person
 from storage.uow import UnitOfWork
@@ -515,6 +516,7 @@ def _sent(
         if hook is not None:
             hook(uow, uow.outbox.get_one(row.id))
         uow.commit()
+    metrics.MESSAGES_SENT.inc()
     if recovered:
         delivery.report.recovered += 1
     else:
@@ -548,9 +550,12 @@ def _failed(
                 delivery.pause(uow, failure.retry_after)
         done = uow.outbox.finish(row.id, delivery.claim, values)
         uow.commit()
+    if failure.retry_after is not None:
+        metrics.RATE_LIMITED.inc()
     if not done:
         logger.warning("outbox %s: the lease passed to another worker; left to it", row.id)
     elif not failure.transient:
+        metrics.MESSAGES_DEAD.inc()
         delivery.report.dead += 1
         logger.warning("outbox %s is dead: %s", row.key, failure.error)
     else:

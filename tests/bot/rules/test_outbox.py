@@ -9,6 +9,7 @@ import pytest
 from slack_sdk import WebClient
 from sqlalchemy import select
 
+from bot import metrics
 from bot.app.deps import Deps
 from bot.demo.standin import SlackStandin
 from bot.rules import outbox
@@ -54,6 +55,11 @@ def _rows(deps: Deps) -> list[OutboxMessage]:
         return list(uow.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)))
 
 
+def _counted(name: str) -> float:
+    """A counter of /metrics, as Prometheus reads it (process-wide: compare before and after)."""
+    return metrics.REGISTRY.get_sample_value(name) or 0.0
+
+
 def test_planning_the_same_key_twice_plans_once(deps: Deps) -> None:
     people = _people(deps, 1)
     _plan(deps, people)
@@ -67,8 +73,10 @@ def test_due_messages_are_sent_once_with_the_slack_ts(
     people = _people(deps, 3)
     _plan(deps, people)
     _plan(deps, people[:1], due=NOW + timedelta(hours=1))  # a later one, not due yet
+    counted = _counted("coachbot_outbox_sent_total")
     report = outbox.deliver_due(deps.uow, sender, NOW, worker="w1")
     assert report.sent == 3
+    assert _counted("coachbot_outbox_sent_total") - counted == 3
     assert outbox.deliver_due(deps.uow, sender, NOW, worker="w1").sent == 0
     for person in people:
         [message] = slack.messages_in(person.user_id)
@@ -142,8 +150,10 @@ def test_a_permanent_error_ends_as_dead_with_its_reason_and_can_be_retried(
     [person] = _people(deps, 1)
     slack.add_user(person.user_id, name="Gone", deleted=True)
     _plan(deps, [person])
+    counted = _counted("coachbot_outbox_dead_total")
     report = outbox.deliver_due(deps.uow, sender, NOW, worker="w1")
     assert report.dead == 1
+    assert _counted("coachbot_outbox_dead_total") - counted == 1
     [row] = _rows(deps)
     assert (row.status, row.last_error) == ("dead", "channel_not_found")
     with deps.uow() as uow:
