@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import Table, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
 
@@ -80,11 +80,13 @@ class SchoolRepository(RowRepository[School]):
 
 class DistrictRepository(Repository):
     def get_or_add(self, team_id: str) -> District:
+        """The workspace's district row, added with the defaults on first use; two replicas
+        adding it at once both get the one row (INSERT ... ON CONFLICT DO NOTHING)."""
         district = self.session.get(District, team_id)
         if district is None:
-            district = District(team_id=team_id)
-            self.session.add(district)
-            self.session.flush()
+            table: Table = District.__table__  # type: ignore[assignment]
+            insert_if_absent(self.session, table, {"team_id": team_id})
+            district = self.session.get_one(District, team_id)
         return district
 
     def closures(self, team_id: str, school_id: int | None) -> list[Closure]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -18,7 +19,16 @@ from storage.enums import (
     happened,
     went_ahead,
 )
-from storage.models import Celebration, Debrief, DebriefNote, Goal, Person, Reflection, Visit
+from storage.models import (
+    Celebration,
+    Debrief,
+    DebriefNote,
+    District,
+    Goal,
+    Person,
+    Reflection,
+    Visit,
+)
 from storage.repositories import (
     VISIT_ACCEPTED,
     VISIT_AWAITING_ANSWER,
@@ -400,3 +410,31 @@ def test_the_outbox_finds_where_it_told_a_person_about_an_item(deps: Deps) -> No
             ("D0TEACH001", "1.1"),
             ("D0TEACH001", "1.0"),
         ]
+
+
+def test_two_replicas_adding_a_workspace_district_at_once_share_one_row(deps: Deps) -> None:
+    errors: list[BaseException] = []
+    for n in range(10):
+        team = f"T0RACE{n:03d}"
+        gate = threading.Barrier(2)
+
+        def add(team: str = team, gate: threading.Barrier = gate) -> None:
+            try:
+                with deps.uow() as uow:
+                    gate.wait()
+                    uow.districts.get_or_add(team)
+                    uow.commit()
+            except Exception as exc:  # noqa: BLE001 - collected and asserted below
+                errors.append(exc)
+
+        threads = [threading.Thread(target=add) for _ in range(2)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(10)
+    assert errors == []
+    with deps.uow() as uow:
+        teams = uow.session.scalars(select(District.team_id)).all()
+    assert sorted(t for t in teams if t.startswith("T0RACE")) == [
+        f"T0RACE{n:03d}" for n in range(10)
+    ]
