@@ -1,8 +1,10 @@
 """Aggregate coaching reports for admins and leaders: counts only, never a group under five.
 
-A report covers visits that happened between two local dates: visits and minutes by kind of
-support and by impact tier, how many active teachers were seen in the three weeks before the
-end, and coaching cycles started and completed, for the district and by school and by coach.
+A report covers visits that happened between two local dates, and the coaching coaches logged
+with teachers (group work once for its minutes and count, and for each teacher it was with):
+visits and minutes by kind of support and by impact tier, how many active teachers were seen
+in the three weeks before the end, and coaching cycles started and completed, for the
+district and by school and by coach.
 
 Privacy: bot/rules/small_groups.py keeps the small-group rule for the report as a whole. No row
 (a school, a coach, a kind of support, a tier) and no cell inside a row (a kind of support at
@@ -39,7 +41,15 @@ from bot.rules.domain import (
 from bot.rules.policy import MIN_GROUP_SIZE
 from bot.rules.small_groups import Atoms, Figure, Publication, Unsafe, settle
 from bot.views.report import TIER_NAMES, TIERS, Cell, Group, Report
-from storage.models import District, Goal, Person, School, Visit
+from storage.models import (
+    CoachingLog,
+    CoachingLogTeacher,
+    District,
+    Goal,
+    Person,
+    School,
+    Visit,
+)
 from storage.repositories.visits import VISIT_HAPPENED
 from storage.uow import UnitOfWork
 
@@ -85,6 +95,7 @@ class _Seen(NamedTuple):
     school: int | None
     kind: SupportType
     minutes: int
+    times: int = 1  # 0 for the other teachers of logged group work, counted once
 
 
 class _Cycle(NamedTuple):
@@ -197,10 +208,10 @@ class _Basis:
 def _bases(facts: _Facts) -> dict[str, _Basis]:
     """Each measure's atoms, tallied in one pass over the facts."""
     visits: dict[tuple[Hashable, ...], _Tally] = defaultdict(_Tally)
-    for teacher, coach, school, kind, minutes in facts.visits:
+    for teacher, coach, school, kind, minutes, times in facts.visits:
         tally = visits[(school, coach, kind)]
         tally.teachers.add(teacher)
-        tally.count += 1
+        tally.count += times
         tally.minutes += minutes
     started: dict[tuple[Hashable, ...], _Tally] = defaultdict(_Tally)
     completed: dict[tuple[Hashable, ...], _Tally] = defaultdict(_Tally)
@@ -568,6 +579,7 @@ def build_report(
     window = _midnight(end - COVERAGE_WINDOW, zone)
     team = _Team.load(uow, team_id)
     visits, seen_by = _visits(uow, team, team_id, begin, finish, window)
+    visits += _logged(uow, team, team_id, (begin.date(), finish.date()), window.date(), seen_by)
     cycles = _cycles(uow, team, team_id, begin, finish)
     roster = _roster(team, seen_by)
 
@@ -637,6 +649,58 @@ def _visits(
                 )
             )
     return visits, seen_by
+
+
+def _logged(
+    uow: UnitOfWork,
+    team: _Team,
+    team_id: str,
+    days: tuple[date, date],
+    window: date,
+    seen_by: dict[int | None, set[int]],
+) -> list[_Seen]:
+    """Coaching logged with teachers on the local days [days): each teacher it was with, the
+    activity and its minutes counted once (with the first of them). Who each coach saw from
+    `window` on is added to `seen_by`. Work logged with no teacher is about no one the report
+    counts, so it is left out."""
+    rows = uow.session.execute(
+        select(
+            CoachingLog.id,
+            CoachingLogTeacher.teacher_id,
+            CoachingLog.coach_id,
+            CoachingLog.support_type,
+            CoachingLog.on_day,
+            CoachingLog.minutes,
+        )
+        .join(CoachingLogTeacher, CoachingLogTeacher.log_id == CoachingLog.id)
+        .where(
+            CoachingLog.team_id == team_id,
+            CoachingLog.on_day >= min(days[0], window),
+            CoachingLog.on_day < days[1],
+        )
+        .order_by(CoachingLog.id, CoachingLogTeacher.teacher_id)
+    )
+    found: list[_Seen] = []
+    counted: set[int] = set()
+    for log_id, teacher, coach, kind, day, minutes in rows:
+        key = team.coach_key(coach)
+        if day >= window:
+            seen_by.setdefault(key, set()).add(teacher)
+        if day < days[0]:
+            continue
+        first = log_id not in counted
+        counted.add(log_id)
+        found.append(
+            _Seen(
+                teacher,
+                key,
+                team.school_of(teacher),
+                support_kind(kind),
+                minutes if first else 0,
+                1 if first else 0,
+            )
+        )
+    return found
 
 
 def _cycles(

@@ -31,7 +31,16 @@ from bot.reads.report import (
 from bot.rules.domain import SupportType
 from bot.rules.small_groups import Unsafe
 from bot.views.report import SMALL_GROUPS, TOO_FEW, Group, Report, build_report_blocks
-from storage.models import District, Goal, Person, Reflection, School, Visit
+from storage.models import (
+    CoachingLog,
+    CoachingLogTeacher,
+    District,
+    Goal,
+    Person,
+    Reflection,
+    School,
+    Visit,
+)
 from storage.uow import UnitOfWork
 
 TEAM = "T0COACH"
@@ -636,3 +645,39 @@ def test_blocks_for_a_huge_district_stop_at_twenty_and_say_how_many_more() -> No
     assert "more in the CSV export" in text
     assert "*By school*" in text and "*By coach*" in text
     assert "75% seen in 3 weeks" in text and "67% tier 1" in text
+
+
+def test_logged_coaching_counts_once_for_time_and_for_each_teacher_seen(deps: Deps) -> None:
+    with deps.uow() as uow:
+        roster = Roster(uow)
+        school, kim = roster.school("Lincoln Elementary"), roster.coach("Kim Alvarez")
+        t = [roster.teacher(school, kim) for _ in range(6)]
+        for n in range(5):
+            roster.visit(t[n], kim, local(10 + n), "observe", 45)
+
+        def log(day: int, kind: str, minutes: int, teachers: list[Person]) -> None:
+            uow.coaching_logs.add(
+                CoachingLog(
+                    team_id=TEAM,
+                    coach_id=kim.id,
+                    support_type=kind,
+                    on_day=date(2026, 11, day),
+                    minutes=minutes,
+                    created_at=local(day, 16),
+                    updated_at=local(day, 16),
+                    teachers=[CoachingLogTeacher(teacher_id=p.id) for p in teachers],
+                )
+            )
+
+        log(17, "other", 60, t)  # a PLC hour with all six: once for time, six teachers seen
+        log(18, "co_plan", 40, [t[5]])
+        log(19, "other", 120, [])  # on her own: about no teacher, so not in the report
+        uow.commit()
+    made = report(deps)
+    district = rows_of("district", made)["District"]
+    assert district["teachers"] == 6
+    assert district["visits"] == 5 + 2  # five visits, then the PLC hour and the co-planning
+    assert district["minutes"] == 5 * 45 + 60 + 40
+    assert district["tier_1_minutes"] == 5 * 45 + 40
+    assert district["coverage"] == 1.0  # all six seen in the three weeks before the end
+    assert rows_of("coach", made)["Kim Alvarez"]["minutes"] == 5 * 45 + 60 + 40
