@@ -9,7 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from bot.app.deps import Deps
 from bot.demo.standin import check_blocks
@@ -389,6 +389,19 @@ def test_a_check_back_or_quiet_spell_older_than_the_window_is_history(deps: Deps
     _goal(deps, pair, at=ny(11, 2, 9))
     # December 30: the check-back day is 22 days past, the goal quiet for eight weeks.
     assert _plan(deps, ny(12, 30, 9)) == 0
+    assert _nudges(deps) == []
+
+
+def test_after_retention_forgets_sent_nudges_nothing_is_nudged_again(deps: Deps) -> None:
+    """Sent rows leave the outbox after 90 days (bot/rules/retention.py); every rule's window
+    is shorter, so the outbox need not remember old nudges for them to stay sent."""
+    pair = _people(deps)
+    _check_back_note(deps, pair, on=date(2026, 12, 8))
+    assert _plan(deps, ny(12, 8, 9)) == 1
+    with deps.uow() as uow:
+        uow.session.execute(delete(OutboxMessage))
+        uow.commit()
+    assert _plan(deps, ny(3, 10, 9, year=2027)) == 0
     assert _nudges(deps) == []
 
 
