@@ -166,7 +166,7 @@ def plan_nudges(uow: UnitOfWork, now: datetime) -> int:
             pair[1].person.id,
         )
     )
-    caps = _WeeklyCaps(uow)
+    caps = _WeeklyCaps(uow, now)
     planned = 0
     for n, due in ready:
         person = due.person
@@ -250,11 +250,17 @@ def _existing(uow: UnitOfWork, dues: Sequence[_Due]) -> dict[str, tuple[datetime
 
 
 class _WeeklyCaps:
-    """Nudges each person has in each local Monday-Sunday week, counted once, then kept."""
+    """Nudges each person has in each local Monday-Sunday week, counted once, then kept.
 
-    def __init__(self, uow: UnitOfWork) -> None:
+    The nudges of the weeks around `now` are read for everyone in one query, the first time a
+    count is needed; a week outside them (after a long break) is counted on its own.
+    """
+
+    def __init__(self, uow: UnitOfWork, now: datetime) -> None:
         self._uow = uow
         self._used: dict[tuple[int, date], int] = {}
+        self._span = (now - timedelta(days=8), now + timedelta(days=16))
+        self._read: dict[int, list[datetime]] | None = None
 
     def has_room(self, person: Person, calendar: SchoolCalendar, due_at: datetime) -> bool:
         return self._count(person, calendar, due_at) < weekly_cap(person)
@@ -269,8 +275,19 @@ class _WeeklyCaps:
         if key not in self._used:
             start = calendar.at_local(monday, time(0), person.timezone)
             end = calendar.at_local(monday + timedelta(days=7), time(0), person.timezone)
-            self._used[key] = outbox.count_for_person(self._uow, person, (KIND,), start, end)
+            if self._span[0] <= start and end <= self._span[1]:
+                dues = self._around().get(person.id, [])
+                self._used[key] = sum(1 for due_at in dues if start <= due_at < end)
+            else:
+                self._used[key] = outbox.count_for_person(self._uow, person, (KIND,), start, end)
         return self._used[key]
+
+    def _around(self) -> dict[int, list[datetime]]:
+        if self._read is None:
+            self._read = {}
+            for person_id, due_at in self._uow.outbox.due_moments((KIND,), *self._span):
+                self._read.setdefault(person_id, []).append(due_at)
+        return self._read
 
     @staticmethod
     def _monday(person: Person, moment: datetime) -> date:
@@ -335,7 +352,11 @@ def _answer_dues(uow: UnitOfWork, now: datetime, calendars: Calendars) -> list[_
 
 def _debrief_dues(uow: UnitOfWork, now: datetime, calendars: Calendars) -> list[_Due]:
     dues: list[_Due] = []
-    for visit in visits_needing_debrief_nudge(uow, now, DEBRIEF_NUDGE_SCHOOL_DAYS, calendars):
+    # One nudge each to the coach and the teacher: a visit with both planned is settled here.
+    told = ("visit:", ":debrief", 2)
+    for visit in visits_needing_debrief_nudge(
+        uow, now, DEBRIEF_NUDGE_SCHOOL_DAYS, calendars, unless_told=told
+    ):
         for side, person, other in (
             (COACH, visit.coach, visit.teacher),
             (TEACHER, visit.teacher, visit.coach),

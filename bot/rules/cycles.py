@@ -281,17 +281,25 @@ def notes_visible_to(uow: UnitOfWork, actor: Actor, debrief: Debrief) -> list[De
 
 
 def visits_needing_debrief_nudge(
-    uow: UnitOfWork, now: datetime, school_days: int, calendars: Calendars | None = None
+    uow: UnitOfWork,
+    now: datetime,
+    school_days: int,
+    calendars: Calendars | None = None,
+    *,
+    unless_told: tuple[str, str, int] | None = None,
 ) -> list[Visit]:
     """Visits that happened with no debrief scheduled `school_days` school days later.
 
     The scheduler sends one nudge to each person for each of these. A planning run passes
-    its `calendars`, so each school's calendar is read once, not once per visit.
+    its `calendars`, so each school's calendar is read once, not once per visit, and
+    `unless_told` (ref head, tail, count), so visits already nudged about are not read again.
     """
     calendars = calendars or Calendars(uow)
     due: list[Visit] = []
     # Older visits are history: a nudge about them would only be noise.
-    rows = uow.visits.list_happened_without_debrief(ended_since=now - DEBRIEF_NUDGE_LOOKBACK)
+    rows = uow.visits.list_happened_without_debrief(
+        ended_since=now - DEBRIEF_NUDGE_LOOKBACK, messages_below=unless_told
+    )
     for visit in rows:
         calendar = calendars.of(visit.teacher)
         local = visit.ends_at.astimezone(zone(visit.teacher.timezone)).date()

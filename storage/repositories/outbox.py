@@ -63,6 +63,21 @@ class OutboxRepository:
         )
         return int(self.session.scalar(query) or 0)
 
+    def due_moments(
+        self, kinds: Collection[str], start: datetime, end: datetime
+    ) -> list[tuple[int, datetime]]:
+        """(person id, due_at) of every message of these kinds sent or due in [start, end)."""
+        rows = self.session.execute(
+            select(OutboxMessage.person_id, OutboxMessage.due_at).where(
+                OutboxMessage.kind.in_(list(kinds)),
+                OutboxMessage.status.in_(SENT_OR_DUE),
+                OutboxMessage.due_at >= start,
+                OutboxMessage.due_at < end,
+                OutboxMessage.person_id.is_not(None),
+            )
+        )
+        return [(person_id, due_at) for person_id, due_at in rows if person_id is not None]
+
     def count_for_person(
         self, person_id: int, kinds: Collection[str], start: datetime, end: datetime
     ) -> int:
