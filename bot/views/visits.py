@@ -180,7 +180,7 @@ def build_proposal(card: VisitCard, *, to: str) -> dict[str, Any]:
     blocks = [
         section(text),
         *_quote_blocks(card.proposal_note),
-        _details(card, when=new_when, when_label="Suggested time"),
+        _details(card, times=False),
         answer_actions(card),
     ]
     return message(text, blocks)
@@ -221,7 +221,7 @@ def build_accepted(card: VisitCard, *, viewer: str, links: CalendarLinks) -> dic
             text = f":tada: {who} accepted! They'll visit {_class(card)} on {when}."
         else:
             text = f":tada: {who} accepted! You'll co-plan together on {when}."
-    blocks: list[SlackBlock] = [section(text), _details(card)]
+    blocks: list[SlackBlock] = [section(text), _details(card, times=False)]
     buttons = calendar_buttons(links)
     if buttons:
         blocks.append(ActionsBlock(elements=buttons))
@@ -274,10 +274,9 @@ def _class(card: VisitCard) -> str:
     return inline(card.class_name) if card.class_name else "their class"
 
 
-def _details(card: VisitCard, *, when: str | None = None, when_label: str = "When") -> SectionBlock:
-    fields = [field(when_label, when if when is not None else _when(card))]
-    if when is not None:
-        fields.append(field("Instead of", _when(card)))
+def _details(card: VisitCard, *, times: bool = True) -> SectionBlock:
+    """The visit's fields; `times` False where the sentence above already says when."""
+    fields = [field("When", _when(card))] if times else []
     if card.support.needs_class:
         fields.append(field("Class", escape(card.class_name) if card.class_name else "Not given"))
     fields.append(field("Support", card.support.label))

@@ -694,11 +694,10 @@ def test_proposal_to_the_teacher() -> None:
     assert message["text"] == (
         f"<@UCOACH> suggested another time: {new_when} (instead of {WHEN_NY})."
     )
-    assert texts(message)[1:4] == [
-        "> Thursdays work better for me.",
-        f"*Suggested time*\n{new_when}",
-        f"*Instead of*\n{WHEN_NY}",
-    ]
+    assert texts(message)[1:3] == ["> Thursdays work better for me.", "*Class*\nPeriod 3 Algebra"]
+    # The sentence says both times; the fields below do not say them again.
+    assert new_when not in "\n".join(texts(message)[1:])
+    assert WHEN_NY not in "\n".join(texts(message)[1:])
     assert answer_buttons(message) == ANSWERS
 
 
@@ -762,6 +761,9 @@ def test_accepted_for_the_coach_and_teacher() -> None:
     assert teacher["text"] == (
         f":tada: <@UCOACH> accepted! They'll visit Period 3 Algebra on {WHEN_LA}."
     )
+    # The time is in the sentence once, not again as a field.
+    assert all(WHEN_LA not in text for text in texts(teacher)[1:])
+    assert not any(text.startswith("*When*") for text in texts(teacher))
     links = buttons(teacher)
     assert [(b["text"]["text"], b["url"]) for b in links] == [
         ("Google Calendar", LINKS.google),
