@@ -241,7 +241,7 @@ class Visit(Base):
     teacher_channel: Mapped[str | None] = mapped_column(String(32))
     teacher_ts: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
     # Bumped by the rules on every change; buttons carry it so a stale message is recognised,
     # and every UPDATE carries the version it read, so of two changes at once one is refused.
     version: Mapped[int] = mapped_column(Integer, default=1)
@@ -279,8 +279,8 @@ class Goal(Base):
     evidence: Mapped[str | None] = mapped_column(Text)
     target_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[GoalStatus] = mapped_column(_states(GoalStatus, 16), default=GoalStatus.ACTIVE)
-    created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)
+    updated_at: Mapped[datetime] = mapped_column(index=True)
     closed_at: Mapped[datetime | None]
     # Checked by the database on every UPDATE and bumped by it: of two changes at once, one
     # is refused (StaleDataError) instead of both being told they succeeded.
@@ -301,10 +301,10 @@ class Debrief(Base):
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
     teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     coach_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
-    starts_at: Mapped[datetime]
+    starts_at: Mapped[datetime] = mapped_column(index=True)
     ends_at: Mapped[datetime] = mapped_column(index=True)
     place: Mapped[str | None] = mapped_column(String(300))
-    created_at: Mapped[datetime]
+    created_at: Mapped[datetime] = mapped_column(index=True)
     # Checked and bumped by the database, as Goal.version.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - typed by DeclarativeBase
@@ -333,7 +333,7 @@ class DebriefNote(Base):
     next_step: Mapped[str | None] = mapped_column(Text)
     check_back_on: Mapped[date | None] = mapped_column(Date, index=True)
     created_at: Mapped[datetime]
-    updated_at: Mapped[datetime]
+    updated_at: Mapped[datetime] = mapped_column(index=True)
     # Checked and bumped by the database, as Goal.version.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - typed by DeclarativeBase

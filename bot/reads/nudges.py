@@ -522,12 +522,12 @@ def _moments(
 
     planned_start = case((VISIT_OPEN, Visit.starts_at), else_=None)
     for where in _scopes(teacher_ids, since):
+        # Row by row, not GROUP BY: grouped, SQLite walks the whole table in goal order
+        # instead of reading the window's rows by their indexes.
         for goal_id, teacher_id, updated, starts in uow.session.execute(
-            select(
-                Visit.goal_id, Visit.teacher_id, func.max(Visit.updated_at), func.max(planned_start)
+            select(Visit.goal_id, Visit.teacher_id, Visit.updated_at, planned_start).where(
+                where(Visit.teacher_id, Visit.updated_at, Visit.starts_at)
             )
-            .where(where(Visit.teacher_id, Visit.updated_at, Visit.starts_at))
-            .group_by(Visit.goal_id, Visit.teacher_id)
         ):
             note_moment(goal_id, teacher_id, updated, starts)
         for goal_id, teacher_id, created, starts in uow.session.execute(

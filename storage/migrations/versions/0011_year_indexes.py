@@ -18,6 +18,13 @@ INDEXES = (
     ("debriefs", "ends_at"),
     ("goals", "coach_id"),
     ("people", "assigned_coach_id"),
+    # A quiet goal is found from what changed in the last weeks, not from all history.
+    ("visits", "updated_at"),
+    ("debriefs", "starts_at"),
+    ("debriefs", "created_at"),
+    ("debrief_notes", "updated_at"),
+    ("goals", "created_at"),
+    ("goals", "updated_at"),
 )
 
 

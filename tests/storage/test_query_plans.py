@@ -1,0 +1,189 @@
+"""Every query a planner runs each minute reads by an index, never a whole table that grows
+with history (visits, debriefs, notes, reflections, goals, the outbox).
+
+A school year of rows is seeded small (the plan, not the size, is what is checked), each
+planner runs with every statement recorded, and SQLite's EXPLAIN QUERY PLAN of each must not
+SCAN a growing table: every such query has an index it can use.
+"""
+
+from __future__ import annotations
+
+import random
+import re
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import pytest
+from sqlalchemy import Engine, event
+
+from bot.app import jobs
+from storage.db import make_engine, make_session_factory
+from storage.models import (
+    Debrief,
+    DebriefNote,
+    District,
+    Goal,
+    OutboxMessage,
+    Person,
+    Reflection,
+    School,
+    Visit,
+)
+from storage.uow import UnitOfWork
+
+GROWING = ("visits", "debriefs", "debrief_notes", "reflections", "goals", "outbox")
+NOW = datetime(2027, 3, 9, 15, 30, tzinfo=UTC)  # a Tuesday, 10:30 in New York
+TEAM = "T0PLANS"
+
+
+def _seed(engine: Engine) -> None:
+    rng = random.Random(7)
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        session = uow.session
+        session.add(District(team_id=TEAM, timezone="America/New_York"))
+        schools = [School(team_id=TEAM, name=f"School {n}") for n in range(3)]
+        session.add_all(schools)
+        session.flush()
+        coaches = [
+            Person(team_id=TEAM, user_id=f"U0PC{n:03d}", role="coach", school_id=schools[n % 3].id)
+            for n in range(6)
+        ]
+        session.add_all(coaches)
+        session.flush()
+        teachers = [
+            Person(
+                team_id=TEAM,
+                user_id=f"U0PT{n:03d}",
+                school_id=schools[n % 3].id,
+                assigned_coach_id=coaches[n % 6].id,
+            )
+            for n in range(60)
+        ]
+        session.add_all(teachers)
+        session.flush()
+        goals = [
+            Goal(
+                team_id=TEAM,
+                teacher_id=t.id,
+                coach_id=t.assigned_coach_id,
+                question="How might more students explain?",
+                focus_area="discourse",
+                created_at=NOW - timedelta(days=150),
+                updated_at=NOW - timedelta(days=150),
+            )
+            for t in teachers
+        ]
+        session.add_all(goals)
+        session.flush()
+        for n in range(600):
+            teacher = rng.choice(teachers)
+            starts = NOW - timedelta(days=rng.randint(-10, 180), hours=rng.randint(0, 5))
+            past = starts < NOW
+            visit = Visit(
+                team_id=TEAM,
+                teacher_id=teacher.id,
+                coach_id=teacher.assigned_coach_id,
+                starts_at=starts,
+                ends_at=starts + timedelta(minutes=45),
+                support_type="observe",
+                status="accepted" if past or n % 3 else "pending",
+                outcome="happened" if past else None,
+                log_prompted_at=starts + timedelta(hours=1) if past else None,
+                created_at=starts - timedelta(days=3),
+                updated_at=starts - timedelta(days=3),
+                goal_id=goals[teachers.index(teacher)].id,
+            )
+            session.add(visit)
+            session.flush()
+            if past and n % 2:
+                debrief = Debrief(
+                    team_id=TEAM,
+                    visit_id=visit.id,
+                    teacher_id=visit.teacher_id,
+                    coach_id=visit.coach_id,
+                    starts_at=starts + timedelta(days=1),
+                    ends_at=starts + timedelta(days=1, minutes=30),
+                    created_at=starts,
+                )
+                session.add(debrief)
+                session.flush()
+                session.add(
+                    DebriefNote(
+                        debrief_id=debrief.id,
+                        author_id=visit.coach_id,
+                        next_step="Cold call after think time",
+                        check_back_on=(starts + timedelta(days=14)).date(),
+                        created_at=starts + timedelta(days=1),
+                        updated_at=starts + timedelta(days=1),
+                    )
+                )
+                session.add(
+                    Reflection(
+                        team_id=TEAM,
+                        teacher_id=visit.teacher_id,
+                        debrief_id=debrief.id,
+                        question="What did you notice?",
+                        created_at=starts + timedelta(days=1),
+                    )
+                )
+            session.add(
+                OutboxMessage(
+                    key=f"daily-list:{visit.coach_id}:{n}",
+                    team_id=TEAM,
+                    person_id=visit.coach_id,
+                    channel="D0",
+                    kind="daily_list",
+                    text="x",
+                    due_at=starts,
+                    available_at=starts,
+                    status="sent",
+                    sent_at=starts,
+                    created_at=starts,
+                )
+            )
+        uow.commit()
+
+
+@pytest.fixture
+def seeded(sqlite_url: str) -> Iterator[Engine]:
+    engine = make_engine(sqlite_url)
+    _seed(engine)
+    yield engine
+    engine.dispose()
+
+
+def _scans(engine: Engine, statement: str, parameters: Any) -> list[str]:
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        plan = raw.execute(f"EXPLAIN QUERY PLAN {statement}", parameters).fetchall()
+    found = []
+    for row in plan:
+        detail = str(row[-1])
+        scanned = re.match(r"SCAN (\w+)", detail)
+        if scanned and scanned.group(1) in GROWING:  # SCAN reads all rows, by index or not
+            found.append(detail)
+    return found
+
+
+PLANNERS = [*jobs.PLANNERS, jobs.plan_visit_logs]
+
+
+@pytest.mark.parametrize("planner", PLANNERS, ids=[p.__name__ for p in PLANNERS])
+def test_no_planner_scans_a_table_that_grows_with_history(seeded: Engine, planner: Any) -> None:
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    event.listen(seeded, "before_cursor_execute", record)
+    try:
+        with UnitOfWork(make_session_factory(seeded)) as uow:
+            planner(uow, NOW)
+    finally:
+        event.remove(seeded, "before_cursor_execute", record)
+    assert statements, "the planner read nothing"
+    scans = {s: found for s, p in statements if (found := _scans(seeded, s, p))}
+    assert scans == {}
