@@ -38,6 +38,19 @@ def forget_old_events(deps: Deps) -> int:
     return removed
 
 
+def refresh_query_statistics(deps: Deps) -> bool:
+    """SQLite keeps no statistics unless asked: ANALYZE, on a bounded sample, lets its planner
+    pick the right index as a year's rows grow. PostgreSQL's autovacuum does the same on its
+    own. True when it ran."""
+    if deps.engine.dialect.name != "sqlite":
+        return False
+    with deps.engine.connect() as connection:
+        # A bounded sample per index keeps ANALYZE quick on a school year's file.
+        connection.exec_driver_sql("PRAGMA analysis_limit=1000")
+        connection.exec_driver_sql("ANALYZE")
+    return True
+
+
 # The outbox kind of the "How did your visit go?" prompt, and its key and ref.
 VISIT_LOG_KIND = "visit_log"
 

@@ -46,6 +46,14 @@ def make_scheduler(
         replace_existing=True,
     )
     scheduler.add_job(
+        jobs.refresh_query_statistics,
+        "interval",
+        hours=6,
+        args=[deps],
+        id="housekeeping:query-statistics",
+        replace_existing=True,
+    )
+    scheduler.add_job(
         jobs.prompt_visit_logs,
         "interval",
         minutes=1,

@@ -27,6 +27,19 @@ def test_forget_old_events_keeps_the_last_day(deps: Deps) -> None:
         uow.commit()
 
 
+def test_sqlite_statistics_are_refreshed_and_postgresql_is_left_to_autovacuum(
+    deps: Deps,
+) -> None:
+    ran = jobs.refresh_query_statistics(deps)
+    assert ran is (deps.engine.dialect.name == "sqlite")
+    if ran:
+        with deps.engine.connect() as connection:
+            tables = connection.exec_driver_sql(
+                "SELECT name FROM sqlite_master WHERE name = 'sqlite_stat1'"
+            ).all()
+        assert tables == [("sqlite_stat1",)]
+
+
 def test_clock_is_aware_utc() -> None:
     with freeze_time("2026-03-08 07:30:00"):
         assert utc_now() == datetime(2026, 3, 8, 7, 30, tzinfo=UTC)
@@ -37,6 +50,7 @@ def test_scheduler_runs_in_utc_with_explicit_job_ids(deps: Deps) -> None:
     assert str(scheduler.timezone) == "UTC"
     assert [job.id for job in scheduler.get_jobs()] == [
         "housekeeping:forget-old-events",
+        "housekeeping:query-statistics",
         "visits:log-prompts",
         "outbox:plan",
         "outbox:deliver",
