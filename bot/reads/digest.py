@@ -31,6 +31,7 @@ DIGEST_AT = time(14, 0)
 FRIDAY = 4
 SEEN_WINDOW = timedelta(days=21)
 READERS_OF_AGGREGATES = ("admin", "leader", "lead_coach")
+AGGREGATE = ":aggregate"
 
 
 def _key(person: Person, day: date) -> str:
@@ -58,30 +59,41 @@ def plan_digests(uow: UnitOfWork, now: datetime) -> int:
             due.append((person, local.date(), send_at))
     if not due:
         return 0
+    keys = [_key(p, d) + suffix for p, d, _ in due for suffix in ("", AGGREGATE)]
     planned_keys = set(
-        uow.session.scalars(
-            select(OutboxMessage.key).where(OutboxMessage.key.in_([_key(p, d) for p, d, _ in due]))
-        )
+        uow.session.scalars(select(OutboxMessage.key).where(OutboxMessage.key.in_(keys)))
     )
     planned = 0
     for person, day, send_at in due:
-        if _key(person, day) in planned_keys:
+        if {_key(person, day), _key(person, day) + AGGREGATE} & planned_keys:
             continue
         monday = day - timedelta(days=day.weekday())
         start = datetime.combine(monday, time(0), ZoneInfo(person.timezone))
-        week = (start, start + timedelta(days=7))
-        messages: list[dict[str, Any]] = []
-        if person.role in COACH_ROLES:
-            messages.append(coach_digest(uow, person, week, now))
-        if person.role in READERS_OF_AGGREGATES:
-            messages.append(aggregate_digest(uow, person.team_id, week))
-        for n, message in enumerate(messages):
-            key = _key(person, day) + ("" if n == 0 else ":aggregate")
+        messages = _messages(uow, person, (start, start + timedelta(days=7)), now)
+        for suffix, message in messages:
+            key = _key(person, day) + suffix
             if enqueue(
                 uow, key=key, person=person, kind=KIND, message=message, due_at=send_at, now=now
             ):
                 planned += 1
     return planned
+
+
+def _messages(
+    uow: UnitOfWork, person: Person, week: tuple[datetime, datetime], now: datetime
+) -> list[tuple[str, dict[str, Any]]]:
+    """(key suffix, message) of what a person gets this Friday. A coach's week has the
+    person's key; the counts have it too for an admin or leader, and ":aggregate" after it for
+    a lead coach, who may get both."""
+    messages: list[tuple[str, dict[str, Any]]] = []
+    if person.role in COACH_ROLES:
+        week_of_coaching = coach_digest(uow, person, week, now)
+        if week_of_coaching is not None:
+            messages.append(("", week_of_coaching))
+    if person.role in READERS_OF_AGGREGATES:
+        suffix = AGGREGATE if person.role in COACH_ROLES else ""
+        messages.append((suffix, aggregate_digest(uow, person.team_id, week)))
+    return messages
 
 
 def _happened(uow: UnitOfWork, week: tuple[datetime, datetime], **where: int) -> list[Visit]:
@@ -97,7 +109,8 @@ def _happened(uow: UnitOfWork, week: tuple[datetime, datetime], **where: int) ->
 
 def coach_digest(
     uow: UnitOfWork, coach: Person, week: tuple[datetime, datetime], now: datetime
-) -> dict[str, Any]:
+) -> dict[str, Any] | None:
+    """A coach's week; None for a coach with nothing to tell (no teachers, nothing logged)."""
     visits = _happened(uow, week, coach_id=coach.id)
     # The visits that happened and the coaching the coach logged (group work once).
     minutes = Counter(coaching_minutes(uow, coach, *week))
@@ -133,6 +146,8 @@ def coach_digest(
             )
         )
     )
+    if not (visits or logs or awaiting or undebriefed or caseload):
+        return None  # "Your week: 0 visits" to a coach with no teachers yet says nothing
     recent = uow.coaching_logs.last_day_with(coach.id, caseload)
     since = (now - SEEN_WINDOW).astimezone(zone).date()
     seen |= {teacher_id for teacher_id, day in recent.items() if day >= since}

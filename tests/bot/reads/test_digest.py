@@ -164,3 +164,18 @@ def test_the_coachs_week_counts_logged_coaching_and_who_it_was_with(deps: Deps) 
     assert "Your week in coaching: 6 visits and 1 logged activity." in texts
     assert "Something else: 60 min" in texts
     assert "you've seen 7 of 7 teachers" in texts
+
+
+def test_a_coach_with_no_teachers_and_nothing_logged_gets_no_digest(deps: Deps) -> None:
+    with deps.uow() as uow:
+        for user_id, role in (("U0C2", "coach"), ("U0L2", "lead_coach")):
+            uow.people.add(
+                Person(team_id=TEAM, user_id=user_id, role=role, timezone="America/New_York")
+            )
+        # The lead coach still gets the week's counts, under their own key.
+        assert plan_digests(uow, FRIDAY_TWO) == 1
+        assert plan_digests(uow, FRIDAY_TWO + timedelta(minutes=5)) == 0
+        uow.commit()
+    texts = _texts(deps)
+    assert list(texts) == ["U0L2:aggregate"]
+    assert "Your week" not in "\n".join(texts.values())
