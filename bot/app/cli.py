@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from types import FrameType
-from typing import TextIO
+from typing import Any, TextIO
 
 from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
@@ -112,7 +112,13 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(title="commands")
+    for add in (_add_demo, _add_serve, _add_db, _add_roster, _add_calendar, _add_report, _add_jobs):
+        add(commands)
+    return parser
 
+
+def _add_demo(commands: Any) -> None:
+    """`coachbot demo`: the school week against the stand-in."""
     demo = commands.add_parser(
         "demo", help="play a school week against a built-in Slack stand-in (no tokens needed)"
     )
@@ -121,6 +127,9 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--json", type=Path, help="also write the transcript as JSON here")
     demo.set_defaults(run=_demo, no_settings=True)
 
+
+def _add_serve(commands: Any) -> None:
+    """`coachbot serve`: answer Slack, run the scheduler, or both."""
     serve = commands.add_parser(
         "serve", help="answer Slack (HTTP, or Socket Mode with an app token)"
     )
@@ -133,6 +142,9 @@ def _parser() -> argparse.ArgumentParser:
     )
     serve.set_defaults(run=_serve, needs_slack=True)
 
+
+def _add_db(commands: Any) -> None:
+    """`coachbot db ...`: Alembic's commands, with DATABASE_URL alone."""
     db = commands.add_parser("db", help="database migrations (needs only DATABASE_URL)")
     db_commands = db.add_subparsers(title="db commands")
     up = db_commands.add_parser("upgrade", help="bring the database schema up to date")
@@ -154,6 +166,9 @@ def _parser() -> argparse.ArgumentParser:
     rev.add_argument("-m", "--message", required=True)
     rev.set_defaults(run=_db_revision)
 
+
+def _add_roster(commands: Any) -> None:
+    """`coachbot roster import|export`."""
     roster = commands.add_parser("roster", help="import or export the roster as CSV")
     roster_commands = roster.add_subparsers(title="roster commands")
     imp = roster_commands.add_parser(
@@ -177,6 +192,9 @@ def _parser() -> argparse.ArgumentParser:
     _team_option(exp)
     exp.set_defaults(run=_roster_export)
 
+
+def _add_calendar(commands: Any) -> None:
+    """`coachbot calendar import`: non-school days."""
     calendar = commands.add_parser("calendar", help="the school calendar")
     calendar_commands = calendar.add_subparsers(title="calendar commands")
     days_off = calendar_commands.add_parser(
@@ -188,6 +206,9 @@ def _parser() -> argparse.ArgumentParser:
     _team_option(days_off)
     days_off.set_defaults(run=_calendar_import)
 
+
+def _add_report(commands: Any) -> None:
+    """`coachbot report`: the aggregate report."""
     report = commands.add_parser(
         "report", help="aggregate counts for admins and leaders (CSV or JSON)"
     )
@@ -208,13 +229,15 @@ def _parser() -> argparse.ArgumentParser:
     _team_option(report)
     report.set_defaults(run=_report)
 
+
+def _add_jobs(commands: Any) -> None:
+    """`coachbot jobs list|retry-dead`."""
     jobs = commands.add_parser("jobs", help="scheduled work and the outbox of messages")
     jobs_commands = jobs.add_subparsers(title="jobs commands")
     listing = jobs_commands.add_parser("list", help="scheduled jobs, and the outbox by state")
     listing.set_defaults(run=_jobs_list)
     again = jobs_commands.add_parser("retry-dead", help="put dead messages back in line")
     again.set_defaults(run=_jobs_retry_dead)
-    return parser
 
 
 EXIT_CODES = """exit codes:
