@@ -53,15 +53,12 @@ def _form_for(client: WebClient, deps: Deps, body: dict[str, Any]) -> dict[str, 
         actor = common.actor(uow, deps, body)
         if me is None or not actor.coaches:
             return None
-        plcs = [
-            views.PlcChoice(p.channel_id, p.name)
-            for p in uow.plc_channels.list_for_team(me.team_id)
-        ]
+        has_plcs = uow.plc_channels.count_for_team(me.team_id) > 0
         goals = [
             views.GoalChoice(goal_id, teacher.user_id, teacher.display_name or "A teacher", q)
             for goal_id, teacher, q in rules.active_goal_choices(uow, me)
         ]
-        return views.build_log_form(today=common.today(deps, me), plcs=plcs, goals=goals)
+        return views.build_log_form(today=common.today(deps, me), has_plcs=has_plcs, goals=goals)
 
 
 def handle_log_submission(
@@ -135,7 +132,7 @@ def _card(log: CoachingLog, now: datetime) -> views.LoggedCard:
         day=log.on_day,
         minutes=log.minutes,
         teacher_user_ids=tuple(t.teacher.user_id for t in log.teachers),
-        plc_name=(log.plc_channel.name or log.plc_channel.channel_id) if log.plc_channel else None,
+        plc_channel_id=log.plc_channel.channel_id if log.plc_channel else None,
         correctable=rules.correctable(log, now),
     )
 

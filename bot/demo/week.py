@@ -46,6 +46,7 @@ from bot.slack.payloads import (
     slash_command,
     view_submission,
 )
+from bot.views.coaching_log import LogBlock, LogCallback
 from storage import migrate
 from storage.db import make_engine
 
@@ -458,6 +459,35 @@ def tuesday(week: Week) -> None:
         },
         opened.get("private_metadata", ""),
     )
+    _log_plc(week, day)
+
+
+def _log_plc(week: Week, day: date) -> None:
+    """Jordan logs the math PLC's hour with two of his teachers: work no teacher invited him to."""
+    week.at(day, 16)
+    week.post(slash_command("/coachbot", "log", user_id=JORDAN), JORDAN)
+    form = week.opened()
+    week.expect(form.get("callback_id") == LogCallback.LOG, "Jordan opened the coaching log")
+    reply = week.submit(
+        JORDAN,
+        LogCallback.LOG,
+        {
+            **_one(LogBlock.KIND, _option("student_work")),
+            **_one(LogBlock.DAY, {"type": "datepicker", "selected_date": str(day)}),
+            **_one(LogBlock.MINUTES, _option("60")),
+            **_one(
+                LogBlock.TEACHERS,
+                {"type": "multi_users_select", "selected_users": [ALVAREZ, "U0DEMOCHEN"]},
+            ),
+            **_one(
+                LogBlock.PLC,
+                {"type": "conversations_select", "selected_conversation": "C0DEMOMATH"},
+            ),
+            **_one(LogBlock.NOTE, _text(None)),
+        },
+    )
+    said = json.dumps(reply or {})
+    week.expect("with 2 teachers in <#C0DEMOMATH>" in said, "the PLC hour was logged once")
 
 
 def wednesday(week: Week) -> None:

@@ -24,6 +24,7 @@ from bot.views.common import (
     STALE,
     StateValues,
     TextField,
+    channel_input,
     clip,
     context,
     count,
@@ -79,12 +80,6 @@ NOTE = TextField(
 
 
 @dataclass(frozen=True)
-class PlcChoice:
-    channel_id: str
-    name: str
-
-
-@dataclass(frozen=True)
 class GoalChoice:
     goal_id: int
     teacher_user_id: str
@@ -114,7 +109,7 @@ def _length_options() -> list[Option]:
 def build_log_form(
     *,
     today: date,
-    plcs: Sequence[PlcChoice] = (),
+    has_plcs: bool = False,
     goals: Sequence[GoalChoice] = (),
     teacher_user_id: str | None = None,
 ) -> dict[str, Any]:
@@ -147,18 +142,14 @@ def build_log_form(
             hint="Leave it empty for work on your own, like pulling data or planning a workshop.",
         ),
     ]
-    if plcs:
+    if has_plcs:
         blocks.append(
-            select_input(
+            channel_input(
                 LogBlock.PLC,
                 LogAction.PLC,
                 "In a PLC?",
-                options=[
-                    Option(value=p.channel_id, text=clip(f"#{p.name or p.channel_id}", 75))
-                    for p in plcs[:MAX_OPTIONS]
-                ],
                 optional=True,
-                placeholder="Choose a PLC channel",
+                placeholder="Choose the PLC's channel",
             )
         )
     if goals:
@@ -208,7 +199,8 @@ def parse_log_form(values: StateValues, *, today: date) -> tuple[LogForm | None,
         errors[LogBlock.MINUTES] = "Choose how long it took."
     users = state_of(values, LogBlock.TEACHERS, LogAction.TEACHERS).get("selected_users") or []
     teachers = tuple(dict.fromkeys(u for u in users if isinstance(u, str) and u))
-    plc = selected_value(values, LogBlock.PLC, LogAction.PLC)
+    chosen = state_of(values, LogBlock.PLC, LogAction.PLC).get("selected_conversation")
+    plc = chosen if isinstance(chosen, str) and chosen else None
     goal_value = selected_value(values, LogBlock.GOAL, LogAction.GOAL)
     goal_id = _minutes(goal_value) if goal_value else None
     note = NOTE.read(values, errors)
@@ -235,13 +227,13 @@ class LoggedCard:
     day: date
     minutes: int
     teacher_user_ids: tuple[str, ...]
-    plc_name: str | None
+    plc_channel_id: str | None
     correctable: bool
 
 
-def with_whom(teacher_user_ids: Sequence[str], plc_name: str | None) -> str:
-    """'with <@U1>', 'with 3 teachers in #math-plc', 'in #math-plc', 'on your own'."""
-    where = f" in #{plc_name}" if plc_name else ""
+def with_whom(teacher_user_ids: Sequence[str], plc_channel_id: str | None) -> str:
+    """'with <@U1>', 'with 3 teachers in <#C1>', 'in <#C1>', 'on your own'."""
+    where = f" in <#{plc_channel_id}>" if plc_channel_id else ""
     if len(teacher_user_ids) == 1:
         return f"with {mention(teacher_user_ids[0])}{where}"
     if teacher_user_ids:
@@ -251,9 +243,10 @@ def with_whom(teacher_user_ids: Sequence[str], plc_name: str | None) -> str:
 
 def build_logged(card: LoggedCard, *, today: date) -> dict[str, Any]:
     """What the coach sees once the log is saved, with a way to correct it for two weeks."""
+    who = with_whom(card.teacher_user_ids, card.plc_channel_id)
     text = (
         f":white_check_mark: Logged: {card.support.label}, {short_minutes(card.minutes)}, "
-        f"{with_whom(card.teacher_user_ids, card.plc_name)}, {long_day(card.day, today=today)}."
+        f"{who}, {long_day(card.day, today=today)}."
     )
     blocks: list[Block] = [section(text)]
     if card.correctable:

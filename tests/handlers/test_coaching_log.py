@@ -49,7 +49,7 @@ def log_values(
         **_one(LogBlock.NOTE, {"type": "plain_text_input", "value": note}),
     }
     if plc is not None:
-        values |= _one(LogBlock.PLC, {"type": "static_select", "selected_option": {"value": plc}})
+        values |= _one(LogBlock.PLC, {"type": "conversations_select", "selected_conversation": plc})
     return values
 
 
@@ -107,13 +107,13 @@ def test_work_in_a_plc_counts_once_for_time_and_for_each_teacher_seen(school: Ru
     with school.deps.uow() as uow:
         uow.plc_channels.ensure(TEAM, PLC_CHANNEL, "math-plc")
         uow.commit()
-    assert "#math-plc" in _all_text(open_form(school))
+    assert "In a PLC?" in _all_text(open_form(school))
 
     reply = submit(
         school, kind="other", minutes="60", teachers=(TEACHER, OTHER_TEACHER), plc=PLC_CHANNEL
     )
 
-    assert "with 2 teachers in #math-plc" in _all_text(reply["view"])
+    assert f"with 2 teachers in <#{PLC_CHANNEL}>" in _all_text(reply["view"])
     assert logs(school) == [("other", 60, [TEACHER, OTHER_TEACHER])]
     assert dms_to(school, TEACHER) == [] and dms_to(school, OTHER_TEACHER) == []
     home = coach_home(school)

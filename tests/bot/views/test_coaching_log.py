@@ -14,7 +14,6 @@ from bot.views.coaching_log import (
     LogBlock,
     LogCallback,
     LoggedCard,
-    PlcChoice,
     build_correct_form,
     build_log_form,
     build_logged,
@@ -48,7 +47,7 @@ def values(**changes: Any) -> dict[str, Any]:
 def test_the_form_asks_kind_day_minutes_and_with_whom() -> None:
     view = build_log_form(
         today=TODAY,
-        plcs=[PlcChoice("C1", "math-plc")],
+        has_plcs=True,
         goals=[GoalChoice(7, "UTEACH", "Ms. Alvarez", "How can more students explain?")],
     )
     assert check_view(view) == []
@@ -67,7 +66,7 @@ def test_the_form_asks_kind_day_minutes_and_with_whom() -> None:
     kinds = [o["text"]["text"] for o in blocks[LogBlock.KIND]["element"]["options"]]
     assert kinds == [kind.label for kind in SupportType]
     assert blocks[LogBlock.TEACHERS]["optional"] is True
-    assert blocks[LogBlock.PLC]["element"]["options"][0]["text"]["text"] == "#math-plc"
+    assert blocks[LogBlock.PLC]["element"]["type"] == "conversations_select"
     goal = blocks[LogBlock.GOAL]["element"]["options"][0]
     assert (goal["value"], goal["text"]["text"]) == (
         "7",
@@ -120,7 +119,7 @@ CARD = LoggedCard(
     day=TODAY,
     minutes=90,
     teacher_user_ids=("U1", "U2", "U3"),
-    plc_name="math-plc",
+    plc_channel_id="C0MATHPLC1",
     correctable=True,
 )
 
@@ -129,12 +128,12 @@ def test_the_answer_says_what_was_logged_and_offers_a_correction() -> None:
     view = build_logged(CARD, today=TODAY)
     assert check_view(view) == []
     assert texts(view)[0] == (
-        ":white_check_mark: Logged: Co-plan, 1 h 30 min, with 3 teachers in #math-plc, "
+        ":white_check_mark: Logged: Co-plan, 1 h 30 min, with 3 teachers in <#C0MATHPLC1>, "
         "Tuesday, December 1."
     )
     button = view["blocks"][1]["elements"][0]
     assert (button["action_id"], button["value"]) == (LogAction.CORRECT, "3:1")
-    alone = build_logged(replace(CARD, teacher_user_ids=(), plc_name=None), today=TODAY)
+    alone = build_logged(replace(CARD, teacher_user_ids=(), plc_channel_id=None), today=TODAY)
     assert "on your own" in texts(alone)[0]
 
 
