@@ -735,3 +735,42 @@ def _decoded(value: Any) -> Any:
         except json.JSONDecodeError:
             return None
     return value
+
+
+# --------------------------------------------------------------------------- what was sent
+
+
+def render_submission(view: Mapping[str, Any], values: Mapping[str, Any], names: Names) -> str:
+    """A form as its author sent it: each question the view asked, and the answer given."""
+    title = str((view.get("title") or {}).get("text", "Form"))
+    lines = [title, "═" * len(title)]
+    for block in view.get("blocks", []):
+        if block.get("type") != "input":
+            continue
+        element = block.get("element") or {}
+        state = (values.get(block.get("block_id", "")) or {}).get(element.get("action_id", ""))
+        answer = _answer(element, state or {}, names)
+        lines.append(f"{block['label']['text']}: {answer or '—'}")
+    return "\n".join(lines)
+
+
+def _answer(element: Mapping[str, Any], state: Mapping[str, Any], names: Names) -> str:
+    options = {o["value"]: o["text"]["text"] for o in element.get("options", [])}
+    if state.get("selected_option"):
+        value = state["selected_option"].get("value", "")
+        return str(options.get(value, value))
+    if state.get("selected_options"):
+        return ", ".join(
+            str(options.get(o["value"], o["value"])) for o in state["selected_options"]
+        )
+    if state.get("selected_users"):
+        return ", ".join(f"@{names.users.get(u, u)}" for u in state["selected_users"])
+    if state.get("selected_user"):
+        return f"@{names.users.get(state['selected_user'], state['selected_user'])}"
+    if state.get("selected_conversation"):
+        channel = state["selected_conversation"]
+        return f"#{names.channels.get(channel, channel)}"
+    for key in ("selected_date", "selected_time", "value"):
+        if state.get(key):
+            return str(state[key])
+    return ""

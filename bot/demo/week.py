@@ -28,7 +28,7 @@ from pydantic import SecretStr
 from bot.app import jobs
 from bot.app.runtime import Runtime
 from bot.app.settings import Settings
-from bot.demo.render import Names, render_call
+from bot.demo.render import Names, render_call, render_submission
 from bot.demo.standin import Call, SlackStandin
 from bot.ids import Action, Block, Callback
 from bot.rules.calendar import Closure
@@ -290,9 +290,31 @@ class Week:
         self.fail(f"no {action} option ending {ending}")
 
     def submit(self, user: str, callback: str, values: dict[str, Any], metadata: str = "") -> Any:
+        """Send a form; the transcript shows what the person sent, not only the empty form."""
+        form = self.form(callback)
+        if form is not None:
+            local = self.now.astimezone(SCHOOL_TZ)
+            self.transcript.entries.append(
+                Entry(
+                    DAYS[local.weekday()],
+                    f"{local:%H:%M}",
+                    self.names.users.get(user, user),
+                    "sent",
+                    render_submission(form, values, self.names),
+                )
+            )
         return self.post(
             view_submission(callback, values, user_id=user, private_metadata=metadata), user
         )
+
+    def form(self, callback: str) -> dict[str, Any] | None:
+        """The latest form opened with this callback id, as Slack showed it."""
+        calls = self.slack.calls_to("views.open") + self.slack.calls_to("views.push")
+        for call in sorted(calls, key=lambda c: c.received_at, reverse=True):
+            view: dict[str, Any] = call.response.get("view") or call.args["view"]
+            if view.get("callback_id") == callback:
+                return view
+        return None
 
 
 def _button_value(blocks: list[dict[str, Any]], action: str) -> str | None:
@@ -372,6 +394,7 @@ def monday(week: Week) -> None:
         **goal,
         **_one(Block.GOAL_QUESTION, _text("How do I help quiet readers join book talks?")),
         **_one(Block.GOAL_FOCUS, _option("literacy")),
+        **_one(Block.GOAL_EVIDENCE, _text("Every reader adds one idea to a book talk each week")),
         **_one(Block.GOAL_COACH, {"type": "users_select", "selected_user": PRIYA}),
     }
     week.submit(BROOKS, Callback.GOAL, brooks_goal)

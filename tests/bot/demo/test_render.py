@@ -8,7 +8,14 @@ from typing import Any
 
 import pytest
 
-from bot.demo.render import Names, mrkdwn_to_text, render_call, render_message, render_view
+from bot.demo.render import (
+    Names,
+    mrkdwn_to_text,
+    render_call,
+    render_message,
+    render_submission,
+    render_view,
+)
 from bot.demo.standin import Call
 
 TEACHER = "U0TEACH01"
@@ -724,3 +731,48 @@ def test_render_call_refused_calls_give_none() -> None:
     assert render_call(refused, NAMES) is None
     broken = Call("chat.postMessage", {"channel": PLC, "text": "hi"}, None, 500, {}, 0.0)
     assert render_call(broken, NAMES) is None
+
+
+def test_a_submitted_form_shows_each_answer_as_sent() -> None:
+    view = {
+        "title": {"type": "plain_text", "text": "Log coaching"},
+        "blocks": [
+            {"type": "section", "text": {"type": "mrkdwn", "text": "Not a question"}},
+            {
+                "type": "input",
+                "block_id": "kind",
+                "label": {"type": "plain_text", "text": "What did you do?"},
+                "element": {
+                    "type": "static_select",
+                    "action_id": "kind",
+                    "options": [
+                        {"value": "co_plan", "text": {"type": "plain_text", "text": "Co-plan"}}
+                    ],
+                },
+            },
+            {
+                "type": "input",
+                "block_id": "who",
+                "label": {"type": "plain_text", "text": "With which teachers?"},
+                "element": {"type": "multi_users_select", "action_id": "who"},
+            },
+            {
+                "type": "input",
+                "block_id": "note",
+                "label": {"type": "plain_text", "text": "A note"},
+                "element": {"type": "plain_text_input", "action_id": "note"},
+            },
+        ],
+    }
+    values = {
+        "kind": {"kind": {"selected_option": {"value": "co_plan"}}},
+        "who": {"who": {"selected_users": [TEACHER]}},
+        "note": {"note": {"value": None}},
+    }
+    assert render_submission(view, values, NAMES).splitlines() == [
+        "Log coaching",
+        "════════════",
+        "What did you do?: Co-plan",
+        "With which teachers?: @Ms. Alvarez",
+        "A note: —",
+    ]
