@@ -35,6 +35,11 @@ from storage.uow import ChangedMeanwhile, UnitOfWork
 
 logger = logging.getLogger(__name__)
 
+NO_COACH_TOLD = (
+    "Your goal is saved. No coach has been told about it yet, because none was chosen: "
+    "edit the goal and choose a coach whenever you'd like one to join you."
+)
+
 
 # --------------------------------------------------------------------------- helpers
 
@@ -174,6 +179,10 @@ def handle_goal_submission(
                 f"_{escape(goal.question)}_"
             ),
         )
+    elif goal_id is None:
+        # No coach chosen: no one else hears of it, and the teacher is told so, not left to
+        # wonder why no coach answers.
+        send_dm(client, me, build_notice(NO_COACH_TOLD))
     refresh_home(client, deps, [goal.teacher_id, *([goal.coach_id] if goal.coach_id else [])])
 
 

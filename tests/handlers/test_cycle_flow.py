@@ -389,3 +389,16 @@ def test_a_visit_that_did_not_happen_never_counts(school: Running) -> None:  # n
         assert coach is not None
         week = datetime(2026, 11, 30, tzinfo=UTC)
         assert coaching_minutes(uow, coach, week, week + timedelta(days=7)) == {}
+
+
+def test_a_goal_without_a_coach_tells_the_teacher_that_no_coach_knows(
+    school: Running,  # noqa: F811
+) -> None:
+    values = goal_values()
+    values[Block.GOAL_COACH] = {Block.GOAL_COACH: {"type": "users_select", "selected_user": None}}
+    before = len(school.slack.calls_to("chat.postMessage"))
+    reply = post(school, factories.view_submission(Callback.GOAL, values, user_id=TEACHER))
+    assert reply["response_action"] == "update"
+    sent = school.slack.calls_to("chat.postMessage")[before:]
+    assert [call.args["channel"] for call in sent] == [TEACHER]
+    assert "No coach has been told about it yet" in sent[0].args["text"]
