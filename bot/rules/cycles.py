@@ -12,7 +12,7 @@ from datetime import date, datetime, time, timedelta
 
 from bot.rules.calendar import zone_or_default as zone
 from bot.rules.cards import VisitLogCard
-from bot.rules.coaching_log import logged_minutes
+from bot.rules.coaching_log import CORRECT_FOR, logged_minutes
 from bot.rules.domain import (
     MAX_ACTIVE_GOALS,
     CycleState,
@@ -158,12 +158,19 @@ def log_visit(
     support: SupportType | None,
     now: datetime,
 ) -> Visit:
-    """The coach says whether the visit happened and what it was."""
+    """The coach says whether the visit happened and what it was; for two weeks after, they
+    can say again what it was, from the message that thanked them."""
     visit = load_for(uow, actor, visit_id)
     if actor.person_id != visit.coach_id:
         raise CycleRefused("Only the coach who made the visit logs it.")
     if visit.outcome is not None:
-        raise CycleRefused("This visit is already logged. Thank you!")
+        if not _corrects_kind(visit, version, outcome, support, now):
+            raise CycleRefused("This visit is already logged. Thank you!")
+        assert support is not None
+        visit.logged_support_type = support.value
+        visit.updated_at = now
+        visit.version += 1
+        return visit
     if visit.status != VisitStatus.ACCEPTED or version != visit.version:
         raise CycleRefused("This visit changed since this message was sent, so it wasn't logged.")
     visit.outcome = outcome
@@ -171,6 +178,24 @@ def log_visit(
     visit.logged_at = visit.updated_at = now
     visit.version += 1
     return visit
+
+
+def _corrects_kind(
+    visit: Visit,
+    version: int,
+    outcome: VisitOutcome,
+    support: SupportType | None,
+    now: datetime,
+) -> bool:
+    """A new kind for a visit logged as happened, chosen from its latest message in time."""
+    return (
+        visit.outcome == VisitOutcome.HAPPENED
+        and outcome is VisitOutcome.HAPPENED
+        and support is not None
+        and version == visit.version
+        and visit.logged_at is not None
+        and now - visit.logged_at <= CORRECT_FOR
+    )
 
 
 def coaching_minutes(

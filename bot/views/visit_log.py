@@ -100,9 +100,22 @@ def build_visit_logged(
     if outcome is VisitOutcome.HAPPENED:
         kind = support if support is not None else card.planned
         text = f":white_check_mark: Logged as {kind.label}. Thank you!"
+        change = StaticSelectElement(
+            action_id=Action.VISIT_LOG_HAPPENED,
+            placeholder="Change what it was",
+            options=[
+                Option(value=log_value(card, other), text=other.label)
+                for other in SupportType
+                if other is not kind
+            ],
+        )
         blocks: list[SlackBlock] = [
             section(text),
             context(_log_details(card)),
+            SectionBlock(
+                text=MarkdownTextObject(text="Not quite right? You can change it for two weeks."),
+                accessory=change,
+            ),
             ActionsBlock(elements=[schedule_debrief_button(card.visit_id)]),
         ]
     else:

@@ -127,7 +127,14 @@ def test_a_whole_cycle(school: Running) -> None:  # noqa: F811
             "model",
             goal_id,
         )
-    assert "Logged as Model a lesson" in words(running.slack.calls_to("chat.update")[-1])
+    logged = running.slack.calls_to("chat.update")[-1]
+    assert "Logged as Model a lesson" in words(logged)
+    # Not quite: it was co-teaching. The thank-you message changes it; the old question cannot.
+    select_option(running, COACH, logged, Action.VISIT_LOG_HAPPENED, ":co_teach")
+    assert "Logged as Co-teach" in words(running.slack.calls_to("chat.update")[-1])
+    select_option(running, COACH, prompt, Action.VISIT_LOG_HAPPENED, ":observe")
+    with running.deps.uow() as uow:
+        assert uow.session.scalars(select(Visit.logged_support_type)).one() == "co_teach"
 
     # 4. A debrief is scheduled; both hear about it.
     debrief_values = {

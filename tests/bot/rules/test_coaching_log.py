@@ -10,10 +10,10 @@ import pytest
 from bot.app.deps import Deps
 from bot.rules import coaching_log, cycles
 from bot.rules.coaching_log import LogInput, LogRefused
-from bot.rules.domain import SupportType
+from bot.rules.domain import SupportType, VisitOutcome
 from bot.rules.people import actor_for
 from bot.rules.policy import Actor
-from storage.models import Goal, Person
+from storage.models import Goal, Person, Visit
 from storage.uow import UnitOfWork
 
 NOW = datetime(2026, 12, 1, 20, 0, tzinfo=UTC)  # 3 PM in New York
@@ -112,3 +112,34 @@ def test_a_teacher_cannot_log_and_a_coach_cannot_log_with_themselves(deps: Deps)
         with pytest.raises(LogRefused) as refused:
             coaching_log.log_coaching(uow, _actor(uow, coach), coach, mine, TODAY, NOW)
         assert refused.value.field == "teachers"
+
+
+def test_a_visits_logged_kind_can_be_changed_for_two_weeks(deps: Deps) -> None:
+    with deps.uow() as uow:
+        coach, _, teacher, _ = _people(uow)
+        visit = uow.visits.add(
+            Visit(
+                team_id="T1",
+                teacher_id=teacher.id,
+                coach_id=coach.id,
+                starts_at=NOW - timedelta(hours=3),
+                ends_at=NOW - timedelta(hours=2),
+                support_type="observe",
+                status="accepted",
+                created_at=NOW,
+                updated_at=NOW,
+            )
+        )
+        actor = _actor(uow, coach)
+        happened = VisitOutcome.HAPPENED
+        cycles.log_visit(uow, actor, visit.id, 1, happened, SupportType.MODEL, NOW)
+        # From the thank-you message (its version), within two weeks: changed.
+        cycles.log_visit(uow, actor, visit.id, 2, happened, SupportType.CO_TEACH, NOW)
+        assert visit.logged_support_type == "co_teach"
+        # From the first question (an older version), or after two weeks: refused.
+        with pytest.raises(cycles.CycleRefused):
+            cycles.log_visit(uow, actor, visit.id, 1, happened, SupportType.OBSERVE, NOW)
+        later = NOW + timedelta(days=15)
+        with pytest.raises(cycles.CycleRefused):
+            cycles.log_visit(uow, actor, visit.id, 3, happened, SupportType.OBSERVE, later)
+        assert visit.logged_support_type == "co_teach"

@@ -756,9 +756,15 @@ def test_visit_logged_as_happened() -> None:
     assert texts(message) == [
         ":white_check_mark: Logged as Co-teach. Thank you!",
         f"<@UTEACH> · Period 3 Algebra · {WHEN_NY}",
+        "Not quite right? You can change it for two weeks.",
     ]
     assert button_ids(message) == [(Action.DEBRIEF_SCHEDULE, "42")]
-    assert not any("accessory" in b for b in message["blocks"])
+    # The other kinds stay a click away, carrying the visit's version, as the first question's.
+    change = accessory(message, 2)
+    assert change["action_id"] == Action.VISIT_LOG_HAPPENED
+    values = [o["value"] for o in change["options"]]
+    assert "42:3:co_teach" not in values
+    assert values[:2] == ["42:3:observe", "42:3:model"]
     # Without a type chosen, it was what was planned.
     message = build_visit_logged(CARD, support=None, outcome=VisitOutcome.HAPPENED)
     assert message["text"] == ":white_check_mark: Logged as Model a lesson. Thank you!"
