@@ -30,7 +30,7 @@ from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, case, func, or_, select
+from sqlalchemy import String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import lazyload
 
 from bot.rules import outbox
@@ -322,7 +322,19 @@ def _answer_dues(uow: UnitOfWork, now: datetime, calendars: Calendars) -> list[_
         and_(Visit.status == VisitStatus.PENDING, Visit.starts_at > now),
         and_(Visit.status == VisitStatus.PROPOSED, Visit.proposed_starts_at > now),
     )
-    for visit in uow.session.scalars(select(Visit).where(VISIT_AWAITING_ANSWER, asked_ahead)):
+    # Invitations whose two reminders (to whoever owes the answer) are planned are settled
+    # here, found by the outbox's ref index, so a quiet minute does not load them again.
+    ref = (
+        literal("visit:")
+        + cast(Visit.id, String)
+        + literal(":answer:")
+        + cast(Visit.version, String)
+    )
+    told = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.ref == ref)
+    awaiting = select(Visit).where(
+        VISIT_AWAITING_ANSWER, asked_ahead, told.scalar_subquery() < MAX_REMINDERS
+    )
+    for visit in uow.session.scalars(awaiting):
         starts = _asked_for(visit)
         if starts is None or starts <= now:
             continue  # a time that has passed needs no answer any more
