@@ -8,15 +8,17 @@ from typing import Any
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 
 from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback, Command
-from bot.rules import admin, reflections
+from bot.rules import admin, records_export, reflections
 from bot.rules.policy import Actor, may_administer
 from bot.slack.directory import SlackDirectory
-from bot.slack.messaging import for_person, update_own_view
+from bot.slack.messaging import answer_privately, for_person, update_own_view
 from bot.views import admin as views
 from bot.views.common import build_notice_view, command_text
+from bot.views.privacy import MY_DATA_FAILED, MY_DATA_SENT
 from handlers import common
 from handlers.coaching_log import open_log_command
 from storage.uow import UnitOfWork
@@ -33,9 +35,13 @@ COACHBOT_HELP = (
     "reflection prompts.\n"
     f"• `{Command.COACHBOT} log`: log coaching you did, with a teacher, a PLC or on your own "
     "(coaches).\n"
+    f"• `{Command.COACHBOT} my data`: everything coachbot holds about you, sent to you in a "
+    "direct message.\n"
     f"• `{Command.COACHBOT} admin`: manage coaches, teacher assignments, PLC channels and the "
     "school calendar (coachbot admins only)."
 )
+MY_DATA_COMING = "Gathering your coaching record; it will arrive in a direct message from coachbot."
+MY_DATA_NOTHING = "coachbot holds nothing about you yet."
 
 
 def _actor(deps: Deps, body: dict[str, Any]) -> Actor:
@@ -104,12 +110,41 @@ def _admin_menu(ack: Ack, command: dict[str, Any], client: WebClient, deps: Deps
     client.views_open(trigger_id=command["trigger_id"], view=views.build_admin_menu(summary))
 
 
+def _my_data(ack: Ack, command: dict[str, Any], client: WebClient, deps: Deps) -> None:
+    """Everything coachbot holds about the person, as two files in their DM with coachbot.
+
+    Their own record: no one else read it, so nothing is added to their access log.
+    """
+    ack(text=MY_DATA_COMING, response_type="ephemeral")
+    team_id, user_id = common.who(command)
+    with deps.uow() as uow:
+        person = uow.people.get_by_user(team_id, user_id)
+        files = records_export.export_own(uow, person, deps.now())[0] if person else None
+    if not files:
+        answer_privately(client, user_id, {"text": MY_DATA_NOTHING}, clicked=None)
+        return
+    try:
+        channel = client.conversations_open(users=user_id)["channel"]["id"]
+        client.files_upload_v2(
+            channel=channel,
+            initial_comment=MY_DATA_SENT,
+            file_uploads=[
+                {"content": content, "filename": name, "title": name}
+                for name, content in files.items()
+            ],
+        )
+    except SlackApiError as exc:
+        logger.warning("record of %s/%s not sent: %s", team_id, user_id, exc.response.get("error"))
+        answer_privately(client, user_id, {"text": MY_DATA_FAILED}, clicked=None)
+
+
 # Every `/coachbot` subcommand, in one place.
 SUBCOMMANDS: dict[str, Callable[[Ack, dict[str, Any], WebClient, Deps], None]] = {
     "prompts on": _prompts_on,
     "prompts off": _prompts_off,
     "admin": _admin_menu,
     "log": open_log_command,
+    "my data": _my_data,
 }
 
 

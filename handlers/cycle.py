@@ -74,6 +74,7 @@ def handle_goal_command(ack: Ack, command: dict[str, Any], client: WebClient, de
             uow.commit()
             if teacher is not None and actor.coaches:
                 view = shared.goals_view(uow, deps, actor, teacher, me)
+                uow.commit()  # the read, in the teacher's access log
         else:
             view = shared.goals_view(uow, deps, actor, me, me)
     if view is None:

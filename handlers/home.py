@@ -17,7 +17,7 @@ from slack_sdk import WebClient
 from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback, Event
 from bot.reads import home
-from bot.rules import admin
+from bot.rules import access, admin
 from bot.rules.people import actor_for, ensure_person
 from bot.rules.policy import may_administer
 from bot.slack.directory import SlackDirectory
@@ -128,7 +128,9 @@ def handle_home_caseload(ack: Ack, body: dict[str, Any], client: WebClient, deps
         if me is None or not actor.coaches:
             view = build_notice_view("Your teachers", COACHES_ONLY)
         else:
-            lines = home.caseload(uow, actor, me, deps.now())
+            with access.watching(uow, access.Path.CASELOAD, deps.now()):
+                lines = home.caseload(uow, actor, me, deps.now())
+            uow.commit()  # the reads of each teacher's cycle, in their access log
             view = views.build_caseload_modal(lines, today=common.today(deps, me))
     client.views_open(trigger_id=body["trigger_id"], view=view)
 

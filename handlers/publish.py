@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Iterable, Sequence
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -14,6 +15,7 @@ from slack_sdk.errors import SlackApiError
 from bot.app.deps import Deps
 from bot.reads import home
 from bot.reads.report import build_report
+from bot.rules import access
 from bot.rules.people import actor_for
 from bot.rules.policy import Actor, Kind, Record, may_read
 from bot.views import home as views
@@ -61,7 +63,13 @@ def report_blocks_for(
 def home_view(uow: UnitOfWork, deps: Deps, actor: Actor, person: Person | None) -> dict[str, Any]:
     """The Home `actor` sees now, built from what they may see."""
     now = deps.now()
-    data = home.home_data(uow, actor, person, now)
+    # A coach's Home reads their teachers' cycles: each teacher is told, once the caller commits.
+    with access.watching(uow, access.Path.HOME, now):
+        data = home.home_data(uow, actor, person, now)
+    if data.teacher is not None and person is not None:
+        since = now - timedelta(days=access.RECENT_DAYS)
+        seen = tuple(access.lines_for(uow, person, since=since, limit=access.RECENT_SHOWN))
+        data = replace(data, teacher=replace(data.teacher, seen_by=seen))
     report = report_blocks_for(uow, deps, actor, now) if data.reports else ()
     return views.build_home(data, report_blocks=report)
 

@@ -11,7 +11,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
-from bot.rules import celebrations, cycles, outbox
+from bot.rules import access, celebrations, cycles, outbox
 from bot.rules.domain import GoalStatus, SupportType, VisitOutcome
 from bot.rules.policy import Actor
 from bot.slack.directory import SlackDirectory
@@ -47,7 +47,10 @@ def stories(uow: UnitOfWork, actor: Actor, teacher: Person, deps: Deps) -> list[
         return people[person_id]
 
     result = []
-    for facts in cycles.cycles_of(uow, actor, teacher, deps.now()):
+    # A coach reading a teacher's cycles is told to the teacher, once the caller commits.
+    with access.watching(uow, access.Path.GOAL_STORY, deps.now()):
+        cycles_read = cycles.cycles_of(uow, actor, teacher, deps.now())
+    for facts in cycles_read:
         goal = facts.goal
         result.append(
             views.CycleStory(

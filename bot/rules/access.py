@@ -27,6 +27,7 @@ from storage.uow import UnitOfWork
 DEDUPE_WINDOW = timedelta(hours=1)
 # The teacher's Home shows this much; a button opens the rest.
 RECENT_DAYS = 30
+RECENT_SHOWN = 100  # a bound on what a Home reads; it shows fewer, then "and N more"
 
 # The kinds of record whose reads the teacher is shown, and the word the log keeps for each.
 LOGGED: dict[Kind, str] = {

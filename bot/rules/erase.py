@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO
 
-from sqlalchemy import Engine, Table, delete, func, or_, select, update
+from sqlalchemy import Engine, Table, and_, delete, func, or_, select, update
 
 from bot.rules.access import ERASE, ERASED_PREFIX, record_admin
 from storage.enums import OutboxStatus
@@ -31,6 +31,8 @@ from storage.models import (
     Celebration,
     ClosedAccount,
     CoachExpertise,
+    CoachingLog,
+    CoachingLogTeacher,
     Debrief,
     DebriefNote,
     Goal,
@@ -73,6 +75,7 @@ FREE_TEXT: dict[str, str] = {
     "reflections.question": "row deleted",
     "reflections.answer": "row deleted",
     "celebrations.text": "row deleted",
+    "coaching_logs.note": "emptied",
     "outbox.text": "row deleted, or emptied once sent to someone else",
     "outbox.blocks": "row deleted, or emptied once sent to someone else",
     "outbox.last_error": "row deleted, or emptied once sent to someone else",
@@ -145,7 +148,16 @@ def erase_person(
     celebrations = _rows(
         uow, Celebration, or_(Celebration.author_id == pid, Celebration.subject_id == pid)
     )
-    needles = _needles(person, visits, goals, debriefs, notes, reflections, celebrations)
+    with_them = select(CoachingLogTeacher.log_id).where(CoachingLogTeacher.teacher_id == pid)
+    logs = _rows(
+        uow,
+        CoachingLog,
+        and_(
+            or_(CoachingLog.coach_id == pid, CoachingLog.id.in_(with_them.scalar_subquery())),
+            CoachingLog.note.is_not(None),
+        ),
+    )
+    needles = _needles(person, visits, goals, debriefs, notes, reflections, celebrations, logs)
 
     # Other teachers whose record loses this person's notes are told, in their access log.
     debrief_teacher = {d.id: d.teacher_id for d in debriefs}
@@ -204,6 +216,11 @@ def erase_person(
         Visit,
         [v.id for v in coached if v.proposed_by == "coach"],
         proposal_note=None,
+    )
+    # Coaching a coach logged: the note goes, whether they wrote it or it was to them; the
+    # kind, day and minutes stay for the aggregates.
+    erased.counts["coaching_logs.note"] = update_ids(
+        uow, CoachingLog, [row.id for row in logs], note=None
     )
     erased.counts["debriefs.place"] = update_ids(uow, Debrief, [d.id for d in debriefs], place=None)
     erased.counts["outbox"] += _outbox(uow, erased, person, visits, goals, reflections, needles)

@@ -20,6 +20,8 @@ from bot.rules.access import EXPORT, lines_for, record_admin
 from bot.rules.erase import NotFound, find_person
 from storage.models import (
     Celebration,
+    CoachingLog,
+    CoachingLogTeacher,
     Debrief,
     DebriefNote,
     Goal,
@@ -86,6 +88,7 @@ _REFLECTION = (
     "shared_with_coach",
     "answered_at",
 )
+_LOG = ("id", "on_day", "minutes", "support_type", "goal_id", "note")
 _CELEBRATION = ("id", "text", "status", "channel_id", "created_at", "posted_at")
 
 
@@ -136,6 +139,16 @@ def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, A
             .order_by(Celebration.created_at, Celebration.id)
         )
     )
+    with_them = select(CoachingLogTeacher.log_id).where(CoachingLogTeacher.teacher_id == pid)
+    logs = list(
+        s.scalars(
+            select(CoachingLog)
+            .where(
+                or_(CoachingLog.coach_id == pid, CoachingLog.id.in_(with_them.scalar_subquery()))
+            )
+            .order_by(CoachingLog.on_day, CoachingLog.id)
+        ).unique()
+    )
     messages = list(
         s.scalars(
             select(OutboxMessage)
@@ -180,6 +193,14 @@ def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, A
                 "about": names.user(c.subject_id),
             }
             for c in celebrations
+        ],
+        "coaching_logs": [
+            {
+                **_fields(log, _LOG),
+                "coach": names.user(log.coach_id),
+                "teachers": [names.user(t.teacher_id) for t in log.teachers],
+            }
+            for log in logs
         ],
         "messages": [
             {
@@ -228,6 +249,11 @@ def to_markdown(record: dict[str, Any]) -> str:
         ("Debrief notes", "notes", ("author", "strengths", "try_next", "next_step")),
         ("Reflections", "reflections", ("question", "answer", "shared_with_coach")),
         ("Celebrations", "celebrations", ("author", "about", "text", "status")),
+        (
+            "Coaching logged",
+            "coaching_logs",
+            ("on_day", "coach", "support_type", "minutes", "note"),
+        ),
         ("Messages coachbot sent you", "messages", ("kind", "sent_at", "text")),
     )
     for title, key, shown in sections:

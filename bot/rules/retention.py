@@ -18,7 +18,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import Engine, and_, delete, or_, select
@@ -36,6 +36,7 @@ from storage.enums import GoalStatus, OutboxStatus
 from storage.models import (
     AccessEntry,
     ClosedAccount,
+    CoachingLog,
     Debrief,
     DebriefNote,
     Goal,
@@ -127,6 +128,7 @@ def apply_retention(
         ),
         ("cycles", lambda uow: _old_cycles(uow, words_before, policy.batch, counts)),
         ("visits", lambda uow: _old_visits(uow, words_before, policy.batch, counts)),
+        ("coaching_logs", lambda uow: _old_logs(uow, words_before.date(), policy.batch)),
         ("access_log", lambda uow: uow.access.remove_older_than(words_before, policy.batch)),
     ]
     for name, step in steps:
@@ -202,6 +204,10 @@ def _old_cycles(uow: UnitOfWork, before: datetime, batch: int, counts: Counter[s
         uow.session.execute(delete(AccessEntry).where(AccessEntry.goal_id.in_(goals)))
     )
     update_ids(uow, Goal, goals, question="", evidence=None)
+    logs = uow.session.scalars(
+        select(CoachingLog.id).where(CoachingLog.goal_id.in_(goals), CoachingLog.note.is_not(None))
+    ).all()
+    counts["coaching_logs"] += update_ids(uow, CoachingLog, logs, note=None)
     return len(goals)
 
 
@@ -224,6 +230,21 @@ def _old_visits(uow: UnitOfWork, before: datetime, batch: int, counts: Counter[s
     ).all()
     _forget_visits(uow, list(visits), counts)
     return len(visits)
+
+
+def _old_logs(uow: UnitOfWork, before: date, batch: int) -> int:
+    """Notes of coaching logged outside any cycle, from days before `before`."""
+    logs = uow.session.scalars(
+        select(CoachingLog.id)
+        .where(
+            CoachingLog.goal_id.is_(None),
+            CoachingLog.on_day < before,
+            CoachingLog.note.is_not(None),
+        )
+        .order_by(CoachingLog.id)
+        .limit(batch)
+    ).all()
+    return update_ids(uow, CoachingLog, logs, note=None)
 
 
 def _forget_visits(uow: UnitOfWork, visits: list[int], counts: Counter[str]) -> None:

@@ -16,6 +16,8 @@ from storage.models import (
     AccessEntry,
     Celebration,
     CoachExpertise,
+    CoachingLog,
+    CoachingLogTeacher,
     Debrief,
     DebriefNote,
     Goal,
@@ -229,6 +231,19 @@ def _cycle(
                 posted_at=at,
             )
         )
+    log = CoachingLog(
+        team_id=teacher.team_id,
+        coach_id=coach.id,
+        support_type="co_plan",
+        on_day=at.date(),
+        minutes=30,
+        goal_id=goal.id,
+        note=f"{mark} coaching log note {n}",
+        created_at=at,
+        updated_at=at,
+    )
+    log.teachers.append(CoachingLogTeacher(teacher_id=teacher.id))
+    uow.session.add(log)
     uow.session.flush()
     _outbox(
         uow,

@@ -80,6 +80,8 @@ NOT_FREE_TEXT = {
     "send_budgets.name",
     "reflections.team_id",
     "celebrations.team_id",
+    "coaching_logs.team_id",
+    "coaching_logs.support_type",
     "celebrations.channel_id",
     "celebrations.status",
     "celebrations.slack_ts",

@@ -43,6 +43,7 @@ def test_a_teachers_export_holds_their_whole_record(deps: Deps) -> None:
         True,
     ]
     assert len(record["celebrations"]) == 4
+    assert [log["teachers"] for log in record["coaching_logs"]] == [["U0PTEACH01"]] * 2
     assert {m["kind"] for m in record["messages"]} == {"reflect", "nudge"}
     assert rows >= 2 + 2 + 4 + 4
     assert KEEP not in json.dumps(record)  # nothing of the colleague's
