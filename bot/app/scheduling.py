@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from datetime import UTC
 
 from apscheduler.schedulers.background import BackgroundScheduler
@@ -37,51 +38,39 @@ def make_scheduler(
         timezone=UTC,
         job_defaults={"coalesce": True, "max_instances": 1, "misfire_grace_time": 300},
     )
-    scheduler.add_job(
-        jobs.forget_old_events,
-        "interval",
-        minutes=30,
-        args=[deps],
-        id="housekeeping:forget-old-events",
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        jobs.refresh_query_statistics,
-        "interval",
-        hours=6,
-        args=[deps],
-        id="housekeeping:query-statistics",
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        jobs.prompt_visit_logs,
-        "interval",
-        minutes=1,
-        args=[deps, client, sender],
-        kwargs={"budget": budget, "worker": worker},
-        id="visits:log-prompts",
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        jobs.plan_messages,
-        "interval",
-        minutes=1,
-        args=[deps],
-        id="outbox:plan",
-        replace_existing=True,
-    )
-    scheduler.add_job(
-        jobs.deliver_outbox,
-        "interval",
-        seconds=10,
-        args=[deps, sender],
-        kwargs={
-            "worker": worker,
-            "still_wanted": jobs.STILL_WANTED,
-            "stopping": stopping,
-            "budget": budget,
-        },
-        id="outbox:deliver",
-        replace_existing=True,
-    )
+    # (job id, function, seconds between runs, positional and keyword arguments)
+    timetable: list[tuple[str, Callable[..., object], int, list[object], dict[str, object]]] = [
+        ("housekeeping:forget-old-events", jobs.forget_old_events, 30 * 60, [deps], {}),
+        ("housekeeping:query-statistics", jobs.refresh_query_statistics, 6 * 3600, [deps], {}),
+        (
+            "visits:log-prompts",
+            jobs.prompt_visit_logs,
+            60,
+            [deps, client, sender],
+            {"budget": budget, "worker": worker},
+        ),
+        ("outbox:plan", jobs.plan_messages, 60, [deps], {}),
+        (
+            "outbox:deliver",
+            jobs.deliver_outbox,
+            10,
+            [deps, sender],
+            {
+                "worker": worker,
+                "still_wanted": jobs.STILL_WANTED,
+                "stopping": stopping,
+                "budget": budget,
+            },
+        ),
+    ]
+    for job_id, run, seconds, args, kwargs in timetable:
+        scheduler.add_job(
+            run,
+            "interval",
+            seconds=seconds,
+            args=args,
+            kwargs=kwargs,
+            id=job_id,
+            replace_existing=True,
+        )
     return scheduler
