@@ -68,22 +68,31 @@ def enqueue(
     """Owe `person` a direct message at `due_at`; False if this key was already planned."""
     blocks = message.get("blocks")
     return uow.outbox.add_if_absent(
-        {
-            "key": key[:200],
-            "team_id": person.team_id,
-            "person_id": person.id,
-            "channel": person.user_id,
-            "kind": kind,
-            "ref": ref,
+        _row(key, person, kind, ref, due_at, now)
+        | {
             "text": str(message.get("text", "")),
             "blocks": json.dumps(blocks) if blocks is not None else None,
-            "due_at": due_at,
-            "available_at": due_at,
             "status": PENDING,
             "attempts": 0,
-            "created_at": now,
         }
     )
+
+
+def _row(
+    key: str, person: Person, kind: str, ref: str | None, due_at: datetime, now: datetime
+) -> dict[str, Any]:
+    """What every outbox row says of itself: its key, whom it is for, what about, and when."""
+    return {
+        "key": key[:200],
+        "team_id": person.team_id,
+        "person_id": person.id,
+        "channel": person.user_id,
+        "kind": kind,
+        "ref": ref,
+        "due_at": due_at,
+        "available_at": due_at,
+        "created_at": now,
+    }
 
 
 def record_sent(
@@ -103,23 +112,15 @@ def record_sent(
     are not copied: the row holds ids only.
     """
     return uow.outbox.add_if_absent(
-        {
-            "key": key[:200],
-            "team_id": person.team_id,
-            "person_id": person.id,
-            "channel": person.user_id,
-            "kind": kind,
-            "ref": ref,
+        _row(key, person, kind, ref, now, now)
+        | {
             "text": "",
             "blocks": None,
-            "due_at": now,
-            "available_at": now,
             "status": SENT,
             "attempts": 1,
             "slack_channel": where[0],
             "slack_ts": where[1],
             "sent_at": now,
-            "created_at": now,
         }
     )
 
