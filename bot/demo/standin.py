@@ -678,19 +678,10 @@ class SlackStandin:
         with self._lock:
             self._release = threading.Event()
             self._clock = time.perf_counter
-            self._storms.clear()
-            self._outage = None
-            self._calls.clear()
-            self._scripted.clear()
+            self._forget_exchanges()
             self._users.clear()
             self._channels.clear()
             self._mpims.clear()
-            self._messages.clear()
-            self._views.clear()
-            self._external_ids.clear()
-            self._homes.clear()
-            self._uploads.clear()
-            self._files.clear()
             self._ts_seq = self._view_seq = 0
             self._rate_limits.clear()
             self._rate_seen.clear()
@@ -701,16 +692,20 @@ class SlackStandin:
     def reset(self) -> None:
         """Forget calls, scripted failures, messages and views; keep users and channels."""
         with self._lock:
-            self._calls.clear()
-            self._scripted.clear()
-            self._storms.clear()
-            self._outage = None
-            self._messages.clear()
-            self._views.clear()
-            self._external_ids.clear()
-            self._homes.clear()
-            self._uploads.clear()
-            self._files.clear()
+            self._forget_exchanges()
+
+    def _forget_exchanges(self) -> None:
+        """Calls, scripted answers, messages, views and files (the lock is held)."""
+        self._calls.clear()
+        self._scripted.clear()
+        self._storms.clear()
+        self._outage = None
+        self._messages.clear()
+        self._views.clear()
+        self._external_ids.clear()
+        self._homes.clear()
+        self._uploads.clear()
+        self._files.clear()
 
     # scripting
 
