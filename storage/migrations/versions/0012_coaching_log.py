@@ -3,23 +3,15 @@
 A coaching log is a kind of support, a day, minutes, and the teachers (none, one or several)
 or the PLC channel it was with; an optional goal, and an optional private note to the one
 teacher.
-
-Revision ID: 0012
-Revises: 0011
-Create Date: 2026-12-01
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "0012"
-down_revision: str | None = "0011"
-branch_labels: str | Sequence[str] | None = None
-depends_on: str | Sequence[str] | None = None
+revision = "0012"
+down_revision = "0011"
 
 
 def upgrade() -> None:
