@@ -80,7 +80,7 @@ BREAKS = [
     (date(2026, 12, 21), date(2027, 1, 1), "Winter break"),
     (date(2027, 3, 22), date(2027, 3, 26), "Spring break"),
 ]
-KINDS = ["observe", "model", "co_teach", "co_plan", "student_work", "other"]
+KINDS = ["observe", "model", "co_teach", "co_plan", "data_talk", "other"]
 FULL = {
     "schools": 40,
     "coaches": 250,

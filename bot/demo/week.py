@@ -495,7 +495,7 @@ def _log_plc(week: Week, day: date) -> None:
         JORDAN,
         LogCallback.LOG,
         {
-            **_one(LogBlock.KIND, _option("student_work")),
+            **_one(LogBlock.KIND, _option("plc")),
             **_one(LogBlock.DAY, {"type": "datepicker", "selected_date": str(day)}),
             **_one(LogBlock.MINUTES, _option("60")),
             **_one(

@@ -103,14 +103,27 @@ DEFAULT_TIMEZONE = "America/New_York"
 
 
 class SupportType(StrEnum):
-    """What a coach does in a visit, from PRODUCT's list, highest impact first."""
+    """What a coach does: the district's ten coaching roles ranked by impact, highest first,
+    and "Something else" for the rare rest.
+
+    Tier 1 works in the classroom with one teacher; tier 2 supports growth that needs
+    follow-through; tier 3 is broad and less personal.
+    """
 
     OBSERVE = "observe"
     MODEL = "model"
     CO_TEACH = "co_teach"
     CO_PLAN = "co_plan"
-    STUDENT_WORK = "student_work"
+    MENTOR = "mentor"
+    DATA_TALK = "data_talk"
+    PLC = "plc"
+    LEARNING_WALK = "learning_walk"
+    WORKSHOP = "workshop"
+    RESOURCES = "resources"
     OTHER = "other"
+    # Before the ten roles this was "Look at student work or data"; migration 0013 moved its
+    # rows to data conversations, and the old name stays as another name for the same kind.
+    STUDENT_WORK = "data_talk"
 
     @property
     def label(self) -> str:
@@ -123,7 +136,8 @@ class SupportType(StrEnum):
 
     @property
     def tier(self) -> int:
-        """Impact tier: 1 is feedback, modeling, co-teaching, co-planning; 3 is the rest."""
+        """Impact tier: 1 feedback, modeling, co-teaching, planning; 2 mentoring, data
+        conversations, PLC meetings; 3 learning walks, workshops, resources and the rest."""
         return SUPPORT_TIERS[self]
 
     @property
@@ -137,7 +151,12 @@ SUPPORT_LABELS = {
     SupportType.MODEL: "Model a lesson",
     SupportType.CO_TEACH: "Co-teach",
     SupportType.CO_PLAN: "Co-plan",
-    SupportType.STUDENT_WORK: "Look at student work or data",
+    SupportType.MENTOR: "Mentoring",
+    SupportType.DATA_TALK: "Data conversation",
+    SupportType.PLC: "PLC meeting",
+    SupportType.LEARNING_WALK: "Learning walk",
+    SupportType.WORKSHOP: "PD or workshop",
+    SupportType.RESOURCES: "Resources or pulling data",
     SupportType.OTHER: "Something else",
 }
 SUPPORT_DONE = {
@@ -145,7 +164,12 @@ SUPPORT_DONE = {
     SupportType.MODEL: "Modeled a lesson",
     SupportType.CO_TEACH: "Co-taught",
     SupportType.CO_PLAN: "Co-planned",
-    SupportType.STUDENT_WORK: "Looked at student work",
+    SupportType.MENTOR: "Met for mentoring",
+    SupportType.DATA_TALK: "Talked through student data",
+    SupportType.PLC: "Met in your PLC",
+    SupportType.LEARNING_WALK: "Went on a learning walk",
+    SupportType.WORKSHOP: "Led a workshop",
+    SupportType.RESOURCES: "Shared resources",
     SupportType.OTHER: "Worked together",
 }
 SUPPORT_TIERS = {
@@ -153,7 +177,12 @@ SUPPORT_TIERS = {
     SupportType.MODEL: 1,
     SupportType.CO_TEACH: 1,
     SupportType.CO_PLAN: 1,
-    SupportType.STUDENT_WORK: 2,
+    SupportType.MENTOR: 2,
+    SupportType.DATA_TALK: 2,
+    SupportType.PLC: 2,
+    SupportType.LEARNING_WALK: 3,
+    SupportType.WORKSHOP: 3,
+    SupportType.RESOURCES: 3,
     SupportType.OTHER: 3,
 }
 

@@ -48,7 +48,12 @@ QUESTIONS: dict[SupportType, str] = {
         "What went well when you taught together, and what would you like to keep doing?"
     ),
     SupportType.CO_PLAN: "What part of the plan you made together are you most excited to try?",
-    SupportType.STUDENT_WORK: "What did your students' work show you they're ready for next?",
+    SupportType.MENTOR: "What's one thing from your conversation you'd like to try first?",
+    SupportType.DATA_TALK: "What did your students' work show you they're ready for next?",
+    SupportType.PLC: "What's one idea from your PLC you'd like to try with your class?",
+    SupportType.LEARNING_WALK: "What did you see on the learning walk that you'd like to try?",
+    SupportType.WORKSHOP: "What from the session could you use with your class this week?",
+    SupportType.RESOURCES: "What from the resources would you like to try first?",
     SupportType.OTHER: "What's one thing from your time with your coach you'd like to hold on to?",
 }
 DEBRIEF_QUESTION = "What's one thing you're taking away from your debrief?"

@@ -110,26 +110,26 @@ def test_work_in_a_plc_counts_once_for_time_and_for_each_teacher_seen(school: Ru
     assert "In a PLC?" in _all_text(open_form(school))
 
     reply = submit(
-        school, kind="other", minutes="60", teachers=(TEACHER, OTHER_TEACHER), plc=PLC_CHANNEL
+        school, kind="plc", minutes="60", teachers=(TEACHER, OTHER_TEACHER), plc=PLC_CHANNEL
     )
 
     assert f"with 2 teachers in <#{PLC_CHANNEL}>" in _all_text(reply["view"])
-    assert logs(school) == [("other", 60, [TEACHER, OTHER_TEACHER])]
+    assert logs(school) == [("plc", 60, [TEACHER, OTHER_TEACHER])]
     assert dms_to(school, TEACHER) == [] and dms_to(school, OTHER_TEACHER) == []
     home = coach_home(school)
-    assert "Something else: 1 hour" in home  # an hour once, not once per teacher
+    assert "PLC meeting: 1 hour" in home  # an hour once, not once per teacher
     assert "0 minutes of 1 hour" in home
     assert home.count("last seen") == 2
 
 
 def test_work_with_no_one_counts_for_time_only(school: Running) -> None:  # noqa: F811
-    reply = submit(school, kind="student_work", minutes="90", teachers=())
+    reply = submit(school, kind="resources", minutes="90", teachers=())
 
-    assert "Look at student work or data, 1 h 30 min, on your own" in _all_text(reply["view"])
+    assert "Resources or pulling data, 1 h 30 min, on your own" in _all_text(reply["view"])
     with school.deps.uow() as uow:
         assert uow.session.scalars(select(CoachingLogTeacher)).all() == []
     home = coach_home(school)
-    assert "Look at student work or data: 1 hour 30 minutes" in home
+    assert "Resources or pulling data: 1 hour 30 minutes" in home
     assert "last seen" not in home
 
 

@@ -349,7 +349,7 @@ def test_minutes_by_tier_add_up_and_a_small_kind_is_withheld(deps: Deps) -> None
         for n, teacher in enumerate(teachers):
             roster.visit(teacher, kim, local(3 + n % 4, 9), "observe", 45)
         for n, teacher in enumerate(teachers[:5]):
-            roster.visit(teacher, kim, local(10 + n % 4, 9), "student_work", 30)
+            roster.visit(teacher, kim, local(10 + n % 4, 9), "data_talk", 30)
             roster.visit(teacher, kim, local(17 + n % 4, 9), "other", 20)
         # Planned as an observation, logged by the coach as something else.
         roster.visit(teachers[5], kim, local(24, 9), "observe", 60, logged="other")
@@ -367,7 +367,7 @@ def test_minutes_by_tier_add_up_and_a_small_kind_is_withheld(deps: Deps) -> None
     assert district["minutes"] == 6 * 45 + 5 * 30 + 5 * 20 + 60 + 2 * 40
     assert (district["tier_1_minutes"], district["tier_2_minutes"]) == (6 * 45 + 80, 150)
     assert district["tier_3_minutes"] == 5 * 20 + 60
-    assert district["other_visits"] == 6 and district["student_work_visits"] == 5
+    assert district["other_visits"] == 6 and district["data_talk_visits"] == 5
     assert district["co_teach_visits"] == ""  # two teachers: withheld
     # And so is observing: six observed teachers beside tier 1's visits would leave the two
     # co-taught ones as the rest.

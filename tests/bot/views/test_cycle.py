@@ -688,7 +688,12 @@ def test_visit_log_prompt() -> None:
         ("Observe and give feedback", "42:3:observe"),
         ("Co-teach", "42:3:co_teach"),
         ("Co-plan", "42:3:co_plan"),
-        ("Look at student work or data", "42:3:student_work"),
+        ("Mentoring", "42:3:mentor"),
+        ("Data conversation", "42:3:data_talk"),
+        ("PLC meeting", "42:3:plc"),
+        ("Learning walk", "42:3:learning_walk"),
+        ("PD or workshop", "42:3:workshop"),
+        ("Resources or pulling data", "42:3:resources"),
         ("Something else", "42:3:other"),
     ]
     # Nothing preselected: choosing the option already selected would send Slack nothing.

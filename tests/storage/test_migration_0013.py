@@ -1,0 +1,106 @@
+"""Migration 0013 on a copy of a database that holds the six old kinds of support."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, select, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.orm import Session
+
+from storage import migrate
+from storage.db import make_engine
+from storage.models import Person, Visit
+from tests.conftest import DATABASES, POSTGRES_URL
+
+OLD_KINDS = ("observe", "model", "co_teach", "co_plan", "student_work", "other")
+NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
+
+
+@pytest.fixture(params=DATABASES)
+def old_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    """A database of its own at revision 0012, before the ten roles."""
+    if request.param == "sqlite":
+        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
+        migrate.upgrade(engine, "0012")
+        yield engine
+        engine.dispose()
+        return
+    assert POSTGRES_URL is not None
+    name = f"coachbot_migration_{uuid.uuid4().hex[:8]}"
+    server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    engine = make_engine(
+        make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    )
+    try:
+        migrate.upgrade(engine, "0012")
+        yield engine
+    finally:
+        engine.dispose()
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
+
+
+def _seed_old_kinds(engine: Engine) -> None:
+    with Session(engine) as session:
+        coach = Person(team_id="T1", user_id="UCOACH", role="coach")
+        teacher = Person(team_id="T1", user_id="UTEACHER")
+        session.add_all([coach, teacher])
+        session.flush()
+        for n, kind in enumerate(OLD_KINDS):
+            starts = NOW - timedelta(days=n + 1)
+            session.add(
+                Visit(
+                    team_id="T1",
+                    teacher_id=teacher.id,
+                    coach_id=coach.id,
+                    starts_at=starts,
+                    ends_at=starts + timedelta(minutes=45),
+                    support_type=kind,
+                    logged_support_type=kind,
+                    created_at=NOW,
+                    updated_at=NOW,
+                )
+            )
+        session.commit()
+
+
+def _kinds(engine: Engine) -> list[tuple[str, str | None]]:
+    with engine.connect() as connection:
+        rows = connection.execute(
+            select(Visit.support_type, Visit.logged_support_type).order_by(Visit.starts_at.desc())
+        )
+        return [(planned, logged) for planned, logged in rows]
+
+
+def test_the_six_old_kinds_move_to_the_ten_roles_and_no_row_is_lost(old_engine: Engine) -> None:
+    _seed_old_kinds(old_engine)
+
+    migrate.upgrade(old_engine)
+
+    new_kinds = ["observe", "model", "co_teach", "co_plan", "data_talk", "other"]
+    assert _kinds(old_engine) == [(kind, kind) for kind in new_kinds]
+    assert migrate.is_up_to_date(old_engine)
+
+
+def test_going_back_gives_the_old_kinds_again(old_engine: Engine) -> None:
+    _seed_old_kinds(old_engine)
+    migrate.upgrade(old_engine)
+    with old_engine.begin() as connection:
+        connection.execute(text("UPDATE visits SET logged_support_type = 'plc' WHERE id = 1"))
+
+    from alembic import command
+
+    command.downgrade(migrate.alembic_config(old_engine), "0012")
+
+    kinds = _kinds(old_engine)
+    assert [planned for planned, _ in kinds] == list(OLD_KINDS)
+    # A kind the old schema never knew is kept as "Something else", not dropped.
+    assert kinds[0] == ("observe", "other")
