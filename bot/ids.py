@@ -228,4 +228,5 @@ BOT_SCOPES: dict[str, str] = {
     "im:write": "open the direct message that history lookup reads",
     "users:read": "each person's name, time zone and whether the account is active",
     "users:read.email": "roster files that name people by email (users.lookupByEmail)",
+    "files:write": "send a person their own record as files (/coachbot my data)",
 }

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import re
 import signal
 import sys
@@ -112,7 +113,16 @@ def _parser() -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(title="commands")
-    for add in (_add_demo, _add_serve, _add_db, _add_roster, _add_calendar, _add_report, _add_jobs):
+    for add in (
+        _add_demo,
+        _add_serve,
+        _add_db,
+        _add_roster,
+        _add_calendar,
+        _add_report,
+        _add_jobs,
+        _add_people,
+    ):
         add(commands)
     return parser
 
@@ -228,6 +238,28 @@ def _add_report(commands: Any) -> None:
     )
     _team_option(report)
     report.set_defaults(run=_report)
+
+
+def _add_people(commands: Any) -> None:
+    """`coachbot people export|erase PERSON`: one person's record, taken or forgotten."""
+    people = commands.add_parser("people", help="one person's record: export or erase it")
+    people_commands = people.add_subparsers(title="people commands")
+    export = people_commands.add_parser(
+        "export", help="everything coachbot holds about a person, as JSON and Markdown"
+    )
+    export.add_argument("person", help="their Slack user id or email")
+    export.add_argument("--out", type=Path, default=Path("."), help="folder for the two files")
+    export.add_argument("--by", help="your Slack user id, named in their access log")
+    _team_option(export)
+    export.set_defaults(run=_people_export)
+    erase = people_commands.add_parser(
+        "erase", help="erase a person's content and what others wrote about them"
+    )
+    erase.add_argument("person", help="their Slack user id or email")
+    erase.add_argument("--dry-run", action="store_true", help="show the counts, change nothing")
+    erase.add_argument("--by", help="your Slack user id, named in affected teachers' logs")
+    _team_option(erase)
+    erase.set_defaults(run=_people_erase)
 
 
 def _add_jobs(commands: Any) -> None:
@@ -635,7 +667,52 @@ def _jobs_list(settings: MaintenanceSettings, _args: argparse.Namespace) -> int:
         print("outbox: " + ", ".join(f"{name} {number}" for name, number in counts.items()))
         for row in dead:
             print(f"  dead  {row.key}  after {row.attempts} attempts: {row.last_error}")
+    from bot.rules.retention import RetentionPolicy
+
+    print("retention policy:")
+    for line in RetentionPolicy.from_environment(os.environ).describe():
+        print(f"  {line}")
     return 0
+
+
+def _people_export(settings: MaintenanceSettings, args: argparse.Namespace) -> int:
+    from bot.rules.records_export import run_export_command
+
+    if not args.out.is_dir():
+        raise Stop(ExitCode.USAGE, f"no folder {args.out}: create it first, or name another")
+    deps = _deps(settings)
+
+    def write(name: str, text: str) -> None:
+        (args.out / name).write_text(text, encoding="utf-8")
+
+    return run_export_command(
+        deps.uow, args.person, deps.now(), sys.stdout, write, team_id=args.team, by_user_id=args.by
+    )
+
+
+def _people_erase(settings: MaintenanceSettings, args: argparse.Namespace) -> int:
+    from bot.rules.erase import run_erase_command
+    from bot.slack.messaging import update_message
+
+    deps = _deps(settings)
+    # Without a token the erase still happens; only the messages already in Slack stay.
+    client = _client(settings) if settings.slack_bot_token is not None else None
+
+    def rewrite(channel: str, ts: str, message: dict[str, Any]) -> None:
+        if client is not None:
+            update_message(client, channel, ts, message)
+
+    return run_erase_command(
+        deps.uow,
+        deps.engine,
+        args.person,
+        deps.now(),
+        sys.stdout,
+        dry_run=args.dry_run,
+        team_id=args.team,
+        by_user_id=args.by,
+        rewrite=rewrite if client is not None else None,
+    )
 
 
 def _jobs_retry_dead(settings: MaintenanceSettings, _args: argparse.Namespace) -> int:

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import logging
+import os
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Mapping
 from datetime import datetime, timedelta
+from typing import Any
 from zoneinfo import ZoneInfo
 
 from slack_sdk import WebClient
@@ -14,9 +17,10 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app.deps import Deps
 from bot.reads import daily, digest, nudges
-from bot.rules import cycles, outbox, reflections, visits
+from bot.rules import access, cycles, outbox, reflections, visits
+from bot.rules.retention import RetentionPolicy, run_retention_job
 from bot.rules.school_calendar import next_allowed_for
-from bot.slack.messaging import SlackSender
+from bot.slack.messaging import SlackSender, update_message
 from bot.views.cycle import build_visit_log_prompt
 from bot.views.reflections import build_reflection_prompt
 from storage.enums import VisitStatus
@@ -199,9 +203,29 @@ def plan_reflection_prompts(uow: UnitOfWork, now: datetime) -> int:
     return reflections.plan_reflection_prompts(uow, now, build_reflection_prompt)
 
 
+def plan_watched_daily_lists(uow: UnitOfWork, now: datetime) -> int:
+    """The coaches' daily lists, each goal topic a list shows recorded in its teacher's access
+    log (bot/rules/access.py)."""
+    with access.watching(uow, access.Path.DAILY_LIST, now):
+        return daily.plan_daily_lists(uow, now)
+
+
+def apply_retention(deps: Deps, client: WebClient) -> Counter[str]:
+    """The daily retention pass (bot/rules/retention.py), with the district's policy."""
+
+    def rewrite(channel: str, ts: str, message: dict[str, Any]) -> None:
+        update_message(client, channel, ts, message)
+
+    policy = RetentionPolicy.from_environment(os.environ)
+    counts = run_retention_job(deps.uow, deps.engine, policy, deps.now(), rewrite)
+    if counts:
+        logger.info("retention removed %s", dict(counts))
+    return counts
+
+
 # Planners run every minute; each plans only what is due soon, under idempotency keys.
 PLANNERS: list[Callable[[UnitOfWork, datetime], int]] = [
-    daily.plan_daily_lists,
+    plan_watched_daily_lists,
     digest.plan_digests,
     nudges.plan_nudges,
     plan_reflection_prompts,

@@ -42,6 +42,7 @@ def make_scheduler(
     timetable: list[tuple[str, Callable[..., object], int, list[object], dict[str, object]]] = [
         ("housekeeping:forget-old-events", jobs.forget_old_events, 30 * 60, [deps], {}),
         ("housekeeping:query-statistics", jobs.refresh_query_statistics, 6 * 3600, [deps], {}),
+        ("housekeeping:retention", jobs.apply_retention, 24 * 3600, [deps, client], {}),
         (
             "visits:log-prompts",
             jobs.prompt_visit_logs,

@@ -205,3 +205,31 @@ def test_db_upgrade_creates_the_schema(tmp_path: Path, coachbot: Coachbot) -> No
     assert done.returncode == 0, done.stderr
     assert "database is up to date (sqlite)" in done.stdout
     assert (tmp_path / "cb.db").exists()
+
+
+def test_people_export_and_erase_from_the_command_line(
+    tmp_path: Path, slack: SlackStandin, coachbot: Coachbot
+) -> None:
+    factories.add_district(slack, coaches=1, teachers=1)
+    roster = tmp_path / "roster.csv"
+    roster.write_text(factories.roster_csv(coaches=1, teachers=1))
+    assert coachbot("roster", "import", str(roster)).returncode == 0
+    teacher = factories.teacher_id(1)
+
+    missing = coachbot("people", "export", teacher, "--out", str(tmp_path / "nowhere"))
+    assert missing.returncode == 2
+    assert "no folder" in missing.stderr and "Traceback" not in missing.stderr
+
+    (tmp_path / "exports").mkdir()
+    exported = coachbot("people", "export", teacher, "--out", str(tmp_path / "exports"))
+    assert exported.returncode == 0, exported.stderr
+    assert sorted(p.suffix for p in (tmp_path / "exports").iterdir()) == [".json", ".md"]
+
+    dry = coachbot("people", "erase", teacher, "--dry-run")
+    assert dry.returncode == 0, dry.stderr
+    nobody = coachbot("people", "erase", "U0NOBODY99")
+    assert nobody.returncode == 1
+
+    listed = coachbot("jobs", "list")
+    assert "housekeeping:retention" in listed.stdout
+    assert "retention policy:" in listed.stdout

@@ -51,6 +51,7 @@ def test_scheduler_runs_in_utc_with_explicit_job_ids(deps: Deps) -> None:
     assert [job.id for job in scheduler.get_jobs()] == [
         "housekeeping:forget-old-events",
         "housekeeping:query-statistics",
+        "housekeeping:retention",
         "visits:log-prompts",
         "outbox:plan",
         "outbox:deliver",
