@@ -122,6 +122,7 @@ class Action(StrEnum):
     HOME_DEBRIEF = "home_debrief"
     HOME_SETTINGS = "home_settings"
     HOME_CASELOAD = "home_caseload"
+    HOME_ACCESS_LOG = "home_access_log"  # a teacher's "See everything": who has seen their record
     HOME_ADMIN = "home_admin"
     SETTINGS_PROMPTS = "settings_prompts"
     SETTINGS_PAUSE_UNTIL = "settings_pause_until"

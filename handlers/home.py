@@ -23,6 +23,7 @@ from bot.rules.policy import may_administer
 from bot.slack.directory import SlackDirectory
 from bot.views import admin as admin_views, home as views, invite as invite_views
 from bot.views.common import build_notice_view
+from bot.views.privacy import build_access_log_modal
 from handlers import common, shared
 from handlers.publish import home_view, refresh_home
 from storage.models import Person
@@ -119,6 +120,17 @@ def handle_home_settings(ack: Ack, body: dict[str, Any], client: WebClient, deps
     _open_mine(client, deps, body, "Your settings", lambda uow, me: _settings_view(uow, deps, me))
 
 
+def handle_home_access_log(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
+    """Everyone who has ever seen the teacher's own record: shown to that teacher alone."""
+    ack()
+
+    def build(uow: UnitOfWork, me: Person) -> dict[str, Any]:
+        lines = access.lines_for(uow, me)
+        return build_access_log_modal(lines, me.timezone, common.today(deps, me))
+
+    _open_mine(client, deps, body, "Who has seen your record", build)
+
+
 def handle_home_caseload(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """All of a coach's teachers, with when the coach last saw each and where their cycle is."""
     ack()
@@ -208,6 +220,7 @@ ROUTES: common.Routes = {
     Action.HOME_DEBRIEF: handle_home_debrief,
     Action.HOME_SETTINGS: handle_home_settings,
     Action.HOME_CASELOAD: handle_home_caseload,
+    Action.HOME_ACCESS_LOG: handle_home_access_log,
     Action.HOME_ADMIN: handle_home_admin,
     Callback.SETTINGS: handle_settings_submission,
 }

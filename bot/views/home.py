@@ -267,7 +267,11 @@ def _teacher_blocks(data: HomeData, part: TeacherPart) -> list[Dict]:
             )
     if part.seen_by is not None:
         blocks.append(divider())
-        blocks.append(build_seen_section(part.seen_by, data.tz, data.today))
+        blocks.append(
+            build_seen_section(
+                part.seen_by, data.tz, data.today, more_action=Action.HOME_ACCESS_LOG
+            )
+        )
         blocks.append(seen_footer())
     blocks.append(divider())
     blocks.append(context(teacher_settings_words(part.settings), block_id=Block.HOME_START))

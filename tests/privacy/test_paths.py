@@ -75,6 +75,28 @@ def test_the_teachers_home_says_who_has_seen_their_record(
     assert len(_log(running, district)) == 2
 
 
+def test_see_everything_opens_the_whole_log_for_the_teacher_alone(
+    running: Running, district: District
+) -> None:
+    running.sender.post(factories.slash_command("/coach-goal", f"<@{TEACHER}>", user_id=COACH))
+    running.slack.wait_for("views.open")
+    running.settle()
+    running.sender.post(factories.event_callback(factories.app_home_opened(TEACHER)))
+    running.slack.wait_for("views.publish")
+    running.settle()
+    assert Action.HOME_ACCESS_LOG in json.dumps(running.slack.home_of(TEACHER))
+
+    running.sender.post(factories.block_action(Action.HOME_ACCESS_LOG, user_id=TEACHER))
+    running.settle()
+    mine = json.dumps(running.slack.calls_to("views.open")[-1].args["view"], ensure_ascii=False)
+    assert "Coach One (your coach) opened your goals" in mine
+    # The coach pressing the same button sees their own (empty) record, never the teacher's.
+    running.sender.post(factories.block_action(Action.HOME_ACCESS_LOG, user_id=COACH))
+    running.settle()
+    theirs = json.dumps(running.slack.calls_to("views.open")[-1].args["view"], ensure_ascii=False)
+    assert "Coach One (your coach) opened" not in theirs
+
+
 def test_my_data_arrives_in_a_dm(running: Running, district: District) -> None:
     reply = running.sender.post(factories.slash_command("/coachbot", "my data", user_id=TEACHER))
     assert "direct message" in reply.json()["text"]
