@@ -11,13 +11,14 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
-from bot.rules import access, celebrations, cycles, outbox
+from bot.rules import access, celebrations, coaching_log, cycles, outbox
 from bot.rules.domain import GoalStatus, SupportType, VisitOutcome
 from bot.rules.policy import Actor
 from bot.slack.directory import SlackDirectory
 from bot.slack.messaging import for_person, send_dm
 from bot.views import celebrations as celebration_views, cycle as views
 from bot.views.invite import format_when
+from bot.views.story import LoggedLine
 from handlers import common
 from storage.models import Goal, Person
 from storage.uow import UnitOfWork
@@ -94,6 +95,15 @@ def stories(uow: UnitOfWork, actor: Actor, teacher: Person, deps: Deps) -> list[
                         ),
                     )
                     for d in facts.debriefs
+                ),
+                logged=tuple(
+                    LoggedLine(
+                        day=log.on_day,
+                        support=coaching_log.support_of(log),
+                        minutes=log.minutes,
+                        group=len(log.teachers) > 1 or log.plc_channel_id is not None,
+                    )
+                    for log in facts.logs
                 ),
             )
         )

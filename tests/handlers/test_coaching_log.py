@@ -9,9 +9,9 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.demo.standin import check_view
-from bot.ids import Command
+from bot.ids import Action, Command
 from bot.views.coaching_log import LogAction, LogBlock, LogCallback
-from storage.models import CoachingLog, CoachingLogTeacher, Person
+from storage.models import CoachingLog, CoachingLogTeacher, Goal, Person
 from tests import factories
 from tests.conftest import Running
 from tests.handlers.test_home import _all_text, open_home, post
@@ -101,6 +101,30 @@ def test_a_coach_logs_co_planning_with_a_teacher_and_it_counts(school: Running) 
     assert "co-planning: 40 minutes of 40 minutes." in home
     # Seen today: the teacher is no longer "never seen" on the coach's list.
     assert f"<@{TEACHER}> · last seen Nov 30 (today)" in home
+
+
+def test_logged_coaching_shows_in_the_teachers_cycle_story(school: Running) -> None:  # noqa: F811
+    with school.deps.uow() as uow:
+        teacher = uow.people.get_by_user(factories.TEAM_ID, TEACHER)
+        coach = uow.people.get_by_user(factories.TEAM_ID, COACH)
+        assert teacher is not None and coach is not None
+        uow.session.add(
+            Goal(
+                team_id=factories.TEAM_ID,
+                teacher_id=teacher.id,
+                coach_id=coach.id,
+                question="How might more students explain their thinking?",
+                focus_area="discourse",
+                created_at=school.clock.now,
+                updated_at=school.clock.now,
+            )
+        )
+        uow.commit()
+    open_form(school)
+    submit(school)
+    post(school, factories.block_action(Action.HOME_GOALS, user_id=TEACHER))
+    story = _all_text(school.slack.calls_to("views.open")[-1].args["view"])
+    assert "Co-planned with your coach" in story and "40 min" in story
 
 
 def test_work_in_a_plc_counts_once_for_time_and_for_each_teacher_seen(school: Running) -> None:  # noqa: F811
