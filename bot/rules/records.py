@@ -16,11 +16,17 @@ def debrief_record(debrief: Debrief) -> Record:
 
 def note_record(debrief: Debrief) -> Record:
     """A debrief's notes: read and written by the teacher and that debrief's coach only."""
-    return Record(Kind.NOTE, debrief.team_id, debrief.teacher_id, debrief.coach_id)
+    return Record(
+        Kind.NOTE,
+        debrief.team_id,
+        debrief.teacher_id,
+        debrief.coach_id,
+        goal_id=debrief.visit.goal_id if debrief.visit is not None else None,
+    )
 
 
 def goal_record(goal: Goal) -> Record:
-    return Record(Kind.GOAL, goal.team_id, goal.teacher_id, goal.coach_id)
+    return Record(Kind.GOAL, goal.team_id, goal.teacher_id, goal.coach_id, goal_id=goal.id)
 
 
 def reflection_record(reflection: Reflection) -> Record:

@@ -44,7 +44,8 @@ def test_a_coach_reading_a_teachers_cycles_is_logged_for_the_teacher(deps: Deps)
         lines = lines_for(uow, uow.session.get_one(Person, teacher_id))
         assert {line.who for line in lines} == {"Coach Number 1"}
         assert {line.role for line in lines} == {"your coach"}
-        assert "opened your goals" in {line.what for line in lines}
+        # Each line names the cycle it was about (the goal's focus area).
+        assert "opened your cycle on literacy" in {line.what for line in lines}
         assert {line.path for line in lines} == {"in your goals' story"}
 
 
@@ -145,6 +146,6 @@ def test_a_home_built_for_the_coach_says_saw(deps: Deps) -> None:
     with deps.uow() as uow:
         lines = lines_for(uow, uow.session.get_one(Person, teacher_id))
     assert {(line.what, line.path) for line in lines} == {
-        ("saw your goals", "on their Home"),
-        ("saw your debrief notes", "on their Home"),
+        ("saw your cycle on literacy", "on their Home"),
+        ("saw the debrief notes of your cycle on literacy", "on their Home"),
     }

@@ -70,7 +70,10 @@ def test_the_teachers_home_says_who_has_seen_their_record(
     running.settle()
     home = json.dumps(running.slack.home_of(TEACHER), ensure_ascii=False)
     assert "Who has seen your coaching record" in home
-    assert "Coach One (your coach) opened your goals in your goals' story · Mon 09:00" in home
+    assert (
+        "Coach One (your coach) opened your cycle on literacy in your goals' story · Mon 09:00"
+        in home
+    )
     # The teacher's own reads add nothing to their log.
     assert len(_log(running, district)) == 2
 
@@ -89,7 +92,7 @@ def test_see_everything_opens_the_whole_log_for_the_teacher_alone(
     running.sender.post(factories.block_action(Action.HOME_ACCESS_LOG, user_id=TEACHER))
     running.settle()
     mine = json.dumps(running.slack.calls_to("views.open")[-1].args["view"], ensure_ascii=False)
-    assert "Coach One (your coach) opened your goals" in mine
+    assert "Coach One (your coach) opened your cycle on literacy" in mine
     # The coach pressing the same button sees their own (empty) record, never the teacher's.
     running.sender.post(factories.block_action(Action.HOME_ACCESS_LOG, user_id=COACH))
     running.settle()
