@@ -127,70 +127,117 @@ def erase_person(
     uow: UnitOfWork, person: Person, now: datetime, *, by: Person | None = None
 ) -> Erased:
     """Erase `person` inside `uow` (the caller commits, or rolls back for a dry run)."""
-    s = uow.session
     erased = Erased()
-    pid = person.id
-    visits = _rows(uow, Visit, or_(Visit.teacher_id == pid, Visit.coach_id == pid))
-    as_teacher = [v for v in visits if v.teacher_id == pid]
-    debriefs = _rows(uow, Debrief, or_(Debrief.teacher_id == pid, Debrief.coach_id == pid))
-    goals = _rows(uow, Goal, Goal.teacher_id == pid)
-    notes = _rows(
-        uow,
-        DebriefNote,
-        or_(
-            DebriefNote.author_id == pid,
-            DebriefNote.debrief_id.in_(
-                select(Debrief.id).where(Debrief.teacher_id == pid).scalar_subquery()
+    found = _Found.of(uow, person.id)
+    needles = _needles(
+        person,
+        found.visits,
+        found.goals,
+        found.debriefs,
+        found.notes,
+        found.reflections,
+        found.celebrations,
+        found.logs,
+    )
+    others = found.other_teachers()
+    erased.messages.extend(found.posted())
+    _erase_words(uow, erased, found)
+    erased.counts["outbox"] += _outbox(
+        uow, erased, person, found.visits, found.goals, found.reflections, needles
+    )
+    _forget_person(uow, erased, person.id)
+    uow.session.expire_all()
+    for teacher_id in others:
+        teacher = uow.session.get(Person, teacher_id)
+        if teacher is not None:
+            record_admin(uow, by, teacher, ERASE, now)
+    record_run(uow, "erase", now, now, erased.counts)
+    return erased
+
+
+@dataclass
+class _Found:
+    """Every row with words by or about one person."""
+
+    pid: int
+    visits: list[Visit]
+    debriefs: list[Debrief]
+    goals: list[Goal]
+    notes: list[DebriefNote]
+    reflections: list[Reflection]
+    celebrations: list[Celebration]
+    logs: list[CoachingLog]
+
+    @classmethod
+    def of(cls, uow: UnitOfWork, pid: int) -> _Found:
+        theirs = select(Debrief.id).where(Debrief.teacher_id == pid).scalar_subquery()
+        with_them = select(CoachingLogTeacher.log_id).where(CoachingLogTeacher.teacher_id == pid)
+        return cls(
+            pid=pid,
+            visits=_rows(uow, Visit, or_(Visit.teacher_id == pid, Visit.coach_id == pid)),
+            debriefs=_rows(uow, Debrief, or_(Debrief.teacher_id == pid, Debrief.coach_id == pid)),
+            goals=_rows(uow, Goal, Goal.teacher_id == pid),
+            notes=_rows(
+                uow,
+                DebriefNote,
+                or_(DebriefNote.author_id == pid, DebriefNote.debrief_id.in_(theirs)),
             ),
-        ),
-    )
-    reflections = _rows(uow, Reflection, Reflection.teacher_id == pid)
-    celebrations = _rows(
-        uow, Celebration, or_(Celebration.author_id == pid, Celebration.subject_id == pid)
-    )
-    with_them = select(CoachingLogTeacher.log_id).where(CoachingLogTeacher.teacher_id == pid)
-    logs = _rows(
-        uow,
-        CoachingLog,
-        and_(
-            or_(CoachingLog.coach_id == pid, CoachingLog.id.in_(with_them.scalar_subquery())),
-            CoachingLog.note.is_not(None),
-        ),
-    )
-    needles = _needles(person, visits, goals, debriefs, notes, reflections, celebrations, logs)
+            reflections=_rows(uow, Reflection, Reflection.teacher_id == pid),
+            celebrations=_rows(
+                uow, Celebration, or_(Celebration.author_id == pid, Celebration.subject_id == pid)
+            ),
+            logs=_rows(
+                uow,
+                CoachingLog,
+                and_(
+                    or_(
+                        CoachingLog.coach_id == pid,
+                        CoachingLog.id.in_(with_them.scalar_subquery()),
+                    ),
+                    CoachingLog.note.is_not(None),
+                ),
+            ),
+        )
 
-    # Other teachers whose record loses this person's notes are told, in their access log.
-    debrief_teacher = {d.id: d.teacher_id for d in debriefs}
-    others = sorted(
-        {
-            debrief_teacher[n.debrief_id]
-            for n in notes
-            if n.debrief_id in debrief_teacher and debrief_teacher[n.debrief_id] != pid
-        }
-    )
+    def other_teachers(self) -> list[int]:
+        """Teachers whose record loses this person's notes: told in their access log."""
+        teacher_of = {d.id: d.teacher_id for d in self.debriefs}
+        return sorted(
+            {
+                teacher_of[n.debrief_id]
+                for n in self.notes
+                if n.debrief_id in teacher_of and teacher_of[n.debrief_id] != self.pid
+            }
+        )
 
-    # Messages coachbot posted about these visits and celebrations: rewritten after the commit.
-    for visit in visits:
-        for channel, ts in (
-            (visit.teacher_channel, visit.teacher_ts),
-            (visit.coach_channel, visit.coach_ts),
-        ):
-            if channel and ts:
-                erased.messages.append((channel, ts))
-    for row in celebrations:
-        if row.channel_id and row.slack_ts:
-            erased.messages.append((row.channel_id, row.slack_ts))
+    def posted(self) -> list[tuple[str, str]]:
+        """Messages coachbot posted about these visits and celebrations, rewritten after the
+        commit."""
+        places = [
+            (channel, ts)
+            for visit in self.visits
+            for channel, ts in (
+                (visit.teacher_channel, visit.teacher_ts),
+                (visit.coach_channel, visit.coach_ts),
+            )
+        ]
+        places += [(row.channel_id, row.slack_ts) for row in self.celebrations]
+        return [(channel, ts) for channel, ts in places if channel and ts]
 
-    erased.counts["debrief_notes"] = delete_ids(uow, DebriefNote, [n.id for n in notes])
-    erased.counts["reflections"] = delete_ids(uow, Reflection, [r.id for r in reflections])
-    erased.counts["celebrations"] = delete_ids(uow, Celebration, [c.id for c in celebrations])
-    erased.counts["goals.text"] = update_ids(
-        uow, Goal, [g.id for g in goals], question="", evidence=None
+
+def _erase_words(uow: UnitOfWork, erased: Erased, found: _Found) -> None:
+    """Delete or empty every text the person wrote or that was written about them."""
+    counts = erased.counts
+    counts["debrief_notes"] = delete_ids(uow, DebriefNote, [n.id for n in found.notes])
+    counts["reflections"] = delete_ids(uow, Reflection, [r.id for r in found.reflections])
+    counts["celebrations"] = delete_ids(uow, Celebration, [c.id for c in found.celebrations])
+    counts["goals.text"] = update_ids(
+        uow, Goal, [g.id for g in found.goals], question="", evidence=None
     )
-    erased.counts["visits.text"] = update_ids(
+    counts["visits.text"] = update_ids(
         uow,
         Visit,
-        [v.id for v in as_teacher],
+        [v.id for v in found.visits if v.teacher_id == found.pid],
         class_name=None,
         focus=None,
         note=None,
@@ -202,8 +249,8 @@ def erase_person(
         coach_ts=None,
     )
     # On a coach's visits to others, only what the coach typed goes; the teacher's words stay.
-    coached = [v for v in visits if v.teacher_id != pid]
-    erased.counts["visits.coach_text"] = update_ids(
+    coached = [v for v in found.visits if v.teacher_id != found.pid]
+    counts["visits.coach_text"] = update_ids(
         uow,
         Visit,
         [v.id for v in coached],
@@ -219,11 +266,15 @@ def erase_person(
     )
     # Coaching a coach logged: the note goes, whether they wrote it or it was to them; the
     # kind, day and minutes stay for the aggregates.
-    erased.counts["coaching_logs.note"] = update_ids(
-        uow, CoachingLog, [row.id for row in logs], note=None
+    counts["coaching_logs.note"] = update_ids(
+        uow, CoachingLog, [row.id for row in found.logs], note=None
     )
-    erased.counts["debriefs.place"] = update_ids(uow, Debrief, [d.id for d in debriefs], place=None)
-    erased.counts["outbox"] += _outbox(uow, erased, person, visits, goals, reflections, needles)
+    counts["debriefs.place"] = update_ids(uow, Debrief, [d.id for d in found.debriefs], place=None)
+
+
+def _forget_person(uow: UnitOfWork, erased: Erased, pid: int) -> None:
+    """The person's own row, settings and traces: an anonymous row the counts still need."""
+    s = uow.session
     erased.counts["access_log"] = uow.access.remove_for_teacher(pid)
     s.execute(
         update(table_of(AccessEntry)).where(AccessEntry.viewer_id == pid).values(viewer_id=None)
@@ -254,13 +305,6 @@ def erase_person(
         )
     )
     erased.counts["people"] = 1
-    s.expire_all()
-    for teacher_id in others:
-        teacher = s.get(Person, teacher_id)
-        if teacher is not None:
-            record_admin(uow, by, teacher, ERASE, now)
-    record_run(uow, "erase", now, now, erased.counts)
-    return erased
 
 
 def record_run(
