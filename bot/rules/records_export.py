@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, TextIO
 
@@ -92,11 +93,22 @@ _LOG = ("id", "on_day", "minutes", "support_type", "goal_id", "note")
 _CELEBRATION = ("id", "text", "status", "channel_id", "created_at", "posted_at")
 
 
-def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, Any]:
-    """The whole record of `person`, as plain JSON values."""
-    pid = person.id
+@dataclass
+class _Held:
+    """Everything coachbot holds by or about one person, in the order an export lists it."""
+
+    visits: list[Visit]
+    debriefs: list[Debrief]
+    notes: list[DebriefNote]
+    goals: list[Goal]
+    reflections: list[Reflection]
+    celebrations: list[Celebration]
+    logs: list[CoachingLog]
+    messages: list[OutboxMessage]
+
+
+def _held(uow: UnitOfWork, pid: int) -> _Held:
     s = uow.session
-    names = _Names(uow)
     visits = list(
         s.scalars(
             select(Visit)
@@ -156,6 +168,13 @@ def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, A
             .order_by(OutboxMessage.due_at, OutboxMessage.id)
         )
     )
+    return _Held(visits, debriefs, notes, goals, reflections, celebrations, logs, messages)
+
+
+def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, Any]:
+    """The whole record of `person`, as plain JSON values."""
+    names = _Names(uow)
+    held = _held(uow, person.id)
     return {
         "schema": SCHEMA,
         "exported_at": _value(now),
@@ -165,14 +184,14 @@ def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, A
             "assigned_coach": names.user(person.assigned_coach_id),
             "expertise": person.areas,
         },
-        "goals": [{**_fields(g, _GOAL), "coach": names.user(g.coach_id)} for g in goals],
+        "goals": [{**_fields(g, _GOAL), "coach": names.user(g.coach_id)} for g in held.goals],
         "visits": [
             {
                 **_fields(v, _VISIT),
                 "teacher": names.user(v.teacher_id),
                 "coach": names.user(v.coach_id),
             }
-            for v in visits
+            for v in held.visits
         ],
         "debriefs": [
             {
@@ -180,11 +199,11 @@ def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, A
                 "teacher": names.user(d.teacher_id),
                 "coach": names.user(d.coach_id),
             }
-            for d in debriefs
+            for d in held.debriefs
         ],
-        "notes": [{**_fields(n, _NOTE), "author": names.user(n.author_id)} for n in notes],
+        "notes": [{**_fields(n, _NOTE), "author": names.user(n.author_id)} for n in held.notes],
         "reflections": [
-            {**_fields(r, _REFLECTION), "coach": names.user(r.coach_id)} for r in reflections
+            {**_fields(r, _REFLECTION), "coach": names.user(r.coach_id)} for r in held.reflections
         ],
         "celebrations": [
             {
@@ -192,7 +211,7 @@ def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, A
                 "author": names.user(c.author_id),
                 "about": names.user(c.subject_id),
             }
-            for c in celebrations
+            for c in held.celebrations
         ],
         "coaching_logs": [
             {
@@ -200,7 +219,7 @@ def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, A
                 "coach": names.user(log.coach_id),
                 "teachers": [names.user(t.teacher_id) for t in log.teachers],
             }
-            for log in logs
+            for log in held.logs
         ],
         "messages": [
             {
@@ -210,7 +229,7 @@ def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, A
                 "sent_at": _value(m.sent_at),
                 "text": m.text,
             }
-            for m in messages
+            for m in held.messages
         ],
         "access_log": [
             {
