@@ -46,6 +46,13 @@ POSTGRES_URL = os.environ.get("COACHBOT_TEST_POSTGRES_URL")
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
 
 
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
+    """`-n auto`: two test processes per core. Each waits on sockets and the database about
+    half the time (the real HTTP server, the stand-in, PostgreSQL), so two per core keep the
+    cores busy: on 2 cores the suite took 212 s with 2 processes and 173 s with 4."""
+    return 2 * (os.cpu_count() or 1)
+
+
 def _worker() -> str:
     """The pytest-xdist worker this process is ("gw0", ...), or "main" without xdist."""
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
