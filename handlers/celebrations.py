@@ -170,9 +170,12 @@ def handle_celebrate_command(
         )
         uow.commit()
         who = subject.user_id if subject is not None else me.user_id
+        text = celebrations.readable(
+            celebrations.shout_out_text(me.user_id, who), uow.people.names(me.team_id, {who})
+        )
         view = views.build_celebration_form(
             target=views.FormTarget(None),
-            text=celebrations.shout_out_text(me.user_id, who),
+            text=text,
             channel_id=me.plc_channel_id,
             who_user_id=who,
         )
@@ -182,19 +185,18 @@ def handle_celebrate_command(
 def handle_celebrate_edit(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """Edit and post: the modal with the draft, for its author only."""
     ack()
-    celebration = _attempt(
-        client,
-        deps,
-        body,
-        lambda uow, actor: celebrations.load_own(uow, actor, common.clicked_id(body), deps.now()),
-    )
-    if celebration is None:
+
+    def load(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
+        draft = celebrations.load_own(uow, actor, common.clicked_id(body), deps.now())
+        return views.build_celebration_form(
+            target=views.FormTarget(draft.id),
+            text=celebrations.box_text(uow, draft),
+            channel_id=draft.channel_id,
+        )
+
+    view = _attempt(client, deps, body, load)
+    if view is None:
         return
-    view = views.build_celebration_form(
-        target=views.FormTarget(celebration.id),
-        text=celebration.text,
-        channel_id=celebration.channel_id,
-    )
     common.show(client, body, view)
 
 
@@ -209,7 +211,7 @@ def handle_celebrate_post(ack: Ack, body: dict[str, Any], client: WebClient, dep
             # No PLC channel on file: the author chooses one in the modal.
             target = views.FormTarget(draft.id)
             return actor, views.build_celebration_form(
-                target=target, text=draft.text, channel_id=None
+                target=target, text=celebrations.box_text(uow, draft), channel_id=None
             )
         claimed = _claim(uow, actor, celebration_id, deps, body)
         uow.commit()

@@ -40,6 +40,7 @@ YOU_DECLINED = "Nothing was posted: you chose not to share this one."
 BEING_POSTED = "This one is being posted right now, so it wasn't posted twice."
 
 _CHANNEL = re.compile(r"[CG][A-Z0-9]{2,31}", re.ASCII)
+_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^>]*)?>")
 
 
 class CelebrationRefused(VisitRefused):
@@ -73,6 +74,55 @@ def shout_out_text(author_user_id: str, subject_user_id: str | None) -> str:
     if not subject_user_id or subject_user_id == author_user_id:
         return ""
     return f"A shout-out to <@{subject_user_id}>: "
+
+
+# --------------------------------------------------------------------------- the text box
+
+
+def mentioned(text: str) -> set[str]:
+    """The Slack user ids a draft mentions."""
+    return set(_MENTION.findall(text))
+
+
+def readable(text: str, names: dict[str, str]) -> str:
+    """The draft as its text box shows it: each mention of someone named as "@Their Name".
+
+    A plain text box shows Slack's mention codes as they are (`<@U0123>`), where a teacher
+    expects the names they see everywhere else in Slack.
+    """
+
+    def name(found: re.Match[str]) -> str:
+        known = names.get(found.group(1))
+        return f"@{' '.join(known.split())}" if known else found.group(0)
+
+    return _MENTION.sub(name, text)
+
+
+def with_mentions(text: str, names: dict[str, str]) -> str:
+    """Back from the text box: each "@Their Name" of someone the draft named is a mention
+    again, so the post notifies them and shows their current name. Longer names first, so
+    "@Ana Maria" is not read as "@Ana"."""
+    for user_id, name in sorted(names.items(), key=lambda item: -len(item[1])):
+        spoken = " ".join(name.split())
+        if spoken:
+            at_name = re.compile(rf"(?<![<\w])@{re.escape(spoken)}(?![\w])")
+            text = at_name.sub(f"<@{user_id}>", text)
+    return text
+
+
+def names_for(uow: UnitOfWork, celebration: Celebration) -> dict[str, str]:
+    """The names a draft's text box may show: of everyone its words mention, its author and
+    the person it celebrates."""
+    ids = mentioned(celebration.text)
+    for person_id in (celebration.author_id, celebration.subject_id):
+        if person_id is not None:
+            ids.add(uow.people.get_one(person_id).user_id)
+    return uow.people.names(celebration.team_id, ids)
+
+
+def box_text(uow: UnitOfWork, celebration: Celebration) -> str:
+    """The draft's words as its text box shows them, with names for mentions."""
+    return readable(celebration.text, names_for(uow, celebration))
 
 
 # --------------------------------------------------------------------------- starting one
@@ -155,9 +205,12 @@ def edit(
     channel_id: str | None,
     now: datetime | None = None,
 ) -> Celebration:
-    """The author's words and channel, as they will be posted."""
+    """The author's words and channel, as they will be posted.
+
+    `text` is what the text box held: the names it showed become mentions again.
+    """
     celebration = load_own(uow, actor, celebration_id, now)
-    celebration.text = _words(text)
+    celebration.text = _words(with_mentions(text, names_for(uow, celebration)))
     celebration.channel_id = _channel(channel_id)
     return celebration
 

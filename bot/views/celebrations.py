@@ -57,7 +57,7 @@ _TEXT = TextField(
     "Your post",
     MAX_CELEBRATION,
     placeholder="A win, big or small, and what made it possible",
-    hint="Mentions such as <@U0123> show as names once it's posted.",
+    hint="The people the draft names are mentioned when it's posted, so they see it.",
     multiline=True,
     missing=NO_WORDS,
 )

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import Table, func, or_, select
 from sqlalchemy.orm import selectinload
 from sqlalchemy.sql.elements import ColumnElement
@@ -24,6 +26,18 @@ class PersonRepository(RowRepository[Person]):
         return self.session.scalar(
             select(Person).where(Person.team_id == team_id, Person.user_id == user_id)
         )
+
+    def names(self, team_id: str, user_ids: Iterable[str]) -> dict[str, str]:
+        """Display names of the people among `user_ids` coachbot knows (with a name)."""
+        wanted = set(user_ids)
+        if not wanted:
+            return {}
+        rows = self.session.execute(
+            select(Person.user_id, Person.display_name).where(
+                Person.team_id == team_id, Person.user_id.in_(wanted)
+            )
+        )
+        return {user_id: name for user_id, name in rows if name and name.strip()}
 
     def list_for_team(self, team_id: str) -> list[Person]:
         return self.all(

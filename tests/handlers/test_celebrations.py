@@ -190,7 +190,12 @@ def test_a_met_goal_is_offered_edited_and_posted_in_the_teachers_words(
     view = open_editor(running, offer)
     celebration = the_celebration(running)
     blocks = {b.get("block_id"): b for b in view["blocks"]}
-    assert blocks[Block.CELEBRATE_TEXT]["element"]["initial_value"] == celebration.text
+    # The text box shows names where the draft mentions people, as Slack shows them elsewhere.
+    box = blocks[Block.CELEBRATE_TEXT]["element"]["initial_value"]
+    assert box == celebration.text.replace(f"<@{TEACHER}>", "@Ms. Alvarez").replace(
+        f"<@{COACH}>", "@Jordan"
+    )
+    assert box.startswith("Celebrating a win: @Ms. Alvarez and their coach @Jordan wrapped up")
     assert blocks[Block.CELEBRATE_CHANNEL]["element"]["initial_conversation"] == PLC
     assert Block.CELEBRATE_WHO not in blocks
     # Ids only: the offer to update is the one coachbot stored, not one the modal names.
@@ -223,6 +228,24 @@ def test_a_met_goal_is_offered_edited_and_posted_in_the_teachers_words(
     assert "already posted" in again["errors"][Block.CELEBRATE_TEXT]
     click(running, TEACHER, offer, Action.CELEBRATE_POST)
     assert len(channel_posts(running)) == 1
+
+
+def test_names_in_the_text_box_are_posted_as_mentions(celebrating: Running) -> None:
+    running = celebrating
+    view = open_editor(running, offered(running))
+    box = {b.get("block_id"): b for b in view["blocks"]}[Block.CELEBRATE_TEXT]
+    typed = box["element"]["initial_value"] + " Thanks @Jordan, and hello @Priya!"
+    answer = submit(running, TEACHER, form_values(typed, PLC), view["private_metadata"])
+    assert answer["response_action"] == "update"
+
+    [post] = channel_posts(running)
+    # The draft's people are mentioned (notified, shown by their current name); a name the
+    # draft never held stays the words the teacher typed.
+    assert post.args["text"].startswith(
+        f"From <@{TEACHER}>: Celebrating a win: <@{TEACHER}> and their coach <@{COACH}> wrapped up"
+    )
+    assert post.args["text"].endswith(f"Thanks <@{COACH}>, and hello @Priya!")
+    assert "@Ms. Alvarez" not in post.args["text"]
 
 
 def test_post_as_is_posts_the_draft_once(celebrating: Running) -> None:
@@ -409,7 +432,7 @@ def test_a_shout_out_is_posted_under_the_authors_name(celebrating: Running) -> N
     blocks = {b.get("block_id"): b for b in view["blocks"]}
     assert blocks[Block.CELEBRATE_WHO]["element"]["initial_user"] == OTHER_TEACHER
     start = blocks[Block.CELEBRATE_TEXT]["element"]["initial_value"]
-    assert start == f"A shout-out to <@{OTHER_TEACHER}>: "
+    assert start == "A shout-out to @Mr. Brooks: "
     assert blocks[Block.CELEBRATE_CHANNEL]["element"]["initial_conversation"] == PLC
 
     text = start + "your number talks have the whole hallway curious <3"
