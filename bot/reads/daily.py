@@ -112,11 +112,13 @@ def plan_daily_lists(uow: UnitOfWork, now: datetime) -> int:
         return 0
 
     days = _gather(uow, due, now)
-    not_seen = _not_seen(uow, due, days, now)
+    not_seen, with_teachers = _not_seen(uow, due, days, now)
     new = 0
     for item in due:
         day = days[item.coach.id]
-        if day.empty and not item.coach.daily_list_when_empty:
+        if day.empty and not (item.coach.daily_list_when_empty and item.coach.id in with_teachers):
+            # Nothing today: a short note, unless turned off or the coach has no teachers to
+            # drop in on (a lead coach, a coach not assigned yet), who would read it every day.
             continue
         teachers = not_seen.get(item.coach.id, [])
         message = build_daily_list(
@@ -415,16 +417,19 @@ def _add_check_backs(
 
 def _not_seen(
     uow: UnitOfWork, due: Sequence[_Due], days: dict[int, _Day], now: datetime
-) -> dict[int, list[ListTeacher]]:
-    """Each due coach's assigned teachers not visited by them for NOT_SEEN_DAYS, oldest first.
+) -> tuple[dict[int, list[ListTeacher]], set[int]]:
+    """Each due coach's assigned teachers not seen by them for NOT_SEEN_DAYS, oldest first,
+    and which due coaches have any assigned teacher at all.
 
     A visit counts when it was logged as happened, or was accepted, is over and was not logged
-    yet. A teacher already on today's visit list is left out: they are being seen today.
+    yet; so does coaching the coach logged with the teacher (alone or in a group). A teacher
+    already on today's visit list is left out: they are being seen today.
     """
     by_coach = {d.coach.id: d for d in due}
     ids = list(by_coach)
     teachers: list[tuple[int, str, str, int | None]] = []
     last_seen: dict[tuple[int, int], datetime] = {}
+    logged: dict[tuple[int, int], date] = {}
     happened = visit_seen_by(now)
     for chunk in chunks(ids):
         teachers.extend(
@@ -446,6 +451,7 @@ def _not_seen(
         ):
             if latest is not None:
                 last_seen[(teacher_id, coach_id)] = latest
+        logged.update(uow.coaching_logs.last_days_for_coaches(chunk))
 
     found: dict[int, list[tuple[int, str, str]]] = defaultdict(list)
     for teacher_id, user_id, name, assigned in teachers:
@@ -454,11 +460,13 @@ def _not_seen(
         coach_id, d = assigned, by_coach[assigned]
         if any(v.teacher_user_id == user_id for v in days[coach_id].visits):
             continue
-        seen = last_seen.get((teacher_id, coach_id))
-        if seen is None:
+        visited = last_seen.get((teacher_id, coach_id))
+        days_seen = [visited.astimezone(ZoneInfo(d.tz)).date()] if visited is not None else []
+        days_seen += [logged[teacher_id, coach_id]] if (teacher_id, coach_id) in logged else []
+        if not days_seen:
             found[coach_id].append((-1, user_id, name))
             continue
-        since = (d.day - seen.astimezone(ZoneInfo(d.tz)).date()).days
+        since = (d.day - max(days_seen)).days
         if since >= NOT_SEEN_DAYS:
             found[coach_id].append((since, user_id, name))
     # Never visited first, then the longest ago; by name within the same day.
@@ -470,7 +478,7 @@ def _not_seen(
             )
         ]
         for coach_id, items in found.items()
-    }
+    }, {assigned for _id, _user, _name, assigned in teachers if assigned is not None}
 
 
 # --------------------------------------------------------------------------- small helpers

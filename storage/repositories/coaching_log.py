@@ -59,6 +59,25 @@ class CoachingLogRepository(RowRepository[CoachingLog]):
         )
         return {int(teacher_id): day for teacher_id, day in rows if day is not None}
 
+    def last_days_for_coaches(self, coach_ids: Collection[int]) -> dict[tuple[int, int], date]:
+        """The latest day each of these coaches logged work with each teacher, keyed by
+        (teacher id, coach id)."""
+        if not coach_ids:
+            return {}
+        rows = self.session.execute(
+            select(
+                CoachingLogTeacher.teacher_id, CoachingLog.coach_id, func.max(CoachingLog.on_day)
+            )
+            .join(CoachingLog, CoachingLogTeacher.log_id == CoachingLog.id)
+            .where(CoachingLog.coach_id.in_(list(coach_ids)))
+            .group_by(CoachingLogTeacher.teacher_id, CoachingLog.coach_id)
+        )
+        return {
+            (int(teacher_id), int(coach_id)): day
+            for teacher_id, coach_id, day in rows
+            if day is not None
+        }
+
     def active_goals_with(self, coach_id: int, limit: int = 100) -> list[Goal]:
         """The active goals teachers set with this coach, newest first: what a log can be for."""
         return list(

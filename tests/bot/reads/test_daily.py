@@ -25,7 +25,16 @@ from bot.views.daily import (
     ListVisit,
     build_daily_list,
 )
-from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Visit
+from storage.models import (
+    CoachingLog,
+    CoachingLogTeacher,
+    Debrief,
+    DebriefNote,
+    Goal,
+    OutboxMessage,
+    Person,
+    Visit,
+)
 from storage.uow import UnitOfWork
 
 TEAM = "T0COACH"
@@ -49,9 +58,13 @@ def _person(uow: UnitOfWork, user_id: str, *, role: str = "teacher", **fields: A
     )
 
 
-def _coach(deps: Deps, user_id: str = "U0COACH", **fields: Any) -> int:
+def _coach(deps: Deps, user_id: str = "U0COACH", *, teacher: bool = True, **fields: Any) -> int:
+    """A coach; with one assigned teacher unless `teacher` is False (a coach with no teachers
+    gets no list on an empty day)."""
     with deps.uow() as uow:
         result = _person(uow, user_id, role="coach", **fields).id
+        if teacher:
+            _person(uow, f"{user_id}T", assigned_coach_id=result)
         uow.commit()
         return result
 
@@ -230,7 +243,8 @@ def test_an_empty_day_gets_a_short_warm_note(deps: Deps) -> None:
     _coach(deps)
     assert _plan(deps, utc(2026, 12, 1, 12, 0)) == 1
     row = _the_list(deps)
-    assert _sections(row) == ["Your day: Tuesday, December 1", EMPTY_DAY]
+    assert _sections(row)[:2] == ["Your day: Tuesday, December 1", EMPTY_DAY]
+    assert "<@U0COACHT>" in _words(row)  # the coach's teacher, not seen yet
     assert "Nothing on your calendar today." in row.text
     assert "A good day to drop in on someone you haven't seen lately." in row.text
 
@@ -255,7 +269,7 @@ def test_an_empty_day_sends_nothing_when_the_coach_turned_that_off(deps: Deps) -
 
 def _full_day(deps: Deps) -> None:
     """A New York coach's Tuesday with one item in every group."""
-    coach = _coach(deps)
+    coach = _coach(deps, teacher=False)
     with deps.uow() as uow:
         ana = _person(uow, "U0ANA", assigned_coach_id=coach)
         ben = _person(uow, "U0BEN", assigned_coach_id=coach)
@@ -408,7 +422,10 @@ def test_the_list_holds_only_the_coachs_own_today(deps: Deps) -> None:
         uow.commit()
     assert _plan(deps, utc(2026, 12, 1, 12, 0)) == 2
     mine = next(row for row in _lists(deps) if row.channel == "U0COACH")
-    assert _sections(mine)[1:] == [EMPTY_DAY]
+    assert _sections(mine)[1:] == [
+        EMPTY_DAY,
+        "*1 teacher you haven't visited in 3 weeks or more*\n• <@U0COACHT> · no visits yet",
+    ]
 
 
 def test_a_new_time_the_teacher_suggested_waits_for_the_coach(deps: Deps) -> None:
@@ -436,8 +453,8 @@ def test_a_new_time_the_teacher_suggested_waits_for_the_coach(deps: Deps) -> Non
 
 
 def test_who_has_not_been_seen_lately(deps: Deps) -> None:
-    coach = _coach(deps)
-    other = _coach(deps, "U0OTHER")
+    coach = _coach(deps, teacher=False)
+    other = _coach(deps, "U0OTHER", teacher=False)
     with deps.uow() as uow:
         never = _person(uow, "U0NEVER", assigned_coach_id=coach)
         old = _person(uow, "U0OLD", assigned_coach_id=coach)
@@ -469,7 +486,7 @@ def test_who_has_not_been_seen_lately(deps: Deps) -> None:
 
 
 def test_typed_text_cannot_mention_or_link_anyone(deps: Deps) -> None:
-    coach = _coach(deps)
+    coach = _coach(deps, teacher=False)
     with deps.uow() as uow:
         teacher = _person(uow, "U0ANA")
         _visit(
@@ -490,7 +507,7 @@ def test_typed_text_cannot_mention_or_link_anyone(deps: Deps) -> None:
 
 
 def test_a_crowded_day_stays_within_slacks_limits(deps: Deps) -> None:
-    coach = _coach(deps)
+    coach = _coach(deps, teacher=False)
     with deps.uow() as uow:
         for n in range(40):
             _person(uow, f"U0FAR{n:03d}", assigned_coach_id=coach)
@@ -630,3 +647,45 @@ def test_planning_a_district_takes_a_bounded_number_of_queries(deps: Deps) -> No
     with _statements(deps) as again:
         assert _plan(deps, utc(2026, 12, 1, 16, 0)) == 0
     assert len(again) < 30, again
+
+
+def test_a_coach_with_no_teachers_gets_no_empty_list_but_does_get_a_busy_one(
+    deps: Deps,
+) -> None:
+    """A lead coach or a coach not assigned yet would read "Nothing on your calendar" every
+    school day; with something on their calendar they get their list like anyone."""
+    with deps.uow() as uow:
+        _person(uow, "U0LEAD", role="lead_coach")
+        uow.commit()
+    newcomer = _coach(deps, "U0NEW", teacher=False)
+    assert _plan(deps, utc(2026, 12, 1, 12, 0)) == 0
+    assert _lists(deps) == []
+    with deps.uow() as uow:
+        _visit(uow, _person(uow, "U0ANA"), newcomer, utc(2026, 12, 2, 15, 0))
+        uow.commit()
+    assert _plan(deps, utc(2026, 12, 2, 12, 0)) == 1
+    [row] = _lists(deps)
+    assert row.channel == "U0NEW" and "<@U0ANA>" in _words(row)
+
+
+def test_coaching_the_coach_logged_counts_as_seeing_the_teacher(deps: Deps) -> None:
+    coach = _coach(deps, teacher=False)
+    with deps.uow() as uow:
+        planned = _person(uow, "U0PLANNED", assigned_coach_id=coach)
+        _person(uow, "U0WAITING", assigned_coach_id=coach)
+        log = CoachingLog(
+            team_id=TEAM,
+            coach_id=coach,
+            support_type="plan",
+            on_day=date(2026, 11, 24),
+            minutes=40,
+            created_at=utc(2026, 11, 24, 20, 0),
+            updated_at=utc(2026, 11, 24, 20, 0),
+        )
+        log.teachers = [CoachingLogTeacher(teacher_id=planned.id)]
+        uow.session.add(log)
+        uow.commit()
+    assert _plan(deps, utc(2026, 12, 1, 12, 0)) == 1
+    words = _words(_the_list(deps))
+    assert "<@U0WAITING> · no visits yet" in words
+    assert "U0PLANNED" not in words
