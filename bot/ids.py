@@ -130,6 +130,15 @@ class Action(StrEnum):
     SETTINGS_SHARE_WINS = "settings_share_wins"
     SETTINGS_LIST_TIME = "settings_list_time"
     SETTINGS_LIST_EMPTY = "settings_list_empty"
+    COACHING_LOG_OPEN = "coaching_log_open"  # "Log coaching" on the coach's Home
+    COACHING_LOG_CORRECT = "coaching_log_correct"  # "Correct" on a logged activity's answer
+    COACHING_LOG_KIND = "coaching_log_kind"
+    COACHING_LOG_DAY = "coaching_log_day"
+    COACHING_LOG_MINUTES = "coaching_log_minutes"
+    COACHING_LOG_TEACHERS = "coaching_log_teachers"
+    COACHING_LOG_PLC = "coaching_log_plc"
+    COACHING_LOG_GOAL = "coaching_log_goal"
+    COACHING_LOG_NOTE = "coaching_log_note"
 
 
 class Callback(StrEnum):
@@ -151,6 +160,8 @@ class Callback(StrEnum):
     CELEBRATE = "celebrate"  # private_metadata: "<id>[:<offer channel>:<offer ts>]", or empty
     SETTINGS = "settings"
     CASELOAD = "caseload"
+    COACHING_LOG = "coaching_log"
+    COACHING_LOG_CORRECTION = "coaching_log_correction"  # private_metadata: log id
 
 
 class Block(StrEnum):
@@ -218,6 +229,13 @@ class Block(StrEnum):
     SETTINGS_SHARE_WINS = "settings_share_wins"
     SETTINGS_LIST_TIME = "settings_list_time"
     SETTINGS_LIST_EMPTY = "settings_list_empty"
+    COACHING_LOG_KIND = "coaching_log_kind"
+    COACHING_LOG_DAY = "coaching_log_day"
+    COACHING_LOG_MINUTES = "coaching_log_minutes"
+    COACHING_LOG_TEACHERS = "coaching_log_teachers"
+    COACHING_LOG_PLC = "coaching_log_plc"
+    COACHING_LOG_GOAL = "coaching_log_goal"
+    COACHING_LOG_NOTE = "coaching_log_note"
 
 
 # Bot scopes the code needs, and why; manifest.yml must request exactly these.

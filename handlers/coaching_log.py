@@ -11,6 +11,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
+from bot.ids import Action, Block, Callback
 from bot.rules import coaching_log as rules
 from bot.rules.people import ensure_person
 from bot.rules.policy import Actor
@@ -31,10 +32,10 @@ NOT_A_COACH = "Logging coaching is for coaches. Thank you for asking!"
 
 
 def register(app: App) -> None:
-    app.action(views.LogAction.OPEN)(open_log_command)
-    app.view(views.LogCallback.LOG)(handle_log_submission)
-    app.action(views.LogAction.CORRECT)(handle_log_correct_open)
-    app.view(views.LogCallback.CORRECT)(handle_log_correction)
+    app.action(Action.COACHING_LOG_OPEN)(open_log_command)
+    app.view(Callback.COACHING_LOG)(handle_log_submission)
+    app.action(Action.COACHING_LOG_CORRECT)(handle_log_correct_open)
+    app.view(Callback.COACHING_LOG_CORRECTION)(handle_log_correction)
 
 
 def open_log_command(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
@@ -69,7 +70,10 @@ def handle_log_submission(
     with deps.uow() as uow:
         me = common.me(uow, deps, directory, body)
         if me is None:
-            ack(response_action="errors", errors={views.LogBlock.KIND: common.SLACK_UNSURE})
+            ack(
+                response_action="errors",
+                errors={Block.COACHING_LOG_KIND: common.SLACK_UNSURE},
+            )
             return
         today = common.today(deps, me)
         form, errors = views.parse_log_form(view["state"]["values"], today=today)
@@ -82,7 +86,7 @@ def handle_log_submission(
             if teacher is None:
                 ack(
                     response_action="errors",
-                    errors={views.LogBlock.TEACHERS: "Slack doesn't know someone you chose."},
+                    errors={Block.COACHING_LOG_TEACHERS: "Slack doesn't know someone you chose."},
                 )
                 return
             teachers.append(teacher)
@@ -115,13 +119,13 @@ def handle_log_submission(
 
 def _block(field: str) -> str:
     return {
-        "day": views.LogBlock.DAY,
-        "minutes": views.LogBlock.MINUTES,
-        "teachers": views.LogBlock.TEACHERS,
-        "plc": views.LogBlock.PLC,
-        "goal": views.LogBlock.GOAL,
-        "note": views.LogBlock.NOTE,
-    }.get(field, views.LogBlock.KIND)
+        "day": Block.COACHING_LOG_DAY,
+        "minutes": Block.COACHING_LOG_MINUTES,
+        "teachers": Block.COACHING_LOG_TEACHERS,
+        "plc": Block.COACHING_LOG_PLC,
+        "goal": Block.COACHING_LOG_GOAL,
+        "note": Block.COACHING_LOG_NOTE,
+    }.get(field, Block.COACHING_LOG_KIND)
 
 
 def _card(log: CoachingLog, now: datetime) -> views.LoggedCard:
@@ -175,7 +179,7 @@ def handle_log_correction(
             teacher_ids = [t.teacher_id for t in log.teachers]
             text = f"Corrected: {support.label}, {short_minutes(minutes)}. Thank you!"
     except ChangedMeanwhile:
-        ack(response_action="errors", errors={views.LogBlock.KIND: common.CHANGED})
+        ack(response_action="errors", errors={Block.COACHING_LOG_KIND: common.CHANGED})
         return
     ack(response_action="update", view=build_notice_view("Coaching logged", escape(text)))
     refresh_home(client, deps, [coach_id, *teacher_ids])

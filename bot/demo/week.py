@@ -46,7 +46,6 @@ from bot.slack.payloads import (
     slash_command,
     view_submission,
 )
-from bot.views.coaching_log import LogBlock, LogCallback
 from storage import migrate
 from storage.db import make_engine
 
@@ -493,23 +492,23 @@ def _log_plc(week: Week, day: date) -> None:
     week.at(day, 16)
     week.post(slash_command("/coachbot", "log", user_id=JORDAN), JORDAN)
     form = week.opened()
-    week.expect(form.get("callback_id") == LogCallback.LOG, "Jordan opened the coaching log")
+    week.expect(form.get("callback_id") == Callback.COACHING_LOG, "Jordan opened the coaching log")
     reply = week.submit(
         JORDAN,
-        LogCallback.LOG,
+        Callback.COACHING_LOG,
         {
-            **_one(LogBlock.KIND, _option("plc")),
-            **_one(LogBlock.DAY, {"type": "datepicker", "selected_date": str(day)}),
-            **_one(LogBlock.MINUTES, _option("60")),
+            **_one(Block.COACHING_LOG_KIND, _option("plc")),
+            **_one(Block.COACHING_LOG_DAY, {"type": "datepicker", "selected_date": str(day)}),
+            **_one(Block.COACHING_LOG_MINUTES, _option("60")),
             **_one(
-                LogBlock.TEACHERS,
+                Block.COACHING_LOG_TEACHERS,
                 {"type": "multi_users_select", "selected_users": [ALVAREZ, "U0DEMOCHEN"]},
             ),
             **_one(
-                LogBlock.PLC,
+                Block.COACHING_LOG_PLC,
                 {"type": "conversations_select", "selected_conversation": "C0DEMOMATH"},
             ),
-            **_one(LogBlock.NOTE, _text(None)),
+            **_one(Block.COACHING_LOG_NOTE, _text(None)),
         },
     )
     said = json.dumps(reply or {})

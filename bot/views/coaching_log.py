@@ -5,17 +5,17 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
-from enum import StrEnum
 from typing import Any
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
-    Block,
+    Block as SlackBlock,
     ButtonElement,
     Option,
     UserMultiSelectElement,
 )
 
+from bot.ids import Action, Block, Callback
 from bot.rules.domain import SupportType
 from bot.views.common import (
     MAX_OPTION_TEXT,
@@ -43,34 +43,10 @@ from bot.views.common import (
 )
 from bot.views.when import short_minutes
 
-# The log's ids. They belong in bot/ids.py beside every other; kept here until they move.
-
-
-class LogAction(StrEnum):
-    OPEN = "coaching_log_open"  # "Log coaching" on the coach's Home
-    CORRECT = "coaching_log_correct"  # "Correct" on a logged activity's answer
-    KIND = "coaching_log_kind"
-    DAY = "coaching_log_day"
-    MINUTES = "coaching_log_minutes"
-    TEACHERS = "coaching_log_teachers"
-    PLC = "coaching_log_plc"
-    GOAL = "coaching_log_goal"
-    NOTE = "coaching_log_note"
-
-
-class LogCallback(StrEnum):
-    LOG = "coaching_log"
-    CORRECT = "coaching_log_correction"
-
-
-# Each input's block and action share one id, so a form's state reads `values[id][id]`.
-LogBlock = LogAction
-
-
 LOG_LENGTHS = (15, 20, 30, 40, 45, 60, 90, 120, 180, 240)
 NOTE = TextField(
-    LogBlock.NOTE,
-    LogAction.NOTE,
+    Block.COACHING_LOG_NOTE,
+    Action.COACHING_LOG_NOTE,
     "A note to the teacher",
     limit=2000,
     optional=True,
@@ -114,27 +90,27 @@ def build_log_form(
     teacher_user_id: str | None = None,
 ) -> dict[str, Any]:
     """The "Log coaching" modal: kind, day, minutes, with whom, and optionally a goal and note."""
-    blocks: list[Block] = [
+    blocks: list[SlackBlock] = [
         select_input(
-            LogBlock.KIND,
-            LogAction.KIND,
+            Block.COACHING_LOG_KIND,
+            Action.COACHING_LOG_KIND,
             "What did you do?",
             options=_kind_options(),
             placeholder="Choose a kind of coaching",
         ),
-        date_input(LogBlock.DAY, LogAction.DAY, "Day", initial=today),
+        date_input(Block.COACHING_LOG_DAY, Action.COACHING_LOG_DAY, "Day", initial=today),
         select_input(
-            LogBlock.MINUTES,
-            LogAction.MINUTES,
+            Block.COACHING_LOG_MINUTES,
+            Action.COACHING_LOG_MINUTES,
             "How long?",
             options=_length_options(),
             initial=Option(value="45", text=short_minutes(45)),
         ),
         input_block(
-            LogBlock.TEACHERS,
+            Block.COACHING_LOG_TEACHERS,
             "With which teachers?",
             UserMultiSelectElement(
-                action_id=LogAction.TEACHERS,
+                action_id=Action.COACHING_LOG_TEACHERS,
                 placeholder="No one, one teacher, or several",
                 initial_users=[teacher_user_id] if teacher_user_id else None,
             ),
@@ -145,8 +121,8 @@ def build_log_form(
     if has_plcs:
         blocks.append(
             channel_input(
-                LogBlock.PLC,
-                LogAction.PLC,
+                Block.COACHING_LOG_PLC,
+                Action.COACHING_LOG_PLC,
                 "In a PLC?",
                 optional=True,
                 placeholder="Choose the PLC's channel",
@@ -155,8 +131,8 @@ def build_log_form(
     if goals:
         blocks.append(
             select_input(
-                LogBlock.GOAL,
-                LogAction.GOAL,
+                Block.COACHING_LOG_GOAL,
+                Action.COACHING_LOG_GOAL,
                 "For a teacher's goal?",
                 options=[
                     Option(
@@ -176,36 +152,49 @@ def build_log_form(
         blocks,
         close="Cancel",
         submit="Log it",
-        callback_id=LogCallback.LOG,
+        callback_id=Callback.COACHING_LOG,
     )
 
 
 def parse_log_form(values: StateValues, *, today: date) -> tuple[LogForm | None, dict[str, str]]:
     """The form's answers, or kind messages by block."""
     errors: dict[str, str] = {}
-    kind_value = selected_value(values, LogBlock.KIND, LogAction.KIND)
+    kind_value = selected_value(values, Block.COACHING_LOG_KIND, Action.COACHING_LOG_KIND)
     support: SupportType | None = None
     try:
         support = SupportType(kind_value or "")
     except ValueError:
-        errors[LogBlock.KIND] = "Choose what you did." if not kind_value else STALE
-    day = picked_date(values, LogBlock.DAY, LogAction.DAY)
+        errors[Block.COACHING_LOG_KIND] = "Choose what you did." if not kind_value else STALE
+    day = picked_date(values, Block.COACHING_LOG_DAY, Action.COACHING_LOG_DAY)
     if day is None:
-        errors[LogBlock.DAY] = "Choose the day it happened."
+        errors[Block.COACHING_LOG_DAY] = "Choose the day it happened."
     elif day > today:
-        errors[LogBlock.DAY] = "Log what already happened: choose today or an earlier day."
-    minutes = _minutes(selected_value(values, LogBlock.MINUTES, LogAction.MINUTES))
+        errors[Block.COACHING_LOG_DAY] = (
+            "Log what already happened: choose today or an earlier day."
+        )
+    minutes = _minutes(
+        selected_value(values, Block.COACHING_LOG_MINUTES, Action.COACHING_LOG_MINUTES)
+    )
     if minutes is None:
-        errors[LogBlock.MINUTES] = "Choose how long it took."
-    users = state_of(values, LogBlock.TEACHERS, LogAction.TEACHERS).get("selected_users") or []
+        errors[Block.COACHING_LOG_MINUTES] = "Choose how long it took."
+    users = (
+        state_of(values, Block.COACHING_LOG_TEACHERS, Action.COACHING_LOG_TEACHERS).get(
+            "selected_users"
+        )
+        or []
+    )
     teachers = tuple(dict.fromkeys(u for u in users if isinstance(u, str) and u))
-    chosen = state_of(values, LogBlock.PLC, LogAction.PLC).get("selected_conversation")
+    chosen = state_of(values, Block.COACHING_LOG_PLC, Action.COACHING_LOG_PLC).get(
+        "selected_conversation"
+    )
     plc = chosen if isinstance(chosen, str) and chosen else None
-    goal_value = selected_value(values, LogBlock.GOAL, LogAction.GOAL)
+    goal_value = selected_value(values, Block.COACHING_LOG_GOAL, Action.COACHING_LOG_GOAL)
     goal_id = _minutes(goal_value) if goal_value else None
     note = NOTE.read(values, errors)
     if note and len(teachers) != 1:
-        errors[LogBlock.NOTE] = "A note goes to one teacher: choose just one, or leave it empty."
+        errors[Block.COACHING_LOG_NOTE] = (
+            "A note goes to one teacher: choose just one, or leave it empty."
+        )
     if errors or support is None or day is None or minutes is None:
         return None, errors
     return LogForm(support, day, minutes, teachers, plc, goal_id, note), {}
@@ -248,14 +237,14 @@ def build_logged(card: LoggedCard, *, today: date) -> dict[str, Any]:
         f":white_check_mark: Logged: {card.support.label}, {short_minutes(card.minutes)}, "
         f"{who}, {long_day(card.day, today=today)}."
     )
-    blocks: list[Block] = [section(text)]
+    blocks: list[SlackBlock] = [section(text)]
     if card.correctable:
         blocks.append(
             ActionsBlock(
                 elements=[
                     ButtonElement(
                         text="Correct the kind or length",
-                        action_id=LogAction.CORRECT,
+                        action_id=Action.COACHING_LOG_CORRECT,
                         value=f"{card.log_id}:{card.version}",
                     )
                 ]
@@ -267,17 +256,17 @@ def build_logged(card: LoggedCard, *, today: date) -> dict[str, Any]:
 
 def build_correct_form(card: LoggedCard) -> dict[str, Any]:
     """Change a logged activity's kind or length."""
-    blocks: list[Block] = [
+    blocks: list[SlackBlock] = [
         select_input(
-            LogBlock.KIND,
-            LogAction.KIND,
+            Block.COACHING_LOG_KIND,
+            Action.COACHING_LOG_KIND,
             "What did you do?",
             options=_kind_options(),
             initial=Option(value=card.support.value, text=card.support.label),
         ),
         select_input(
-            LogBlock.MINUTES,
-            LogAction.MINUTES,
+            Block.COACHING_LOG_MINUTES,
+            Action.COACHING_LOG_MINUTES,
             "How long?",
             options=_length_options(),
             initial=_length_option(card.minutes),
@@ -288,7 +277,7 @@ def build_correct_form(card: LoggedCard) -> dict[str, Any]:
         blocks,
         close="Cancel",
         submit="Save",
-        callback_id=LogCallback.CORRECT,
+        callback_id=Callback.COACHING_LOG_CORRECTION,
         private_metadata=f"{card.log_id}:{card.version}",
     )
 
@@ -303,15 +292,17 @@ def parse_correct_form(
     values: StateValues,
 ) -> tuple[tuple[SupportType, int] | None, dict[str, str]]:
     errors: dict[str, str] = {}
-    kind_value = selected_value(values, LogBlock.KIND, LogAction.KIND)
+    kind_value = selected_value(values, Block.COACHING_LOG_KIND, Action.COACHING_LOG_KIND)
     try:
         support: SupportType | None = SupportType(kind_value or "")
     except ValueError:
         support = None
-        errors[LogBlock.KIND] = "Choose what you did."
-    minutes = _minutes(selected_value(values, LogBlock.MINUTES, LogAction.MINUTES))
+        errors[Block.COACHING_LOG_KIND] = "Choose what you did."
+    minutes = _minutes(
+        selected_value(values, Block.COACHING_LOG_MINUTES, Action.COACHING_LOG_MINUTES)
+    )
     if minutes is None:
-        errors[LogBlock.MINUTES] = "Choose how long it took."
+        errors[Block.COACHING_LOG_MINUTES] = "Choose how long it took."
     if support is None or minutes is None:
         return None, errors
     return (support, minutes), {}

@@ -29,7 +29,6 @@ from bot.views.caseload import (
     caseload_on_home,
     short_date,
 )
-from bot.views.coaching_log import LogAction
 from bot.views.common import (
     COACHING_IS,
     MAX_INLINE,
@@ -344,7 +343,7 @@ def _coach_blocks(data: HomeData, part: CoachPart) -> list[Dict]:
     )
     week_lines = [_appointment_for_coach(a, data.tz, with_day=True) for a in part.week]
     blocks.append(packed(f"*{part.week_label}*", week_lines, empty="Nothing planned yet."))
-    blocks.append(actions(button("Log coaching", LogAction.OPEN)))
+    blocks.append(actions(button("Log coaching", Action.COACHING_LOG_OPEN)))
     if part.invitations:
         blocks.append(divider())
         lines = [_invitation_line(i, data.tz) for i in part.invitations]

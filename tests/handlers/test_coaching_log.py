@@ -9,8 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.demo.standin import check_view
-from bot.ids import Action, Command
-from bot.views.coaching_log import LogAction, LogBlock, LogCallback
+from bot.ids import Action, Block, Callback, Command
 from storage.models import CoachingLog, CoachingLogTeacher, Goal, Person
 from tests import factories
 from tests.conftest import Running
@@ -42,14 +41,24 @@ def log_values(
     note: str | None = None,
 ) -> dict[str, Any]:
     values = {
-        **_one(LogBlock.KIND, {"type": "static_select", "selected_option": {"value": kind}}),
-        **_one(LogBlock.DAY, {"type": "datepicker", "selected_date": day}),
-        **_one(LogBlock.MINUTES, {"type": "static_select", "selected_option": {"value": minutes}}),
-        **_one(LogBlock.TEACHERS, {"type": "multi_users_select", "selected_users": list(teachers)}),
-        **_one(LogBlock.NOTE, {"type": "plain_text_input", "value": note}),
+        **_one(
+            Block.COACHING_LOG_KIND, {"type": "static_select", "selected_option": {"value": kind}}
+        ),
+        **_one(Block.COACHING_LOG_DAY, {"type": "datepicker", "selected_date": day}),
+        **_one(
+            Block.COACHING_LOG_MINUTES,
+            {"type": "static_select", "selected_option": {"value": minutes}},
+        ),
+        **_one(
+            Block.COACHING_LOG_TEACHERS,
+            {"type": "multi_users_select", "selected_users": list(teachers)},
+        ),
+        **_one(Block.COACHING_LOG_NOTE, {"type": "plain_text_input", "value": note}),
     }
     if plc is not None:
-        values |= _one(LogBlock.PLC, {"type": "conversations_select", "selected_conversation": plc})
+        values |= _one(
+            Block.COACHING_LOG_PLC, {"type": "conversations_select", "selected_conversation": plc}
+        )
     return values
 
 
@@ -65,7 +74,8 @@ def open_form(running: Running, user: str = COACH) -> dict[str, Any]:
 
 def submit(running: Running, user: str = COACH, **values: Any) -> Any:
     return post(
-        running, factories.view_submission(LogCallback.LOG, log_values(**values), user_id=user)
+        running,
+        factories.view_submission(Callback.COACHING_LOG, log_values(**values), user_id=user),
     )
 
 
@@ -84,7 +94,7 @@ def coach_home(running: Running) -> str:
 
 def test_a_coach_logs_co_planning_with_a_teacher_and_it_counts(school: Running) -> None:  # noqa: F811
     view = open_form(school)
-    assert view["callback_id"] == LogCallback.LOG
+    assert view["callback_id"] == Callback.COACHING_LOG
     assert "Log coaching" in _all_text(view)
 
     reply = submit(school, note="Your exit tickets plan is ready to try on Thursday.")
@@ -160,9 +170,9 @@ def test_work_with_no_one_counts_for_time_only(school: Running) -> None:  # noqa
 def test_a_note_needs_one_teacher_and_a_future_day_is_refused(school: Running) -> None:  # noqa: F811
     reply = submit(school, teachers=(), note="Great work")
     assert reply["response_action"] == "errors"
-    assert LogBlock.NOTE in reply["errors"]
+    assert Block.COACHING_LOG_NOTE in reply["errors"]
     reply = submit(school, day="2026-12-02")
-    assert reply["errors"][LogBlock.DAY].startswith("Log what already happened")
+    assert reply["errors"][Block.COACHING_LOG_DAY].startswith("Log what already happened")
     assert logs(school) == []
 
 
@@ -185,15 +195,20 @@ def test_a_coach_corrects_a_log_for_two_weeks(school: Running) -> None:  # noqa:
     post(
         school,
         factories.block_action(
-            LogAction.CORRECT, user_id=COACH, value=ref, view={"type": "modal", "id": "V1"}
+            Action.COACHING_LOG_CORRECT,
+            user_id=COACH,
+            value=ref,
+            view={"type": "modal", "id": "V1"},
         ),
     )
     pushed = school.slack.calls_to("views.push")[-1].args["view"]
-    assert pushed["callback_id"] == LogCallback.CORRECT
+    assert pushed["callback_id"] == Callback.COACHING_LOG_CORRECTION
     values = log_values(kind="co_teach", minutes="60")
     reply = post(
         school,
-        factories.view_submission(LogCallback.CORRECT, values, user_id=COACH, private_metadata=ref),
+        factories.view_submission(
+            Callback.COACHING_LOG_CORRECTION, values, user_id=COACH, private_metadata=ref
+        ),
     )
     assert "Corrected: Co-teach, 1 h." in _all_text(reply["view"])
     assert logs(school) == [("co_teach", 60, [TEACHER])]
@@ -204,7 +219,10 @@ def test_a_coach_corrects_a_log_for_two_weeks(school: Running) -> None:  # noqa:
     stale = post(
         school,
         factories.view_submission(
-            LogCallback.CORRECT, values, user_id=TEACHER, private_metadata=f"{log.id}:{version}"
+            Callback.COACHING_LOG_CORRECTION,
+            values,
+            user_id=TEACHER,
+            private_metadata=f"{log.id}:{version}",
         ),
     )
     assert stale["response_action"] == "errors"
@@ -212,13 +230,13 @@ def test_a_coach_corrects_a_log_for_two_weeks(school: Running) -> None:  # noqa:
     late = post(
         school,
         factories.view_submission(
-            LogCallback.CORRECT,
+            Callback.COACHING_LOG_CORRECTION,
             log_values(kind="observe"),
             user_id=COACH,
             private_metadata=f"{log.id}:{version}",
         ),
     )
-    assert "two weeks" in late["errors"][LogBlock.KIND]
+    assert "two weeks" in late["errors"][Block.COACHING_LOG_KIND]
     assert logs(school) == [("co_teach", 60, [TEACHER])]
 
 

@@ -7,12 +7,10 @@ from datetime import date
 from typing import Any
 
 from bot.demo.standin import check_view
+from bot.ids import Action, Block, Callback
 from bot.rules.domain import SupportType
 from bot.views.coaching_log import (
     GoalChoice,
-    LogAction,
-    LogBlock,
-    LogCallback,
     LoggedCard,
     build_correct_form,
     build_log_form,
@@ -33,11 +31,11 @@ def _one(block: str, state: dict[str, Any]) -> dict[str, Any]:
 
 def values(**changes: Any) -> dict[str, Any]:
     found = {
-        **_one(LogBlock.KIND, {"selected_option": {"value": "co_plan"}}),
-        **_one(LogBlock.DAY, {"selected_date": "2026-12-01"}),
-        **_one(LogBlock.MINUTES, {"selected_option": {"value": "40"}}),
-        **_one(LogBlock.TEACHERS, {"selected_users": ["UTEACH"]}),
-        **_one(LogBlock.NOTE, {"value": None}),
+        **_one(Block.COACHING_LOG_KIND, {"selected_option": {"value": "co_plan"}}),
+        **_one(Block.COACHING_LOG_DAY, {"selected_date": "2026-12-01"}),
+        **_one(Block.COACHING_LOG_MINUTES, {"selected_option": {"value": "40"}}),
+        **_one(Block.COACHING_LOG_TEACHERS, {"selected_users": ["UTEACH"]}),
+        **_one(Block.COACHING_LOG_NOTE, {"value": None}),
     }
     for block, state in changes.items():
         found[block] = {block: state}
@@ -51,23 +49,23 @@ def test_the_form_asks_kind_day_minutes_and_with_whom() -> None:
         goals=[GoalChoice(7, "UTEACH", "Ms. Alvarez", "How can more students explain?")],
     )
     assert check_view(view) == []
-    assert view["callback_id"] == LogCallback.LOG
+    assert view["callback_id"] == Callback.COACHING_LOG
     blocks = {b["block_id"]: b for b in view["blocks"]}
     assert list(blocks) == [
-        LogBlock.KIND,
-        LogBlock.DAY,
-        LogBlock.MINUTES,
-        LogBlock.TEACHERS,
-        LogBlock.PLC,
-        LogBlock.GOAL,
-        LogBlock.NOTE,
+        Block.COACHING_LOG_KIND,
+        Block.COACHING_LOG_DAY,
+        Block.COACHING_LOG_MINUTES,
+        Block.COACHING_LOG_TEACHERS,
+        Block.COACHING_LOG_PLC,
+        Block.COACHING_LOG_GOAL,
+        Block.COACHING_LOG_NOTE,
     ]
-    assert blocks[LogBlock.DAY]["element"]["initial_date"] == "2026-12-01"
-    kinds = [o["text"]["text"] for o in blocks[LogBlock.KIND]["element"]["options"]]
+    assert blocks[Block.COACHING_LOG_DAY]["element"]["initial_date"] == "2026-12-01"
+    kinds = [o["text"]["text"] for o in blocks[Block.COACHING_LOG_KIND]["element"]["options"]]
     assert kinds == [kind.label for kind in SupportType]
-    assert blocks[LogBlock.TEACHERS]["optional"] is True
-    assert blocks[LogBlock.PLC]["element"]["type"] == "conversations_select"
-    goal = blocks[LogBlock.GOAL]["element"]["options"][0]
+    assert blocks[Block.COACHING_LOG_TEACHERS]["optional"] is True
+    assert blocks[Block.COACHING_LOG_PLC]["element"]["type"] == "conversations_select"
+    goal = blocks[Block.COACHING_LOG_GOAL]["element"]["options"][0]
     assert (goal["value"], goal["text"]["text"]) == (
         "7",
         "Ms. Alvarez: How can more students explain?",
@@ -76,8 +74,8 @@ def test_the_form_asks_kind_day_minutes_and_with_whom() -> None:
 
 def test_without_plcs_or_goals_those_fields_are_left_out() -> None:
     view = build_log_form(today=TODAY)
-    assert LogBlock.PLC not in [b["block_id"] for b in view["blocks"]]
-    assert LogBlock.GOAL not in [b["block_id"] for b in view["blocks"]]
+    assert Block.COACHING_LOG_PLC not in [b["block_id"] for b in view["blocks"]]
+    assert Block.COACHING_LOG_GOAL not in [b["block_id"] for b in view["blocks"]]
 
 
 def test_parse_a_log() -> None:
@@ -93,23 +91,23 @@ def test_parse_refuses_what_cannot_be_logged() -> None:
     form, errors = parse_log_form(
         values(
             **{
-                LogBlock.KIND: {"selected_option": {"value": "juggling"}},
-                LogBlock.DAY: {"selected_date": "2026-12-02"},
-                LogBlock.MINUTES: {"selected_option": None},
-                LogBlock.TEACHERS: {"selected_users": ["U1", "U2"]},
-                LogBlock.NOTE: {"value": "Nice"},
+                Block.COACHING_LOG_KIND: {"selected_option": {"value": "juggling"}},
+                Block.COACHING_LOG_DAY: {"selected_date": "2026-12-02"},
+                Block.COACHING_LOG_MINUTES: {"selected_option": None},
+                Block.COACHING_LOG_TEACHERS: {"selected_users": ["U1", "U2"]},
+                Block.COACHING_LOG_NOTE: {"value": "Nice"},
             }
         ),
         today=TODAY,
     )
     assert form is None
     assert set(errors) == {
-        LogBlock.KIND,
-        LogBlock.DAY,
-        LogBlock.MINUTES,
-        LogBlock.NOTE,
+        Block.COACHING_LOG_KIND,
+        Block.COACHING_LOG_DAY,
+        Block.COACHING_LOG_MINUTES,
+        Block.COACHING_LOG_NOTE,
     }
-    assert errors[LogBlock.NOTE].startswith("A note goes to one teacher")
+    assert errors[Block.COACHING_LOG_NOTE].startswith("A note goes to one teacher")
 
 
 CARD = LoggedCard(
@@ -132,7 +130,7 @@ def test_the_answer_says_what_was_logged_and_offers_a_correction() -> None:
         "Tuesday, December 1."
     )
     button = view["blocks"][1]["elements"][0]
-    assert (button["action_id"], button["value"]) == (LogAction.CORRECT, "3:1")
+    assert (button["action_id"], button["value"]) == (Action.COACHING_LOG_CORRECT, "3:1")
     alone = build_logged(replace(CARD, teacher_user_ids=(), plc_channel_id=None), today=TODAY)
     assert "on your own" in texts(alone)[0]
 
@@ -144,7 +142,7 @@ def test_the_correction_form_round_trips() -> None:
     assert parse_log_ref(view["private_metadata"]) == (3, 1)
     assert parse_log_ref("3:x") is None and parse_log_ref(None) is None
     answer, errors = parse_correct_form(
-        values(**{LogBlock.KIND: {"selected_option": {"value": "co_teach"}}})
+        values(**{Block.COACHING_LOG_KIND: {"selected_option": {"value": "co_teach"}}})
     )
     assert (answer, errors) == ((SupportType.CO_TEACH, 40), {})
 
