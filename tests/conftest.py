@@ -142,13 +142,53 @@ class _Emptier:
 def _postgres_database(url: str, emptier: _Emptier) -> Iterator[str]:
     """The process's PostgreSQL database, empty for this test and emptied again after it."""
     yield url
+    _ENGINES.close(url)
     emptier.empty()
 
 
-def _sqlite_copy(template: Path, tmp_path: Path) -> str:
-    path = tmp_path / "coachbot.db"
+class _Engines:
+    """One engine per database in this test process, its connections closed after each test.
+
+    SQLAlchemy keeps each statement's compiled SQL in its engine. With an engine per test,
+    every query was compiled again in every test: a third of a rules test's time went to
+    compiling the planners' queries. The databases stay the test's own: each SQLite test
+    gets a fresh copy of the migrated file at the same path (see `_sqlite_copy`), and the
+    PostgreSQL database is emptied after each test.
+    """
+
+    def __init__(self) -> None:
+        self.engines: dict[str, Engine] = {}
+
+    def __call__(self, url: str) -> Engine:
+        engine = self.engines.get(url)
+        if engine is None:
+            engine = self.engines[url] = make_engine(url)
+        return engine
+
+    def close(self, url: str) -> None:
+        """Close the connections to `url` (the engine and its compiled SQL stay)."""
+        engine = self.engines.get(url)
+        if engine is not None:
+            engine.dispose()
+
+
+_ENGINES = _Engines()
+
+
+def _sqlite_copy(template: Path, folder: Path) -> str:
+    """A fresh copy of the migrated database at `folder`/coachbot.db, for this test alone.
+
+    The path is the same for every test of this process (so its engine, and the SQL it has
+    compiled, can be kept); the last test's connections are closed and its file, with its
+    write-ahead log, replaced.
+    """
+    path = folder / "coachbot.db"
+    url = f"sqlite:///{path}"
+    _ENGINES.close(url)
+    for leftover in (path, path.with_name(f"{path.name}-wal"), path.with_name(f"{path.name}-shm")):
+        leftover.unlink(missing_ok=True)
     shutil.copyfile(template, path)
-    return f"sqlite:///{path}"
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -163,10 +203,17 @@ def postgres_emptier(postgres_database: str | None) -> Iterator[_Emptier | None]
         emptier.dispose()
 
 
+@pytest.fixture(scope="session")
+def sqlite_folders(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
+    """This process's two SQLite folders: one for `database_url`, one for `sqlite_url`, so a
+    test that asks for both has two databases, as it would with a folder of its own."""
+    return tmp_path_factory.mktemp("database"), tmp_path_factory.mktemp("app-database")
+
+
 @pytest.fixture(params=DATABASES)
 def database_url(
     request: pytest.FixtureRequest,
-    tmp_path: Path,
+    sqlite_folders: tuple[Path, Path],
     sqlite_template: Path,
     postgres_database: str | None,
     postgres_emptier: _Emptier | None,
@@ -177,21 +224,25 @@ def database_url(
         assert postgres_database is not None and postgres_emptier is not None
         yield from _postgres_database(postgres_database, postgres_emptier)
     else:
-        yield _sqlite_copy(sqlite_template, tmp_path)
+        url = _sqlite_copy(sqlite_template, sqlite_folders[0])
+        yield url
+        _ENGINES.close(url)
 
 
 @pytest.fixture
-def sqlite_url(tmp_path: Path, sqlite_template: Path) -> str:
-    """A SQLite database at the head, in this test's own folder."""
-    return _sqlite_copy(sqlite_template, tmp_path)
+def sqlite_url(sqlite_folders: tuple[Path, Path], sqlite_template: Path) -> Iterator[str]:
+    """A SQLite database at the head, this test's own."""
+    url = _sqlite_copy(sqlite_template, sqlite_folders[1])
+    yield url
+    _ENGINES.close(url)
 
 
 @pytest.fixture
 def engine(database_url: str) -> Iterator[Engine]:
-    engine = make_engine(database_url)
+    engine = _ENGINES(database_url)
     migrate.upgrade_if_behind(engine)
     yield engine
-    engine.dispose()
+    engine.dispose()  # its connections; the engine is kept for the next test
 
 
 @pytest.fixture
@@ -279,7 +330,7 @@ class Running:
 @pytest.fixture
 def running(settings: Settings, slack: SlackStandin) -> Iterator[Running]:
     """The composed runtime's HTTP side; its scheduler is not started (tests drive jobs)."""
-    engine = make_engine(settings.database_url.get_secret_value())
+    engine = _ENGINES(settings.database_url.get_secret_value())
     migrate.upgrade_if_behind(engine)
     executor, clock = TrackingExecutor(), Clock(SCHOOL_MORNING)
     runtime = Runtime(
