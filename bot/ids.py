@@ -84,6 +84,8 @@ class Action(StrEnum):
     GOAL_QUESTION = "goal_question"
     GOAL_FOCUS = "goal_focus"
     GOAL_EVIDENCE = "goal_evidence"
+    GOAL_STUDENTS_NOW = "goal_students_now"
+    GOAL_STUDENTS_AIM = "goal_students_aim"
     GOAL_TARGET = "goal_target"
     GOAL_COACH = "goal_coach"
     # The visit log, asked of the coach after a visit ends (value "<visit id>:<version>").
@@ -101,6 +103,12 @@ class Action(StrEnum):
     NOTE_TRY_NEXT = "note_try_next"
     NOTE_NEXT_STEP = "note_next_step"
     NOTE_CHECK_BACK = "note_check_back"
+    # Answers to a check-back on a next step (value "<note id>:<check-back day>").
+    NEXT_STEP_TRIED = "next_step_tried"
+    NEXT_STEP_HELP = "next_step_help"
+    NEXT_STEP_NOT_YET = "next_step_not_yet"
+    NEXT_STEP_INVITE = "next_step_invite"  # value: note id; the invitation form, pre-filled
+    NEXT_STEP_LINE = "next_step_line"
     # Reflection prompts and the teacher's say over them (value: reflection id).
     REFLECT_OPEN = "reflect_open"
     REFLECT_SNOOZE = "reflect_snooze"
@@ -155,6 +163,7 @@ class Callback(StrEnum):
     GOALS = "goals"  # the story of a teacher's cycles
     DEBRIEF = "debrief"
     NOTES = "notes"  # private_metadata: debrief id
+    NEXT_STEP_TRIED = "next_step_tried_form"  # private_metadata: "<note id>:<check-back day>"
     REFLECT = "reflect"  # private_metadata: reflection id
     PAUSE = "pause"  # pause reflection prompts until a date
     CELEBRATE = "celebrate"  # private_metadata: "<id>[:<offer channel>:<offer ts>]", or empty
@@ -204,6 +213,8 @@ class Block(StrEnum):
     GOAL_QUESTION = "goal_question"
     GOAL_FOCUS = "goal_focus"
     GOAL_EVIDENCE = "goal_evidence"
+    GOAL_STUDENTS_NOW = "goal_students_now"
+    GOAL_STUDENTS_AIM = "goal_students_aim"
     GOAL_TARGET = "goal_target"
     GOAL_COACH = "goal_coach"
     VISIT_LOG = "visit_log"
@@ -216,6 +227,7 @@ class Block(StrEnum):
     NOTE_TRY_NEXT = "note_try_next"
     NOTE_NEXT_STEP = "note_next_step"
     NOTE_CHECK_BACK = "note_check_back"
+    NEXT_STEP_LINE = "next_step_line"
     DAILY_LIST = "daily_list"
     REFLECT_ANSWER = "reflect_answer"
     REFLECT_SHARE = "reflect_share"

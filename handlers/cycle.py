@@ -118,6 +118,8 @@ def handle_goal_edit(ack: Ack, body: dict[str, Any], client: WebClient, deps: De
         evidence=goal.evidence,
         target_date=goal.target_date,
         coach_user_id=goal.coach.user_id if goal.coach else None,
+        students_now=goal.students_now,
+        students_aim=goal.students_aim,
     )
     view = views.build_goal_form(
         areas=deps.expertise_areas,
@@ -150,7 +152,13 @@ def handle_goal_submission(
             else None
         )
         goal_input = cycles.GoalInput(
-            form.question, form.focus_area, form.evidence, form.target_date, coach
+            form.question,
+            form.focus_area,
+            form.evidence,
+            form.target_date,
+            coach,
+            form.students_now,
+            form.students_aim,
         )
         actor = common.actor(uow, deps, body)
         goal_id = common.number(view.get("private_metadata"))

@@ -12,12 +12,13 @@ from slack_sdk import WebClient
 
 from bot.app.deps import Deps
 from bot.rules import access, celebrations, coaching_log, cycles, outbox
-from bot.rules.domain import GoalStatus, SupportType, VisitOutcome
+from bot.rules.domain import GoalStatus, StepAnswer, SupportType, VisitOutcome
 from bot.rules.policy import Actor
 from bot.slack.directory import SlackDirectory
 from bot.slack.messaging import for_person, send_dm
 from bot.views import celebrations as celebration_views, cycle as views
 from bot.views.invite import format_when
+from bot.views.next_steps import StepLine
 from bot.views.story import LoggedLine
 from handlers import common
 from storage.models import Goal, Person
@@ -104,6 +105,17 @@ def stories(uow: UnitOfWork, actor: Actor, teacher: Person, deps: Deps) -> list[
                         group=len(log.teachers) > 1 or log.plc_channel_id is not None,
                     )
                     for log in facts.logs
+                ),
+                students_now=goal.students_now,
+                students_aim=goal.students_aim,
+                steps=tuple(
+                    StepLine(
+                        answered_at=answer.answered_at,
+                        kind=StepAnswer(answer.kind),
+                        line=answer.line,
+                        remind_on=answer.remind_on,
+                    )
+                    for answer in facts.answers
                 ),
             )
         )

@@ -79,6 +79,14 @@ class GoalStatus(StrEnum):
     SET_ASIDE = "set_aside"
 
 
+class StepAnswer(StrEnum):
+    """A teacher's answer to the check-back on a next step they agreed with their coach."""
+
+    TRIED = "tried"
+    NEED_HELP = "need_help"
+    NOT_YET = "not_yet"  # remind me in a week
+
+
 class CelebrationStatus(StrEnum):
     DRAFT = "draft"
     POSTING = "posting"  # claimed by one request while it posts, so a double click posts once

@@ -25,7 +25,14 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
-from storage.enums import CelebrationStatus, GoalStatus, OutboxStatus, VisitOutcome, VisitStatus
+from storage.enums import (
+    CelebrationStatus,
+    GoalStatus,
+    OutboxStatus,
+    StepAnswer,
+    VisitOutcome,
+    VisitStatus,
+)
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -277,6 +284,10 @@ class Goal(Base):
     question: Mapped[str] = mapped_column(Text)
     focus_area: Mapped[str] = mapped_column(String(64))
     evidence: Mapped[str | None] = mapped_column(Text)
+    # What success looks like in students, measured: where they are now and where the teacher
+    # wants them ("12 of 28 explain a step", "20 of 28"). Both optional.
+    students_now: Mapped[str | None] = mapped_column(Text)
+    students_aim: Mapped[str | None] = mapped_column(Text)
     target_date: Mapped[date | None] = mapped_column(Date)
     status: Mapped[GoalStatus] = mapped_column(_states(GoalStatus, 16), default=GoalStatus.ACTIVE)
     created_at: Mapped[datetime] = mapped_column(index=True)
@@ -337,6 +348,29 @@ class DebriefNote(Base):
     # Checked and bumped by the database, as Goal.version.
     version: Mapped[int] = mapped_column(Integer, default=1, server_default="1")
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - typed by DeclarativeBase
+
+
+class NextStepAnswer(Base):
+    """A teacher's answer to the check-back on a next step: tried it, needs help, or not yet.
+
+    One answer per note and check-back day (`asked_on`), so a double click records once; a
+    "not yet" moves the note's check-back day, and the new day can be answered again. Read by
+    that teacher and that debrief's coach only, as the note is.
+    """
+
+    __tablename__ = "next_step_answers"
+    __table_args__ = (UniqueConstraint("note_id", "asked_on"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    note_id: Mapped[int] = mapped_column(
+        ForeignKey("debrief_notes.id", ondelete="CASCADE"), index=True
+    )
+    teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[StepAnswer] = mapped_column(_states(StepAnswer, 16))
+    asked_on: Mapped[date] = mapped_column(Date)  # the check-back day this answers
+    line: Mapped[str | None] = mapped_column(Text)  # "How did it go?", in the teacher's words
+    remind_on: Mapped[date | None] = mapped_column(Date)  # "not yet": the day to ask again
+    answered_at: Mapped[datetime]
 
 
 class OutboxMessage(Base):

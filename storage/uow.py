@@ -16,6 +16,7 @@ from storage.repositories import (
     DebriefRepository,
     DistrictRepository,
     GoalRepository,
+    NextStepAnswerRepository,
     OutboxRepository,
     PersonRepository,
     PlcChannelRepository,
@@ -125,6 +126,10 @@ class UnitOfWork:
     @property
     def notes(self) -> DebriefNoteRepository:
         return DebriefNoteRepository(self.session)
+
+    @property
+    def next_steps(self) -> NextStepAnswerRepository:
+        return NextStepAnswerRepository(self.session)
 
     @property
     def reflections(self) -> ReflectionRepository:

@@ -388,6 +388,8 @@ def monday(week: Week) -> None:
         ),
         **_one(Block.GOAL_FOCUS, _option("math")),
         **_one(Block.GOAL_EVIDENCE, _text("Half the class can explain a step to a partner")),
+        **_one(Block.GOAL_STUDENTS_NOW, _text("12 of 28 explain a step")),
+        **_one(Block.GOAL_STUDENTS_AIM, _text("20 of 28")),
         **_one(Block.GOAL_TARGET, {"type": "datepicker", "selected_date": None}),
         **_one(Block.GOAL_COACH, {"type": "users_select", "selected_user": JORDAN}),
     }
@@ -397,6 +399,8 @@ def monday(week: Week) -> None:
         **_one(Block.GOAL_QUESTION, _text("How do I help quiet readers join book talks?")),
         **_one(Block.GOAL_FOCUS, _option("literacy")),
         **_one(Block.GOAL_EVIDENCE, _text("Every reader adds one idea to a book talk each week")),
+        **_one(Block.GOAL_STUDENTS_NOW, _text(None)),
+        **_one(Block.GOAL_STUDENTS_AIM, _text(None)),
         **_one(Block.GOAL_COACH, {"type": "users_select", "selected_user": PRIYA}),
     }
     week.submit(BROOKS, Callback.GOAL, brooks_goal)
@@ -552,10 +556,12 @@ def wednesday(week: Week) -> None:
         ),
         **_one(Block.NOTE_TRY_NEXT, _text("Sentence stems for explaining a step.")),
         **_one(Block.NOTE_NEXT_STEP, _text("Try the stems in Period 3 for a week.")),
-        **_one(Block.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": "2026-12-09"}),
+        **_one(Block.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": "2026-12-04"}),
     }
-    for author in (JORDAN, ALVAREZ):
-        week.submit(author, Callback.NOTES, notes, debrief_id or "")
+    week.submit(JORDAN, Callback.NOTES, notes, debrief_id or "")
+    # Her own notes keep the step; Jordan's check-back day is the one coachbot asks about.
+    own = {**notes, **_one(Block.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": None})}
+    week.submit(ALVAREZ, Callback.NOTES, own, debrief_id or "")
     week.tick_at(day, (15, 30), (16, 45))
 
 
@@ -572,6 +578,7 @@ def thursday(week: Week) -> None:
 def friday(week: Week) -> None:
     day = MONDAY + timedelta(days=4)
     week.tick_at(day, 7, 8)
+    _tried_it(week, day)
     week.at(day, 10)
     for teacher in (ALVAREZ, BROOKS):
         week.post(slash_command("/coach-goal", "", user_id=teacher), teacher)
@@ -624,6 +631,30 @@ def friday(week: Week) -> None:
     )
     week.tick_at(day, 14, 15)
     week.expect(bool(week.last_dm(JORDAN, "Your week")), "Jordan got the weekly digest")
+
+
+def _tried_it(week: Week, day: date) -> None:
+    """Ms. Alvarez's check-back on her next step: she tried it, and says how it went."""
+    check_back = week.last_dm(ALVAREZ, "How is it going with your next step")
+    week.expect(check_back is not None, "Ms. Alvarez was asked how her next step is going")
+    week.at(day, 9)
+    week.click(ALVAREZ, check_back, Action.NEXT_STEP_TRIED)
+    form = week.opened()
+    week.submit(
+        ALVAREZ,
+        Callback.NEXT_STEP_TRIED,
+        _one(Block.NEXT_STEP_LINE, _text("Pairs used the stems; 20 of 28 explained a step today.")),
+        form.get("private_metadata", ""),
+    )
+    week.expect(
+        bool(week.last_dm(JORDAN, "tried the next step")), "Jordan heard she tried the next step"
+    )
+    week.post(slash_command("/coach-goal", f"<@{ALVAREZ}>", user_id=JORDAN), JORDAN)
+    story = json.dumps(week.opened())
+    week.expect(
+        "Tried the next step" in story and "Students now: 12 of 28" in story,
+        "her story shows the step tried and where her students started",
+    )
 
 
 STEPS: tuple[Callable[[Week], None], ...] = (monday, tuesday, wednesday, thursday, friday)

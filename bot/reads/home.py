@@ -423,7 +423,7 @@ class _Cycle:
 def _cycles(
     uow: UnitOfWork, actor: Actor, goals: Sequence[Goal], now: datetime
 ) -> dict[int, _Cycle]:
-    """Each goal's cycle state and latest agreed next step, in three queries for all goals."""
+    """Each goal's cycle state and latest agreed next step, in four queries for all goals."""
     if not goals:
         return {}
     visits: dict[int, list[Visit]] = defaultdict(list)
@@ -447,11 +447,12 @@ def _cycles(
         if may_read(actor, _note_record(debrief)):
             notes[goal_of_visit[debrief.visit_id]].append(note)
 
+    tried = uow.next_steps.tried_among([n.id for ns in notes.values() for n in ns])
     found: dict[int, _Cycle] = {}
     for goal in goals:
         goal_notes = notes.get(goal.id, [])
         state = cycle_state(
-            goal, visits.get(goal.id, []), debriefs.get(goal.id, []), goal_notes, now
+            goal, visits.get(goal.id, []), debriefs.get(goal.id, []), goal_notes, now, tried
         )
         with_step = [n for n in goal_notes if n.next_step]
         latest = max(

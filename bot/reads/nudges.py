@@ -47,7 +47,15 @@ from bot.rules.school_calendar import Calendars
 from bot.slack.visit_messages import card_in_zone
 from bot.views import nudges as views
 from bot.views.invite import COACH, TEACHER
-from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Visit
+from storage.models import (
+    Debrief,
+    DebriefNote,
+    Goal,
+    NextStepAnswer,
+    OutboxMessage,
+    Person,
+    Visit,
+)
 from storage.repositories.visits import VISIT_AWAITING_ANSWER, VISIT_OPEN
 from storage.uow import UnitOfWork
 
@@ -413,6 +421,7 @@ def _check_back_dues(uow: UnitOfWork, now: datetime) -> list[_Due]:
             DebriefNote.next_step.is_not(None),
             DebriefNote.check_back_on >= earliest,
             DebriefNote.check_back_on <= latest_today,
+            ~_answered(DebriefNote.id, DebriefNote.check_back_on),
         )
         .options(lazyload(Debrief.visit))
     )
@@ -436,10 +445,21 @@ def _check_back_dues(uow: UnitOfWork, now: datetime) -> list[_Due]:
                     views.build_check_back_nudge,
                     next_step=note.next_step or "",
                     coach_user_id=coach,
+                    answer_value=f"{note.id}:{note.check_back_on.isoformat()}",
                 ),
             )
         )
     return dues
+
+
+def _answered(note_id: Any, day: Any) -> Any:
+    """The teacher answered this note's check-back on this day (tried, need help or not yet;
+    "not yet" moved the note to a new day, which is asked about again)."""
+    return (
+        select(NextStepAnswer.id)
+        .where(NextStepAnswer.note_id == note_id, NextStepAnswer.asked_on == day)
+        .exists()
+    )
 
 
 def _quiet_goal_dues(uow: UnitOfWork, now: datetime) -> list[_Due]:
@@ -654,6 +674,8 @@ def _check_back_wanted(
         return False
     if _check_back_item(note) != item or note.updated_at > row.created_at:
         return False
+    if uow.session.scalar(select(_answered(note.id, note.check_back_on))):
+        return False  # the teacher already answered this check-back day
     debrief = uow.session.get(Debrief, note.debrief_id)
     return debrief is not None and debrief.teacher_id == person.id
 

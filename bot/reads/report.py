@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Final, NamedTuple, TextIO, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, distinct, func, or_, select
 
 from bot.reads.rows import support_kind
 from bot.rules.domain import (
@@ -591,6 +591,7 @@ def build_report(
         COACH: team.coach_name,
     }
     district, found = _publish(_Facts(visits, cycles, roster), tables, names)
+    evidence = _with_student_evidence(uow, team_id, begin, finish) if district else None
     return Report(
         team_id=team_id,
         start=start,
@@ -601,6 +602,7 @@ def build_report(
         support_types=found[SUPPORT_TYPE],
         schools=found[SCHOOL],
         coaches=found[COACH],
+        cycles_with_evidence=evidence,
     )
 
 
@@ -737,6 +739,25 @@ def _cycles(
             )
         )
     return cycles
+
+
+def _with_student_evidence(
+    uow: UnitOfWork, team_id: str, begin: datetime, finish: datetime
+) -> int | None:
+    """Cycles under way in [begin, finish) whose goal names where students are and where the
+    teacher wants them: a count, shown only when about MIN_GROUP_SIZE teachers or more (or
+    none). It is no part or sum of another figure (not every cycle under way is one started
+    or completed in the period), so nothing can be subtracted from it."""
+    cycles, teachers = uow.session.execute(
+        select(func.count(Goal.id), func.count(distinct(Goal.teacher_id))).where(
+            Goal.team_id == team_id,
+            Goal.created_at < finish,
+            or_(Goal.closed_at.is_(None), Goal.closed_at >= begin),
+            Goal.students_now.is_not(None),
+            Goal.students_aim.is_not(None),
+        )
+    ).one()
+    return int(cycles) if teachers == 0 or teachers >= MIN_GROUP_SIZE else None
 
 
 def _roster(team: _Team, seen_by: Mapping[int | None, set[int]]) -> list[_Placed]:

@@ -6,7 +6,7 @@ were part of.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
@@ -18,6 +18,7 @@ from bot.rules.domain import (
     CycleState,
     GoalStatus,
     Role,
+    StepAnswer,
     SupportType,
     VisitOutcome,
     VisitStatus,
@@ -32,7 +33,15 @@ from bot.rules.records import (
 )
 from bot.rules.school_calendar import Calendars
 from bot.rules.visits import VisitRefused, check_time, load_for
-from storage.models import CoachingLog, Debrief, DebriefNote, Goal, Person, Visit
+from storage.models import (
+    CoachingLog,
+    Debrief,
+    DebriefNote,
+    Goal,
+    NextStepAnswer,
+    Person,
+    Visit,
+)
 from storage.uow import UnitOfWork
 
 DEBRIEF_NUDGE_LOOKBACK = timedelta(days=14)
@@ -60,6 +69,8 @@ class GoalInput:
     evidence: str | None
     target_date: date | None
     coach: Person | None
+    students_now: str | None = None  # "12 of 28 explain a step"
+    students_aim: str | None = None  # "20 of 28"
 
 
 def active_goals(uow: UnitOfWork, teacher: Person) -> list[Goal]:
@@ -91,6 +102,8 @@ def create_goal(uow: UnitOfWork, teacher: Person, new: GoalInput, now: datetime)
         question=new.question,
         focus_area=new.focus_area,
         evidence=new.evidence,
+        students_now=new.students_now,
+        students_aim=new.students_aim,
         target_date=new.target_date,
         status=GoalStatus.ACTIVE,
         created_at=now,
@@ -122,6 +135,7 @@ def update_goal(
     _check_coach(goal.teacher, changed.coach)
     goal.question, goal.focus_area = changed.question, changed.focus_area
     goal.evidence, goal.target_date = changed.evidence, changed.target_date
+    goal.students_now, goal.students_aim = changed.students_now, changed.students_aim
     goal.coach_id = changed.coach.id if changed.coach else None
     goal.updated_at = now
     return goal
@@ -344,8 +358,10 @@ def cycle_state(
     debriefs: Sequence[Debrief],
     notes: Sequence[DebriefNote],
     now: datetime,
+    tried: Collection[int] = (),
 ) -> CycleState:
-    """planning -> visiting -> debriefed -> trying the next step -> complete, from the facts."""
+    """planning -> visiting -> debriefed -> trying the next step -> tried -> complete, from the
+    facts; `tried` holds the notes whose next step the teacher says they tried."""
     if goal.status != GoalStatus.ACTIVE:
         return CycleState.COMPLETE
     held = [d for d in debriefs if d.starts_at <= now]
@@ -355,6 +371,8 @@ def cycle_state(
         if visited and max(v.starts_at for v in visited) > last.starts_at:
             return CycleState.VISITING
         last_notes = [n for n in notes if n.debrief_id == last.id and n.next_step]
+        if any(n.id in tried for n in last_notes):
+            return CycleState.TRIED
         return CycleState.TRYING if last_notes else CycleState.DEBRIEFED
     if visited or any(went_ahead(v.status, v.outcome) for v in visits):
         return CycleState.VISITING
@@ -369,6 +387,7 @@ class CycleFacts:
     notes: list[DebriefNote]
     state: CycleState
     logs: list[CoachingLog] = field(default_factory=list)  # coaching logged toward the goal
+    answers: list[NextStepAnswer] = field(default_factory=list)  # to the notes' check-backs
 
 
 def cycles_of(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime) -> list[CycleFacts]:
@@ -400,8 +419,11 @@ def cycles_of(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime) -> 
             for log in uow.coaching_logs.list_for_goal(goal.id)
             if actor.person_id in (teacher.id, log.coach_id)
         ]
-        state = cycle_state(goal, visits, debriefs, notes, now)
-        facts.append(CycleFacts(goal, visits, debriefs, notes, state, logs))
+        # Answers to a next step go with its note: read by whoever may read the note.
+        answers = uow.next_steps.list_for_notes([n.id for n in notes])
+        tried = {a.note_id for a in answers if a.kind == StepAnswer.TRIED}
+        state = cycle_state(goal, visits, debriefs, notes, now, tried)
+        facts.append(CycleFacts(goal, visits, debriefs, notes, state, logs, answers))
     return facts
 
 

@@ -10,6 +10,7 @@ from storage.enums import (
     CelebrationStatus,
     GoalStatus,
     OutboxStatus,
+    StepAnswer,
     VisitOutcome,
     VisitStatus,
     happened,
@@ -35,6 +36,7 @@ __all__ = [
     "GoalStatus",
     "OutboxStatus",
     "Role",
+    "StepAnswer",
     "SupportType",
     "VisitOutcome",
     "VisitStatus",
@@ -198,6 +200,7 @@ class CycleState(StrEnum):
     VISITING = "visiting"
     DEBRIEFED = "debriefed"
     TRYING = "trying"  # trying the agreed next step
+    TRIED = "tried"  # the teacher says they tried the latest next step
     COMPLETE = "complete"
 
     @property
@@ -210,6 +213,7 @@ CYCLE_LABELS = {
     CycleState.VISITING: "Visiting",
     CycleState.DEBRIEFED: "Debriefed",
     CycleState.TRYING: "Trying the next step",
+    CycleState.TRIED: "Next step tried",
     CycleState.COMPLETE: "Complete",
 }
 

@@ -1,12 +1,13 @@
 """Erasing a person: their content, what others wrote about them, and their name.
 
-What goes: debrief notes on their debriefs and those they wrote, their reflections, their
-goals' text, the focus, notes and reasons typed on their visits, debrief places, celebrations
-by or about them, every message coachbot owes them or still plans about them, the text of
-messages already sent that names them, their expertise, their access log, and their name,
-email and Slack id. What stays: an anonymous row per person and per visit, goal and debrief,
-with kinds, minutes, dates and school, so that aggregate figures do not change. Their person
-row keeps its id with the Slack id `erased-<id>` and nothing else about them.
+What goes: debrief notes on their debriefs and those they wrote, their answers to next steps
+(and the answers to those notes), their reflections, their goals' text and student measures,
+the focus, notes and reasons typed on their visits, debrief places, celebrations by or about
+them, every message coachbot owes them or still plans about them, the text of messages already
+sent that names them, their expertise, their access log, and their name, email and Slack id.
+What stays: an anonymous row per person and per visit, goal and debrief, with kinds, minutes,
+dates and school, so that aggregate figures do not change. Their person row keeps its id with
+the Slack id `erased-<id>` and nothing else about them.
 
 An erase (and a dry run, which is the same erase rolled back) returns counts; the Slack
 messages coachbot posted that can be rewritten to say "removed" are returned too, so that the
@@ -36,6 +37,7 @@ from storage.models import (
     Debrief,
     DebriefNote,
     Goal,
+    NextStepAnswer,
     OutboxMessage,
     Person,
     Reflection,
@@ -68,10 +70,13 @@ FREE_TEXT: dict[str, str] = {
     "visits.decline_reason": "emptied",
     "goals.question": "emptied",
     "goals.evidence": "emptied",
+    "goals.students_now": "emptied",
+    "goals.students_aim": "emptied",
     "debriefs.place": "emptied",
     "debrief_notes.strengths": "row deleted",
     "debrief_notes.try_next": "row deleted",
     "debrief_notes.next_step": "row deleted",
+    "next_step_answers.line": "row deleted",
     "reflections.question": "row deleted",
     "reflections.answer": "row deleted",
     "celebrations.text": "row deleted",
@@ -228,11 +233,27 @@ class _Found:
 def _erase_words(uow: UnitOfWork, erased: Erased, found: _Found) -> None:
     """Delete or empty every text the person wrote or that was written about them."""
     counts = erased.counts
+    # Answers to a next step go with the teacher who gave them, and with the note they answer.
+    counts["next_step_answers"] = _count_delete(
+        uow,
+        delete(table_of(NextStepAnswer)).where(
+            or_(
+                NextStepAnswer.teacher_id == found.pid,
+                NextStepAnswer.note_id.in_([n.id for n in found.notes]),
+            )
+        ),
+    )
     counts["debrief_notes"] = delete_ids(uow, DebriefNote, [n.id for n in found.notes])
     counts["reflections"] = delete_ids(uow, Reflection, [r.id for r in found.reflections])
     counts["celebrations"] = delete_ids(uow, Celebration, [c.id for c in found.celebrations])
     counts["goals.text"] = update_ids(
-        uow, Goal, [g.id for g in found.goals], question="", evidence=None
+        uow,
+        Goal,
+        [g.id for g in found.goals],
+        question="",
+        evidence=None,
+        students_now=None,
+        students_aim=None,
     )
     counts["visits.text"] = update_ids(
         uow,

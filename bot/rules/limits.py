@@ -19,6 +19,8 @@ MAX_QUESTION = 500
 MAX_EVIDENCE = 1000
 MAX_PLACE = 300
 MAX_NOTE_TEXT = 2000
+MAX_STUDENT_MEASURE = 200  # a goal's "where students are now" and "where you want them"
+MAX_STEP_LINE = 500  # "How did it go?" after trying a next step
 
 # --------------------------------------------------------------------------- admin
 

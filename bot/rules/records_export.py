@@ -1,10 +1,11 @@
 """Everything coachbot holds about one person, as JSON (schema in docs/privacy.md) and Markdown.
 
 A teacher's export holds their profile and settings, their goals with each cycle's visits,
-debriefs and the notes both sides wrote, all their reflections (shared or not), celebrations
-by or about them, the messages coachbot sent them, and who has seen their record. A coach's
-holds the same of their own, plus the visits and debriefs they ran and the notes they wrote,
-naming each teacher by Slack id, but never another teacher's reflection or notes.
+debriefs and the notes both sides wrote, their answers to check-backs on next steps, all their
+reflections (shared or not), celebrations by or about them, the messages coachbot sent them,
+and who has seen their record. A coach's holds the same of their own, plus the visits and
+debriefs they ran and the notes they wrote, naming each teacher by Slack id, but never another
+teacher's reflection or notes.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from storage.models import (
     Debrief,
     DebriefNote,
     Goal,
+    NextStepAnswer,
     OutboxMessage,
     Person,
     Reflection,
@@ -73,6 +75,8 @@ _GOAL = (
     "question",
     "focus_area",
     "evidence",
+    "students_now",
+    "students_aim",
     "target_date",
     "status",
     "created_at",
@@ -80,6 +84,7 @@ _GOAL = (
 )
 _DEBRIEF = ("id", "visit_id", "starts_at", "ends_at", "place")
 _NOTE = ("debrief_id", "strengths", "try_next", "next_step", "check_back_on", "updated_at")
+_ANSWER = ("note_id", "kind", "asked_on", "line", "remind_on", "answered_at")
 _REFLECTION = (
     "id",
     "visit_id",
@@ -100,6 +105,7 @@ class _Held:
     visits: list[Visit]
     debriefs: list[Debrief]
     notes: list[DebriefNote]
+    answers: list[NextStepAnswer]  # the person's own answers to check-backs on next steps
     goals: list[Goal]
     reflections: list[Reflection]
     celebrations: list[Celebration]
@@ -134,6 +140,13 @@ def _held(uow: UnitOfWork, pid: int) -> _Held:
         )
         if n.debrief_id in teaching or n.author_id == pid
     ]
+    answers = list(
+        s.scalars(
+            select(NextStepAnswer)
+            .where(NextStepAnswer.teacher_id == pid)
+            .order_by(NextStepAnswer.answered_at, NextStepAnswer.id)
+        )
+    )
     goals = list(
         s.scalars(select(Goal).where(Goal.teacher_id == pid).order_by(Goal.created_at)).unique()
     )
@@ -168,7 +181,7 @@ def _held(uow: UnitOfWork, pid: int) -> _Held:
             .order_by(OutboxMessage.due_at, OutboxMessage.id)
         )
     )
-    return _Held(visits, debriefs, notes, goals, reflections, celebrations, logs, messages)
+    return _Held(visits, debriefs, notes, answers, goals, reflections, celebrations, logs, messages)
 
 
 def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, Any]:
@@ -202,6 +215,7 @@ def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, A
             for d in held.debriefs
         ],
         "notes": [{**_fields(n, _NOTE), "author": names.user(n.author_id)} for n in held.notes],
+        "next_step_answers": [_fields(a, _ANSWER) for a in held.answers],
         "reflections": [
             {**_fields(r, _REFLECTION), "coach": names.user(r.coach_id)} for r in held.reflections
         ],
@@ -266,6 +280,7 @@ def to_markdown(record: dict[str, Any]) -> str:
         ("Visits", "visits", ("starts_at", "teacher", "coach", "support_type", "focus", "note")),
         ("Debriefs", "debriefs", ("starts_at", "teacher", "coach", "place")),
         ("Debrief notes", "notes", ("author", "strengths", "try_next", "next_step")),
+        ("Answers to next steps", "next_step_answers", ("answered_at", "kind", "line")),
         ("Reflections", "reflections", ("question", "answer", "shared_with_coach")),
         ("Celebrations", "celebrations", ("author", "about", "text", "status")),
         (

@@ -193,7 +193,12 @@ def _old_cycles(uow: UnitOfWork, before: datetime, batch: int, counts: Counter[s
         .where(
             Goal.status != GoalStatus.ACTIVE,
             Goal.closed_at < before,
-            or_(Goal.question != "", Goal.evidence.is_not(None)),
+            or_(
+                Goal.question != "",
+                Goal.evidence.is_not(None),
+                Goal.students_now.is_not(None),
+                Goal.students_aim.is_not(None),
+            ),
         )
         .order_by(Goal.id)
         .limit(batch)
@@ -205,7 +210,7 @@ def _old_cycles(uow: UnitOfWork, before: datetime, batch: int, counts: Counter[s
     counts["access_log"] += _rowcount(
         uow.session.execute(delete(AccessEntry).where(AccessEntry.goal_id.in_(goals)))
     )
-    update_ids(uow, Goal, goals, question="", evidence=None)
+    update_ids(uow, Goal, goals, question="", evidence=None, students_now=None, students_aim=None)
     logs = uow.session.scalars(
         select(CoachingLog.id).where(CoachingLog.goal_id.in_(goals), CoachingLog.note.is_not(None))
     ).all()

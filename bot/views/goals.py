@@ -12,7 +12,7 @@ from slack_sdk.models.blocks import Block as SlackBlock, Option
 from bot.ids import Action, Block, Callback
 from bot.rules.calendar import outside_school_years
 from bot.rules.domain import DEFAULT_EXPERTISE_AREAS
-from bot.rules.limits import MAX_EVIDENCE, MAX_QUESTION
+from bot.rules.limits import MAX_EVIDENCE, MAX_QUESTION, MAX_STUDENT_MEASURE
 from bot.views import common
 from bot.views.common import (
     StateValues,
@@ -47,6 +47,36 @@ _EVIDENCE = TextField(
 )
 
 
+def _students(block: Block, action: Action, label: str, example: str, hint: str) -> TextField:
+    """One of a goal's two student measures: short, optional, on one line."""
+    return TextField(
+        block,
+        action,
+        label,
+        MAX_STUDENT_MEASURE,
+        placeholder=example,
+        hint=hint,
+        optional=True,
+        single_line=True,
+    )
+
+
+_STUDENTS_NOW = _students(
+    Block.GOAL_STUDENTS_NOW,
+    Action.GOAL_STUDENTS_NOW,
+    "Where students are now",
+    "12 of 28 explain a step",
+    'A count you can check again, for example "12 of 28 explain a step"',
+)
+_STUDENTS_AIM = _students(
+    Block.GOAL_STUDENTS_AIM,
+    Action.GOAL_STUDENTS_AIM,
+    "Where you want them",
+    "20 of 28",
+    'The same count once the goal is met, for example "20 of 28"',
+)
+
+
 @dataclass(frozen=True)
 class GoalForm:
     """A teacher's goal as the goal form collects it."""
@@ -56,6 +86,8 @@ class GoalForm:
     evidence: str | None  # what success will look like
     target_date: date | None
     coach_user_id: str | None
+    students_now: str | None = None  # where students are now: "12 of 28 explain a step"
+    students_aim: str | None = None  # where the teacher wants them: "20 of 28"
 
 
 def offered_areas(areas: Sequence[str]) -> list[str]:
@@ -98,6 +130,8 @@ def build_goal_form(
             placeholder="Choose an area",
         ),
         _EVIDENCE.input(initial.evidence if initial else None),
+        _STUDENTS_NOW.input(initial.students_now if initial else None),
+        _STUDENTS_AIM.input(initial.students_aim if initial else None),
         common.date_input(
             Block.GOAL_TARGET,
             Action.GOAL_TARGET,
@@ -142,6 +176,8 @@ def parse_goal_form(
         errors[Block.GOAL_FOCUS] = common.STALE
 
     evidence = _EVIDENCE.read(values, errors)
+    students_now = _STUDENTS_NOW.read(values, errors)
+    students_aim = _STUDENTS_AIM.read(values, errors)
 
     target = common.picked_date(values, Block.GOAL_TARGET, Action.GOAL_TARGET)
     if target is not None and target < today:
@@ -159,6 +195,8 @@ def parse_goal_form(
             evidence=evidence,
             target_date=target,
             coach_user_id=coach if isinstance(coach, str) and coach else None,
+            students_now=students_now,
+            students_aim=students_aim,
         ),
         {},
     )

@@ -167,10 +167,12 @@ def build_invite_form(
     warning: str | None = None,
     private_metadata: str = "",
     goals: Sequence[tuple[int, str]] = (),
+    focus: str | None = None,
 ) -> dict[str, Any]:
     """The teacher's invitation; with `initial` and `warning`, shown again to change something.
 
-    `goals` are the teacher's active goals as (id, question), offered as what the visit is for.
+    `goals` are the teacher's active goals as (id, question), offered as what the visit is for;
+    `focus` fills in what the coach should look for (a next step the teacher wants help with).
     """
     blocks: list[SlackBlock] = []
     if warning:
@@ -206,7 +208,7 @@ def build_invite_form(
             placeholder="Choose one",
         ),
         _CLASS.input(initial.class_name if initial else None),
-        _FOCUS.input(initial.focus if initial else None),
+        _FOCUS.input(initial.focus if initial else common.initial_text(focus, MAX_FOCUS)),
         _NOTE.input(initial.note if initial else None),
     ]
     if goals:

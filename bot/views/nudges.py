@@ -31,6 +31,7 @@ from bot.views.common import (
     message,
     section,
 )
+from bot.views.next_steps import step_answer_actions
 from bot.views.visit_log import schedule_debrief_button
 from bot.views.visits import VisitCard, answer_actions
 from bot.views.when import format_when
@@ -126,9 +127,17 @@ def build_debrief_nudge(
 
 
 def build_check_back_nudge(
-    *, next_step: str, coach_user_id: str | None, last: bool = False
+    *,
+    next_step: str,
+    coach_user_id: str | None,
+    last: bool = False,
+    answer_value: str | None = None,
 ) -> dict[str, Any]:
-    """To the teacher on the day they planned to check back on a next step: a friendly question."""
+    """To the teacher on the day they planned to check back on a next step: a friendly question.
+
+    With `answer_value` ('<note id>:<check-back day>'), it offers "Tried it", "Need help" and
+    "Not yet (remind me in a week)" (bot/views/next_steps.py answers them).
+    """
     step = inline(next_step) if next_step.strip() else "the next step you agreed on"
     sentence = f"How is it going with your next step, _{step}_?"
     if coach_user_id:
@@ -139,7 +148,10 @@ def build_check_back_nudge(
     else:
         after = "Whatever you noticed, big or small, is worth a moment's thought."
     text = _headline(f"{sentence} {after}", last)
-    return _message(text, [section(text)])
+    blocks: list[SlackBlock] = [section(text)]
+    if answer_value:
+        blocks.append(step_answer_actions(answer_value))
+    return _message(text, blocks)
 
 
 # --------------------------------------------------------------------------- goals

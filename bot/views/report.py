@@ -77,6 +77,9 @@ class Report:
     support_types: list[Group] = field(default_factory=list)
     schools: list[Group] = field(default_factory=list)
     coaches: list[Group] = field(default_factory=list)
+    # Cycles under way whose goal has a starting point and an end measure about students;
+    # None when withheld (about 1-4 teachers).
+    cycles_with_evidence: int | None = None
 
     def groups(self) -> list[Group]:
         """Every row, district first, then tiers, kinds of support, schools and coaches."""
@@ -91,7 +94,10 @@ def build_report_blocks(report: Report) -> list[dict[str, Any]]:
     if district is None:
         blocks += [section(TOO_FEW), context(SMALL_GROUPS)]
         return blocks
-    blocks.append(section(_district_text(district)))
+    text = _district_text(district)
+    if report.cycles_with_evidence is not None:
+        text += f"\nCycles with student evidence: {report.cycles_with_evidence}."
+    blocks.append(section(text))
     fields = [_tier_field(group) for group in report.tiers][:10]
     if fields:
         blocks.append({"type": "section", "fields": fields})

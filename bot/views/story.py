@@ -30,6 +30,7 @@ from bot.views import common
 from bot.views.common import COACH, TEACHER, clip, context, count, inline, mention, section
 from bot.views.debrief import write_notes_button
 from bot.views.goals import area_label
+from bot.views.next_steps import StepLine, step_line_text, students_text
 from bot.views.visit_log import MISSED_FOR_COACH, MISSED_FOR_TEACHER, schedule_debrief_button
 from bot.views.when import format_when, short_minutes
 
@@ -37,6 +38,7 @@ from bot.views.when import format_when, short_minutes
 MAX_VISITS_SHOWN = 30
 MAX_DEBRIEFS_SHOWN = 8
 MAX_LOGGED_SHOWN = 10
+MAX_STEPS_SHOWN = 10
 MAX_NOTES_SHOWN = 2  # the teacher's and the coach's
 MAX_DEBRIEF_BUTTONS = 10
 
@@ -122,6 +124,9 @@ class CycleStory:
     visits: tuple[VisitLine, ...]
     debriefs: tuple[DebriefLine, ...]
     logged: tuple[LoggedLine, ...] = ()
+    students_now: str | None = None  # "12 of 28 explain a step"
+    students_aim: str | None = None  # "20 of 28"
+    steps: tuple[StepLine, ...] = ()  # answers to the check-backs on its next steps
 
 
 def build_goals_view(
@@ -199,6 +204,7 @@ def _story_blocks(story: CycleStory, *, viewer: str, today: date, tz: str) -> li
     blocks += _visit_blocks(story, viewer=viewer, tz=tz)
     blocks += _logged_blocks(story, viewer=viewer, today=today)
     blocks += _debrief_blocks(story, viewer=viewer, today=today, tz=tz)
+    blocks += _step_blocks(story, today=today, tz=tz)
     if viewer == TEACHER and story.status is GoalStatus.ACTIVE:
         blocks.append(_goal_actions(story.goal_id, has_coach=bool(story.coach_user_id)))
     return blocks
@@ -217,6 +223,9 @@ def _story_heading(story: CycleStory, today: date) -> str:
     lines = [f"*{inline(story.question, MAX_QUESTION)}*", " · ".join(facts)]
     if story.evidence:
         lines.append(f"Success looks like: {inline(story.evidence, 1000)}")
+    students = students_text(story.students_now, story.students_aim)
+    if students:
+        lines.append(students)
     return "\n".join(lines)
 
 
@@ -350,6 +359,19 @@ def _debrief_blocks(story: CycleStory, *, viewer: str, today: date, tz: str) -> 
             section(_note_text(note, story=story, viewer=viewer, today=today)) for note in notes
         ]
     return blocks
+
+
+def _step_blocks(story: CycleStory, *, today: date, tz: str) -> list[SlackBlock]:
+    """ "Tried the next step: “It went well”": the teacher's answers to check-backs, in order."""
+    if not story.steps:
+        return []
+    steps = sorted(story.steps, key=lambda step: step.answered_at)
+    earlier = max(0, len(steps) - MAX_STEPS_SHOWN)
+    lines = ["*Next steps*"]
+    if earlier:
+        lines.append(f"_{count(earlier, 'earlier answer', 'earlier answers')} not shown_")
+    lines += [step_line_text(step, tz=tz, today=today) for step in steps[earlier:]]
+    return _packed_sections(lines)
 
 
 def _has_words(note: NoteView) -> bool:

@@ -1,14 +1,17 @@
-"""Goals, debriefs and debrief notes: the parts of a coaching cycle that people change."""
+"""Goals, debriefs, debrief notes and answers to their next steps: the parts of a coaching
+cycle that people change."""
 
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 
-from storage.enums import GoalStatus
-from storage.models import Debrief, DebriefNote, Goal
-from storage.repositories.base import RowRepository
+from storage.enums import GoalStatus, StepAnswer
+from storage.models import Debrief, DebriefNote, Goal, NextStepAnswer
+from storage.repositories.base import Repository, RowRepository, insert_if_absent
 
 
 class GoalRepository(RowRepository[Goal]):
@@ -59,4 +62,48 @@ class DebriefNoteRepository(RowRepository[DebriefNote]):
             select(DebriefNote)
             .where(DebriefNote.debrief_id == debrief_id)
             .order_by(DebriefNote.created_at)
+        )
+
+
+class NextStepAnswerRepository(Repository):
+    """Answers to the check-back on a next step; read through bot/rules/next_steps.py, which
+    asks the policy about the note first."""
+
+    def add_if_absent(self, values: dict[str, Any]) -> bool:
+        """Record an answer unless that note's check-back day is already answered; True when
+        this call recorded it (a double click, or two at once, records once)."""
+        return insert_if_absent(
+            self.session,
+            NextStepAnswer.__table__,  # type: ignore[arg-type]
+            values,
+        )
+
+    def get_for_day(self, note_id: int, asked_on: date) -> NextStepAnswer | None:
+        return self.session.scalars(
+            select(NextStepAnswer).where(
+                NextStepAnswer.note_id == note_id, NextStepAnswer.asked_on == asked_on
+            )
+        ).first()
+
+    def list_for_notes(self, note_ids: Sequence[int]) -> list[NextStepAnswer]:
+        """The answers to these notes' check-backs, earliest first."""
+        if not note_ids:
+            return []
+        return self.all(
+            select(NextStepAnswer)
+            .where(NextStepAnswer.note_id.in_(list(note_ids)))
+            .order_by(NextStepAnswer.answered_at, NextStepAnswer.id)
+        )
+
+    def tried_among(self, note_ids: Sequence[int]) -> set[int]:
+        """Which of these notes' next steps the teacher says they tried."""
+        if not note_ids:
+            return set()
+        return set(
+            self.session.scalars(
+                select(NextStepAnswer.note_id).where(
+                    NextStepAnswer.note_id.in_(list(note_ids)),
+                    NextStepAnswer.kind == StepAnswer.TRIED,
+                )
+            )
         )

@@ -11,7 +11,7 @@ import zlib
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from storage.enums import CelebrationStatus, GoalStatus, OutboxStatus, VisitStatus
+from storage.enums import CelebrationStatus, GoalStatus, OutboxStatus, StepAnswer, VisitStatus
 from storage.models import (
     AccessEntry,
     Celebration,
@@ -21,6 +21,7 @@ from storage.models import (
     Debrief,
     DebriefNote,
     Goal,
+    NextStepAnswer,
     OutboxMessage,
     Person,
     Reflection,
@@ -140,6 +141,8 @@ def _goal(
         question=f"{mark} question {n}: how might sentence stems help?",
         focus_area="literacy",
         evidence=f"{mark} evidence {n}",
+        students_now=f"{mark} students now {n}",
+        students_aim=f"{mark} students aim {n}",
         status=GoalStatus.MET if closed else GoalStatus.ACTIVE,
         created_at=START,
         updated_at=START,
@@ -191,15 +194,26 @@ def _cycle(
     uow.session.add(debrief)
     uow.session.flush()
     for author in (teacher, coach):
+        note = DebriefNote(
+            debrief_id=debrief.id,
+            author_id=author.id,
+            strengths=f"{mark} strengths {n} by {author.id}",
+            try_next=f"{mark} try next {n} by {author.id}",
+            next_step=f"{mark} next step {n} by {author.id}",
+            created_at=at,
+            updated_at=at,
+        )
+        uow.session.add(note)
+        uow.session.flush()
+        # The teacher's answer to the check-back on the next step, in her words.
         uow.session.add(
-            DebriefNote(
-                debrief_id=debrief.id,
-                author_id=author.id,
-                strengths=f"{mark} strengths {n} by {author.id}",
-                try_next=f"{mark} try next {n} by {author.id}",
-                next_step=f"{mark} next step {n} by {author.id}",
-                created_at=at,
-                updated_at=at,
+            NextStepAnswer(
+                note_id=note.id,
+                teacher_id=teacher.id,
+                kind=StepAnswer.TRIED,
+                asked_on=(at + timedelta(days=7)).date(),
+                line=f"{mark} how it went {n} on {author.id}",
+                answered_at=at + timedelta(days=7),
             )
         )
     for shared in (False, True):

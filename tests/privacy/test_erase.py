@@ -68,6 +68,7 @@ NOT_FREE_TEXT = {
     "goals.focus_area",
     "goals.status",
     "debriefs.team_id",
+    "next_step_answers.kind",
     "outbox.key",
     "outbox.team_id",
     "outbox.channel",

@@ -36,6 +36,11 @@ def test_a_teachers_export_holds_their_whole_record(deps: Deps) -> None:
     # Notes both sides wrote, reflections shared or not, celebrations by or about them.
     assert len(record["notes"]) == 4
     assert {n["author"] for n in record["notes"]} == {"U0PTEACH01", "U0PCOACH01"}
+    # Her answers to the check-backs on next steps, in her words, and the goal's measures.
+    assert [a["kind"] for a in record["next_step_answers"]] == ["tried"] * 4
+    assert all(a["line"].startswith(ERASE) for a in record["next_step_answers"])
+    assert record["goals"][0]["students_now"].startswith(ERASE)
+    assert "## Answers to next steps" in files["coachbot-record-U0PTEACH01-2026-12-01.md"]
     assert sorted(r["shared_with_coach"] for r in record["reflections"]) == [
         False,
         False,
@@ -65,6 +70,8 @@ def test_a_coachs_export_never_holds_a_teachers_reflection(deps: Deps) -> None:
     # The coach's own notes, never the teachers' notes on the same debriefs.
     assert record["notes"] and {n["author"] for n in record["notes"]} == {"U0PCOACH01"}
     assert len(record["visits"]) == 3  # two with the teacher, one with the colleague
+    # A teacher's answers to next steps are hers to take, not the coach's.
+    assert record["next_step_answers"] == [] and "how it went" not in text
 
 
 def test_an_admins_export_is_written_and_shown_to_the_teacher(deps: Deps) -> None:

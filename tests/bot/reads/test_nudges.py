@@ -120,10 +120,12 @@ def _invitation(
         return visit.id
 
 
-def _happened_visit(deps: Deps, pair: Pair, *, at: datetime, goal_id: int | None = None) -> int:
+def _happened_visit(
+    deps: Deps, pair: Pair, *, at: datetime, goal_id: int | None = None, team: str = TEAM
+) -> int:
     with deps.uow() as uow:
         visit = Visit(
-            team_id=TEAM,
+            team_id=team,
             teacher_id=pair.teacher,
             coach_id=pair.coach,
             starts_at=at,
@@ -144,13 +146,19 @@ def _happened_visit(deps: Deps, pair: Pair, *, at: datetime, goal_id: int | None
 
 
 def _check_back_note(
-    deps: Deps, pair: Pair, *, on: date, step: str = "Try think-pair-share with exit tickets"
+    deps: Deps,
+    pair: Pair,
+    *,
+    on: date,
+    step: str = "Try think-pair-share with exit tickets",
+    goal_id: int | None = None,
+    team: str = TEAM,
 ) -> tuple[int, int]:
     """A visit, its debrief and the coach's note with a next step; (debrief id, note id)."""
-    visit_id = _happened_visit(deps, pair, at=ny(11, 30, 10))
+    visit_id = _happened_visit(deps, pair, at=ny(11, 30, 10), goal_id=goal_id, team=team)
     with deps.uow() as uow:
         debrief = Debrief(
-            team_id=TEAM,
+            team_id=team,
             visit_id=visit_id,
             teacher_id=pair.teacher,
             coach_id=pair.coach,
@@ -176,10 +184,10 @@ def _check_back_note(
         return result
 
 
-def _goal(deps: Deps, pair: Pair, *, at: datetime) -> int:
+def _goal(deps: Deps, pair: Pair, *, at: datetime, team: str = TEAM) -> int:
     with deps.uow() as uow:
         goal = Goal(
-            team_id=TEAM,
+            team_id=team,
             teacher_id=pair.teacher,
             coach_id=pair.coach,
             question="How can more of my students explain their thinking?",

@@ -165,6 +165,8 @@ def test_goal_form_fresh() -> None:
         Block.GOAL_QUESTION,
         Block.GOAL_FOCUS,
         Block.GOAL_EVIDENCE,
+        Block.GOAL_STUDENTS_NOW,
+        Block.GOAL_STUDENTS_AIM,
         Block.GOAL_TARGET,
         Block.GOAL_COACH,
     ]
@@ -186,6 +188,16 @@ def test_goal_form_fresh() -> None:
     assert evidence["hint"]["text"] == "What you'd see or hear from students"
     assert (evidence["optional"], evidence["element"]["max_length"]) == (True, 1000)
     assert evidence["element"]["multiline"] is True
+    now, aim = block(view, Block.GOAL_STUDENTS_NOW), block(view, Block.GOAL_STUDENTS_AIM)
+    assert (now["label"]["text"], aim["label"]["text"]) == (
+        "Where students are now",
+        "Where you want them",
+    )
+    assert "12 of 28 explain a step" in now["hint"]["text"]
+    assert "20 of 28" in aim["hint"]["text"]
+    for measure in (now, aim):
+        assert (measure["optional"], measure["element"]["max_length"]) == (True, 200)
+        assert "initial_value" not in measure["element"]
     target = block(view, Block.GOAL_TARGET)
     assert (target["optional"], target["element"]["type"]) == (True, "datepicker")
     assert "initial_date" not in target["element"]
