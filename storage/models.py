@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -379,6 +380,9 @@ class OutboxMessage(Base):
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+    # The nudges of a week, counted for the weekly cap every minute, by their kind and due time.
+    __table_args__ = (Index("ix_outbox_kind_due_at", "kind", "due_at"),)
 
 
 class SendBudget(Base):
