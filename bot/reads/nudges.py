@@ -11,12 +11,15 @@ Four rules find what is owed:
   the teacher.
 
 `plan_nudges` writes them to the outbox (the only way to plan a message) with the keys
-`nudge:<rule>:<item>:<n>:<person id>`, n being the reminder number, so planning twice or on two
-replicas plans once. Noise rules: at most two reminders per item and person (the second a
-school day or more after the first), nothing to an inactive person or to someone who stopped or
-paused prompts, and at most a weekly cap per person in their Monday-Sunday week. Time rules: a
-nudge is due at the person's next school moment, so one found at 18:00 waits for the next school
-morning. `still_wanted` is asked just before sending: a settled item's nudge is never sent.
+`nudge:<rule>:<item>:<n>:<person id>`, n being the reminder number, and each key to a small
+record of the nudges sent (`nudges_sent`), so planning twice or on two replicas plans once,
+and a nudge stays planned after its outbox row is deleted.
+
+Noise rules: at most two reminders per item and person (the second a school day or more after
+the first), nothing to an inactive person or to someone who stopped or paused prompts, and at
+most a weekly cap per person in their Monday-Sunday week. Time rules: a nudge is due at the
+person's next school moment, so one found at 18:00 waits for the next school morning.
+`still_wanted` is asked just before sending: a settled item's nudge is never sent.
 """
 
 from __future__ import annotations
@@ -48,7 +51,8 @@ from bot.slack.visit_messages import card_in_zone
 from bot.views import nudges as views
 from bot.views.invite import COACH, TEACHER
 from storage.enums import SENT_OR_DUE
-from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Visit
+from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, SentNudge, Visit
+from storage.repositories.base import insert_if_absent
 from storage.repositories.visits import VISIT_AWAITING_ANSWER, VISIT_OPEN
 from storage.uow import UnitOfWork
 
@@ -209,9 +213,12 @@ def plan_nudges(uow: UnitOfWork, now: datetime) -> int:
             continue
         if not caps.has_room(person, calendar, due_at):
             continue
+        key = nudge_key(due.rule, due.item, n, person.id)
+        if not _remember(uow, key, person, due.ref, due_at):
+            continue  # planned already, on another replica
         if outbox.enqueue(
             uow,
-            key=nudge_key(due.rule, due.item, n, person.id),
+            key=key,
             person=person,
             kind=KIND,
             message=due.message(last=n == MAX_REMINDERS),
@@ -266,15 +273,22 @@ def _next_reminder(
     return 2 if earliest <= now else None
 
 
+def _remember(uow: UnitOfWork, key: str, person: Person, ref: str, due_at: datetime) -> bool:
+    """Record that this nudge is planned; False when it was already (here or on a replica)."""
+    values = {"key": key, "person_id": person.id, "ref": ref, "due_at": due_at}
+    return insert_if_absent(uow.session, SentNudge.__table__, values, key="key")  # type: ignore[arg-type]
+
+
 def _existing(uow: UnitOfWork, dues: Sequence[_Due]) -> dict[str, tuple[datetime, datetime | None]]:
-    """Reminders already planned for these items, whatever became of them, by key."""
+    """Reminders already planned for these items, whatever became of them, by key: when each
+    was due, and when it was sent while the outbox still holds its row."""
     keys = [nudge_key(due.rule, due.item, n, due.person.id) for due in dues for n in (1, 2)]
     found: dict[str, tuple[datetime, datetime | None]] = {}
     for chunk in _chunks(keys):
         for key, due_at, sent_at in uow.session.execute(
-            select(OutboxMessage.key, OutboxMessage.due_at, OutboxMessage.sent_at).where(
-                OutboxMessage.key.in_(chunk)
-            )
+            select(SentNudge.key, SentNudge.due_at, OutboxMessage.sent_at)
+            .outerjoin(OutboxMessage, OutboxMessage.key == SentNudge.key)
+            .where(SentNudge.key.in_(chunk))
         ):
             found[key] = (due_at, sent_at)
     return found
@@ -333,7 +347,7 @@ def _room(person: Any, full: Select[Any] | None) -> ColumnElement[bool]:
 
 def _told(key: ColumnElement[str]) -> ColumnElement[bool]:
     """A nudge under this key was planned, whatever became of it."""
-    return select(OutboxMessage.id).where(OutboxMessage.key == key).exists()
+    return select(SentNudge.key).where(SentNudge.key == key).exists()
 
 
 class _WeeklyCaps:
@@ -416,16 +430,14 @@ def _answer_dues(
         (and_(Visit.status == VisitStatus.PROPOSED, Visit.proposed_by == COACH), Visit.teacher_id),
         else_=Visit.coach_id,
     )
-    # Left out in SQL, found by the outbox's ref index: invitations whose two reminders are
+    # Left out in SQL, found by the record's ref index: invitations whose two reminders are
     # planned, or whose last one is less than a school day old; asked less than a school day
     # ago; or owed by someone whose weekly cap is full. A quiet minute loads none of them.
     ref = ANSWER_REF.sql(Visit.id, Visit.version)
-    told = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.ref == ref)
+    told = select(func.count()).select_from(SentNudge).where(SentNudge.ref == ref)
     recent = now - _SCHOOL_DAY_AT_LEAST
     told_lately = (
-        select(OutboxMessage.id)
-        .where(OutboxMessage.ref == ref, OutboxMessage.due_at > recent)
-        .exists()
+        select(SentNudge.key).where(SentNudge.ref == ref, SentNudge.due_at > recent).exists()
     )
     awaiting = select(Visit).where(
         VISIT_AWAITING_ANSWER,
