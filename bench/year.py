@@ -2,8 +2,10 @@
 
 One district, 40 schools, 250 coaches, 5,000 teachers and a June school day's clock, with a
 year behind it: 150,000 visits, 75,000 debriefs, about 149,000 notes, 10,000 goals, 75,000
-reflections and about 425,000 sent messages in the outbox (`--scale` shrinks all of it). The
-rows are written with coachbot's own models, in bulk.
+reflections and about 425,000 messages sent over the year (`--scale` shrinks all of it). The
+rows are written with coachbot's own models, in bulk, as the daily retention job leaves them:
+the outbox holds the last OUTBOX_DAYS of sent messages, without their Block Kit layout, and the
+record of which nudge went to whom (`nudges_sent`) holds the year's nudges.
 
 Printed, for the database given:
 - each planner the scheduler wakes every minute, on its second pass (nothing newly due): time,
@@ -49,6 +51,7 @@ from bot.app.runtime import Runtime
 from bot.app.settings import Settings
 from bot.demo.standin import SlackStandin
 from bot.reads.report import run_report_command
+from bot.rules.retention import RetentionPolicy
 from bot.slack import payloads
 from bot.slack.payloads import SlackSender
 from storage import migrate
@@ -64,6 +67,7 @@ from storage.models import (
     Person,
     Reflection,
     School,
+    SentNudge,
     Visit,
 )
 from storage.uow import UnitOfWork
@@ -89,6 +93,7 @@ FULL = {
     "outbox": 425_000,
 }
 BATCH = 5000
+OUTBOX_DAYS = RetentionPolicy().outbox_days  # sent rows older than this are deleted daily
 
 
 # ----------------------------------------------------------------------------- seeding
@@ -397,17 +402,27 @@ def _nudges(year: Year) -> Iterator[Sent]:
         yield nudge("quiet", item, f"goal:{goal['id']}:quiet", 1, goal["teacher_id"], when)
 
 
-def _outbox_rows(year: Year) -> list[dict[str, Any]]:
-    """Sent rows as a year of planning leaves them: daily lists, prompts, then nudges."""
+def _outbox_rows(year: Year) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """Sent rows as a year of planning leaves them (daily lists, prompts, then nudges), after
+    the daily retention job: the outbox's rows of the last OUTBOX_DAYS, and every nudge's
+    record."""
     rows: list[dict[str, Any]] = []
-    for key, person, kind, when, ref, blocks in (
+    record: list[dict[str, Any]] = []
+    sent = 0
+    kept_from = NOW - timedelta(days=OUTBOX_DAYS)
+    for key, person, kind, when, ref, _blocks in (
         *_daily_lists(year),
         *_prompts(year),
         *_nudges(year),
     ):
-        if len(rows) >= year.n["outbox"]:
+        if sent >= year.n["outbox"]:
             break
         if when >= NOW:
+            continue
+        sent += 1
+        if kind == "nudge":
+            record.append({"key": key, "person_id": person, "ref": ref, "due_at": when})
+        if when + timedelta(seconds=2) < kept_from:
             continue
         rows.append(
             {
@@ -419,7 +434,7 @@ def _outbox_rows(year: Year) -> list[dict[str, Any]]:
                 "kind": kind,
                 "ref": ref,
                 "text": "A message from coachbot",
-                "blocks": blocks,
+                "blocks": None,  # sent: the layout is in Slack
                 "due_at": when,
                 "available_at": when,
                 "status": "sent",
@@ -432,19 +447,20 @@ def _outbox_rows(year: Year) -> list[dict[str, Any]]:
                 "created_at": when - timedelta(minutes=1),
             }
         )
-    return rows
+    return rows, record
 
 
 def seed(engine: Engine, scale: float) -> dict[str, int]:
     """Write the year; returns how many rows of each kind."""
     year = Year(scale)
     year.build()
-    outbox = _outbox_rows(year)
+    outbox, record = _outbox_rows(year)
     with UnitOfWork(make_session_factory(engine)) as uow:
         uow.session.add(District(team_id=TEAM, name="Year District", timezone=ZONE.key))
         for model, rows in year.rows.items():
             _insert(uow, model, rows)
         _insert(uow, OutboxMessage, outbox)
+        _insert(uow, SentNudge, record)
         uow.commit()
     if engine.dialect.name == "postgresql":
         with engine.begin() as connection:
@@ -458,7 +474,7 @@ def seed(engine: Engine, scale: float) -> dict[str, int]:
                 )
             connection.execute(text("ANALYZE"))
     counts = {model.__tablename__: len(rows) for model, rows in year.rows.items()}
-    return {**counts, "outbox": len(outbox)}
+    return {**counts, "outbox": len(outbox), "nudges_sent": len(record)}
 
 
 # ----------------------------------------------------------------------------- measuring

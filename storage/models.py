@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -413,6 +414,22 @@ class OutboxMessage(Base):
     slack_ts: Mapped[str | None] = mapped_column(String(32))
     sent_at: Mapped[datetime | None]
     created_at: Mapped[datetime]
+
+    # The nudges of a week, counted for the weekly cap every minute, by their kind and due time.
+    __table_args__ = (Index("ix_outbox_kind_due_at", "kind", "due_at"),)
+
+
+class SentNudge(Base):
+    """Which nudge went to whom: kept after the outbox row that carried it is deleted, so no
+    nudge is planned twice. Its key and what it was about (ids only, never the words), and
+    when it was due; the outbox holds what delivery needs, and only for a while."""
+
+    __tablename__ = "nudges_sent"
+
+    key: Mapped[str] = mapped_column(String(200), primary_key=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
+    ref: Mapped[str | None] = mapped_column(String(64), index=True)
+    due_at: Mapped[datetime] = mapped_column(index=True)
 
 
 class SendBudget(Base):

@@ -11,12 +11,15 @@ Four rules find what is owed:
   the teacher.
 
 `plan_nudges` writes them to the outbox (the only way to plan a message) with the keys
-`nudge:<rule>:<item>:<n>:<person id>`, n being the reminder number, so planning twice or on two
-replicas plans once. Noise rules: at most two reminders per item and person (the second a
-school day or more after the first), nothing to an inactive person or to someone who stopped or
-paused prompts, and at most a weekly cap per person in their Monday-Sunday week. Time rules: a
-nudge is due at the person's next school moment, so one found at 18:00 waits for the next school
-morning. `still_wanted` is asked just before sending: a settled item's nudge is never sent.
+`nudge:<rule>:<item>:<n>:<person id>`, n being the reminder number, and each key to a small
+record of the nudges sent (`nudges_sent`), so planning twice or on two replicas plans once,
+and a nudge stays planned after its outbox row is deleted.
+
+Noise rules: at most two reminders per item and person (the second a school day or more after
+the first), nothing to an inactive person or to someone who stopped or paused prompts, and at
+most a weekly cap per person in their Monday-Sunday week. Time rules: a nudge is due at the
+person's next school moment, so one found at 18:00 waits for the next school morning.
+`still_wanted` is asked just before sending: a settled item's nudge is never sent.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from functools import partial
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import String, and_, case, cast, func, literal, or_, select
+from sqlalchemy import ColumnElement, Select, String, and_, case, cast, func, literal, or_, select
 from sqlalchemy.orm import lazyload
 
 from bot.rules import outbox
@@ -47,6 +50,7 @@ from bot.rules.school_calendar import Calendars
 from bot.slack.visit_messages import card_in_zone
 from bot.views import nudges as views
 from bot.views.invite import COACH, TEACHER
+from storage.enums import SENT_OR_DUE
 from storage.models import (
     Debrief,
     DebriefNote,
@@ -54,8 +58,10 @@ from storage.models import (
     NextStepAnswer,
     OutboxMessage,
     Person,
+    SentNudge,
     Visit,
 )
+from storage.repositories.base import insert_if_absent
 from storage.repositories.visits import VISIT_AWAITING_ANSWER, VISIT_OPEN
 from storage.uow import UnitOfWork
 
@@ -73,6 +79,10 @@ QUIET_GOAL_DAYS = 14
 NUDGE_WINDOW = timedelta(days=14)
 
 _CHUNK = 500  # keys or ids in one IN (...) list
+# "A school day later" is the same school-clock time on the next school day: never less than
+# 23 hours (the night clocks spring forward). The rules' SQL uses this bound to leave out what
+# cannot be due yet; the exact day is worked out in Python for what is left.
+_SCHOOL_DAY_AT_LEAST = timedelta(hours=22)
 
 
 class Rule(StrEnum):
@@ -101,8 +111,33 @@ _LIMITS = {
 _PRIORITY = {rule: index for index, rule in enumerate(Rule)}
 
 
+@dataclass(frozen=True)
+class _Ref:
+    """A name made of values between fixed words (a nudge's key, what it is about), written
+    once: as text for values in Python, and as SQL for columns, so the two cannot drift."""
+
+    head: str
+    tails: tuple[str, ...]  # the words after each value
+
+    def text(self, *values: object) -> str:
+        return self.head + "".join(f"{v}{t}" for v, t in zip(values, self.tails, strict=True))
+
+    def sql(self, *columns: Any) -> ColumnElement[str]:
+        name: ColumnElement[str] = literal(self.head)
+        for column, tail in zip(columns, self.tails, strict=True):
+            name = name + cast(column, String)
+            if tail:
+                name = name + literal(tail)
+        return name
+
+
+_KEY = _Ref("nudge:", (":", ":", ":", ""))  # rule, item, n, person id
+ANSWER_REF = _Ref("visit:", (":answer:", ""))  # visit id, version
+DEBRIEF_REF = _Ref("visit:", (":debrief",))  # visit id
+
+
 def nudge_key(rule: Rule, item: str, n: int, person_id: int) -> str:
-    return f"nudge:{rule.value}:{item}:{n}:{person_id}"
+    return _KEY.text(rule.value, item, n, person_id)
 
 
 @dataclass(frozen=True)
@@ -151,9 +186,10 @@ def plan_nudges(uow: UnitOfWork, now: datetime) -> int:
     """Put every nudge that is due now in the outbox; returns how many were planned."""
     _require_aware(now)
     calendars = Calendars(uow)
+    full = _full_people(uow, now, calendars)
     dues = [
-        *_answer_dues(uow, now, calendars),
-        *_debrief_dues(uow, now, calendars),
+        *_answer_dues(uow, now, calendars, full),
+        *_debrief_dues(uow, now, calendars, full),
         *_check_back_dues(uow, now),
         *_quiet_goal_dues(uow, now),
     ]
@@ -174,7 +210,7 @@ def plan_nudges(uow: UnitOfWork, now: datetime) -> int:
             pair[1].person.id,
         )
     )
-    caps = _WeeklyCaps(uow, now)
+    caps = _WeeklyCaps(uow, now, {due.person.id for _, due in ready})
     planned = 0
     for n, due in ready:
         person = due.person
@@ -186,9 +222,12 @@ def plan_nudges(uow: UnitOfWork, now: datetime) -> int:
             continue
         if not caps.has_room(person, calendar, due_at):
             continue
+        key = nudge_key(due.rule, due.item, n, person.id)
+        if not _remember(uow, key, person, due.ref, due_at):
+            continue  # planned already, on another replica
         if outbox.enqueue(
             uow,
-            key=nudge_key(due.rule, due.item, n, person.id),
+            key=key,
             person=person,
             kind=KIND,
             message=due.message(last=n == MAX_REMINDERS),
@@ -243,31 +282,95 @@ def _next_reminder(
     return 2 if earliest <= now else None
 
 
+def _remember(uow: UnitOfWork, key: str, person: Person, ref: str, due_at: datetime) -> bool:
+    """Record that this nudge is planned; False when it was already (here or on a replica)."""
+    values = {"key": key, "person_id": person.id, "ref": ref, "due_at": due_at}
+    return insert_if_absent(uow.session, SentNudge.__table__, values, key="key")  # type: ignore[arg-type]
+
+
 def _existing(uow: UnitOfWork, dues: Sequence[_Due]) -> dict[str, tuple[datetime, datetime | None]]:
-    """Reminders already planned for these items, whatever became of them, by key."""
+    """Reminders already planned for these items, whatever became of them, by key: when each
+    was due, and when it was sent while the outbox still holds its row."""
     keys = [nudge_key(due.rule, due.item, n, due.person.id) for due in dues for n in (1, 2)]
     found: dict[str, tuple[datetime, datetime | None]] = {}
     for chunk in _chunks(keys):
         for key, due_at, sent_at in uow.session.execute(
-            select(OutboxMessage.key, OutboxMessage.due_at, OutboxMessage.sent_at).where(
-                OutboxMessage.key.in_(chunk)
-            )
+            select(SentNudge.key, SentNudge.due_at, OutboxMessage.sent_at)
+            .outerjoin(OutboxMessage, OutboxMessage.key == SentNudge.key)
+            .where(SentNudge.key.in_(chunk))
         ):
             found[key] = (due_at, sent_at)
     return found
 
 
+def _week(calendar: SchoolCalendar, tz: str, moment: datetime) -> tuple[datetime, datetime]:
+    """The local Monday-Sunday week `moment` falls in, where the person is."""
+    local = moment.astimezone(ZoneInfo(tz)).date()
+    monday = local - timedelta(days=local.weekday())
+    return (
+        calendar.at_local(monday, time(0), tz),
+        calendar.at_local(monday + timedelta(days=7), time(0), tz),
+    )
+
+
+def _full_people(uow: UnitOfWork, now: datetime, calendars: Calendars) -> Select[Any] | None:
+    """The people whose weekly cap is already used up in the week a nudge found now would be
+    due in, as a query the rules leave them out with (nothing is read about them).
+
+    A nudge found now is due at its person's next school moment; the week that falls in depends
+    on their school's calendar and time zone. Nudges are counted in the part all those weeks
+    share: someone with a full cap in it has a full cap in their own week. None when the weeks
+    share nothing (a Friday evening in one zone and a Monday morning in another).
+    """
+    weeks = []
+    places = select(Person.team_id, Person.timezone).where(Person.active).distinct()
+    for team_id, tz in uow.session.execute(places):
+        if _zone(tz) is None:
+            continue  # nobody there is nudged at all
+        for calendar in calendars.of_team(team_id):
+            try:
+                weeks.append(_week(calendar, tz, calendar.next_allowed(now, tz)))
+            except ValueError:
+                continue
+    start, end = max((w[0] for w in weeks), default=now), min((w[1] for w in weeks), default=now)
+    if start >= end:
+        return None
+    return (
+        select(OutboxMessage.person_id)
+        .join(Person, Person.id == OutboxMessage.person_id)
+        .where(
+            OutboxMessage.kind == KIND,
+            OutboxMessage.status.in_(SENT_OR_DUE),
+            OutboxMessage.due_at >= start,
+            OutboxMessage.due_at < end,
+        )
+        .group_by(OutboxMessage.person_id, Person.weekly_nudge_cap)
+        .having(func.count() >= func.coalesce(Person.weekly_nudge_cap, DEFAULT_WEEKLY_NUDGE_CAP))
+    )
+
+
+def _room(person: Any, full: Select[Any] | None) -> ColumnElement[bool]:
+    """The person (a column of people ids) has room left in their weekly cap."""
+    return person.not_in(full) if full is not None else literal(True)
+
+
+def _told(key: ColumnElement[str]) -> ColumnElement[bool]:
+    """A nudge under this key was planned, whatever became of it."""
+    return select(SentNudge.key).where(SentNudge.key == key).exists()
+
+
 class _WeeklyCaps:
     """Nudges each person has in each local Monday-Sunday week, counted once, then kept.
 
-    The nudges of the weeks around `now` are read for everyone in one query, the first time a
-    count is needed; a week outside them (after a long break) is counted on its own.
+    The nudges of the weeks around `now` are read for the people given in one query, the first
+    time a count is needed; a week outside them (after a long break) is counted on its own.
     """
 
-    def __init__(self, uow: UnitOfWork, now: datetime) -> None:
+    def __init__(self, uow: UnitOfWork, now: datetime, people: Iterable[int]) -> None:
         self._uow = uow
         self._used: dict[tuple[int, date], int] = {}
         self._span = (now - timedelta(days=8), now + timedelta(days=16))
+        self._people = sorted(set(people))
         self._read: dict[int, list[datetime]] | None = None
 
     def has_room(self, person: Person, calendar: SchoolCalendar, due_at: datetime) -> bool:
@@ -281,8 +384,7 @@ class _WeeklyCaps:
         monday = self._monday(person, due_at)
         key = (person.id, monday)
         if key not in self._used:
-            start = calendar.at_local(monday, time(0), person.timezone)
-            end = calendar.at_local(monday + timedelta(days=7), time(0), person.timezone)
+            start, end = _week(calendar, person.timezone, due_at)
             if self._span[0] <= start and end <= self._span[1]:
                 dues = self._around().get(person.id, [])
                 self._used[key] = sum(1 for due_at in dues if start <= due_at < end)
@@ -293,8 +395,9 @@ class _WeeklyCaps:
     def _around(self) -> dict[int, list[datetime]]:
         if self._read is None:
             self._read = {}
-            for person_id, due_at in self._uow.outbox.due_moments((KIND,), *self._span):
-                self._read.setdefault(person_id, []).append(due_at)
+            for chunk in _chunks(self._people):
+                for person_id, due_at in self._uow.outbox.due_moments((KIND,), *self._span, chunk):
+                    self._read.setdefault(person_id, []).append(due_at)
         return self._read
 
     @staticmethod
@@ -321,26 +424,37 @@ def _asked_for(visit: Visit) -> datetime | None:
 
 
 def _answer_ref(visit: Visit) -> str:
-    return f"visit:{visit.id}:answer:{visit.version}"
+    return ANSWER_REF.text(visit.id, visit.version)
 
 
-def _answer_dues(uow: UnitOfWork, now: datetime, calendars: Calendars) -> list[_Due]:
+def _answer_dues(
+    uow: UnitOfWork, now: datetime, calendars: Calendars, full: Select[Any] | None = None
+) -> list[_Due]:
     dues: list[_Due] = []
     asked_ahead = or_(
         and_(Visit.status == VisitStatus.PENDING, Visit.starts_at > now),
         and_(Visit.status == VisitStatus.PROPOSED, Visit.proposed_starts_at > now),
     )
-    # Invitations whose two reminders (to whoever owes the answer) are planned are settled
-    # here, found by the outbox's ref index, so a quiet minute does not load them again.
-    ref = (
-        literal("visit:")
-        + cast(Visit.id, String)
-        + literal(":answer:")
-        + cast(Visit.version, String)
+    owner = case(
+        (and_(Visit.status == VisitStatus.PROPOSED, Visit.proposed_by == COACH), Visit.teacher_id),
+        else_=Visit.coach_id,
     )
-    told = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.ref == ref)
+    # Left out in SQL, found by the record's ref index: invitations whose two reminders are
+    # planned, or whose last one is less than a school day old; asked less than a school day
+    # ago; or owed by someone whose weekly cap is full. A quiet minute loads none of them.
+    ref = ANSWER_REF.sql(Visit.id, Visit.version)
+    told = select(func.count()).select_from(SentNudge).where(SentNudge.ref == ref)
+    recent = now - _SCHOOL_DAY_AT_LEAST
+    told_lately = (
+        select(SentNudge.key).where(SentNudge.ref == ref, SentNudge.due_at > recent).exists()
+    )
     awaiting = select(Visit).where(
-        VISIT_AWAITING_ANSWER, asked_ahead, told.scalar_subquery() < MAX_REMINDERS
+        VISIT_AWAITING_ANSWER,
+        asked_ahead,
+        Visit.updated_at <= recent,
+        told.scalar_subquery() < MAX_REMINDERS,
+        ~told_lately,
+        _room(owner, full),
     )
     for visit in uow.session.scalars(awaiting):
         starts = _asked_for(visit)
@@ -370,12 +484,22 @@ def _answer_dues(uow: UnitOfWork, now: datetime, calendars: Calendars) -> list[_
     return dues
 
 
-def _debrief_dues(uow: UnitOfWork, now: datetime, calendars: Calendars) -> list[_Due]:
+def _debrief_dues(
+    uow: UnitOfWork, now: datetime, calendars: Calendars, full: Select[Any] | None = None
+) -> list[_Due]:
     dues: list[_Due] = []
-    # One nudge each to the coach and the teacher: a visit with both planned is settled here.
-    told = ("visit:", ":debrief", 2)
+    # One nudge each to the coach and the teacher. Left out in SQL: visits whose nudge is
+    # planned, or the cap full, for both of them; and visits that ended too recently for the
+    # deadline to have come (it is at the start of a school day at least DEBRIEF_NUDGE_SCHOOL_DAYS
+    # days after the visit's day, so more than that many days less one after it ended).
+    owed = [
+        and_(~_told(_KEY.sql(Rule.DEBRIEF.value, Visit.id, 1, side)), _room(side, full))
+        for side in (Visit.coach_id, Visit.teacher_id)
+    ]
+    ended_by = now - timedelta(days=DEBRIEF_NUDGE_SCHOOL_DAYS - 1) + timedelta(hours=2)
+    only = and_(Visit.ends_at <= ended_by, or_(*owed))
     for visit in visits_needing_debrief_nudge(
-        uow, now, DEBRIEF_NUDGE_SCHOOL_DAYS, calendars, unless_told=told
+        uow, now, DEBRIEF_NUDGE_SCHOOL_DAYS, calendars, only=only
     ):
         for side, person, other in (
             (COACH, visit.coach, visit.teacher),
@@ -385,7 +509,7 @@ def _debrief_dues(uow: UnitOfWork, now: datetime, calendars: Calendars) -> list[
                 _Due(
                     Rule.DEBRIEF,
                     str(visit.id),
-                    f"visit:{visit.id}:debrief",
+                    DEBRIEF_REF.text(visit.id),
                     person,
                     visit.ends_at,
                     partial(
@@ -472,7 +596,7 @@ def _quiet_goal_dues(uow: UnitOfWork, now: datetime) -> list[_Due]:
     floor = cutoff - NUDGE_WINDOW
     quiet = [
         (goal_id, last)
-        for goal_id, last in _latest_moments(uow, floor).items()
+        for goal_id, last in _latest_moments(uow, floor, cutoff).items()
         if floor <= last <= cutoff
     ]
     goals = {
@@ -519,20 +643,37 @@ def _latest(goal: Any, seen: dict[tuple[int | None, int], datetime]) -> datetime
     return max(m for m in moments if m is not None)
 
 
-def _latest_moments(uow: UnitOfWork, since: datetime) -> dict[int, datetime]:
+def _latest_moments(
+    uow: UnitOfWork, since: datetime, until: datetime | None = None
+) -> dict[int, datetime]:
     """The last moment of each active goal with anything since `since` (it or its teacher's
-    visits, debriefs and notes); goals with nothing since are left out."""
+    visits, debriefs and notes); goals with nothing since are left out, and so are goals with
+    something after `until` (their last moment is later than that, whatever else they had)."""
     seen = _moments(uow, since=since)
-    teachers = sorted({teacher_id for _, teacher_id in seen})
+
+    def later(moment: datetime) -> bool:
+        return until is not None and moment > until
+
+    # Coaching linked to no goal counts for every goal of its teacher.
+    busy = {teacher for (goal, teacher), moment in seen.items() if goal is None and later(moment)}
+    by_goal = sorted(
+        {
+            goal
+            for (goal, teacher), moment in seen.items()
+            if goal is not None and teacher not in busy and not later(moment)
+        }
+    )
+    teachers = sorted({t for (goal, t) in seen if goal is None and t not in busy})
     touched = or_(Goal.updated_at >= since, Goal.created_at >= since)
     columns = (Goal.id, Goal.teacher_id, Goal.created_at, Goal.updated_at)
     rows = list(
         uow.session.execute(select(*columns).where(Goal.status == GoalStatus.ACTIVE, touched))
     )
-    for chunk in _chunks(teachers):
-        rows += uow.session.execute(
-            select(*columns).where(Goal.status == GoalStatus.ACTIVE, Goal.teacher_id.in_(chunk))
-        )
+    for column, values in ((Goal.id, by_goal), (Goal.teacher_id, teachers)):
+        for chunk in _chunks(values):
+            rows += uow.session.execute(
+                select(*columns).where(Goal.status == GoalStatus.ACTIVE, column.in_(chunk))
+            )
     return {row.id: _latest(row, seen) for row in rows}
 
 

@@ -28,7 +28,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Final, NamedTuple, TextIO, cast
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from sqlalchemy import and_, distinct, func, or_, select
+from sqlalchemy import ColumnElement, Integer, and_, case, distinct, func, or_, select
 
 from bot.reads.rows import support_kind
 from bot.rules.domain import (
@@ -104,6 +104,7 @@ class _Cycle(NamedTuple):
     school: int | None
     started: bool
     completed: bool
+    times: int = 1  # goals of this teacher and coach, started or completed alike
 
 
 class _Placed(NamedTuple):
@@ -220,7 +221,7 @@ def _bases(facts: _Facts) -> dict[str, _Basis]:
             if counted:
                 tally = goals[(cycle.school, cycle.coach)]
                 tally.teachers.add(cycle.teacher)
-                tally.count += 1
+                tally.count += cycle.times
     roster: dict[tuple[Hashable, ...], _Tally] = defaultdict(_Tally)
     for placed in facts.roster:
         # A teacher on no one's caseload is in the district's and their school's coverage only.
@@ -614,43 +615,58 @@ def _visits(
     finish: datetime,
     window: datetime,
 ) -> tuple[list[_Seen], dict[int | None, set[int]]]:
-    """Visits that happened in [begin, finish); and who each coach saw from `window` on."""
-    visits: list[_Seen] = []
-    seen_by: dict[int | None, set[int]] = {}  # coach key -> teachers seen in the window
-    rows = uow.session.execute(
-        select(
-            Visit.teacher_id,
-            Visit.coach_id,
-            Visit.support_type,
-            Visit.logged_support_type,
-            Visit.starts_at,
-            Visit.ends_at,
-        ).where(
-            Visit.team_id == team_id,
-            VISIT_HAPPENED,
-            Visit.starts_at >= min(begin, window),
-            Visit.starts_at < finish,
-        )
+    """Visits that happened in [begin, finish); and who each coach saw from `window` on.
+
+    A year holds 150,000 visits and only a few hundred coaches and kinds: the database adds
+    them up by teacher, coach and kind of support (how many, and their minutes), and names
+    each coach's teachers seen in the window once each, so Python reads a row per teacher and
+    kind, not per visit.
+    """
+    happened = (Visit.team_id == team_id, VISIT_HAPPENED, Visit.starts_at < finish)
+    stated = func.coalesce(func.nullif(Visit.logged_support_type, ""), Visit.support_type)
+    minutes = _minutes_sql(uow)
+    grouped = uow.session.execute(
+        select(Visit.teacher_id, Visit.coach_id, stated, func.count(), func.sum(minutes))
+        .where(*happened, Visit.starts_at >= begin)
+        .group_by(Visit.teacher_id, Visit.coach_id, stated)
     )
-    # A year holds 150,000 visits and only a few hundred coaches and kinds: look each up once.
     coach_keys = {coach: team.coach_key(coach) for coach in team.people}
     kinds = {kind.value: kind for kind in SupportType}
-    for teacher, coach, planned, logged, starts_at, ends_at in rows:
-        key = coach_keys.get(coach)
-        if starts_at >= window:
-            seen_by.setdefault(key, set()).add(teacher)
-        if starts_at >= begin:
-            stated = logged or planned
-            visits.append(
-                _Seen(
-                    teacher,
-                    key,
-                    team.school_of(teacher),
-                    kinds.get(stated) or support_kind(stated),
-                    _minutes(starts_at, ends_at),
-                )
-            )
+    visits = [
+        _Seen(
+            teacher,
+            coach_keys.get(coach),
+            team.school_of(teacher),
+            kinds.get(kind) or support_kind(kind),
+            int(total or 0),
+            int(count),
+        )
+        for teacher, coach, kind, count, total in grouped
+    ]
+    seen_by: dict[int | None, set[int]] = {}  # coach key -> teachers seen in the window
+    for coach, teacher in uow.session.execute(
+        select(Visit.coach_id, Visit.teacher_id)
+        .where(*happened, Visit.starts_at >= window)
+        .distinct()
+    ):
+        seen_by.setdefault(coach_keys.get(coach), set()).add(teacher)
     return visits, seen_by
+
+
+def _minutes_sql(uow: UnitOfWork) -> ColumnElement[int]:
+    """A visit's whole minutes, as `_minutes` counts them, in the database's own arithmetic."""
+    if uow.session.get_bind().dialect.name == "postgresql":
+        seconds = func.extract("epoch", Visit.ends_at - Visit.starts_at)
+        return func.greatest(0, func.floor(seconds / 60)).cast(Integer)
+    # SQLite keeps 'YYYY-MM-DD HH:MM:SS.ffffff' in UTC: whole seconds, then the microseconds.
+    micro = (
+        func.strftime("%s", Visit.ends_at).cast(Integer)
+        - func.strftime("%s", Visit.starts_at).cast(Integer)
+    ) * 1_000_000 + (
+        func.substr(Visit.ends_at, 21, 6).cast(Integer)
+        - func.substr(Visit.starts_at, 21, 6).cast(Integer)
+    )
+    return case((micro > 0, micro // 60_000_000), else_=0)
 
 
 def _logged(
@@ -708,22 +724,20 @@ def _logged(
 def _cycles(
     uow: UnitOfWork, team: _Team, team_id: str, begin: datetime, finish: datetime
 ) -> list[_Cycle]:
-    """Coaching cycles started, or completed (the goal met), in [begin, finish)."""
-    cycles: list[_Cycle] = []
-    goals = uow.session.execute(
-        select(Goal.teacher_id, Goal.coach_id, Goal.created_at, Goal.status, Goal.closed_at).where(
-            Goal.team_id == team_id,
-            or_(
-                and_(Goal.created_at >= begin, Goal.created_at < finish),
-                and_(
-                    Goal.status == GoalStatus.MET,
-                    Goal.closed_at >= begin,
-                    Goal.closed_at < finish,
-                ),
-            ),
-        )
+    """Coaching cycles started, or completed (the goal met), in [begin, finish): counted by
+    the database for each teacher, coach, and whether started and completed."""
+    started = and_(Goal.created_at >= begin, Goal.created_at < finish)
+    completed = and_(
+        Goal.status == GoalStatus.MET, Goal.closed_at >= begin, Goal.closed_at < finish
     )
-    for teacher, goal_coach, created_at, status, closed_at in goals:
+    flags = (case((started, 1), else_=0), case((completed, 1), else_=0))
+    goals = uow.session.execute(
+        select(Goal.teacher_id, Goal.coach_id, *flags, func.count())
+        .where(Goal.team_id == team_id, or_(started, completed))
+        .group_by(Goal.teacher_id, Goal.coach_id, *flags)
+    )
+    cycles: list[_Cycle] = []
+    for teacher, goal_coach, was_started, was_completed, count in goals:
         if goal_coach is None:  # a goal set without a coach belongs to the teacher's coach
             who = team.people.get(teacher)
             goal_coach = who.assigned_coach if who is not None else None
@@ -732,10 +746,9 @@ def _cycles(
                 teacher=teacher,
                 coach=team.coach_key(goal_coach),
                 school=team.school_of(teacher),
-                started=begin <= created_at < finish,
-                completed=status == GoalStatus.MET
-                and closed_at is not None
-                and begin <= closed_at < finish,
+                started=bool(was_started),
+                completed=bool(was_completed),
+                times=int(count),
             )
         )
     return cycles

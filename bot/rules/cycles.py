@@ -10,6 +10,8 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from sqlalchemy import ColumnElement
+
 from bot.rules.calendar import zone_or_default as zone
 from bot.rules.cards import VisitLogCard
 from bot.rules.coaching_log import CORRECT_FOR, logged_minutes
@@ -325,19 +327,19 @@ def visits_needing_debrief_nudge(
     school_days: int,
     calendars: Calendars | None = None,
     *,
-    unless_told: tuple[str, str, int] | None = None,
+    only: ColumnElement[bool] | None = None,
 ) -> list[Visit]:
     """Visits that happened with no debrief scheduled `school_days` school days later.
 
     The scheduler sends one nudge to each person for each of these. A planning run passes
-    its `calendars`, so each school's calendar is read once, not once per visit, and
-    `unless_told` (ref head, tail, count), so visits already nudged about are not read again.
+    its `calendars`, so each school's calendar is read once, not once per visit, and `only`, a
+    condition on the visit, so visits already nudged about are not read again.
     """
     calendars = calendars or Calendars(uow)
     due: list[Visit] = []
     # Older visits are history: a nudge about them would only be noise.
     rows = uow.visits.list_happened_without_debrief(
-        ended_since=now - DEBRIEF_NUDGE_LOOKBACK, messages_below=unless_told
+        ended_since=now - DEBRIEF_NUDGE_LOOKBACK, only=only
     )
     for visit in rows:
         calendar = calendars.of(visit.teacher)

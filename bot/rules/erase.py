@@ -42,6 +42,7 @@ from storage.models import (
     Person,
     Reflection,
     RetentionRun,
+    SentNudge,
     Visit,
 )
 from storage.uow import UnitOfWork
@@ -150,6 +151,7 @@ def erase_person(
     erased.counts["outbox"] += _outbox(
         uow, erased, person, found.visits, found.goals, found.reflections, needles
     )
+    uow.session.execute(delete(SentNudge).where(SentNudge.person_id == person.id))
     _forget_person(uow, erased, person.id)
     uow.session.expire_all()
     for teacher_id in others:

@@ -502,6 +502,7 @@ def _sent(
 ) -> None:
     values = {
         "status": SENT,
+        "blocks": None,  # the words stay as the message's text; the layout is in Slack now
         "sent_at": delivery.clock(),
         "slack_channel": where[0],
         "slack_ts": where[1],

@@ -5,7 +5,8 @@ Safe defaults, each changeable by the district (see docs/privacy.md):
   evidence, its visits' focus and notes, its debriefs' places) go NOTES_MONTHS after the
   cycle closes; words outside any cycle, the same time after their visit or debrief;
 - the access log goes with the records it describes, after the same time;
-- messages coachbot sent (or gave up on) go OUTBOX_DAYS after they were sent;
+- messages coachbot sent (or gave up on) go OUTBOX_DAYS after they were sent; the record of
+  which nudge went to whom (ids and times, no words) goes with the notes, NOTES_MONTHS after;
 - Slack event ids, kept to take each event once, go after EVENT_DAYS;
 - a person Slack reports deactivated or deleted is erased CLOSED_ACCOUNT_GRACE_DAYS after
   coachbot first sees it.
@@ -43,6 +44,7 @@ from storage.models import (
     OutboxMessage,
     Person,
     Reflection,
+    SentNudge,
     SlackEvent,
     Visit,
 )
@@ -84,7 +86,8 @@ class RetentionPolicy:
             f"cycle notes, reflections, goal text and visit notes: {self.notes_months} months "
             "after the cycle closes",
             f"access log: with the records it describes ({self.notes_months} months)",
-            f"messages sent: {self.outbox_days} days after sending",
+            f"messages sent: {self.outbox_days} days after sending; which nudge went to whom: "
+            f"{self.notes_months} months",
             f"Slack event ids: {self.event_days} days",
             f"deactivated or deleted Slack accounts: erased after {self.closed_account_grace_days}"
             " days",
@@ -128,6 +131,7 @@ def apply_retention(
             "outbox",
             lambda uow: _old_messages(uow, now - timedelta(days=policy.outbox_days), policy.batch),
         ),
+        ("nudges_sent", lambda uow: _old_nudges(uow, words_before, policy.batch)),
         ("cycles", lambda uow: _old_cycles(uow, words_before, policy.batch, counts)),
         ("visits", lambda uow: _old_visits(uow, words_before, policy.batch, counts)),
         ("coaching_logs", lambda uow: _old_logs(uow, words_before.date(), policy.batch)),
@@ -152,12 +156,15 @@ def apply_retention(
 
 
 def _old_events(uow: UnitOfWork, before: datetime, batch: int) -> int:
-    ids = uow.session.scalars(
-        select(SlackEvent.event_id).where(SlackEvent.received_at < before).limit(batch)
-    ).all()
-    if ids:
-        uow.session.execute(delete(SlackEvent).where(SlackEvent.event_id.in_(ids)))
-    return len(ids)
+    return _delete_before(uow, SlackEvent.event_id, SlackEvent.received_at, before, batch)
+
+
+def _delete_before(uow: UnitOfWork, key: Any, moment: Any, before: datetime, batch: int) -> int:
+    """Delete up to `batch` rows whose `moment` column is before `before`, by their `key`."""
+    keys = uow.session.scalars(select(key).where(moment < before).limit(batch)).all()
+    if keys:
+        uow.session.execute(delete(key.table).where(key.in_(keys)))
+    return len(keys)
 
 
 def _old_messages(uow: UnitOfWork, before: datetime, batch: int) -> int:
@@ -175,6 +182,11 @@ def _old_messages(uow: UnitOfWork, before: datetime, batch: int) -> int:
     if ids:
         uow.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
     return len(ids)
+
+
+def _old_nudges(uow: UnitOfWork, before: datetime, batch: int) -> int:
+    """The record of nudges due longer ago than `before`: no rule looks back that far."""
+    return _delete_before(uow, SentNudge.key, SentNudge.due_at, before, batch)
 
 
 _SCRUB_VISIT: dict[str, Any] = {

@@ -56,6 +56,12 @@ class Calendars:
             self._known[key] = calendar_for(self._uow, person)
         return self._known[key]
 
+    def of_team(self, team_id: str) -> list[SchoolCalendar]:
+        """Every calendar a workspace keeps: the district's and each school's."""
+        if (team_id, None) not in self._known:
+            self._read_team(team_id)
+        return [calendar for (team, _), calendar in self._known.items() if team == team_id]
+
     def _read_team(self, team_id: str) -> None:
         """Every calendar of a workspace in three queries: the district, schools, closures."""
         district = self._uow.districts.get_or_add(team_id)

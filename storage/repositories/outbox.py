@@ -64,18 +64,24 @@ class OutboxRepository:
         return int(self.session.scalar(query) or 0)
 
     def due_moments(
-        self, kinds: Collection[str], start: datetime, end: datetime
+        self,
+        kinds: Collection[str],
+        start: datetime,
+        end: datetime,
+        people: Collection[int] | None = None,
     ) -> list[tuple[int, datetime]]:
-        """(person id, due_at) of every message of these kinds sent or due in [start, end)."""
-        rows = self.session.execute(
-            select(OutboxMessage.person_id, OutboxMessage.due_at).where(
-                OutboxMessage.kind.in_(list(kinds)),
-                OutboxMessage.status.in_(SENT_OR_DUE),
-                OutboxMessage.due_at >= start,
-                OutboxMessage.due_at < end,
-                OutboxMessage.person_id.is_not(None),
-            )
+        """(person id, due_at) of every message of these kinds sent or due in [start, end),
+        to these people (everyone when None)."""
+        query = select(OutboxMessage.person_id, OutboxMessage.due_at).where(
+            OutboxMessage.kind.in_(list(kinds)),
+            OutboxMessage.status.in_(SENT_OR_DUE),
+            OutboxMessage.due_at >= start,
+            OutboxMessage.due_at < end,
+            OutboxMessage.person_id.is_not(None),
         )
+        if people is not None:
+            query = query.where(OutboxMessage.person_id.in_(list(people)))
+        rows = self.session.execute(query)
         return [(person_id, due_at) for person_id, due_at in rows if person_id is not None]
 
     def count_for_person(

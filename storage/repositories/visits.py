@@ -9,10 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ColumnElement, String, and_, cast, func, literal, or_, select, update
+from sqlalchemy import ColumnElement, and_, func, or_, select, update
 
 from storage.enums import AWAITING_ANSWER, OPEN_VISIT_STATUSES, VisitOutcome, VisitStatus
-from storage.models import Debrief, OutboxMessage, Visit
+from storage.models import Debrief, Visit
 from storage.repositories.base import RowRepository, rowcount
 
 # Still on someone's calendar or waiting for an answer.
@@ -142,23 +142,17 @@ class VisitRepository(RowRepository[Visit]):
         )
 
     def list_happened_without_debrief(
-        self, ended_since: datetime, *, messages_below: tuple[str, str, int] | None = None
+        self, ended_since: datetime, *, only: ColumnElement[bool] | None = None
     ) -> list[Visit]:
-        """Visits that happened, ended since `ended_since`, and have no debrief yet.
-
-        `messages_below=(head, tail, n)`: only those with fewer than n outbox messages whose
-        ref is head + visit id + tail (planned reminders about them), found by the ref index.
-        """
+        """Visits that happened, ended since `ended_since`, and have no debrief yet; `only`
+        narrows them further (a planner's "not nudged about yet")."""
         query = select(Visit).where(
             Visit.ends_at >= ended_since,
             VISIT_HAPPENED,
             ~select(Debrief.id).where(Debrief.visit_id == Visit.id).exists(),
         )
-        if messages_below is not None:
-            head, tail, n = messages_below
-            ref = literal(head) + cast(Visit.id, String) + literal(tail)
-            told = select(func.count()).select_from(OutboxMessage).where(OutboxMessage.ref == ref)
-            query = query.where(told.scalar_subquery() < n)
+        if only is not None:
+            query = query.where(only)
         return self.all(query)
 
     def list_for_goal(self, goal_id: int) -> list[Visit]:

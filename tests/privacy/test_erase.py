@@ -92,6 +92,8 @@ NOT_FREE_TEXT = {
     "access_log.path",
     "retention_runs.reason",
     "retention_runs.counts",
+    "nudges_sent.key",
+    "nudges_sent.ref",
 }
 
 

@@ -4,6 +4,11 @@ with history (visits, debriefs, notes, reflections, goals, the outbox).
 A school year of rows is seeded small (the plan, not the size, is what is checked), each
 planner runs with every statement recorded, and SQLite's EXPLAIN QUERY PLAN of each must not
 SCAN a growing table: every such query has an index it can use.
+
+On PostgreSQL (when COACHBOT_TEST_POSTGRES_URL is set) the same seed is ANALYZEd and each
+statement's EXPLAIN is read with `enable_seqscan` off: on tables this small PostgreSQL rightly
+prefers reading the whole table, so its choice says nothing; with sequential scans priced out,
+a Seq Scan left in a plan means no index can serve that query at all.
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from storage.models import (
     Visit,
 )
 from storage.uow import UnitOfWork
+from tests.conftest import _Emptier
 
 GROWING = ("visits", "debriefs", "debrief_notes", "reflections", "goals", "outbox")
 NOW = datetime(2027, 3, 9, 15, 30, tzinfo=UTC)  # a Tuesday, 10:30 in New York
@@ -172,18 +178,69 @@ PLANNERS = [*jobs.PLANNERS, jobs.plan_visit_logs]
 
 @pytest.mark.parametrize("planner", PLANNERS, ids=[p.__name__ for p in PLANNERS])
 def test_no_planner_scans_a_table_that_grows_with_history(seeded: Engine, planner: Any) -> None:
+    statements = _statements(seeded, planner)
+    scans = {s: found for s, p in statements if (found := _scans(seeded, s, p))}
+    assert scans == {}
+
+
+@pytest.fixture
+def seeded_postgres(
+    postgres_database: str | None, postgres_emptier: _Emptier | None
+) -> Iterator[Engine]:
+    if postgres_database is None or postgres_emptier is None:
+        pytest.skip("COACHBOT_TEST_POSTGRES_URL is not set")
+    engine = make_engine(postgres_database)
+    try:
+        _seed(engine)
+        with engine.connect() as connection:
+            connection.exec_driver_sql("ANALYZE")
+        yield engine
+    finally:
+        engine.dispose()
+        postgres_emptier.empty()
+
+
+def _seq_scans(engine: Engine, statement: str, parameters: Any) -> list[str]:
+    with engine.connect() as connection:
+        raw = connection.connection.dbapi_connection
+        assert raw is not None
+        cursor = raw.cursor()
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN (FORMAT JSON) {statement}", parameters)
+        [[plan]] = cursor.fetchall()
+        raw.rollback()
+    found = []
+    nodes = [plan[0]["Plan"]]
+    while nodes:
+        node = nodes.pop()
+        nodes += node.get("Plans", [])
+        if node["Node Type"] == "Seq Scan" and node.get("Relation Name") in GROWING:
+            found.append(f"Seq Scan on {node['Relation Name']}")
+    return found
+
+
+@pytest.mark.parametrize("planner", PLANNERS, ids=[p.__name__ for p in PLANNERS])
+def test_no_planner_scans_a_table_that_grows_with_history_on_postgresql(
+    seeded_postgres: Engine, planner: Any
+) -> None:
+    statements = _statements(seeded_postgres, planner)
+    scans = {s: found for s, p in statements if (found := _seq_scans(seeded_postgres, s, p))}
+    assert scans == {}
+
+
+def _statements(engine: Engine, planner: Any) -> list[tuple[str, Any]]:
+    """Every SELECT the planner runs on its own, with its parameters."""
     statements: list[tuple[str, Any]] = []
 
     def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
         if statement.lstrip().upper().startswith("SELECT"):
             statements.append((statement, parameters))
 
-    event.listen(seeded, "before_cursor_execute", record)
+    event.listen(engine, "before_cursor_execute", record)
     try:
-        with UnitOfWork(make_session_factory(seeded)) as uow:
+        with UnitOfWork(make_session_factory(engine)) as uow:
             planner(uow, NOW)
     finally:
-        event.remove(seeded, "before_cursor_execute", record)
+        event.remove(engine, "before_cursor_execute", record)
     assert statements, "the planner read nothing"
-    scans = {s: found for s, p in statements if (found := _scans(seeded, s, p))}
-    assert scans == {}
+    return statements

@@ -403,14 +403,30 @@ def test_a_check_back_or_quiet_spell_older_than_the_window_is_history(deps: Deps
 def test_after_retention_forgets_sent_nudges_nothing_is_nudged_again(deps: Deps) -> None:
     """Sent rows leave the outbox after 90 days (bot/rules/retention.py); every rule's window
     is shorter, so the outbox need not remember old nudges for them to stay sent."""
+    _nudge_then_empty_the_outbox(deps)
+    assert _plan(deps, ny(3, 10, 9, year=2027)) == 0
+    assert _nudges(deps) == []
+
+
+def test_a_nudge_whose_outbox_row_was_deleted_is_not_planned_again(deps: Deps) -> None:
+    """Which nudge went to whom is recorded apart from the outbox (`nudges_sent`): its sent row
+    may go the next day and the rule, still in its window, plans neither it nor an extra one."""
+    _nudge_then_empty_the_outbox(deps)
+    assert _plan(deps, ny(12, 8, 11)) == 0
+    # The last word still comes a school day after the first, and only once.
+    assert _plan(deps, ny(12, 9, 10)) == 1
+    assert _plan(deps, ny(12, 10, 10)) == 0
+    assert [n.key.split(":")[-2] for n in _nudges(deps)] == ["2"]
+
+
+def _nudge_then_empty_the_outbox(deps: Deps) -> None:
+    """A check-back nudge planned on its day, then every outbox row deleted."""
     pair = _people(deps)
     _check_back_note(deps, pair, on=date(2026, 12, 8))
     assert _plan(deps, ny(12, 8, 9)) == 1
     with deps.uow() as uow:
         uow.session.execute(delete(OutboxMessage))
         uow.commit()
-    assert _plan(deps, ny(3, 10, 9, year=2027)) == 0
-    assert _nudges(deps) == []
 
 
 # --------------------------------------------------------------------------- time

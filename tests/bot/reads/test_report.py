@@ -681,3 +681,28 @@ def test_logged_coaching_counts_once_for_time_and_for_each_teacher_seen(deps: De
     assert district["tier_1_minutes"] == 5 * 45 + 40
     assert district["coverage"] == 1.0  # all six seen in the three weeks before the end
     assert rows_of("coach", made)["Kim Alvarez"]["minutes"] == 5 * 45 + 60 + 40
+
+
+def test_the_database_counts_a_visits_minutes_as_python_does(deps: Deps) -> None:
+    """The year's visits are added up by the database: whole minutes, seconds and microseconds
+    rounded down, a visit that ends before it starts counted as none."""
+    durations = [
+        timedelta(minutes=45),
+        timedelta(minutes=44, seconds=59, microseconds=999_999),
+        timedelta(minutes=30, seconds=1),
+        timedelta(seconds=59),
+        timedelta(minutes=-5),
+        timedelta(hours=2, microseconds=1),
+        timedelta(0),
+    ]
+    with deps.uow() as uow:
+        roster = Roster(uow)
+        coach = roster.coach("Coach Minutes")
+        for n, length in enumerate(durations):
+            visit = roster.visit(roster.teacher(None, coach), coach, local(3 + n, 9, 7))
+            visit.starts_at += timedelta(seconds=13, microseconds=250_000)
+            visit.ends_at = visit.starts_at + length
+        uow.commit()
+    [row] = [r for r in report_rows(report(deps)) if r["group_kind"] == "district"]
+    expected = sum(max(0, int(length.total_seconds() // 60)) for length in durations)
+    assert (row["visits"], row["minutes"]) == (len(durations), expected)
