@@ -371,7 +371,7 @@ class NextStepAnswer(Base):
     asked_on: Mapped[date] = mapped_column(Date)  # the check-back day this answers
     line: Mapped[str | None] = mapped_column(Text)  # "How did it go?", in the teacher's words
     remind_on: Mapped[date | None] = mapped_column(Date)  # "not yet": the day to ask again
-    answered_at: Mapped[datetime]
+    answered_at: Mapped[datetime] = mapped_column(index=True)  # a goal's activity, by minute
 
 
 class OutboxMessage(Base):

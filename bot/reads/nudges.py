@@ -680,7 +680,8 @@ def _latest_moments(
 def _moments(
     uow: UnitOfWork, *, teacher_ids: Sequence[int] | None = None, since: datetime | None = None
 ) -> dict[tuple[int | None, int], datetime]:
-    """(goal id, teacher id) -> the latest moment of its visits, debriefs and notes; goal id
+    """(goal id, teacher id) -> the latest moment of its visits, debriefs, notes and answers to
+    a next step; goal id
     None is coaching linked to no goal. Either for these teachers, or for everything since."""
     seen: dict[tuple[int | None, int], datetime] = {}
 
@@ -723,6 +724,22 @@ def _moments(
             .group_by(Visit.goal_id, Visit.teacher_id)
         ):
             note_moment(goal_id, teacher_id, updated)
+        # A teacher's answer to a next step's check-back ("not yet" too) is the goal moving.
+        for goal_id, teacher_id, answered in uow.session.execute(
+            select(Visit.goal_id, NextStepAnswer.teacher_id, func.max(NextStepAnswer.answered_at))
+            .join(DebriefNote, DebriefNote.id == NextStepAnswer.note_id)
+            .join(Debrief, Debrief.id == DebriefNote.debrief_id)
+            .join(Visit, Visit.id == Debrief.visit_id)
+            .where(
+                where(
+                    NextStepAnswer.teacher_id,
+                    NextStepAnswer.answered_at,
+                    NextStepAnswer.answered_at,
+                )
+            )
+            .group_by(Visit.goal_id, NextStepAnswer.teacher_id)
+        ):
+            note_moment(goal_id, teacher_id, answered)
     return seen
 
 

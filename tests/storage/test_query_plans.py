@@ -38,7 +38,15 @@ from storage.models import (
 from storage.uow import UnitOfWork
 from tests.conftest import _Emptier
 
-GROWING = ("visits", "debriefs", "debrief_notes", "reflections", "goals", "outbox")
+GROWING = (
+    "visits",
+    "debriefs",
+    "debrief_notes",
+    "next_step_answers",
+    "reflections",
+    "goals",
+    "outbox",
+)
 NOW = datetime(2027, 3, 9, 15, 30, tzinfo=UTC)  # a Tuesday, 10:30 in New York
 TEAM = "T0PLANS"
 

@@ -26,7 +26,17 @@ from bot.views.nudges import (
     build_debrief_nudge,
     build_quiet_goal_nudge,
 )
-from storage.models import Closure, Debrief, DebriefNote, Goal, OutboxMessage, Person, Visit
+from storage.enums import StepAnswer
+from storage.models import (
+    Closure,
+    Debrief,
+    DebriefNote,
+    Goal,
+    NextStepAnswer,
+    OutboxMessage,
+    Person,
+    Visit,
+)
 
 TEAM = "T0COACH"
 NY = ZoneInfo("America/New_York")
@@ -386,6 +396,32 @@ def test_a_goal_with_a_recent_visit_or_note_is_not_quiet(deps: Deps) -> None:
     _plan(deps, ny(12, 15, 9))
     assert quiet not in {n.ref for n in _nudges(deps)}
     _plan(deps, ny(12, 15, 16))
+    assert [n.person_id for n in _nudges(deps) if n.ref == quiet] == [pair.teacher]
+
+
+def test_an_answer_to_a_next_step_even_not_yet_keeps_a_goal_from_being_quiet(
+    deps: Deps,
+) -> None:
+    pair = _people(deps)
+    goal_id = _goal(deps, pair, at=ny(10, 1, 9))
+    _debrief_id, note_id = _check_back_note(deps, pair, on=date(2026, 12, 2), goal_id=goal_id)
+    with deps.uow() as uow:  # "Not yet (remind me in a week)", on the check-back day
+        uow.session.add(
+            NextStepAnswer(
+                note_id=note_id,
+                teacher_id=pair.teacher,
+                kind=StepAnswer.NOT_YET,
+                asked_on=date(2026, 12, 2),
+                remind_on=date(2026, 12, 9),
+                answered_at=ny(12, 2, 10),
+            )
+        )
+        uow.commit()
+
+    quiet = f"goal:{goal_id}:quiet"
+    _plan(deps, ny(12, 15, 16))  # fourteen days after the note, thirteen after the answer
+    assert quiet not in {n.ref for n in _nudges(deps)}
+    _plan(deps, ny(12, 16, 10, 1))  # fourteen days after the answer
     assert [n.person_id for n in _nudges(deps) if n.ref == quiet] == [pair.teacher]
 
 
