@@ -6,6 +6,7 @@ Features do not import each other's listeners; what they share lives here (or in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from slack_sdk import WebClient
@@ -21,7 +22,7 @@ from bot.views.invite import format_when
 from bot.views.next_steps import StepLine
 from bot.views.story import LoggedLine
 from handlers import common
-from storage.models import Goal, Person
+from storage.models import Debrief, Goal, Person, Visit
 from storage.uow import UnitOfWork
 
 # The kind of modal in an external_id (see bot.slack.messaging.for_person): a cycle story.
@@ -48,78 +49,84 @@ def stories(uow: UnitOfWork, actor: Actor, teacher: Person, deps: Deps) -> list[
             people[person_id] = person.user_id if person else ""
         return people[person_id]
 
-    result = []
     # A coach reading a teacher's cycles is told to the teacher, once the caller commits.
     with access.watching(uow, access.Path.GOAL_STORY, deps.now()):
         cycles_read = cycles.cycles_of(uow, actor, teacher, deps.now())
-    for facts in cycles_read:
-        goal = facts.goal
-        result.append(
-            views.CycleStory(
-                goal_id=goal.id,
-                teacher_user_id=teacher.user_id,
-                coach_user_id=user_id(goal.coach_id) if goal.coach_id else None,
-                question=goal.question,
-                focus_area=goal.focus_area,
-                evidence=goal.evidence,
-                target_date=goal.target_date,
-                status=GoalStatus(goal.status),
-                state=facts.state,
-                visits=tuple(
-                    views.VisitLine(
-                        visit_id=v.id,
-                        starts_at=v.starts_at,
-                        ends_at=v.ends_at,
-                        support=SupportType(v.logged_support_type or v.support_type),
-                        status=v.status,
-                        outcome=VisitOutcome(v.outcome) if v.outcome else None,
-                    )
-                    for v in facts.visits
-                ),
-                debriefs=tuple(
-                    views.DebriefLine(
-                        debrief_id=d.id,
-                        visit_id=d.visit_id,
-                        starts_at=d.starts_at,
-                        ends_at=d.ends_at,
-                        place=d.place,
-                        notes=tuple(
-                            views.NoteView(
-                                author_user_id=user_id(n.author_id),
-                                strengths=n.strengths,
-                                try_next=n.try_next,
-                                next_step=n.next_step,
-                                check_back_on=n.check_back_on,
-                            )
-                            for n in facts.notes
-                            if n.debrief_id == d.id
-                        ),
-                    )
-                    for d in facts.debriefs
-                ),
-                logged=tuple(
-                    LoggedLine(
-                        day=log.on_day,
-                        support=coaching_log.support_of(log),
-                        minutes=log.minutes,
-                        group=len(log.teachers) > 1 or log.plc_channel_id is not None,
-                    )
-                    for log in facts.logs
-                ),
-                students_now=goal.students_now,
-                students_aim=goal.students_aim,
-                steps=tuple(
-                    StepLine(
-                        answered_at=answer.answered_at,
-                        kind=StepAnswer(answer.kind),
-                        line=answer.line,
-                        remind_on=answer.remind_on,
-                    )
-                    for answer in facts.answers
-                ),
+    return [_story(facts, teacher, user_id) for facts in cycles_read]
+
+
+def _story(
+    facts: cycles.CycleFacts, teacher: Person, user_id: Callable[[int], str]
+) -> views.CycleStory:
+    """One cycle as its story reads: the goal, then what happened in it, in order."""
+    goal = facts.goal
+    return views.CycleStory(
+        goal_id=goal.id,
+        teacher_user_id=teacher.user_id,
+        coach_user_id=user_id(goal.coach_id) if goal.coach_id else None,
+        question=goal.question,
+        focus_area=goal.focus_area,
+        evidence=goal.evidence,
+        target_date=goal.target_date,
+        status=GoalStatus(goal.status),
+        state=facts.state,
+        visits=tuple(_visit_line(v) for v in facts.visits),
+        debriefs=tuple(_debrief_line(d, facts, user_id) for d in facts.debriefs),
+        logged=tuple(
+            LoggedLine(
+                day=log.on_day,
+                support=coaching_log.support_of(log),
+                minutes=log.minutes,
+                group=len(log.teachers) > 1 or log.plc_channel_id is not None,
             )
-        )
-    return result
+            for log in facts.logs
+        ),
+        students_now=goal.students_now,
+        students_aim=goal.students_aim,
+        steps=tuple(
+            StepLine(
+                answered_at=answer.answered_at,
+                kind=StepAnswer(answer.kind),
+                line=answer.line,
+                remind_on=answer.remind_on,
+            )
+            for answer in facts.answers
+        ),
+    )
+
+
+def _visit_line(visit: Visit) -> views.VisitLine:
+    return views.VisitLine(
+        visit_id=visit.id,
+        starts_at=visit.starts_at,
+        ends_at=visit.ends_at,
+        support=SupportType(visit.logged_support_type or visit.support_type),
+        status=visit.status,
+        outcome=VisitOutcome(visit.outcome) if visit.outcome else None,
+    )
+
+
+def _debrief_line(
+    debrief: Debrief, facts: cycles.CycleFacts, user_id: Callable[[int], str]
+) -> views.DebriefLine:
+    return views.DebriefLine(
+        debrief_id=debrief.id,
+        visit_id=debrief.visit_id,
+        starts_at=debrief.starts_at,
+        ends_at=debrief.ends_at,
+        place=debrief.place,
+        notes=tuple(
+            views.NoteView(
+                author_user_id=user_id(n.author_id),
+                strengths=n.strengths,
+                try_next=n.try_next,
+                next_step=n.next_step,
+                check_back_on=n.check_back_on,
+            )
+            for n in facts.notes
+            if n.debrief_id == debrief.id
+        ),
+    )
 
 
 def goals_view(
