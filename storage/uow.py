@@ -16,6 +16,7 @@ from storage.repositories import (
     DebriefRepository,
     DistrictRepository,
     GoalRepository,
+    OfficeHoursRepository,
     OutboxRepository,
     PersonRepository,
     PlcChannelRepository,
@@ -137,3 +138,7 @@ class UnitOfWork:
     @property
     def outbox(self) -> OutboxRepository:
         return OutboxRepository(self.session)
+
+    @property
+    def office_hours(self) -> OfficeHoursRepository:
+        return OfficeHoursRepository(self.session)

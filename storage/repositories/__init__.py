@@ -9,6 +9,7 @@ from storage.repositories.base import Check, insert_if_absent
 from storage.repositories.celebrations import CelebrationRepository
 from storage.repositories.coaching_log import CoachingLogRepository
 from storage.repositories.cycles import DebriefNoteRepository, DebriefRepository, GoalRepository
+from storage.repositories.office_hours import OfficeHoursRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.reflections import ReflectionRepository
 from storage.repositories.requests import RequestSignatureRepository, SlackEventRepository
@@ -44,6 +45,7 @@ __all__ = [
     "DebriefRepository",
     "DistrictRepository",
     "GoalRepository",
+    "OfficeHoursRepository",
     "OutboxRepository",
     "PersonRepository",
     "PlcChannelRepository",

@@ -2,50 +2,21 @@
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
-from sqlalchemy import Engine, create_engine, select, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from storage import migrate
-from storage.db import make_engine
 from storage.models import Person, Visit
-from tests.conftest import DATABASES, POSTGRES_URL
+from tests.storage.at_revision import engine_at
 
 OLD_KINDS = ("observe", "model", "co_teach", "co_plan", "student_work", "other")
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=DATABASES)
-def old_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A database of its own at revision 0012, before the ten roles."""
-    if request.param == "sqlite":
-        engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
-        migrate.upgrade(engine, "0012")
-        yield engine
-        engine.dispose()
-        return
-    assert POSTGRES_URL is not None
-    name = f"coachbot_migration_{uuid.uuid4().hex[:8]}"
-    server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with server.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    engine = make_engine(
-        make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    )
-    try:
-        migrate.upgrade(engine, "0012")
-        yield engine
-    finally:
-        engine.dispose()
-        with server.connect() as connection:
-            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+# A database of its own at revision 0012, before the ten roles.
+old_engine = engine_at("0012")
 
 
 def _seed_old_kinds(engine: Engine) -> None:
