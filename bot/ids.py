@@ -130,6 +130,13 @@ class Action(StrEnum):
     SETTINGS_SHARE_WINS = "settings_share_wins"
     SETTINGS_LIST_TIME = "settings_list_time"
     SETTINGS_LIST_EMPTY = "settings_list_empty"
+    # Office hours: the coach's Home buttons, and the open times the invitation and
+    # suggest-a-time forms offer (an option's value is the slot's local start, in the zone of
+    # the person the form was built for).
+    HOME_OFFICE_HOURS = "home_office_hours"
+    HOME_DAYS_OUT = "home_days_out"
+    INVITE_SLOT = "invite_slot"
+    PROPOSE_SLOT = "propose_slot"
 
 
 class Callback(StrEnum):
@@ -151,6 +158,8 @@ class Callback(StrEnum):
     CELEBRATE = "celebrate"  # private_metadata: "<id>[:<offer channel>:<offer ts>]", or empty
     SETTINGS = "settings"
     CASELOAD = "caseload"
+    OFFICE_HOURS = "office_hours"
+    DAYS_OUT = "days_out"
 
 
 class Block(StrEnum):
@@ -218,6 +227,23 @@ class Block(StrEnum):
     SETTINGS_SHARE_WINS = "settings_share_wins"
     SETTINGS_LIST_TIME = "settings_list_time"
     SETTINGS_LIST_EMPTY = "settings_list_empty"
+    INVITE_SLOT = "invite_slot"
+    PROPOSE_SLOT = "propose_slot"
+
+
+class HoursInput(StrEnum):
+    """The inputs of the coach's office-hours and out-of-office forms: each input's block_id
+    and action_id are this one id."""
+
+    HOURS_MONDAY = "hours_monday"
+    HOURS_TUESDAY = "hours_tuesday"
+    HOURS_WEDNESDAY = "hours_wednesday"
+    HOURS_THURSDAY = "hours_thursday"
+    HOURS_FRIDAY = "hours_friday"
+    HOURS_LENGTH = "hours_length"
+    OUT_FIRST = "out_first"
+    OUT_LAST = "out_last"
+    OUT_KEEP = "out_keep"
 
 
 # Bot scopes the code needs, and why; manifest.yml must request exactly these.

@@ -15,6 +15,7 @@ from handlers import (
     home,
     invite,
     middleware,
+    office_hours,
     people,
     reflections,
 )
@@ -24,6 +25,6 @@ def register_all(app: App, deps: Deps) -> None:
     middleware.register(app, deps)
     errors.register(app)
     # Bolt tries listeners in this order, so the busiest come first and admin last.
-    for feature in (invite, cycle, reflections, celebrations, home, people, admin):
+    for feature in (invite, cycle, reflections, celebrations, home, office_hours, people, admin):
         common.add_routes(app, feature.ROUTES)
     coaching_log.register(app)

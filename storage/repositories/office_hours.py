@@ -19,6 +19,43 @@ class OfficeHoursRepository(Repository):
     def get(self, coach_id: int) -> OfficeHours | None:
         return self.session.get(OfficeHours, coach_id)
 
+    def hours_and_windows(self, coach_id: int) -> tuple[int | None, list[tuple[int, time, time]]]:
+        """A coach's visit length (None when never set) and weekly windows, Monday first, in
+        one query."""
+        rows = self.session.execute(
+            select(
+                OfficeHours.visit_minutes,
+                OfficeHourWindow.weekday,
+                OfficeHourWindow.starts,
+                OfficeHourWindow.ends,
+            )
+            .select_from(OfficeHours)
+            .outerjoin(OfficeHourWindow, OfficeHourWindow.coach_id == OfficeHours.coach_id)
+            .where(OfficeHours.coach_id == coach_id)
+            .order_by(OfficeHourWindow.weekday, OfficeHourWindow.starts)
+        ).all()
+        minutes = int(rows[0][0]) if rows else None
+        windows = [
+            (int(weekday), starts, ends)
+            for _, weekday, starts, ends in rows
+            if weekday is not None and starts is not None and ends is not None
+        ]
+        return minutes, windows
+
+    def open_visits(self, coach_id: int, start: datetime, end: datetime) -> list[Visit]:
+        """A coach's open visits (invited, a new time suggested, or accepted) starting in
+        [start, end), earliest first."""
+        return self.all(
+            select(Visit)
+            .where(
+                Visit.coach_id == coach_id,
+                VISIT_OPEN,
+                Visit.starts_at >= start,
+                Visit.starts_at < end,
+            )
+            .order_by(Visit.starts_at, Visit.id)
+        )
+
     def windows(self, coach_id: int) -> list[OfficeHourWindow]:
         """A coach's weekly windows, Monday first, earliest first."""
         return self.all(

@@ -91,6 +91,8 @@ NOT_FREE_TEXT = {
     "access_log.path",
     "retention_runs.reason",
     "retention_runs.counts",
+    "office_hours.team_id",
+    "days_out.team_id",
 }
 
 
