@@ -13,6 +13,7 @@ from sqlalchemy import (
     DateTime,
     Enum,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -215,6 +216,11 @@ class Visit(Base):
     """A coach's visit to a teacher's class (or a co-planning meeting), from invitation on."""
 
     __tablename__ = "visits"
+    # A coach's next days of visits, and suggested times, read by index (office hours' slots).
+    __table_args__ = (
+        Index("ix_visits_coach_id_starts_at", "coach_id", "starts_at"),
+        Index("ix_visits_coach_id_proposed_starts_at", "coach_id", "proposed_starts_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), index=True)
@@ -295,6 +301,7 @@ class Debrief(Base):
     """A conversation after a visit: when and where; what was said lives in its notes."""
 
     __tablename__ = "debriefs"
+    __table_args__ = (Index("ix_debriefs_coach_id_starts_at", "coach_id", "starts_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), index=True)

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from sqlalchemy import delete, select, union_all
 
+from storage.enums import VisitStatus
 from storage.models import DayOut, Debrief, OfficeHours, OfficeHourWindow, Visit
 from storage.repositories.base import Repository, insert_if_absent, rowcount
 from storage.repositories.visits import VISIT_OPEN
@@ -139,21 +140,28 @@ class OfficeHoursRepository(Repository):
         """What holds the coach's time in [start, end), in one query: their open visits (a new
         time suggested for one as well) and their debriefs. `other_than` is a visit left out,
         the one being moved."""
+        # Nothing held lasts a day, so each start is bounded on both sides: every part reads
+        # an index range of the ten days, whatever the history.
+        since = start - timedelta(days=1)
         visits = select(Visit.starts_at, Visit.ends_at).where(
             Visit.coach_id == coach_id,
             VISIT_OPEN,
             Visit.starts_at < end,
+            Visit.starts_at > since,
             Visit.ends_at > start,
         )
         proposals = select(Visit.proposed_starts_at, Visit.proposed_ends_at).where(
             Visit.coach_id == coach_id,
-            VISIT_OPEN,
-            Visit.proposed_starts_at.is_not(None),
+            Visit.status == VisitStatus.PROPOSED,
             Visit.proposed_starts_at < end,
+            Visit.proposed_starts_at > since,
             Visit.proposed_ends_at > start,
         )
         debriefs = select(Debrief.starts_at, Debrief.ends_at).where(
-            Debrief.coach_id == coach_id, Debrief.starts_at < end, Debrief.ends_at > start
+            Debrief.coach_id == coach_id,
+            Debrief.starts_at < end,
+            Debrief.starts_at > since,
+            Debrief.ends_at > start,
         )
         if other_than is not None:
             visits = visits.where(Visit.id != other_than)

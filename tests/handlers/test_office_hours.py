@@ -406,3 +406,36 @@ def test_a_range_marks_school_days_only(school: Running) -> None:  # noqa: F811
 def _ids(running: Running) -> dict[str, int]:
     with running.deps.uow() as uow:
         return {p.user_id: p.id for p in uow.session.scalars(select(Person))}
+
+
+def test_a_forged_list_of_days_changes_only_the_senders_own(school: Running) -> None:  # noqa: F811
+    mark_out(school, "2026-12-01")
+    # Priya sends the form with Jordan's day listed and unchecked: nothing of Jordan's changes.
+    values = one(HoursInput.OUT_KEEP, {"type": "checkboxes", "selected_options": []})
+    reply = post(
+        school,
+        factories.view_submission(
+            Callback.DAYS_OUT, values, user_id=COACH2, private_metadata="2026-12-01,junk"
+        ),
+    )
+    assert "nothing changed" in _all_text(reply["view"])
+    with school.deps.uow() as uow:
+        assert list(uow.session.scalars(select(DayOut.coach_id))) == [_ids(school)[COACH]]
+
+
+def test_a_second_cancel_from_the_out_message_changes_nothing_and_says_so(
+    school: Running,  # noqa: F811
+) -> None:
+    visit_id = accepted_visit(school, TEACHER, datetime(2026, 12, 1, 15, 0, tzinfo=UTC))
+    mark_out(school, "2026-12-01")
+    deliver(school)
+    [to_teacher] = dms_to(school, TEACHER)
+    click(school, TEACHER, to_teacher, Action.INVITE_CANCEL)
+    told_before = len(dms_to(school, COACH))
+    click(school, TEACHER, to_teacher, Action.INVITE_CANCEL)
+    assert (
+        ephemerals_to(school, TEACHER)[-1]
+        == "This visit was cancelled, so there's nothing to answer."
+    )
+    assert len(dms_to(school, COACH)) == told_before
+    assert next(v for v in the_visits(school) if v.id == visit_id).status == "cancelled"

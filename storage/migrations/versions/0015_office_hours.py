@@ -1,4 +1,5 @@
-"""Office hours a teacher can book: a coach's weekly windows and visit length, and days out.
+"""Office hours a teacher can book: a coach's weekly windows and visit length, and days out,
+with indexes to read a coach's next days of visits by.
 
 Windows are local times in the coach's own zone. A day out names the coach and the day only:
 there is no reason column, because "out" never says why.
@@ -11,6 +12,12 @@ from alembic import op
 
 revision = "0015"
 down_revision = "0013"
+
+INDEXES = (
+    ("visits", ("coach_id", "starts_at")),
+    ("visits", ("coach_id", "proposed_starts_at")),
+    ("debriefs", ("coach_id", "starts_at")),
+)
 
 
 def _coach(table: str) -> sa.ForeignKeyConstraint:
@@ -58,8 +65,15 @@ def upgrade() -> None:
         sa.UniqueConstraint("coach_id", "day", name=op.f("uq_days_out_coach_id_day")),
     )
 
+    # What holds a coach's time in the next ten school days is read by these, not by walking
+    # every visit the coach ever had.
+    for table, columns in INDEXES:
+        op.create_index(f"ix_{table}_{'_'.join(columns)}", table, list(columns))
+
 
 def downgrade() -> None:
+    for table, columns in reversed(INDEXES):
+        op.drop_index(f"ix_{table}_{'_'.join(columns)}", table_name=table)
     op.drop_table("days_out")
     op.drop_table("office_hour_windows")
     op.drop_table("office_hours")
