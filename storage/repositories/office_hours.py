@@ -57,6 +57,15 @@ class OfficeHoursRepository(Repository):
             .order_by(Visit.starts_at, Visit.id)
         )
 
+    def forget(self, coach_id: int) -> int:
+        """Remove a coach's office hours, windows and days out; returns how many rows went."""
+        removed = 0
+        for model in (OfficeHourWindow, DayOut, OfficeHours):
+            removed += rowcount(
+                self.session.execute(delete(model).where(model.coach_id == coach_id))
+            )
+        return removed
+
     def windows(self, coach_id: int) -> list[OfficeHourWindow]:
         """A coach's weekly windows, Monday first, earliest first."""
         return self.all(

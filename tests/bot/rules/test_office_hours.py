@@ -12,9 +12,11 @@ from sqlalchemy import event, func, select
 
 from bot.app.deps import Deps
 from bot.rules import office_hours
+from bot.rules.erase import erase_person
 from bot.rules.office_hours import HoursRefused
 from bot.rules.people import actor_for
 from bot.rules.policy import Actor
+from bot.rules.records_export import export_person
 from bot.rules.weekly_hours import OutVisit, Window
 from storage.models import Debrief, OutboxMessage, Person, Visit
 from storage.uow import UnitOfWork
@@ -177,3 +179,35 @@ def test_another_persons_days_cannot_be_marked(deps: Deps) -> None:
         with pytest.raises(HoursRefused):
             office_hours.mark_back(uow, _actor(uow, teacher), coach, [TUESDAY.date()])
         assert office_hours.days_out_ahead(uow, coach, TODAY) == []
+
+
+def _hours_and_a_day_out(uow: UnitOfWork, coach: Person) -> None:
+    """Tuesdays 9:00-11:00, and out on Tuesday December 1."""
+    actor = _actor(uow, coach)
+    office_hours.save_hours(uow, actor, coach, WINDOWS, 30, NOW)
+    office_hours.mark_out(uow, actor, coach, TUESDAY.date(), None, TODAY, NOW, _message)
+    uow.commit()
+
+
+def test_erasing_a_coach_forgets_their_office_hours_and_days_out(deps: Deps) -> None:
+    with deps.uow() as uow:
+        coach, _, _ = _people(uow)
+        _hours_and_a_day_out(uow, coach)
+        erased = erase_person(uow, coach, NOW)
+        uow.commit()
+        assert erased.counts["office_hours"] == 3  # the hours, a window, a day out
+        assert office_hours.hours_of(uow, coach).windows == ()
+        assert office_hours.days_out_ahead(uow, coach, TODAY) == []
+
+
+def test_a_coachs_export_holds_their_office_hours_and_days_out(deps: Deps) -> None:
+    with deps.uow() as uow:
+        coach, teacher, _ = _people(uow)
+        _hours_and_a_day_out(uow, coach)
+        assert export_person(uow, coach, NOW)["office_hours"] == {
+            "visit_minutes": 30,
+            "windows": [{"weekday": 1, "starts": "09:00:00", "ends": "11:00:00"}],
+            "days_out": ["2026-12-01"],
+        }
+        empty = {"visit_minutes": None, "windows": [], "days_out": []}
+        assert export_person(uow, teacher, NOW)["office_hours"] == empty
