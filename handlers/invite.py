@@ -263,12 +263,13 @@ def handle_invite_submission(
         )
         uow.commit()
         uow.session.refresh(visit)  # with its teacher and coach, to tell them after the block
-        outside = office_hours.outside_hours(uow, coach, visit.starts_at, visit.ends_at)
     ack()
     if not created:
         logger.info("invitation %s submitted twice; sent once", visit.id)
         return
     to_teacher = views.build_teacher_sent(card_for(visit, visit.teacher))
+    with deps.uow() as uow:  # after the ack: whether to add a gentle note is no reason to wait
+        outside = office_hours.outside_hours(uow, visit.coach, visit.starts_at, visit.ends_at)
     if outside:
         to_teacher = office_views.with_note(
             to_teacher, office_views.outside_note(visit.coach.display_name)

@@ -58,7 +58,7 @@ def hours_of(uow: UnitOfWork, coach: Person) -> Hours:
     return Hours(
         tuple(Window(weekday, starts, ends) for weekday, starts, ends in rows),
         minutes or DEFAULT_MINUTES,
-        coach.timezone,
+        zone_or_default(coach.timezone).key,  # a zone Slack named oddly reads as the district's
     )
 
 
@@ -95,10 +95,10 @@ def slots_for(
     if not hours.windows:
         return []
     calendar = calendar_for(uow, coach)
-    today = now.astimezone(zone_or_default(coach.timezone)).date()
+    today = now.astimezone(zone_or_default(hours.tz)).date()
     days = school_days_ahead(calendar, today)
-    start = calendar.at_local(days[0], time(0), coach.timezone)
-    end = calendar.at_local(days[-1] + timedelta(days=1), time(0), coach.timezone)
+    start = calendar.at_local(days[0], time(0), hours.tz)
+    end = calendar.at_local(days[-1] + timedelta(days=1), time(0), hours.tz)
     teacher_side = None
     if teacher is not None:
         teacher_calendar = (
@@ -137,8 +137,8 @@ OutMessage = Callable[[str, str, date, Sequence[OutVisit]], Mapping[str, Any]]
 
 
 def days_out_ahead(uow: UnitOfWork, coach: Person, today: date) -> list[date]:
-    """The days from today on, within MAX_DAYS_OUT school weeks' reach, the coach is out."""
-    return uow.office_hours.days_out(coach.id, today, today + timedelta(days=2 * MAX_DAYS_OUT))
+    """The days the coach is out from today on, earliest first."""
+    return uow.office_hours.days_out(coach.id, today, date.max)
 
 
 def mark_out(
@@ -195,8 +195,8 @@ def _tell_teachers(
     now: datetime,
     message: OutMessage,
 ) -> int:
-    tz = coach.timezone
-    zone = zone_or_default(tz)
+    zone = zone_or_default(coach.timezone)
+    tz = zone.key
     start = calendar.at_local(days[0], time(0), tz)
     end = calendar.at_local(days[-1] + timedelta(days=1), time(0), tz)
     wanted = set(days)

@@ -211,3 +211,13 @@ def test_a_coachs_export_holds_their_office_hours_and_days_out(deps: Deps) -> No
         }
         empty = {"visit_minutes": None, "windows": [], "days_out": []}
         assert export_person(uow, teacher, NOW)["office_hours"] == empty
+
+
+def test_a_zone_slack_named_oddly_reads_as_the_districts(deps: Deps) -> None:
+    with deps.uow() as uow:
+        coach, teacher, _ = _people(uow)
+        coach.timezone = "America"  # a folder of tzdata, not a zone
+        office_hours.save_hours(uow, _actor(uow, coach), coach, WINDOWS, 30, NOW)
+        uow.commit()
+        slots = office_hours.slots_for(uow, coach, teacher, NOW)
+        assert slots[0] == (TUESDAY, TUESDAY + timedelta(minutes=30))  # 9:00 in New York
