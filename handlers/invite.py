@@ -9,12 +9,13 @@ from typing import Any, NamedTuple, TypeVar
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback, Command
 from bot.rules import office_hours, outbox, visits
-from bot.rules.domain import VisitStatus
+from bot.rules.domain import DEFAULT_TIMEZONE, VisitStatus
 from bot.rules.people import ensure_person
 from bot.rules.policy import Actor
 from bot.slack.directory import SlackDirectory
@@ -288,6 +289,32 @@ _GOAL_GONE = "That goal isn't open any more. Choose another, or leave this empty
 _UNKNOWN_YOU = "Sorry, Slack couldn't tell us who you are just now. Please try again in a minute."
 
 
+def handle_invite_coach_chosen(
+    ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps
+) -> None:
+    """The teacher chose another coach on the form: offer that coach's open times instead."""
+    ack()
+    shown = body.get("view") or {}
+    chosen = body["actions"][0].get("selected_user")
+    team_id, user_id = common.who(body)
+    with deps.uow() as uow:
+        teacher = uow.people.get_by_user(team_id, user_id)
+        coach = uow.people.get_by_user(team_id, chosen) if isinstance(chosen, str) else None
+        slots = (
+            office_hours.slots_for(uow, coach, teacher, deps.now())
+            if coach is not None and coach.active and coach.id != getattr(teacher, "id", None)
+            else []
+        )
+        tz = teacher.timezone if teacher is not None else DEFAULT_TIMEZONE
+        name = coach.display_name if coach is not None else ""
+    view = office_views.for_another_coach(shown, slots, tz, name, form="INVITE")
+    try:
+        client.views_update(view_id=shown.get("id"), hash=shown.get("hash"), view=view)
+    except SlackApiError as exc:
+        # The form changed again meanwhile (hash_conflict) or was closed: the later choice wins.
+        logger.info("open times not refreshed: %s", exc.response.get("error"))
+
+
 def handle_invite_other_coach(
     ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
@@ -509,6 +536,7 @@ ROUTES: common.Routes = {
     Callback.DECLINE: handle_invite_decline_submission,
     Action.INVITE_CANCEL: handle_invite_cancel,
     Action.INVITE_OTHER_COACH: handle_invite_other_coach,
+    Action.INVITE_COACH: handle_invite_coach_chosen,
     Action.CALENDAR_GOOGLE: handle_calendar_link,
     Action.CALENDAR_OUTLOOK: handle_calendar_link,
     Action.CALENDAR_ICS: handle_calendar_link,

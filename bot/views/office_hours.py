@@ -306,6 +306,27 @@ def with_open_times(
     return found
 
 
+def for_another_coach(
+    view: Mapping[str, Any], slots: Sequence[Span], tz: str, coach_name: str, *, form: str
+) -> dict[str, Any]:
+    """A form as Slack showed it, ready for views.update with another coach's open times (or
+    none): what a person typed stays, since its inputs keep their ids."""
+    kept = {key: copy.deepcopy(view[key]) for key in _UPDATABLE if key in view}
+    slot, day, start = (Block[f"{form}_{part}"] for part in ("SLOT", "DATE", "TIME"))
+    kept["blocks"] = [b for b in kept.get("blocks", []) if b.get("block_id") != slot]
+    for block in kept["blocks"]:
+        if block.get("block_id") == start:
+            block["optional"] = False
+            block.pop("hint", None)
+    if not any(b.get("block_id") == day for b in kept["blocks"]):
+        return kept
+    return with_open_times(kept, slots, tz, coach_name, form=form)
+
+
+# What views.update takes of a view Slack sent back in a payload.
+_UPDATABLE = ("type", "callback_id", "title", "submit", "close", "blocks", "private_metadata")
+
+
 def chosen_slot(values: StateValues, *, form: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """The form's values with a chosen open time written into its day and start, as if picked
     there (None when none was chosen); a time that can't be read is a kind error."""

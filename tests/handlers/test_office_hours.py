@@ -439,3 +439,36 @@ def test_a_second_cancel_from_the_out_message_changes_nothing_and_says_so(
     )
     assert len(dms_to(school, COACH)) == told_before
     assert next(v for v in the_visits(school) if v.id == visit_id).status == "cancelled"
+
+
+def test_choosing_another_coach_offers_that_coachs_open_times(school: Running) -> None:  # noqa: F811
+    jordans_hours(school)
+    invite_form(school)
+    shown = school.slack.calls_to("views.open")[-1].response["view"]
+    coach_block = next(b for b in shown["blocks"] if b.get("block_id") == Block.INVITE_COACH)
+    assert coach_block["dispatch_action"] is True
+
+    # Priya has no office hours: the open times go, and the start time is needed again.
+    choose_coach(school, shown, COACH2)
+    updated = school.slack.calls_to("views.update")[-1].args["view"]
+    assert offered(updated, Block.INVITE_SLOT) == []
+    start = next(b for b in updated["blocks"] if b.get("block_id") == Block.INVITE_TIME)
+    assert start["optional"] is False
+    assert check_view(updated) == []
+
+    # Back to Jordan: his open times come back, in the teacher's zone.
+    choose_coach(school, school.slack.calls_to("views.update")[-1].response["view"], COACH)
+    updated = school.slack.calls_to("views.update")[-1].args["view"]
+    assert offered(updated, Block.INVITE_SLOT)[0] == (
+        "2026-12-01T10:00",
+        "Tue Dec 1, 10:00–10:30 AM",
+    )
+
+
+def choose_coach(running: Running, shown: dict[str, Any], coach: str) -> None:
+    post(
+        running,
+        factories.block_action(
+            Action.INVITE_COACH, user_id=TEACHER, selected_user=coach, view=shown
+        ),
+    )
