@@ -147,6 +147,13 @@ class Action(StrEnum):
     COACHING_LOG_PLC = "coaching_log_plc"
     COACHING_LOG_GOAL = "coaching_log_goal"
     COACHING_LOG_NOTE = "coaching_log_note"
+    # Office hours: the coach's Home buttons, and the open times the invitation and
+    # suggest-a-time forms offer (an option's value is the slot's local start, in the zone of
+    # the person the form was built for).
+    HOME_OFFICE_HOURS = "home_office_hours"
+    HOME_DAYS_OUT = "home_days_out"
+    INVITE_SLOT = "invite_slot"
+    PROPOSE_SLOT = "propose_slot"
 
 
 class Callback(StrEnum):
@@ -171,6 +178,8 @@ class Callback(StrEnum):
     CASELOAD = "caseload"
     COACHING_LOG = "coaching_log"
     COACHING_LOG_CORRECTION = "coaching_log_correction"  # private_metadata: log id
+    OFFICE_HOURS = "office_hours"
+    DAYS_OUT = "days_out"
 
 
 class Block(StrEnum):
@@ -248,6 +257,23 @@ class Block(StrEnum):
     COACHING_LOG_PLC = "coaching_log_plc"
     COACHING_LOG_GOAL = "coaching_log_goal"
     COACHING_LOG_NOTE = "coaching_log_note"
+    INVITE_SLOT = "invite_slot"
+    PROPOSE_SLOT = "propose_slot"
+
+
+class HoursInput(StrEnum):
+    """The inputs of the coach's office-hours and out-of-office forms: each input's block_id
+    and action_id are this one id."""
+
+    HOURS_MONDAY = "hours_monday"
+    HOURS_TUESDAY = "hours_tuesday"
+    HOURS_WEDNESDAY = "hours_wednesday"
+    HOURS_THURSDAY = "hours_thursday"
+    HOURS_FRIDAY = "hours_friday"
+    HOURS_LENGTH = "hours_length"
+    OUT_FIRST = "out_first"
+    OUT_LAST = "out_last"
+    OUT_KEEP = "out_keep"
 
 
 # Bot scopes the code needs, and why; manifest.yml must request exactly these.

@@ -16,6 +16,7 @@ from handlers import (
     invite,
     middleware,
     next_steps,
+    office_hours,
     people,
     reflections,
 )
@@ -25,6 +26,16 @@ def register_all(app: App, deps: Deps) -> None:
     middleware.register(app, deps)
     errors.register(app)
     # Bolt tries listeners in this order, so the busiest come first and admin last.
-    for feature in (invite, cycle, next_steps, reflections, celebrations, home, people, admin):
+    for feature in (
+        invite,
+        cycle,
+        next_steps,
+        reflections,
+        celebrations,
+        home,
+        office_hours,
+        people,
+        admin,
+    ):
         common.add_routes(app, feature.ROUTES)
     coaching_log.register(app)

@@ -9,12 +9,13 @@ from typing import Any, NamedTuple, TypeVar
 
 from slack_bolt import Ack
 from slack_sdk import WebClient
+from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.app.deps import Deps
 from bot.ids import Action, Block, Callback, Command
-from bot.rules import outbox, visits
-from bot.rules.domain import VisitStatus
+from bot.rules import office_hours, outbox, visits
+from bot.rules.domain import DEFAULT_TIMEZONE, VisitStatus
 from bot.rules.people import ensure_person
 from bot.rules.policy import Actor
 from bot.slack.directory import SlackDirectory
@@ -28,12 +29,12 @@ from bot.slack.visit_messages import (
     restate,
     stored_message,
 )
-from bot.views import invite as views
+from bot.views import invite as views, office_hours as office_views
 from bot.views.common import command_text
 from bot.views.help import build_help_message
 from handlers import common, shared
 from handlers.publish import refresh_home
-from storage.models import Visit
+from storage.models import Person, Visit
 from storage.uow import ChangedMeanwhile, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -172,15 +173,44 @@ def handle_invite_command(ack: Ack, command: dict[str, Any], client: WebClient, 
             coach_user_id = assigned.user_id if assigned else None
         today = common.today(deps, teacher)
         goals = shared.goal_choices(uow, teacher)
-    view = views.build_blank_invite_form(today, coach_user_id, goals)
+        view = views.build_blank_invite_form(today, coach_user_id, goals)
+        coach = uow.people.get_by_user(command["team_id"], coach_user_id) if coach_user_id else None
+        if coach is not None:
+            view = _with_open_times(uow, view, coach, teacher, teacher, deps.now(), "INVITE")
     client.views_open(trigger_id=command["trigger_id"], view=view)
+
+
+def _with_open_times(
+    uow: UnitOfWork,
+    view: dict[str, Any],
+    coach: Person,
+    teacher: Person | None,
+    reader: Person | None,
+    now: datetime,
+    form: str,
+    *,
+    moving: int | None = None,
+) -> dict[str, Any]:
+    """A scheduling form with the coach's next open times offered, in the reader's zone."""
+    slots = office_hours.slots_for(uow, coach, teacher, now, moving=moving)
+    tz = reader.timezone if reader is not None else coach.timezone
+    return office_views.with_open_times(view, slots, tz, coach.display_name, form=form)
+
+
+def _slot_filled(view: dict[str, Any], form: str) -> tuple[dict[str, Any], dict[str, str]]:
+    """The submitted values, with a chosen open time written into the day and start."""
+    values: dict[str, Any] = view["state"]["values"]
+    filled, errors = office_views.chosen_slot(values, form=form)
+    return (filled if filled is not None else values), errors
 
 
 def handle_invite_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    form, errors = views.parse_invite_form(view["state"]["values"], today=common.today(deps, None))
-    if form is None:
+    values, errors = _slot_filled(view, "INVITE")
+    form, form_errors = views.parse_invite_form(values, today=common.today(deps, None))
+    errors |= form_errors
+    if form is None or errors:
         ack(response_action="errors", errors=errors)
         return
     team_id, user_id = common.who(body)
@@ -238,13 +268,18 @@ def handle_invite_submission(
     if not created:
         logger.info("invitation %s submitted twice; sent once", visit.id)
         return
+    to_teacher = views.build_teacher_sent(card_for(visit, visit.teacher))
+    with deps.uow() as uow:  # after the ack: whether to add a gentle note is no reason to wait
+        outside = office_hours.outside_hours(uow, visit.coach, visit.starts_at, visit.ends_at)
+    if outside:
+        to_teacher = office_views.with_note(
+            to_teacher, office_views.outside_note(visit.coach.display_name)
+        )
     sent = {
         "coach": send_dm(
             client, visit.coach, views.build_coach_invitation(card_for(visit, visit.coach))
         ),
-        "teacher": send_dm(
-            client, visit.teacher, views.build_teacher_sent(card_for(visit, visit.teacher))
-        ),
+        "teacher": send_dm(client, visit.teacher, to_teacher),
     }
     _remember(deps, visit, sent)
     _refresh(client, deps, visit)
@@ -252,6 +287,32 @@ def handle_invite_submission(
 
 _GOAL_GONE = "That goal isn't open any more. Choose another, or leave this empty."
 _UNKNOWN_YOU = "Sorry, Slack couldn't tell us who you are just now. Please try again in a minute."
+
+
+def handle_invite_coach_chosen(
+    ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps
+) -> None:
+    """The teacher chose another coach on the form: offer that coach's open times instead."""
+    ack()
+    shown = body.get("view") or {}
+    chosen = body["actions"][0].get("selected_user")
+    team_id, user_id = common.who(body)
+    with deps.uow() as uow:
+        teacher = uow.people.get_by_user(team_id, user_id)
+        coach = uow.people.get_by_user(team_id, chosen) if isinstance(chosen, str) else None
+        slots = (
+            office_hours.slots_for(uow, coach, teacher, deps.now())
+            if coach is not None and coach.active and coach.id != getattr(teacher, "id", None)
+            else []
+        )
+        tz = teacher.timezone if teacher is not None else DEFAULT_TIMEZONE
+        name = coach.display_name if coach is not None else ""
+    view = office_views.for_another_coach(shown, slots, tz, name, form="INVITE")
+    try:
+        client.views_update(view_id=shown.get("id"), hash=shown.get("hash"), view=view)
+    except SlackApiError as exc:
+        # The form changed again meanwhile (hash_conflict) or was closed: the later choice wins.
+        logger.info("open times not refreshed: %s", exc.response.get("error"))
 
 
 def handle_invite_other_coach(
@@ -312,15 +373,23 @@ def handle_invite_propose_open(
     visit, side = found
     me = visit.coach if side == "coach" else visit.teacher
     view = views.build_propose_form(card_for(visit, me), by=side, today=common.today(deps, me))
+    with deps.uow() as uow:
+        coach, teacher = uow.people.get_one(visit.coach_id), uow.people.get_one(visit.teacher_id)
+        reader = coach if side == "coach" else teacher
+        view = _with_open_times(
+            uow, view, coach, teacher, reader, deps.now(), "PROPOSE", moving=visit.id
+        )
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 
 def handle_invite_propose_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    form, errors = views.parse_propose_form(view["state"]["values"], today=common.today(deps, None))
+    values, errors = _slot_filled(view, "PROPOSE")
+    form, form_errors = views.parse_propose_form(values, today=common.today(deps, None))
+    errors |= form_errors
     button = views.parse_button_value(view.get("private_metadata", ""))
-    if form is None or button is None:
+    if form is None or button is None or errors:
         ack(response_action="errors", errors=errors or {Block.PROPOSE_DATE: visits.STALE})
         return
     now = deps.now()
@@ -467,6 +536,7 @@ ROUTES: common.Routes = {
     Callback.DECLINE: handle_invite_decline_submission,
     Action.INVITE_CANCEL: handle_invite_cancel,
     Action.INVITE_OTHER_COACH: handle_invite_other_coach,
+    Action.INVITE_COACH: handle_invite_coach_chosen,
     Action.CALENDAR_GOOGLE: handle_calendar_link,
     Action.CALENDAR_OUTLOOK: handle_calendar_link,
     Action.CALENDAR_ICS: handle_calendar_link,

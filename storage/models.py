@@ -223,6 +223,11 @@ class Visit(Base):
     """A coach's visit to a teacher's class (or a co-planning meeting), from invitation on."""
 
     __tablename__ = "visits"
+    # A coach's next days of visits, and suggested times, read by index (office hours' slots).
+    __table_args__ = (
+        Index("ix_visits_coach_id_starts_at", "coach_id", "starts_at"),
+        Index("ix_visits_coach_id_proposed_starts_at", "coach_id", "proposed_starts_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), index=True)
@@ -307,6 +312,7 @@ class Debrief(Base):
     """A conversation after a visit: when and where; what was said lives in its notes."""
 
     __tablename__ = "debriefs"
+    __table_args__ = (Index("ix_debriefs_coach_id_starts_at", "coach_id", "starts_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     team_id: Mapped[str] = mapped_column(String(32), index=True)
@@ -597,3 +603,43 @@ class CoachingLogTeacher(Base):
     teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
 
     teacher: Mapped[Person] = relationship(lazy="joined")
+
+
+class OfficeHours(Base):
+    """A coach's office hours: the length of the visits they offer; the weekly windows are
+    OfficeHourWindow rows, in the coach's own zone."""
+
+    __tablename__ = "office_hours"
+
+    coach_id: Mapped[int] = mapped_column(
+        ForeignKey("people.id", ondelete="CASCADE"), primary_key=True
+    )
+    team_id: Mapped[str] = mapped_column(String(32))
+    visit_minutes: Mapped[int] = mapped_column(Integer, default=30)
+    updated_at: Mapped[datetime]
+
+
+class OfficeHourWindow(Base):
+    """One weekly window of a coach's office hours: a weekday (0 is Monday) and local times."""
+
+    __tablename__ = "office_hour_windows"
+    __table_args__ = (UniqueConstraint("coach_id", "weekday", "starts"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    coach_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    weekday: Mapped[int] = mapped_column(Integer)
+    starts: Mapped[time] = mapped_column(Time)
+    ends: Mapped[time] = mapped_column(Time)
+
+
+class DayOut(Base):
+    """A day a coach is out of office. No reason is kept: "out" never says why."""
+
+    __tablename__ = "days_out"
+    __table_args__ = (UniqueConstraint("coach_id", "day"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    team_id: Mapped[str] = mapped_column(String(32))
+    coach_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"))
+    day: Mapped[date] = mapped_column(Date)
+    created_at: Mapped[datetime]

@@ -17,6 +17,7 @@ from storage.repositories import (
     DistrictRepository,
     GoalRepository,
     NextStepAnswerRepository,
+    OfficeHoursRepository,
     OutboxRepository,
     PersonRepository,
     PlcChannelRepository,
@@ -142,3 +143,7 @@ class UnitOfWork:
     @property
     def outbox(self) -> OutboxRepository:
         return OutboxRepository(self.session)
+
+    @property
+    def office_hours(self) -> OfficeHoursRepository:
+        return OfficeHoursRepository(self.session)

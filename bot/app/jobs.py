@@ -8,7 +8,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Callable, Mapping
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -17,7 +17,7 @@ from sqlalchemy.exc import SQLAlchemyError
 
 from bot.app.deps import Deps
 from bot.reads import daily, digest, nudges
-from bot.rules import access, cycles, outbox, reflections, visits
+from bot.rules import access, cycles, office_hours, outbox, reflections, visits
 from bot.rules.retention import RetentionPolicy, run_retention_job
 from bot.rules.school_calendar import next_allowed_for
 from bot.slack.messaging import SlackSender, update_message
@@ -195,7 +195,15 @@ def daily_list_still_today(uow: UnitOfWork, row: OutboxMessage) -> bool:
     if person is None:
         return False
     today = row.available_at.astimezone(ZoneInfo(person.timezone)).date()
-    return row.key.endswith(":" + today.isoformat())
+    return row.key.endswith(":" + today.isoformat()) and not office_hours.is_out(
+        uow, person.id, today
+    )
+
+
+def coach_out_still_wanted(uow: UnitOfWork, row: OutboxMessage) -> bool:
+    """A teacher is told their coach is out only while the coach still is."""
+    _, coach_id, day, _ = row.key.split(":")
+    return office_hours.is_out(uow, int(coach_id), date.fromisoformat(day))
 
 
 def plan_reflection_prompts(uow: UnitOfWork, now: datetime) -> int:
@@ -236,6 +244,7 @@ STILL_WANTED: dict[str, outbox.StillWanted] = {
     daily.KIND: daily_list_still_today,
     nudges.KIND: nudges.still_wanted,
     reflections.KIND: reflections.still_wanted,
+    office_hours.OUT_KIND: coach_out_still_wanted,
 }
 
 # Per kind of message, bookkeeping in the transaction that records it as sent.

@@ -30,7 +30,7 @@ from bot.app.runtime import Runtime
 from bot.app.settings import Settings
 from bot.demo.render import Names, render_call, render_submission
 from bot.demo.standin import Call, SlackStandin
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Block, Callback, HoursInput
 from bot.rules.calendar import Closure
 from bot.rules.roster import import_roster
 from bot.rules.school_calendar import save_calendar
@@ -406,16 +406,34 @@ def monday(week: Week) -> None:
     week.submit(BROOKS, Callback.GOAL, brooks_goal)
     week.expect(bool(week.last_dm(JORDAN, "set a coaching goal")), "Jordan heard about the goal")
 
+    _office_hours(week, day)
     week.at(day, 9, 30)
     week.post(slash_command("/invite-coach", "", user_id=ALVAREZ), ALVAREZ)
     form = week.opened()
     goal_block = next((b for b in form["blocks"] if b.get("block_id") == Block.INVITE_GOAL), None)
     goal_value = (goal_block or {}).get("element", {}).get("initial_option", {}).get("value")
-    week.submit(
-        ALVAREZ, Callback.INVITE, _invite(day + timedelta(days=1), "10:00", "model", goal_value)
+    # She books the first of Jordan's open times with one click: Tuesday 9:00 in Chicago is
+    # 10:00 for her in New York.
+    slots = next((b for b in form["blocks"] if b.get("block_id") == Block.INVITE_SLOT), None)
+    first = ((slots or {}).get("element", {}).get("options") or [{}])[0]
+    week.expect(
+        first.get("text", {}).get("text") == "Tue Dec 1, 10:00–10:45 AM",
+        "Ms. Alvarez was offered Jordan's open times, in her own zone",
     )
+    booked = _invite(day + timedelta(days=1), "10:00", "model", goal_value)
+    booked[Block.INVITE_TIME][Block.INVITE_TIME]["selected_time"] = None
+    booked |= _one(
+        Block.INVITE_SLOT,
+        {"type": "radio_buttons", "selected_option": {"value": first.get("value", "")}},
+    )
+    week.submit(ALVAREZ, Callback.INVITE, booked)
     invitation = week.last_dm(JORDAN, "would love you to visit")
     week.expect(invitation is not None, "Jordan got Ms. Alvarez's invitation")
+    week.expect(
+        "9:00–9:45 AM (CST)"
+        in json.dumps((invitation.args if invitation else {}), ensure_ascii=False),
+        "the booked open time reached Jordan on his own clock",
+    )
 
     week.at(day, 10)
     week.post(slash_command("/invite-coach", f"<@{PRIYA}|priya>", user_id=BROOKS), BROOKS)
@@ -444,6 +462,26 @@ def monday(week: Week) -> None:
     week.at(day, 11)
     week.click(BROOKS, suggested, Action.INVITE_ACCEPT)
     week.expect(bool(week.last_dm(PRIYA, "You're visiting")), "Priya's visit is confirmed")
+
+
+def _office_hours(week: Week, day: date) -> None:
+    """Jordan opens "Office hours" on his Home and sets two windows with 45-minute visits."""
+    week.at(day, 8, 45)
+    home = {"type": "home", "id": "V0DEMOHOME"}
+    week.post(block_action(Action.HOME_OFFICE_HOURS, user_id=JORDAN, view=home), JORDAN)
+    form = week.opened()
+    week.expect(form.get("callback_id") == Callback.OFFICE_HOURS, "Jordan opened office hours")
+    typed = {"HOURS_TUESDAY": "9:00-11:30", "HOURS_THURSDAY": "1-3pm"}
+    values = _one(HoursInput.HOURS_LENGTH, _option("45"))
+    for name in ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"):
+        values |= _one(HoursInput[f"HOURS_{name}"], _text(typed.get(f"HOURS_{name}")))
+    week.submit(JORDAN, Callback.OFFICE_HOURS, values)
+    shown = [c for c in week.slack.calls_to("views.publish") if c.args["user_id"] == JORDAN]
+    week.expect(
+        bool(shown)
+        and "Tue 9:00–11:30 AM; Thu 1:00–3:00 PM" in json.dumps(shown[-1].args, ensure_ascii=False),
+        "Jordan's Home shows his office hours",
+    )
 
 
 def _invite(day: date, start: str, support: str, goal: str | None) -> dict[str, Any]:

@@ -25,6 +25,7 @@ from sqlalchemy.orm import aliased, join, outerjoin
 from bot.reads.rows import chunks, support_kind
 from bot.rules.calendar import SchoolCalendar
 from bot.rules.domain import DEFAULT_TIMEZONE, Role, VisitStatus
+from bot.rules.office_hours import out_among
 from bot.rules.outbox import enqueue
 from bot.rules.policy import Actor, Kind, Record, may_read
 from bot.rules.school_calendar import Calendars
@@ -108,6 +109,9 @@ def plan_daily_lists(uow: UnitOfWork, now: datetime) -> int:
         return 0
     planned = _planned_keys(uow, [d.key for d in due])
     due = [d for d in due if d.key not in planned]
+    # A coach marked out of office gets no list that day.
+    out = out_among(uow, [(d.coach.id, d.day) for d in due])
+    due = [d for d in due if (d.coach.id, d.day) not in out]
     if not due:
         return 0
 

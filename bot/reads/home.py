@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, and_, func, select
 from bot.reads.daily import for_the_coach_to_answer
 from bot.reads.nudges import DEFAULT_WEEKLY_NUDGE_CAP
 from bot.reads.rows import rows_in, support_kind
-from bot.rules import admin
+from bot.rules import admin, office_hours
 from bot.rules.calendar import SchoolCalendar
 from bot.rules.cycles import coaching_minutes, cycle_state
 from bot.rules.domain import CycleState, GoalStatus, Role, VisitStatus
@@ -55,6 +55,7 @@ from bot.views.home import (
     TeacherPart,
     TeacherSettings,
 )
+from bot.views.office_hours import HoursOnHome
 from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Reflection, Visit
 from storage.repositories.visits import VISIT_ACCEPTED, VISIT_OPEN, visit_seen_by
 from storage.uow import UnitOfWork
@@ -264,6 +265,10 @@ def _coach_part(
         minutes=minutes,
         month_label=MONTHS[today.month - 1],
         settings=coach_settings(coach),
+        office_hours=HoursOnHome(
+            office_hours.hours_of(uow, coach),
+            tuple(office_hours.days_out_ahead(uow, coach, today)),
+        ),
     )
 
 

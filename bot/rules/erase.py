@@ -306,6 +306,7 @@ def _forget_person(uow: UnitOfWork, erased: Erased, pid: int) -> None:
         uow, delete(table_of(CoachExpertise)).where(CoachExpertise.person_id == pid)
     )
     _count_delete(uow, delete(table_of(ClosedAccount)).where(ClosedAccount.person_id == pid))
+    erased.counts["office_hours"] = uow.office_hours.forget(pid)
     s.execute(
         update(table_of(Person))
         .where(Person.assigned_coach_id == pid)

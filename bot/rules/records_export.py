@@ -235,6 +235,7 @@ def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, A
             }
             for log in held.logs
         ],
+        "office_hours": _office_hours(uow, person),
         "messages": [
             {
                 "kind": m.kind,
@@ -254,6 +255,21 @@ def export_person(uow: UnitOfWork, person: Person, now: datetime) -> dict[str, A
                 "through": line.path,
             }
             for line in lines_for(uow, person)
+        ],
+    }
+
+
+def _office_hours(uow: UnitOfWork, person: Person) -> dict[str, Any]:
+    """A coach's office hours and days out; empty for anyone who never set them."""
+    minutes, windows = uow.office_hours.hours_and_windows(person.id)
+    return {
+        "visit_minutes": minutes,
+        "windows": [
+            {"weekday": weekday, "starts": _value(starts), "ends": _value(ends)}
+            for weekday, starts, ends in windows
+        ],
+        "days_out": [
+            _value(day) for day in uow.office_hours.days_out(person.id, date.min, date.max)
         ],
     }
 

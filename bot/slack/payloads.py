@@ -96,6 +96,7 @@ def block_action(
     user_id: str,
     value: str | None = None,
     selected_option: dict[str, Any] | None = None,
+    selected_user: str | None = None,
     view: dict[str, Any] | None = None,
     block_id: str = "block",
     message: tuple[str, str] | None = None,
@@ -114,6 +115,9 @@ def block_action(
         action["value"] = value
     if selected_option is not None:
         action["selected_option"] = selected_option
+    if selected_user is not None:
+        action["type"] = "users_select"
+        action["selected_user"] = selected_user
     payload: dict[str, Any] = {
         "type": "block_actions",
         "team": {"id": TEAM_ID, "domain": "district"},

@@ -37,6 +37,7 @@ from bot.views.common import (
     escape,
     long_day,
 )
+from bot.views.office_hours import HoursOnHome, home_blocks as office_hours_blocks
 from bot.views.plain import Dict, actions, button, context, divider, header, packed, section
 from bot.views.privacy import SeenLine, build_seen_section, seen_footer
 from bot.views.settings import (
@@ -157,6 +158,7 @@ class CoachPart:
     minutes: Mapping[SupportType, int] = field(default_factory=dict)
     month_label: str = ""
     settings: CoachSettings = DEFAULT_COACH_SETTINGS
+    office_hours: HoursOnHome | None = None
 
 
 @dataclass(frozen=True)
@@ -344,6 +346,8 @@ def _coach_blocks(data: HomeData, part: CoachPart) -> list[Dict]:
     week_lines = [_appointment_for_coach(a, data.tz, with_day=True) for a in part.week]
     blocks.append(packed(f"*{part.week_label}*", week_lines, empty="Nothing planned yet."))
     blocks.append(actions(button("Log coaching", Action.COACHING_LOG_OPEN)))
+    if part.office_hours is not None:
+        blocks += office_hours_blocks(part.office_hours)
     if part.invitations:
         blocks.append(divider())
         lines = [_invitation_line(i, data.tz) for i in part.invitations]

@@ -213,7 +213,7 @@ def build_invite_form(
     ]
     if goals:
         blocks.append(_goal_input(goals, initial))
-    return common.modal(
+    view = common.modal(
         "Invite a coach",
         blocks,
         close="Cancel",
@@ -221,6 +221,11 @@ def build_invite_form(
         submit="Send invitation",
         private_metadata=private_metadata or None,
     )
+    # Choosing another coach tells coachbot, so the form can offer that coach's open times.
+    for block in view["blocks"]:
+        if block.get("block_id") == Block.INVITE_COACH:
+            block["dispatch_action"] = True
+    return view
 
 
 def _goal_input(goals: Sequence[tuple[int, str]], initial: InviteForm | None) -> InputBlock:

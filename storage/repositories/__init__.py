@@ -14,6 +14,7 @@ from storage.repositories.cycles import (
     GoalRepository,
     NextStepAnswerRepository,
 )
+from storage.repositories.office_hours import OfficeHoursRepository
 from storage.repositories.outbox import OutboxRepository
 from storage.repositories.reflections import ReflectionRepository
 from storage.repositories.requests import RequestSignatureRepository, SlackEventRepository
@@ -50,6 +51,7 @@ __all__ = [
     "DistrictRepository",
     "GoalRepository",
     "NextStepAnswerRepository",
+    "OfficeHoursRepository",
     "OutboxRepository",
     "PersonRepository",
     "PlcChannelRepository",

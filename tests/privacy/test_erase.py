@@ -94,6 +94,8 @@ NOT_FREE_TEXT = {
     "retention_runs.counts",
     "nudges_sent.key",
     "nudges_sent.ref",
+    "office_hours.team_id",
+    "days_out.team_id",
 }
 
 

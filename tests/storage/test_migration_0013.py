@@ -2,28 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
 
-import pytest
 from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session
 
 from storage import migrate
 from storage.models import Person, Visit
-from tests.conftest import DATABASES
-from tests.storage.revisions import database_at
+from tests.storage.at_revision import engine_at
 
 OLD_KINDS = ("observe", "model", "co_teach", "co_plan", "student_work", "other")
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 
 
-@pytest.fixture(params=DATABASES)
-def old_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
-    """A database of its own at revision 0012, before the ten roles."""
-    with database_at(request.param, tmp_path, "0012") as engine:
-        yield engine
+# A database of its own at revision 0012, before the ten roles.
+old_engine = engine_at("0012")
 
 
 def _seed_old_kinds(engine: Engine) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from storage import migrate
 from tests.conftest import DATABASES
-from tests.storage.revisions import database_at
+from tests.storage.at_revision import database_at
 
 NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 

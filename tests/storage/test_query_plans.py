@@ -16,13 +16,14 @@ from __future__ import annotations
 import random
 import re
 from collections.abc import Callable, Iterator
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from typing import Any
 
 import pytest
 from sqlalchemy import Engine, event
 
 from bot.app import jobs
+from bot.rules import office_hours
 from storage.db import make_engine, make_session_factory
 from storage.models import (
     Debrief,
@@ -258,3 +259,30 @@ def _statements(engine: Engine, planner: Any) -> list[tuple[str, Any]]:
         event.remove(engine, "before_cursor_execute", record)
     assert statements, "the planner read nothing"
     return statements
+
+
+def test_the_open_slots_read_the_ten_days_by_index(seeded: Engine) -> None:
+    """/invite-coach works out a coach's open times before the form opens: what holds the
+    coach's time is read for the ten school days only, by an index."""
+    statements: list[tuple[str, Any]] = []
+
+    def record(_conn: Any, _cursor: Any, statement: str, parameters: Any, *_: Any) -> None:
+        if statement.lstrip().upper().startswith("SELECT"):
+            statements.append((statement, parameters))
+
+    with UnitOfWork(make_session_factory(seeded)) as uow:
+        coach = uow.people.get_by_user(TEAM, "U0PC000")
+        teacher = uow.people.get_by_user(TEAM, "U0PT000")
+        assert coach is not None and teacher is not None
+        uow.office_hours.replace(TEAM, coach.id, 30, _WINDOWS, NOW)
+        uow.commit()
+        event.listen(seeded, "before_cursor_execute", record)
+        try:
+            assert office_hours.slots_for(uow, coach, teacher, NOW)
+        finally:
+            event.remove(seeded, "before_cursor_execute", record)
+    scans = {s: found for s, p in statements if (found := _scans(seeded, s, p))}
+    assert scans == {}
+
+
+_WINDOWS = [(day, time(9), time(15)) for day in range(5)]

@@ -52,6 +52,10 @@ def test_the_demo_week(tmp_path: Path, run: Callable[..., int]) -> None:
     # The lead coach has no teachers of their own: no "Nothing on your calendar" every day.
     assert not saw("Dana Reyes", "Your day:")
     assert saw("Jordan Blake", "@Ms. Alvarez would love you to visit Period 3 Math", "mon")
+    # She booked it from Jordan's office hours, offered in her own zone.
+    assert saw("Jordan Blake", "Tuesday: 9:00-11:30", "mon")
+    booked = "Open times in Jordan Blake's office hours: Tue Dec 1, 10:00–10:45 AM"
+    assert saw("Ms. Alvarez", booked, "mon")
     assert saw("Jordan Blake", "How did your visit with @Ms. Alvarez go?", "tue")
     assert saw("Jordan Blake", "Your week in coaching", "fri")
     # Teachers: an acceptance, a suggested time, a private reflection, a celebration offer.

@@ -1,23 +1,24 @@
-"""A database of a test's own at an older revision, on SQLite or PostgreSQL, for migration tests."""
+"""A database of its own at an older revision, for tests of the migration that follows it."""
 
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import pytest
 from sqlalchemy import Engine, create_engine, text
 from sqlalchemy.engine import make_url
 
 from storage import migrate
 from storage.db import make_engine
-from tests.conftest import POSTGRES_URL
+from tests.conftest import DATABASES, POSTGRES_URL
 
 
 @contextmanager
 def database_at(kind: str, tmp_path: Path, revision: str) -> Iterator[Engine]:
-    """A new database (`kind` "sqlite" or "postgresql") migrated up to `revision`, dropped after."""
+    """A new SQLite file or PostgreSQL database migrated to `revision`, gone afterwards."""
     if kind == "sqlite":
         engine = make_engine(f"sqlite:///{tmp_path / 'old.db'}")
         migrate.upgrade(engine, revision)
@@ -42,3 +43,14 @@ def database_at(kind: str, tmp_path: Path, revision: str) -> Iterator[Engine]:
         with server.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         server.dispose()
+
+
+def engine_at(revision: str) -> Callable[..., Iterator[Engine]]:
+    """An `old_engine` fixture: each database kind in turn, at `revision`."""
+
+    @pytest.fixture(params=DATABASES)
+    def old_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+        with database_at(request.param, tmp_path, revision) as engine:
+            yield engine
+
+    return old_engine
