@@ -88,9 +88,11 @@ def parse_tried_form(values: StateValues) -> tuple[str | None, dict[str, str]]:
 # --------------------------------------------------------------------------- once recorded
 
 
-def _question(next_step: str) -> str:
-    step = inline(next_step) if next_step.strip() else "the next step you agreed on"
-    return f"How is it going with your next step, _{step}_?"
+def check_back_question(next_step: str) -> str:
+    """The check-back's question, with the step after it in its own words and punctuation."""
+    if not next_step.strip():
+        return "How is it going with the next step you agreed on?"
+    return f"How is it going with your next step? _{inline(next_step)}_"
 
 
 def build_answered(
@@ -116,7 +118,7 @@ def build_answered(
     else:
         when = long_day(remind_on, today=today) if remind_on is not None else "in a week"
         said = f":hourglass_flowing_sand: Not yet, and that's fine. I'll ask again on {when}."
-    text = clip(f"{_question(next_step)}\n{said}", _MAX_TEXT)
+    text = clip(f"{check_back_question(next_step)}\n{said}", _MAX_TEXT)
     blocks: list[SlackBlock] = [section(text)]
     if kind is StepAnswer.NEED_HELP and coach_user_id and note_id is not None:
         blocks.append(

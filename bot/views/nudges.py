@@ -31,7 +31,7 @@ from bot.views.common import (
     message,
     section,
 )
-from bot.views.next_steps import step_answer_actions
+from bot.views.next_steps import check_back_question, step_answer_actions
 from bot.views.visit_log import schedule_debrief_button
 from bot.views.visits import VisitCard, answer_actions
 from bot.views.when import format_when
@@ -138,8 +138,7 @@ def build_check_back_nudge(
     With `answer_value` ('<note id>:<check-back day>'), it offers "Tried it", "Need help" and
     "Not yet (remind me in a week)" (bot/views/next_steps.py answers them).
     """
-    step = inline(next_step) if next_step.strip() else "the next step you agreed on"
-    sentence = f"How is it going with your next step, _{step}_?"
+    sentence = check_back_question(next_step)
     if coach_user_id:
         after = (
             f"Whatever you noticed, big or small, is worth sharing with {_mention(coach_user_id)} "
