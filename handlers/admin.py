@@ -11,7 +11,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.app.deps import Deps
-from bot.ids import Action, Block, Callback, Command
+from bot.ids import Action, Callback, Command, Input
 from bot.rules import admin, records_export, reflections
 from bot.rules.policy import Actor, may_administer
 from bot.slack.directory import SlackDirectory
@@ -56,7 +56,7 @@ def _save(
     title: str,
     save: Callable[[UnitOfWork], str],
     *,
-    person_block: Block | None = None,
+    person_block: str | None = None,
 ) -> None:
     """Save an admin's form in one unit of work (`save` says what was saved), then answer.
 
@@ -248,7 +248,7 @@ def handle_admin_coach_submission(
             + f", up to {form.weekly_capacity} visits a week."
         )
 
-    _save(ack, deps, "Coach saved", save, person_block=Block.COACH_USER)
+    _save(ack, deps, "Coach saved", save, person_block=Input.COACH_USER)
 
 
 _NO_SUCH_USER = "Slack doesn't know this person any more. Choose someone else."
@@ -269,7 +269,7 @@ def handle_admin_assign_submission(
         teachers = admin.assign_teachers(uow, SlackDirectory(client), actor, form, deps.now())
         return _assigned_text(len(teachers), form)
 
-    _save(ack, deps, "Teachers assigned", save, person_block=Block.ASSIGN_TEACHERS)
+    _save(ack, deps, "Teachers assigned", save, person_block=Input.ASSIGN_TEACHERS)
 
 
 def _assigned_text(count: int, form: views.AssignForm) -> str:

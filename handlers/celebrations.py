@@ -16,7 +16,7 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.app.deps import Deps
-from bot.ids import Action, Block, Callback, Command
+from bot.ids import Action, Callback, Command, Input
 from bot.rules import celebrations, outbox
 from bot.rules.people import ensure_person
 from bot.rules.policy import Actor
@@ -37,9 +37,9 @@ T = TypeVar("T")
 
 # Which block of the modal shows a refusal about a field.
 FORM_BLOCKS = {
-    "text": Block.CELEBRATE_TEXT,
-    "channel": Block.CELEBRATE_CHANNEL,
-    "who": Block.CELEBRATE_WHO,
+    "text": Input.CELEBRATE_TEXT,
+    "channel": Input.CELEBRATE_CHANNEL,
+    "who": Input.CELEBRATE_WHO,
 }
 # Slack's answers that mean coachbot can't post in a channel it isn't in.
 _CANNOT_JOIN = frozenset(
@@ -254,7 +254,7 @@ def handle_celebrate_submission(
     can't post in shows as an error under the channel, with the words still there."""
     target = views.parse_form_metadata(view.get("private_metadata"))
     if target is None:
-        ack(response_action="errors", errors={Block.CELEBRATE_TEXT: _STALE_FORM})
+        ack(response_action="errors", errors={Input.CELEBRATE_TEXT: _STALE_FORM})
         return
     shout_out = target.celebration_id is None
     form, errors = views.parse_celebration_form(view["state"]["values"], shout_out=shout_out)
@@ -270,7 +270,7 @@ def handle_celebrate_submission(
                 me = ensure_person(uow, directory, *common.who(body), now)
                 if me is None:
                     ack(
-                        response_action="errors", errors={Block.CELEBRATE_TEXT: common.SLACK_UNSURE}
+                        response_action="errors", errors={Input.CELEBRATE_TEXT: common.SLACK_UNSURE}
                     )
                     return
                 actor = common.actor(uow, deps, body)
@@ -291,15 +291,15 @@ def handle_celebrate_submission(
             claimed = _claim(uow, actor, celebration_id, deps)
             uow.commit()
     except celebrations.CelebrationRefused as refused:
-        block = FORM_BLOCKS.get(refused.field, Block.CELEBRATE_TEXT)
+        block = FORM_BLOCKS.get(refused.field, Input.CELEBRATE_TEXT)
         ack(response_action="errors", errors={block: refused.message})
         return
     except ChangedMeanwhile:
-        ack(response_action="errors", errors={Block.CELEBRATE_TEXT: _CHANGED})
+        ack(response_action="errors", errors={Input.CELEBRATE_TEXT: _CHANGED})
         return
     posted = _post_claimed(client, deps, actor, claimed)
     if posted.ts is None:
-        ack(response_action="errors", errors={Block.CELEBRATE_CHANNEL: posted.problem})
+        ack(response_action="errors", errors={Input.CELEBRATE_CHANNEL: posted.problem})
         return
     ack(response_action="update", view=views.build_posted_view(claimed.channel_id))
     # The offer it came from shows it posted: found where coachbot sent it, never taken from

@@ -11,7 +11,7 @@ from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules import coaching_log as rules
 from bot.rules.people import ensure_person
 from bot.rules.policy import Actor
@@ -72,7 +72,7 @@ def handle_log_submission(
         if me is None:
             ack(
                 response_action="errors",
-                errors={Block.COACHING_LOG_KIND: common.SLACK_UNSURE},
+                errors={Input.COACHING_LOG_KIND: common.SLACK_UNSURE},
             )
             return
         today = common.today(deps, me)
@@ -86,7 +86,7 @@ def handle_log_submission(
             if teacher is None:
                 ack(
                     response_action="errors",
-                    errors={Block.COACHING_LOG_TEACHERS: "Slack doesn't know someone you chose."},
+                    errors={Input.COACHING_LOG_TEACHERS: "Slack doesn't know someone you chose."},
                 )
                 return
             teachers.append(teacher)
@@ -119,13 +119,13 @@ def handle_log_submission(
 
 def _block(field: str) -> str:
     return {
-        "day": Block.COACHING_LOG_DAY,
-        "minutes": Block.COACHING_LOG_MINUTES,
-        "teachers": Block.COACHING_LOG_TEACHERS,
-        "plc": Block.COACHING_LOG_PLC,
-        "goal": Block.COACHING_LOG_GOAL,
-        "note": Block.COACHING_LOG_NOTE,
-    }.get(field, Block.COACHING_LOG_KIND)
+        "day": Input.COACHING_LOG_DAY,
+        "minutes": Input.COACHING_LOG_MINUTES,
+        "teachers": Input.COACHING_LOG_TEACHERS,
+        "plc": Input.COACHING_LOG_PLC,
+        "goal": Input.COACHING_LOG_GOAL,
+        "note": Input.COACHING_LOG_NOTE,
+    }.get(field, Input.COACHING_LOG_KIND)
 
 
 def _card(log: CoachingLog, now: datetime) -> views.LoggedCard:
@@ -179,7 +179,7 @@ def handle_log_correction(
             teacher_ids = [t.teacher_id for t in log.teachers]
             text = f"Corrected: {support.label}, {short_minutes(minutes)}. Thank you!"
     except ChangedMeanwhile:
-        ack(response_action="errors", errors={Block.COACHING_LOG_KIND: common.CHANGED})
+        ack(response_action="errors", errors={Input.COACHING_LOG_KIND: common.CHANGED})
         return
     ack(response_action="update", view=build_notice_view("Coaching logged", escape(text)))
     refresh_home(client, deps, [coach_id, *teacher_ids])

@@ -17,7 +17,7 @@ from slack_bolt import App
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
-from bot.ids import Action, Callback, Command, Event
+from bot.ids import Action, Callback, Command, Event, Input
 from bot.rules.people import actor_for, ensure_person, valid_timezone
 from bot.rules.policy import Actor
 from bot.rules.visits import VisitRefused
@@ -36,7 +36,7 @@ T = TypeVar("T")
 SLACK_UNSURE = "Sorry, Slack couldn't tell us who you are just now. Please try again in a minute."
 
 # A feature's listeners, by the id each answers; the kind of id says how Bolt listens for it.
-Routes = Mapping[Command | Action | Callback | Event, Callable[..., None]]
+Routes = Mapping[Command | Action | Input | Callback | Event, Callable[..., None]]
 
 
 def add_routes(app: App, routes: Routes) -> None:
@@ -45,7 +45,7 @@ def add_routes(app: App, routes: Routes) -> None:
     for listener_id, listener in routes.items():
         if isinstance(listener_id, Command):
             app.command(listener_id)(listener)
-        elif isinstance(listener_id, Action):
+        elif isinstance(listener_id, Action | Input):  # an input whose choice is dispatched
             app.action(listener_id)(listener)
         elif isinstance(listener_id, Callback):
             app.view(listener_id)(listener)

@@ -10,7 +10,7 @@ from slack_sdk import WebClient
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.app.deps import Deps
-from bot.ids import Action, Block, Callback, Command
+from bot.ids import Action, Callback, Command, Input
 from bot.rules import cycles
 from bot.rules.calendar_links import CalendarEvent, google_link, outlook_link
 from bot.rules.domain import SupportType, VisitOutcome
@@ -138,7 +138,7 @@ def handle_goal_submission(
     with deps.uow() as uow:
         me = common.me(uow, deps, directory, body)
         if me is None:
-            ack(response_action="errors", errors={Block.GOAL_QUESTION: common.SLACK_UNSURE})
+            ack(response_action="errors", errors={Input.GOAL_QUESTION: common.SLACK_UNSURE})
             return
         form, errors = views.parse_goal_form(
             view["state"]["values"], areas=deps.expertise_areas, today=common.today(deps, me)
@@ -170,11 +170,11 @@ def handle_goal_submission(
             uow.commit()
             uow.session.refresh(goal)  # with its teacher and coach, to tell them after the block
         except cycles.CycleRefused as refused:
-            block = Block.GOAL_COACH if "coach" in refused.message else Block.GOAL_QUESTION
+            block = Input.GOAL_COACH if "coach" in refused.message else Input.GOAL_QUESTION
             ack(response_action="errors", errors={block: refused.message})
             return
         except StaleDataError:
-            ack(response_action="errors", errors={Block.GOAL_QUESTION: common.CHANGED})
+            ack(response_action="errors", errors={Input.GOAL_QUESTION: common.CHANGED})
             return
         updated = shared.goals_view(uow, deps, actor, me, me)
     # Saved: only now does the modal show it, and the coach hear of it.
@@ -316,9 +316,9 @@ def _debrief_links(debrief: Debrief) -> CalendarLinks:
 
 
 _DEBRIEF_BLOCKS = {
-    "coach": Block.DEBRIEF_VISIT,
-    "date": Block.DEBRIEF_DATE,
-    "time": Block.DEBRIEF_TIME,
+    "coach": Input.DEBRIEF_VISIT,
+    "date": Input.DEBRIEF_DATE,
+    "time": Input.DEBRIEF_TIME,
 }
 
 
@@ -349,10 +349,10 @@ def handle_debrief_submission(
         ack(response_action="errors", errors=errors)
         return
     except VisitRefused as refused:
-        ack(response_action="errors", errors={Block.DEBRIEF_DATE: refused.message})
+        ack(response_action="errors", errors={Input.DEBRIEF_DATE: refused.message})
         return
     except ChangedMeanwhile:
-        ack(response_action="errors", errors={Block.DEBRIEF_DATE: common.CHANGED})
+        ack(response_action="errors", errors={Input.DEBRIEF_DATE: common.CHANGED})
         return
     ack()
     links = _debrief_links(debrief)
@@ -417,10 +417,10 @@ def handle_notes_submission(
             )
             uow.commit()
         except VisitRefused as refused:
-            ack(response_action="errors", errors={Block.NOTE_STRENGTHS: refused.message})
+            ack(response_action="errors", errors={Input.NOTE_STRENGTHS: refused.message})
             return
         except StaleDataError:
-            ack(response_action="errors", errors={Block.NOTE_STRENGTHS: common.CHANGED})
+            ack(response_action="errors", errors={Input.NOTE_STRENGTHS: common.CHANGED})
             return
         debrief = uow.session.get_one(Debrief, note.debrief_id)
         people = (debrief.teacher_id, debrief.coach_id)

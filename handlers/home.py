@@ -15,7 +15,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
-from bot.ids import Action, Block, Callback, Event
+from bot.ids import Action, Callback, Event, Input
 from bot.reads import home
 from bot.rules import access, admin
 from bot.rules.people import actor_for, ensure_person
@@ -34,12 +34,12 @@ logger = logging.getLogger(__name__)
 UNSURE = common.SLACK_UNSURE
 COACHES_ONLY = "The list of teachers is for coaches. Your coach sees theirs here."
 _SETTINGS_BLOCKS = (
-    Block.SETTINGS_PROMPTS,
-    Block.SETTINGS_PAUSE_UNTIL,
-    Block.SETTINGS_NUDGE_CAP,
-    Block.SETTINGS_SHARE_WINS,
-    Block.SETTINGS_LIST_TIME,
-    Block.SETTINGS_LIST_EMPTY,
+    Input.SETTINGS_PROMPTS,
+    Input.SETTINGS_PAUSE_UNTIL,
+    Input.SETTINGS_NUDGE_CAP,
+    Input.SETTINGS_SHARE_WINS,
+    Input.SETTINGS_LIST_TIME,
+    Input.SETTINGS_LIST_EMPTY,
 )
 
 
@@ -210,7 +210,7 @@ def handle_settings_submission(
 
 
 def _first_block(values: dict[str, Any]) -> str:
-    return next((b.value for b in _SETTINGS_BLOCKS if b in values), Block.SETTINGS_PROMPTS.value)
+    return next((b.value for b in _SETTINGS_BLOCKS if b in values), Input.SETTINGS_PROMPTS.value)
 
 
 ROUTES: common.Routes = {

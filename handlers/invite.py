@@ -13,7 +13,7 @@ from slack_sdk.errors import SlackApiError
 from sqlalchemy.orm.exc import StaleDataError
 
 from bot.app.deps import Deps
-from bot.ids import Action, Block, Callback, Command
+from bot.ids import Action, Callback, Command, Input
 from bot.rules import office_hours, outbox, visits
 from bot.rules.domain import DEFAULT_TIMEZONE, VisitStatus
 from bot.rules.people import ensure_person
@@ -42,11 +42,11 @@ T = TypeVar("T")
 
 CAPACITY_SEEN = "capacity-warning-seen"
 # Which block shows a problem the rules found with a field.
-FIELD_BLOCKS = {"coach": Block.INVITE_COACH, "date": Block.INVITE_DATE, "time": Block.INVITE_TIME}
+FIELD_BLOCKS = {"coach": Input.INVITE_COACH, "date": Input.INVITE_DATE, "time": Input.INVITE_TIME}
 PROPOSE_BLOCKS = {
-    "coach": Block.PROPOSE_DATE,
-    "date": Block.PROPOSE_DATE,
-    "time": Block.PROPOSE_TIME,
+    "coach": Input.PROPOSE_DATE,
+    "date": Input.PROPOSE_DATE,
+    "time": Input.PROPOSE_TIME,
 }
 
 
@@ -221,11 +221,11 @@ def handle_invite_submission(
         coach = ensure_person(uow, directory, team_id, form.coach_user_id, now)
         uow.commit()  # whoever Slack told us about is known from now on, whatever comes next
         if teacher is None:
-            ack(response_action="errors", errors={Block.INVITE_COACH: _UNKNOWN_YOU})
+            ack(response_action="errors", errors={Input.INVITE_COACH: _UNKNOWN_YOU})
             return
         goals = shared.goal_choices(uow, teacher)
         if form.goal_id is not None and form.goal_id not in dict(goals):
-            ack(response_action="errors", errors={Block.INVITE_GOAL: _GOAL_GONE})
+            ack(response_action="errors", errors={Input.INVITE_GOAL: _GOAL_GONE})
             return
         check = visits.check_time(uow, teacher, coach, form.day, form.start, form.minutes, now)
         if check.problems:
@@ -390,7 +390,7 @@ def handle_invite_propose_submission(
     errors |= form_errors
     button = views.parse_button_value(view.get("private_metadata", ""))
     if form is None or button is None or errors:
-        ack(response_action="errors", errors=errors or {Block.PROPOSE_DATE: visits.STALE})
+        ack(response_action="errors", errors=errors or {Input.PROPOSE_DATE: visits.STALE})
         return
     now = deps.now()
     with deps.uow() as uow:
@@ -398,7 +398,7 @@ def handle_invite_propose_submission(
         try:
             visit = visits.check_may_propose(uow, actor, *button)
         except visits.VisitRefused as refused:
-            ack(response_action="errors", errors={Block.PROPOSE_DATE: refused.message})
+            ack(response_action="errors", errors={Input.PROPOSE_DATE: refused.message})
             return
         # The form showed times in the proposer's zone; the rules think in the school's.
         proposer = visit.coach if visits.side_of(actor, visit) == "coach" else visit.teacher
@@ -418,7 +418,7 @@ def handle_invite_propose_submission(
             uow.commit()
         except (visits.VisitRefused, StaleDataError) as lost:
             message = lost.message if isinstance(lost, visits.VisitRefused) else visits.STALE
-            ack(response_action="errors", errors={Block.PROPOSE_DATE: message})
+            ack(response_action="errors", errors={Input.PROPOSE_DATE: message})
             return
     ack()
     side = visits.side_of(actor, visit)
@@ -478,7 +478,7 @@ def handle_invite_decline_submission(
     reason, errors = views.parse_decline_form(view["state"]["values"])
     button = views.parse_button_value(view.get("private_metadata", ""))
     if errors or button is None:
-        ack(response_action="errors", errors=errors or {Block.DECLINE_REASON: visits.STALE})
+        ack(response_action="errors", errors=errors or {Input.DECLINE_REASON: visits.STALE})
         return
     try:
         with deps.uow() as uow:
@@ -490,10 +490,10 @@ def handle_invite_decline_submission(
                 for c in visits.other_coaches(uow, visit)
             ]
     except visits.VisitRefused as refused:
-        ack(response_action="errors", errors={Block.DECLINE_REASON: refused.message})
+        ack(response_action="errors", errors={Input.DECLINE_REASON: refused.message})
         return
     except ChangedMeanwhile:
-        ack(response_action="errors", errors={Block.DECLINE_REASON: visits.STALE})
+        ack(response_action="errors", errors={Input.DECLINE_REASON: visits.STALE})
         return
     ack()
     announce_decline(client, visit, others)
@@ -536,7 +536,7 @@ ROUTES: common.Routes = {
     Callback.DECLINE: handle_invite_decline_submission,
     Action.INVITE_CANCEL: handle_invite_cancel,
     Action.INVITE_OTHER_COACH: handle_invite_other_coach,
-    Action.INVITE_COACH: handle_invite_coach_chosen,
+    Input.INVITE_COACH: handle_invite_coach_chosen,
     Action.CALENDAR_GOOGLE: handle_calendar_link,
     Action.CALENDAR_OUTLOOK: handle_calendar_link,
     Action.CALENDAR_ICS: handle_calendar_link,

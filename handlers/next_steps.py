@@ -16,7 +16,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules import next_steps as rules, outbox
 from bot.rules.domain import StepAnswer
 from bot.rules.policy import Actor
@@ -157,7 +157,7 @@ def handle_step_tried_submission(
         ack(response_action="update", view=build_notice_view(TITLE, refused.message))
         return
     except ChangedMeanwhile:
-        ack(response_action="errors", errors={Block.NEXT_STEP_LINE: common.CHANGED})
+        ack(response_action="errors", errors={Input.NEXT_STEP_LINE: common.CHANGED})
         return
     # Saved: only now is the teacher thanked and the coach told.
     ack(response_action="update", view=build_notice_view(TITLE, RECORDED))

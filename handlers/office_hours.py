@@ -11,7 +11,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
-from bot.ids import Action, Callback, HoursInput
+from bot.ids import Action, Callback, Input
 from bot.rules import office_hours as rules
 from bot.slack.directory import SlackDirectory
 from bot.views import office_hours as views
@@ -71,7 +71,7 @@ def handle_hours_submission(
             uow.commit()
             person_id = me.id if me is not None else 0
     except rules.HoursRefused as refused:
-        ack(response_action="errors", errors={HoursInput.HOURS_MONDAY: refused.message})
+        ack(response_action="errors", errors={Input.HOURS_MONDAY: refused.message})
         return
     ack()
     logger.info("office hours saved: windows=%d minutes=%d", len(windows), minutes)
@@ -119,7 +119,7 @@ def handle_days_out_submission(
             uow.commit()
             person_id = me.id if me is not None else 0
     except rules.HoursRefused as refused:
-        block = HoursInput.OUT_LAST if refused.field == "last" else HoursInput.OUT_FIRST
+        block = Input.OUT_LAST if refused.field == "last" else Input.OUT_FIRST
         ack(response_action="errors", errors={block: refused.message})
         return
     said = views.days_out_words(marked, back, today)

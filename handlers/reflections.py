@@ -12,7 +12,7 @@ from slack_bolt import Ack
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules import outbox, reflections
 from bot.rules.cards import PromptCard
 from bot.rules.policy import Actor
@@ -32,7 +32,7 @@ logger = logging.getLogger(__name__)
 T = TypeVar("T")
 
 # Which block of the answer modal shows a refusal about a field.
-ANSWER_BLOCKS = {"answer": Block.REFLECT_ANSWER, "share": Block.REFLECT_SHARE}
+ANSWER_BLOCKS = {"answer": Input.REFLECT_ANSWER, "share": Input.REFLECT_SHARE}
 
 
 # --------------------------------------------------------------------------- helpers
@@ -124,11 +124,11 @@ def handle_reflect_submission(
                 else None
             )
     except reflections.ReflectionRefused as refused:
-        block = ANSWER_BLOCKS.get(refused.field, Block.REFLECT_ANSWER)
+        block = ANSWER_BLOCKS.get(refused.field, Input.REFLECT_ANSWER)
         ack(response_action="errors", errors={block: refused.message})
         return
     except ChangedMeanwhile:
-        ack(response_action="errors", errors={Block.REFLECT_ANSWER: common.CHANGED})
+        ack(response_action="errors", errors={Input.REFLECT_ANSWER: common.CHANGED})
         return
     # Saved first: a Slack hiccup below cannot lose the teacher's words.
     ack(
@@ -218,7 +218,7 @@ def handle_pause_submission(
             reflections.pause_until(uow, actor, day, deps.now(), reflection_id=reflection_id)
             uow.commit()
     except reflections.ReflectionRefused as refused:
-        ack(response_action="errors", errors={Block.PAUSE_UNTIL: refused.message})
+        ack(response_action="errors", errors={Input.PAUSE_UNTIL: refused.message})
         return
     ack(response_action="update", view=build_notice_view("Prompts paused", views.paused_text(day)))
 

@@ -30,7 +30,7 @@ from bot.app.runtime import Runtime
 from bot.app.settings import Settings
 from bot.demo.render import Names, render_call, render_submission
 from bot.demo.standin import Call, SlackStandin
-from bot.ids import Action, Block, Callback, HoursInput
+from bot.ids import Action, Callback, Input
 from bot.rules.calendar import Closure
 from bot.rules.roster import import_roster
 from bot.rules.school_calendar import save_calendar
@@ -383,25 +383,25 @@ def monday(week: Week) -> None:
     week.post(event_callback(app_home_opened(ALVAREZ)), ALVAREZ)
     goal = {
         **_one(
-            Block.GOAL_QUESTION,
+            Input.GOAL_QUESTION,
             _text("How can I get more of my students explaining their reasoning out loud?"),
         ),
-        **_one(Block.GOAL_FOCUS, _option("math")),
-        **_one(Block.GOAL_EVIDENCE, _text("Half the class can explain a step to a partner")),
-        **_one(Block.GOAL_STUDENTS_NOW, _text("12 of 28 explain a step")),
-        **_one(Block.GOAL_STUDENTS_AIM, _text("20 of 28")),
-        **_one(Block.GOAL_TARGET, {"type": "datepicker", "selected_date": None}),
-        **_one(Block.GOAL_COACH, {"type": "users_select", "selected_user": JORDAN}),
+        **_one(Input.GOAL_FOCUS, _option("math")),
+        **_one(Input.GOAL_EVIDENCE, _text("Half the class can explain a step to a partner")),
+        **_one(Input.GOAL_STUDENTS_NOW, _text("12 of 28 explain a step")),
+        **_one(Input.GOAL_STUDENTS_AIM, _text("20 of 28")),
+        **_one(Input.GOAL_TARGET, {"type": "datepicker", "selected_date": None}),
+        **_one(Input.GOAL_COACH, {"type": "users_select", "selected_user": JORDAN}),
     }
     week.submit(ALVAREZ, Callback.GOAL, goal)
     brooks_goal = {
         **goal,
-        **_one(Block.GOAL_QUESTION, _text("How do I help quiet readers join book talks?")),
-        **_one(Block.GOAL_FOCUS, _option("literacy")),
-        **_one(Block.GOAL_EVIDENCE, _text("Every reader adds one idea to a book talk each week")),
-        **_one(Block.GOAL_STUDENTS_NOW, _text(None)),
-        **_one(Block.GOAL_STUDENTS_AIM, _text(None)),
-        **_one(Block.GOAL_COACH, {"type": "users_select", "selected_user": PRIYA}),
+        **_one(Input.GOAL_QUESTION, _text("How do I help quiet readers join book talks?")),
+        **_one(Input.GOAL_FOCUS, _option("literacy")),
+        **_one(Input.GOAL_EVIDENCE, _text("Every reader adds one idea to a book talk each week")),
+        **_one(Input.GOAL_STUDENTS_NOW, _text(None)),
+        **_one(Input.GOAL_STUDENTS_AIM, _text(None)),
+        **_one(Input.GOAL_COACH, {"type": "users_select", "selected_user": PRIYA}),
     }
     week.submit(BROOKS, Callback.GOAL, brooks_goal)
     week.expect(bool(week.last_dm(JORDAN, "set a coaching goal")), "Jordan heard about the goal")
@@ -410,20 +410,20 @@ def monday(week: Week) -> None:
     week.at(day, 9, 30)
     week.post(slash_command("/invite-coach", "", user_id=ALVAREZ), ALVAREZ)
     form = week.opened()
-    goal_block = next((b for b in form["blocks"] if b.get("block_id") == Block.INVITE_GOAL), None)
+    goal_block = next((b for b in form["blocks"] if b.get("block_id") == Input.INVITE_GOAL), None)
     goal_value = (goal_block or {}).get("element", {}).get("initial_option", {}).get("value")
     # She books the first of Jordan's open times with one click: Tuesday 9:00 in Chicago is
     # 10:00 for her in New York.
-    slots = next((b for b in form["blocks"] if b.get("block_id") == Block.INVITE_SLOT), None)
+    slots = next((b for b in form["blocks"] if b.get("block_id") == Input.INVITE_SLOT), None)
     first = ((slots or {}).get("element", {}).get("options") or [{}])[0]
     week.expect(
         first.get("text", {}).get("text") == "Tue Dec 1, 10:00–10:45 AM",
         "Ms. Alvarez was offered Jordan's open times, in her own zone",
     )
     booked = _invite(day + timedelta(days=1), "10:00", "model", goal_value)
-    booked[Block.INVITE_TIME][Block.INVITE_TIME]["selected_time"] = None
+    booked[Input.INVITE_TIME][Input.INVITE_TIME]["selected_time"] = None
     booked |= _one(
-        Block.INVITE_SLOT,
+        Input.INVITE_SLOT,
         {"type": "radio_buttons", "selected_option": {"value": first.get("value", "")}},
     )
     week.submit(ALVAREZ, Callback.INVITE, booked)
@@ -448,12 +448,12 @@ def monday(week: Week) -> None:
         Callback.PROPOSE,
         {
             **_one(
-                Block.PROPOSE_DATE,
+                Input.PROPOSE_DATE,
                 {"type": "datepicker", "selected_date": str(day + timedelta(days=2))},
             ),
-            **_one(Block.PROPOSE_TIME, {"type": "timepicker", "selected_time": "09:00"}),
-            **_one(Block.PROPOSE_LENGTH, _option("45")),
-            **_one(Block.PROPOSE_NOTE, _text("Wednesday mornings work better for me.")),
+            **_one(Input.PROPOSE_TIME, {"type": "timepicker", "selected_time": "09:00"}),
+            **_one(Input.PROPOSE_LENGTH, _option("45")),
+            **_one(Input.PROPOSE_NOTE, _text("Wednesday mornings work better for me.")),
         },
         proposal.get("private_metadata", ""),
     )
@@ -472,9 +472,9 @@ def _office_hours(week: Week, day: date) -> None:
     form = week.opened()
     week.expect(form.get("callback_id") == Callback.OFFICE_HOURS, "Jordan opened office hours")
     typed = {"HOURS_TUESDAY": "9:00-11:30", "HOURS_THURSDAY": "1-3pm"}
-    values = _one(HoursInput.HOURS_LENGTH, _option("45"))
+    values = _one(Input.HOURS_LENGTH, _option("45"))
     for name in ("MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY"):
-        values |= _one(HoursInput[f"HOURS_{name}"], _text(typed.get(f"HOURS_{name}")))
+        values |= _one(Input[f"HOURS_{name}"], _text(typed.get(f"HOURS_{name}")))
     week.submit(JORDAN, Callback.OFFICE_HOURS, values)
     shown = [c for c in week.slack.calls_to("views.publish") if c.args["user_id"] == JORDAN]
     week.expect(
@@ -486,21 +486,21 @@ def _office_hours(week: Week, day: date) -> None:
 
 def _invite(day: date, start: str, support: str, goal: str | None) -> dict[str, Any]:
     values = {
-        **_one(Block.INVITE_COACH, {"type": "users_select", "selected_user": None}),
-        **_one(Block.INVITE_DATE, {"type": "datepicker", "selected_date": str(day)}),
-        **_one(Block.INVITE_TIME, {"type": "timepicker", "selected_time": start}),
-        **_one(Block.INVITE_LENGTH, _option("45")),
-        **_one(Block.INVITE_SUPPORT, _option(support)),
+        **_one(Input.INVITE_COACH, {"type": "users_select", "selected_user": None}),
+        **_one(Input.INVITE_DATE, {"type": "datepicker", "selected_date": str(day)}),
+        **_one(Input.INVITE_TIME, {"type": "timepicker", "selected_time": start}),
+        **_one(Input.INVITE_LENGTH, _option("45")),
+        **_one(Input.INVITE_SUPPORT, _option(support)),
         **_one(
-            Block.INVITE_CLASS, _text("Period 3 Math" if support == "model" else "Period 5 ELA")
+            Input.INVITE_CLASS, _text("Period 3 Math" if support == "model" else "Period 5 ELA")
         ),
-        **_one(Block.INVITE_FOCUS, _text("How students explain their thinking in pairs")),
-        **_one(Block.INVITE_NOTE, _text(None)),
+        **_one(Input.INVITE_FOCUS, _text("How students explain their thinking in pairs")),
+        **_one(Input.INVITE_NOTE, _text(None)),
     }
     coach = JORDAN if support == "model" else PRIYA
-    values[Block.INVITE_COACH][Block.INVITE_COACH]["selected_user"] = coach
+    values[Input.INVITE_COACH][Input.INVITE_COACH]["selected_user"] = coach
     if goal:
-        values.update(_one(Block.INVITE_GOAL, _option(goal)))
+        values.update(_one(Input.INVITE_GOAL, _option(goal)))
     return values
 
 
@@ -521,8 +521,8 @@ def tuesday(week: Week) -> None:
         ALVAREZ,
         Callback.REFLECT,
         {
-            **_one(Block.REFLECT_ANSWER, _text("Pairs explained more when I waited longer.")),
-            **_one(Block.REFLECT_SHARE, {"type": "checkboxes", "selected_options": []}),
+            **_one(Input.REFLECT_ANSWER, _text("Pairs explained more when I waited longer.")),
+            **_one(Input.REFLECT_SHARE, {"type": "checkboxes", "selected_options": []}),
         },
         opened.get("private_metadata", ""),
     )
@@ -539,18 +539,18 @@ def _log_plc(week: Week, day: date) -> None:
         JORDAN,
         Callback.COACHING_LOG,
         {
-            **_one(Block.COACHING_LOG_KIND, _option("plc")),
-            **_one(Block.COACHING_LOG_DAY, {"type": "datepicker", "selected_date": str(day)}),
-            **_one(Block.COACHING_LOG_MINUTES, _option("60")),
+            **_one(Input.COACHING_LOG_KIND, _option("plc")),
+            **_one(Input.COACHING_LOG_DAY, {"type": "datepicker", "selected_date": str(day)}),
+            **_one(Input.COACHING_LOG_MINUTES, _option("60")),
             **_one(
-                Block.COACHING_LOG_TEACHERS,
+                Input.COACHING_LOG_TEACHERS,
                 {"type": "multi_users_select", "selected_users": [ALVAREZ, "U0DEMOCHEN"]},
             ),
             **_one(
-                Block.COACHING_LOG_PLC,
+                Input.COACHING_LOG_PLC,
                 {"type": "conversations_select", "selected_conversation": "C0DEMOMATH"},
             ),
-            **_one(Block.COACHING_LOG_NOTE, _text(None)),
+            **_one(Input.COACHING_LOG_NOTE, _text(None)),
         },
     )
     said = json.dumps(reply or {})
@@ -567,7 +567,7 @@ def wednesday(week: Week) -> None:
     week.post(slash_command("/debrief", "", user_id=JORDAN), JORDAN)
     form = week.opened()
     visit_block: dict[str, Any] = next(
-        (b for b in form["blocks"] if b.get("block_id") == Block.DEBRIEF_VISIT), {}
+        (b for b in form["blocks"] if b.get("block_id") == Input.DEBRIEF_VISIT), {}
     )
     options = visit_block.get("element", {}).get("options", [])
     visit_value = options[0]["value"] if options else "0"
@@ -575,11 +575,11 @@ def wednesday(week: Week) -> None:
         JORDAN,
         Callback.DEBRIEF,
         {
-            **_one(Block.DEBRIEF_VISIT, _option(visit_value)),
-            **_one(Block.DEBRIEF_DATE, {"type": "datepicker", "selected_date": str(day)}),
-            **_one(Block.DEBRIEF_TIME, {"type": "timepicker", "selected_time": "14:00"}),
-            **_one(Block.DEBRIEF_LENGTH, _option("30")),
-            **_one(Block.DEBRIEF_PLACE, _text("Room 112")),
+            **_one(Input.DEBRIEF_VISIT, _option(visit_value)),
+            **_one(Input.DEBRIEF_DATE, {"type": "datepicker", "selected_date": str(day)}),
+            **_one(Input.DEBRIEF_TIME, {"type": "timepicker", "selected_time": "14:00"}),
+            **_one(Input.DEBRIEF_LENGTH, _option("30")),
+            **_one(Input.DEBRIEF_PLACE, _text("Room 112")),
         },
     )
     scheduled = week.last_dm(ALVAREZ, "Debrief with")
@@ -590,15 +590,15 @@ def wednesday(week: Week) -> None:
     )
     notes = {
         **_one(
-            Block.NOTE_STRENGTHS, _text("Students built on each other's ideas without prompting.")
+            Input.NOTE_STRENGTHS, _text("Students built on each other's ideas without prompting.")
         ),
-        **_one(Block.NOTE_TRY_NEXT, _text("Sentence stems for explaining a step.")),
-        **_one(Block.NOTE_NEXT_STEP, _text("Try the stems in Period 3 for a week.")),
-        **_one(Block.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": "2026-12-04"}),
+        **_one(Input.NOTE_TRY_NEXT, _text("Sentence stems for explaining a step.")),
+        **_one(Input.NOTE_NEXT_STEP, _text("Try the stems in Period 3 for a week.")),
+        **_one(Input.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": "2026-12-04"}),
     }
     week.submit(JORDAN, Callback.NOTES, notes, debrief_id or "")
     # Her own notes keep the step; Jordan's check-back day is the one coachbot asks about.
-    own = {**notes, **_one(Block.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": None})}
+    own = {**notes, **_one(Input.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": None})}
     week.submit(ALVAREZ, Callback.NOTES, own, debrief_id or "")
     week.tick_at(day, (15, 30), (16, 45))
 
@@ -644,9 +644,9 @@ def friday(week: Week) -> None:
         ALVAREZ,
         Callback.CELEBRATE,
         {
-            **_one(Block.CELEBRATE_TEXT, _text(words)),
+            **_one(Input.CELEBRATE_TEXT, _text(words)),
             **_one(
-                Block.CELEBRATE_CHANNEL,
+                Input.CELEBRATE_CHANNEL,
                 {"type": "conversations_select", "selected_conversation": "C0DEMOMATH"},
             ),
         },
@@ -681,7 +681,7 @@ def _tried_it(week: Week, day: date) -> None:
     week.submit(
         ALVAREZ,
         Callback.NEXT_STEP_TRIED,
-        _one(Block.NEXT_STEP_LINE, _text("Pairs used the stems; 20 of 28 explained a step today.")),
+        _one(Input.NEXT_STEP_LINE, _text("Pairs used the stems; 20 of 28 explained a step today.")),
         form.get("private_metadata", ""),
     )
     week.expect(

@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
     UserMultiSelectElement,
 )
 
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Block, Callback, Input
 from bot.rules.cards import (
     AssignForm as AssignForm,
     CalendarForm as CalendarForm,
@@ -149,17 +149,17 @@ def build_coach_form(areas: Sequence[str], initial: CoachForm | None = None) -> 
 
     blocks: list[SlackBlock] = [
         user_input(
-            Block.COACH_USER,
-            Action.COACH_USER,
+            Input.COACH_USER,
+            Input.COACH_USER,
             "Coach",
             initial=initial.user_id if initial is not None else None,
             placeholder="Choose a person",
         ),
         input_block(
-            Block.COACH_ROLE,
+            Input.COACH_ROLE,
             "Role",
             RadioButtonsElement(
-                action_id=Action.COACH_ROLE,
+                action_id=Input.COACH_ROLE,
                 options=list(_ROLE_OPTIONS.values()),
                 initial_option=_ROLE_OPTIONS[role],
             ),
@@ -172,10 +172,10 @@ def build_coach_form(areas: Sequence[str], initial: CoachForm | None = None) -> 
         initial_options = [option for option in options if option.value in chosen]
         blocks.append(
             input_block(
-                Block.COACH_AREAS,
+                Input.COACH_AREAS,
                 "Areas of expertise",
                 StaticMultiSelectElement(
-                    action_id=Action.COACH_AREAS,
+                    action_id=Input.COACH_AREAS,
                     placeholder="Choose areas",
                     options=options,
                     initial_options=initial_options or None,
@@ -186,10 +186,10 @@ def build_coach_form(areas: Sequence[str], initial: CoachForm | None = None) -> 
 
     blocks.append(
         input_block(
-            Block.COACH_CAPACITY,
+            Input.COACH_CAPACITY,
             "Weekly capacity",
             NumberInputElement(
-                action_id=Action.COACH_CAPACITY,
+                action_id=Input.COACH_CAPACITY,
                 is_decimal_allowed=False,
                 initial_value=capacity,
                 min_value=MIN_CAPACITY,
@@ -227,30 +227,30 @@ def parse_coach_form(
     """The coach form's submission, or kind messages keyed by the block to show them under."""
     errors: dict[str, str] = {}
 
-    user_id = _state(values, Block.COACH_USER, Action.COACH_USER).get("selected_user")
+    user_id = _state(values, Input.COACH_USER, Input.COACH_USER).get("selected_user")
     if not isinstance(user_id, str) or not user_id:
-        errors[Block.COACH_USER] = "Choose the person you would like to add as a coach."
+        errors[Input.COACH_USER] = "Choose the person you would like to add as a coach."
 
     role: Role | None = None
-    role_value = _selected_value(values, Block.COACH_ROLE, Action.COACH_ROLE)
+    role_value = _selected_value(values, Input.COACH_ROLE, Input.COACH_ROLE)
     if role_value in (Role.COACH.value, Role.LEAD_COACH.value):
         role = Role(role_value)
     else:
-        errors[Block.COACH_ROLE] = "Choose Coach or Lead coach."
+        errors[Input.COACH_ROLE] = "Choose Coach or Lead coach."
 
-    chosen = _selected_values(values, Block.COACH_AREAS, Action.COACH_AREAS)
+    chosen = _selected_values(values, Input.COACH_AREAS, Input.COACH_AREAS)
     unknown = [area for area in chosen if area not in areas]
     if unknown:
         listed = ", ".join(f"'{area}'" for area in unknown)
-        errors[Block.COACH_AREAS] = _clip(
+        errors[Input.COACH_AREAS] = _clip(
             f"{listed} {'is' if len(unknown) == 1 else 'are'} no longer on the list of "
             "expertise areas. Please choose again.",
             MAX_ERROR,
         )
 
-    capacity = _typed_number(values, Block.COACH_CAPACITY, Action.COACH_CAPACITY)
+    capacity = _typed_number(values, Input.COACH_CAPACITY, Input.COACH_CAPACITY)
     if capacity is None or not MIN_CAPACITY <= capacity <= MAX_CAPACITY:
-        errors[Block.COACH_CAPACITY] = (
+        errors[Input.COACH_CAPACITY] = (
             f"Please enter a whole number from {MIN_CAPACITY} to {MAX_CAPACITY}."
         )
 
@@ -271,10 +271,10 @@ def build_assign_form(coaches: Sequence[tuple[str, str]], schools: Sequence[str]
     """
     blocks: list[SlackBlock] = [
         input_block(
-            Block.ASSIGN_TEACHERS,
+            Input.ASSIGN_TEACHERS,
             "Teachers",
             UserMultiSelectElement(
-                action_id=Action.ASSIGN_TEACHERS,
+                action_id=Input.ASSIGN_TEACHERS,
                 placeholder="Choose teachers",
                 max_selected_items=MAX_TEACHERS,
             ),
@@ -286,8 +286,8 @@ def build_assign_form(coaches: Sequence[tuple[str, str]], schools: Sequence[str]
 
     blocks += [
         text_input(
-            Block.ASSIGN_SCHOOL,
-            Action.ASSIGN_SCHOOL,
+            Input.ASSIGN_SCHOOL,
+            Input.ASSIGN_SCHOOL,
             "School",
             limit=MAX_NAME,
             placeholder="The school's name",
@@ -295,16 +295,16 @@ def build_assign_form(coaches: Sequence[tuple[str, str]], schools: Sequence[str]
             optional=True,
         ),
         text_input(
-            Block.ASSIGN_TEAM,
-            Action.ASSIGN_TEAM,
+            Input.ASSIGN_TEAM,
+            Input.ASSIGN_TEAM,
             "Grade or team",
             limit=MAX_NAME,
             placeholder="For example: Grade 3, or the science team",
             optional=True,
         ),
         channel_input(
-            Block.ASSIGN_PLC,
-            Action.ASSIGN_PLC,
+            Input.ASSIGN_PLC,
+            Input.ASSIGN_PLC,
             "PLC channel",
             placeholder="Choose a channel",
             hint="Celebrations a teacher approves are posted here.",
@@ -335,8 +335,8 @@ def _coach_choice(coaches: Sequence[tuple[str, str]]) -> SlackBlock:
             f"{MAX_OPTIONS} of {len(ordered)} by name."
         )
     return select_input(
-        Block.ASSIGN_COACH,
-        Action.ASSIGN_COACH,
+        Input.ASSIGN_COACH,
+        Input.ASSIGN_COACH,
         "Coach",
         options=[
             Option(value=user_id, text=_clip(name.strip() or user_id, MAX_OPTION_TEXT))
@@ -364,29 +364,29 @@ def parse_assign_form(
 ) -> tuple[AssignForm | None, dict[str, str]]:
     """The assignment's submission, or kind messages keyed by the block to show them under."""
     errors: dict[str, str] = {}
-    selected = _state(values, Block.ASSIGN_TEACHERS, Action.ASSIGN_TEACHERS).get("selected_users")
+    selected = _state(values, Input.ASSIGN_TEACHERS, Input.ASSIGN_TEACHERS).get("selected_users")
     teacher_ids = tuple(dict.fromkeys(u for u in selected or () if isinstance(u, str) and u))
-    coach = _selected_value(values, Block.ASSIGN_COACH, Action.ASSIGN_COACH)
-    school = _name(_state(values, Block.ASSIGN_SCHOOL, Action.ASSIGN_SCHOOL).get("value"))
-    team = _name(_state(values, Block.ASSIGN_TEAM, Action.ASSIGN_TEAM).get("value"))
-    plc = _state(values, Block.ASSIGN_PLC, Action.ASSIGN_PLC).get("selected_conversation")
+    coach = _selected_value(values, Input.ASSIGN_COACH, Input.ASSIGN_COACH)
+    school = _name(_state(values, Input.ASSIGN_SCHOOL, Input.ASSIGN_SCHOOL).get("value"))
+    team = _name(_state(values, Input.ASSIGN_TEAM, Input.ASSIGN_TEAM).get("value"))
+    plc = _state(values, Input.ASSIGN_PLC, Input.ASSIGN_PLC).get("selected_conversation")
     plc_channel_id = plc if isinstance(plc, str) and plc else None
 
     if not teacher_ids:
-        errors[Block.ASSIGN_TEACHERS] = "Choose at least one teacher."
+        errors[Input.ASSIGN_TEACHERS] = "Choose at least one teacher."
     elif len(teacher_ids) > MAX_TEACHERS:
-        errors[Block.ASSIGN_TEACHERS] = f"Please choose up to {MAX_TEACHERS} teachers at a time."
+        errors[Input.ASSIGN_TEACHERS] = f"Please choose up to {MAX_TEACHERS} teachers at a time."
     elif coach is None and school is None and team is None and plc_channel_id is None:
-        errors[Block.ASSIGN_TEACHERS] = (
+        errors[Input.ASSIGN_TEACHERS] = (
             "Choose a coach, school, team or PLC channel to set for these teachers."
         )
     elif coach is not None and coach in teacher_ids:
-        errors[Block.ASSIGN_TEACHERS] = (
+        errors[Input.ASSIGN_TEACHERS] = (
             "A coach cannot be their own teacher here. "
             "Please take the coach off the list of teachers."
         )
     if coach is not None and coach not in coach_ids:
-        errors[Block.ASSIGN_COACH] = "That person is not a coach yet. Add them as a coach first."
+        errors[Input.ASSIGN_COACH] = "That person is not a coach yet. Add them as a coach first."
 
     if errors:
         return None, errors

@@ -19,7 +19,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules.limits import MAX_CELEBRATION, NO_CHANNEL, NO_WORDS, NOT_A_CHANNEL
 from bot.views.common import (
     MAX_SECTION,
@@ -52,8 +52,8 @@ SLACK_TROUBLE = (
 )
 
 _TEXT = TextField(
-    Block.CELEBRATE_TEXT,
-    Action.CELEBRATE_TEXT,
+    Input.CELEBRATE_TEXT,
+    Input.CELEBRATE_TEXT,
     "Your post",
     MAX_CELEBRATION,
     placeholder="A win, big or small, and what made it possible",
@@ -225,8 +225,8 @@ def build_celebration_form(
     if shout_out:
         blocks.append(
             user_input(
-                Block.CELEBRATE_WHO,
-                Action.CELEBRATE_WHO,
+                Input.CELEBRATE_WHO,
+                Input.CELEBRATE_WHO,
                 "Who are you celebrating?",
                 initial=who_user_id,
                 placeholder="Choose a colleague",
@@ -236,8 +236,8 @@ def build_celebration_form(
     blocks += [
         _TEXT.input(text, label="What would you like to share?" if shout_out else None),
         channel_input(
-            Block.CELEBRATE_CHANNEL,
-            Action.CELEBRATE_CHANNEL,
+            Input.CELEBRATE_CHANNEL,
+            Input.CELEBRATE_CHANNEL,
             "Post in",
             initial=channel_id,
             placeholder="Choose a channel",
@@ -260,21 +260,21 @@ def parse_celebration_form(
     """The submission, or kind messages keyed by the block to show them under."""
     errors: dict[str, str] = {}
     text = _TEXT.read(values, errors)
-    channel = state_of(values, Block.CELEBRATE_CHANNEL, Action.CELEBRATE_CHANNEL).get(
+    channel = state_of(values, Input.CELEBRATE_CHANNEL, Input.CELEBRATE_CHANNEL).get(
         "selected_conversation"
     )
     if not isinstance(channel, str) or not channel:
-        errors[Block.CELEBRATE_CHANNEL] = NO_CHANNEL
+        errors[Input.CELEBRATE_CHANNEL] = NO_CHANNEL
     elif not _CHANNEL.fullmatch(channel):
-        errors[Block.CELEBRATE_CHANNEL] = NOT_A_CHANNEL
+        errors[Input.CELEBRATE_CHANNEL] = NOT_A_CHANNEL
     who: str | None = None
     if shout_out:
-        chosen = state_of(values, Block.CELEBRATE_WHO, Action.CELEBRATE_WHO).get("selected_user")
+        chosen = state_of(values, Input.CELEBRATE_WHO, Input.CELEBRATE_WHO).get("selected_user")
         if isinstance(chosen, str) and chosen:
             if _USER.fullmatch(chosen):
                 who = chosen
             else:
-                errors[Block.CELEBRATE_WHO] = "Please choose someone from the list."
+                errors[Input.CELEBRATE_WHO] = "Please choose someone from the list."
     if errors or text is None or not isinstance(channel, str):
         return None, errors
     return CelebrationForm(text=text, channel_id=channel, who_user_id=who), {}

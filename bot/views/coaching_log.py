@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
     UserMultiSelectElement,
 )
 
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules.domain import SupportType
 from bot.views.common import (
     MAX_OPTION_TEXT,
@@ -45,8 +45,8 @@ from bot.views.when import short_minutes
 
 LOG_LENGTHS = (15, 20, 30, 40, 45, 60, 90, 120, 180, 240)
 NOTE = TextField(
-    Block.COACHING_LOG_NOTE,
-    Action.COACHING_LOG_NOTE,
+    Input.COACHING_LOG_NOTE,
+    Input.COACHING_LOG_NOTE,
     "A note to the teacher",
     limit=2000,
     optional=True,
@@ -92,25 +92,25 @@ def build_log_form(
     """The "Log coaching" modal: kind, day, minutes, with whom, and optionally a goal and note."""
     blocks: list[SlackBlock] = [
         select_input(
-            Block.COACHING_LOG_KIND,
-            Action.COACHING_LOG_KIND,
+            Input.COACHING_LOG_KIND,
+            Input.COACHING_LOG_KIND,
             "What did you do?",
             options=_kind_options(),
             placeholder="Choose a kind of coaching",
         ),
-        date_input(Block.COACHING_LOG_DAY, Action.COACHING_LOG_DAY, "Day", initial=today),
+        date_input(Input.COACHING_LOG_DAY, Input.COACHING_LOG_DAY, "Day", initial=today),
         select_input(
-            Block.COACHING_LOG_MINUTES,
-            Action.COACHING_LOG_MINUTES,
+            Input.COACHING_LOG_MINUTES,
+            Input.COACHING_LOG_MINUTES,
             "How long?",
             options=_length_options(),
             initial=Option(value="45", text=short_minutes(45)),
         ),
         input_block(
-            Block.COACHING_LOG_TEACHERS,
+            Input.COACHING_LOG_TEACHERS,
             "With which teachers?",
             UserMultiSelectElement(
-                action_id=Action.COACHING_LOG_TEACHERS,
+                action_id=Input.COACHING_LOG_TEACHERS,
                 placeholder="No one, one teacher, or several",
                 initial_users=[teacher_user_id] if teacher_user_id else None,
             ),
@@ -121,8 +121,8 @@ def build_log_form(
     if has_plcs:
         blocks.append(
             channel_input(
-                Block.COACHING_LOG_PLC,
-                Action.COACHING_LOG_PLC,
+                Input.COACHING_LOG_PLC,
+                Input.COACHING_LOG_PLC,
                 "In a PLC?",
                 optional=True,
                 placeholder="Choose the PLC's channel",
@@ -131,8 +131,8 @@ def build_log_form(
     if goals:
         blocks.append(
             select_input(
-                Block.COACHING_LOG_GOAL,
-                Action.COACHING_LOG_GOAL,
+                Input.COACHING_LOG_GOAL,
+                Input.COACHING_LOG_GOAL,
                 "For a teacher's goal?",
                 options=[
                     Option(
@@ -159,40 +159,40 @@ def build_log_form(
 def parse_log_form(values: StateValues, *, today: date) -> tuple[LogForm | None, dict[str, str]]:
     """The form's answers, or kind messages by block."""
     errors: dict[str, str] = {}
-    kind_value = selected_value(values, Block.COACHING_LOG_KIND, Action.COACHING_LOG_KIND)
+    kind_value = selected_value(values, Input.COACHING_LOG_KIND, Input.COACHING_LOG_KIND)
     support: SupportType | None = None
     try:
         support = SupportType(kind_value or "")
     except ValueError:
-        errors[Block.COACHING_LOG_KIND] = "Choose what you did." if not kind_value else STALE
-    day = picked_date(values, Block.COACHING_LOG_DAY, Action.COACHING_LOG_DAY)
+        errors[Input.COACHING_LOG_KIND] = "Choose what you did." if not kind_value else STALE
+    day = picked_date(values, Input.COACHING_LOG_DAY, Input.COACHING_LOG_DAY)
     if day is None:
-        errors[Block.COACHING_LOG_DAY] = "Choose the day it happened."
+        errors[Input.COACHING_LOG_DAY] = "Choose the day it happened."
     elif day > today:
-        errors[Block.COACHING_LOG_DAY] = (
+        errors[Input.COACHING_LOG_DAY] = (
             "Log what already happened: choose today or an earlier day."
         )
     minutes = _minutes(
-        selected_value(values, Block.COACHING_LOG_MINUTES, Action.COACHING_LOG_MINUTES)
+        selected_value(values, Input.COACHING_LOG_MINUTES, Input.COACHING_LOG_MINUTES)
     )
     if minutes is None:
-        errors[Block.COACHING_LOG_MINUTES] = "Choose how long it took."
+        errors[Input.COACHING_LOG_MINUTES] = "Choose how long it took."
     users = (
-        state_of(values, Block.COACHING_LOG_TEACHERS, Action.COACHING_LOG_TEACHERS).get(
+        state_of(values, Input.COACHING_LOG_TEACHERS, Input.COACHING_LOG_TEACHERS).get(
             "selected_users"
         )
         or []
     )
     teachers = tuple(dict.fromkeys(u for u in users if isinstance(u, str) and u))
-    chosen = state_of(values, Block.COACHING_LOG_PLC, Action.COACHING_LOG_PLC).get(
+    chosen = state_of(values, Input.COACHING_LOG_PLC, Input.COACHING_LOG_PLC).get(
         "selected_conversation"
     )
     plc = chosen if isinstance(chosen, str) and chosen else None
-    goal_value = selected_value(values, Block.COACHING_LOG_GOAL, Action.COACHING_LOG_GOAL)
+    goal_value = selected_value(values, Input.COACHING_LOG_GOAL, Input.COACHING_LOG_GOAL)
     goal_id = _minutes(goal_value) if goal_value else None
     note = NOTE.read(values, errors)
     if note and len(teachers) != 1:
-        errors[Block.COACHING_LOG_NOTE] = (
+        errors[Input.COACHING_LOG_NOTE] = (
             "A note goes to one teacher: choose just one, or leave it empty."
         )
     if errors or support is None or day is None or minutes is None:
@@ -258,15 +258,15 @@ def build_correct_form(card: LoggedCard) -> dict[str, Any]:
     """Change a logged activity's kind or length."""
     blocks: list[SlackBlock] = [
         select_input(
-            Block.COACHING_LOG_KIND,
-            Action.COACHING_LOG_KIND,
+            Input.COACHING_LOG_KIND,
+            Input.COACHING_LOG_KIND,
             "What did you do?",
             options=_kind_options(),
             initial=Option(value=card.support.value, text=card.support.label),
         ),
         select_input(
-            Block.COACHING_LOG_MINUTES,
-            Action.COACHING_LOG_MINUTES,
+            Input.COACHING_LOG_MINUTES,
+            Input.COACHING_LOG_MINUTES,
             "How long?",
             options=_length_options(),
             initial=_length_option(card.minutes),
@@ -292,17 +292,17 @@ def parse_correct_form(
     values: StateValues,
 ) -> tuple[tuple[SupportType, int] | None, dict[str, str]]:
     errors: dict[str, str] = {}
-    kind_value = selected_value(values, Block.COACHING_LOG_KIND, Action.COACHING_LOG_KIND)
+    kind_value = selected_value(values, Input.COACHING_LOG_KIND, Input.COACHING_LOG_KIND)
     try:
         support: SupportType | None = SupportType(kind_value or "")
     except ValueError:
         support = None
-        errors[Block.COACHING_LOG_KIND] = "Choose what you did."
+        errors[Input.COACHING_LOG_KIND] = "Choose what you did."
     minutes = _minutes(
-        selected_value(values, Block.COACHING_LOG_MINUTES, Action.COACHING_LOG_MINUTES)
+        selected_value(values, Input.COACHING_LOG_MINUTES, Input.COACHING_LOG_MINUTES)
     )
     if minutes is None:
-        errors[Block.COACHING_LOG_MINUTES] = "Choose how long it took."
+        errors[Input.COACHING_LOG_MINUTES] = "Choose how long it took."
     if support is None or minutes is None:
         return None, errors
     return (support, minutes), {}

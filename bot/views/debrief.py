@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
     Option,
 )
 
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules.calendar import outside_school_years
 from bot.rules.limits import MAX_NOTE_TEXT, MAX_PLACE
 from bot.views import common
@@ -29,8 +29,8 @@ DEFAULT_DEBRIEF_MINUTES = 30
 
 _WHEN = when_ids("DEBRIEF")
 _PLACE = common.TextField(
-    Block.DEBRIEF_PLACE,
-    Action.DEBRIEF_PLACE,
+    Input.DEBRIEF_PLACE,
+    Input.DEBRIEF_PLACE,
     "Place or video link",
     MAX_PLACE,
     placeholder="Room 112, or a video link",
@@ -108,8 +108,8 @@ def build_debrief_form(
     blocks: list[SlackBlock] = [
         context("A debrief is a short talk after a visit: what's working first, then what to try."),
         common.select_input(
-            Block.DEBRIEF_VISIT,
-            Action.DEBRIEF_VISIT,
+            Input.DEBRIEF_VISIT,
+            Input.DEBRIEF_VISIT,
             "Which visit?",
             options=list(options.values()),
             initial=initial,
@@ -138,12 +138,12 @@ def parse_debrief_form(
     checks the day and time against the teacher's calendar, as for an invitation.
     """
     errors: dict[str, str] = {}
-    chosen = common.selected_value(values, Block.DEBRIEF_VISIT, Action.DEBRIEF_VISIT)
+    chosen = common.selected_value(values, Input.DEBRIEF_VISIT, Input.DEBRIEF_VISIT)
     visit_id = common.record_id(chosen)
     if chosen is None:
-        errors[Block.DEBRIEF_VISIT] = "Choose the visit to talk about."
+        errors[Input.DEBRIEF_VISIT] = "Choose the visit to talk about."
     elif visit_id is None:
-        errors[Block.DEBRIEF_VISIT] = common.STALE
+        errors[Input.DEBRIEF_VISIT] = common.STALE
 
     day, start, minutes = parse_when(values, errors, _WHEN, today=today, lengths=DEBRIEF_LENGTHS)
 
@@ -189,16 +189,16 @@ def build_notes_form(
     blocks: list[SlackBlock] = [
         context(f"Only you and your {other} can read these."),
         _note_input(
-            Block.NOTE_STRENGTHS,
-            Action.NOTE_STRENGTHS,
+            Input.NOTE_STRENGTHS,
+            Input.NOTE_STRENGTHS,
             label="Strengths noticed",
             hint="Start with what's working",
             placeholder="Students explained their thinking to a partner before sharing",
             initial=initial.strengths if initial else None,
         ),
         _note_input(
-            Block.NOTE_TRY_NEXT,
-            Action.NOTE_TRY_NEXT,
+            Input.NOTE_TRY_NEXT,
+            Input.NOTE_TRY_NEXT,
             label=(
                 "What the teacher wants to try next"
                 if author == COACH
@@ -208,15 +208,15 @@ def build_notes_form(
             initial=initial.try_next if initial else None,
         ),
         _note_input(
-            Block.NOTE_NEXT_STEP,
-            Action.NOTE_NEXT_STEP,
+            Input.NOTE_NEXT_STEP,
+            Input.NOTE_NEXT_STEP,
             label="Agreed next step",
             placeholder="Try the sentence starters in Period 3 for a week",
             initial=initial.next_step if initial else None,
         ),
         common.date_input(
-            Block.NOTE_CHECK_BACK,
-            Action.NOTE_CHECK_BACK,
+            Input.NOTE_CHECK_BACK,
+            Input.NOTE_CHECK_BACK,
             "Check back on",
             initial=check_back,
             placeholder="Choose a date",
@@ -237,32 +237,32 @@ def build_notes_form(
 def parse_notes_form(values: StateValues, *, today: date) -> tuple[NoteForm | None, dict[str, str]]:
     """The notes, or kind messages keyed by the block to show them under."""
     errors: dict[str, str] = {}
-    texts: dict[Block, str | None] = {}
+    texts: dict[str, str | None] = {}
     for block, action in (
-        (Block.NOTE_STRENGTHS, Action.NOTE_STRENGTHS),
-        (Block.NOTE_TRY_NEXT, Action.NOTE_TRY_NEXT),
-        (Block.NOTE_NEXT_STEP, Action.NOTE_NEXT_STEP),
+        (Input.NOTE_STRENGTHS, Input.NOTE_STRENGTHS),
+        (Input.NOTE_TRY_NEXT, Input.NOTE_TRY_NEXT),
+        (Input.NOTE_NEXT_STEP, Input.NOTE_NEXT_STEP),
     ):
         text = common.typed_text(values, block, action)
         if text is not None and len(text) > MAX_NOTE_TEXT:
             errors[block] = common.too_long(text, MAX_NOTE_TEXT)
         texts[block] = text
-    check_back = common.picked_date(values, Block.NOTE_CHECK_BACK, Action.NOTE_CHECK_BACK)
+    check_back = common.picked_date(values, Input.NOTE_CHECK_BACK, Input.NOTE_CHECK_BACK)
     if check_back is None and not any(texts.values()):
-        errors[Block.NOTE_STRENGTHS] = "Write at least one thing, or close this without saving."
-    elif check_back is not None and texts[Block.NOTE_NEXT_STEP] is None:
-        errors[Block.NOTE_CHECK_BACK] = "Add the next step you'll check back on."
+        errors[Input.NOTE_STRENGTHS] = "Write at least one thing, or close this without saving."
+    elif check_back is not None and texts[Input.NOTE_NEXT_STEP] is None:
+        errors[Input.NOTE_CHECK_BACK] = "Add the next step you'll check back on."
     elif check_back is not None and check_back < today:
-        errors[Block.NOTE_CHECK_BACK] = common.PAST
+        errors[Input.NOTE_CHECK_BACK] = common.PAST
     elif check_back is not None and (too_far := outside_school_years(check_back, today)):
-        errors[Block.NOTE_CHECK_BACK] = too_far
+        errors[Input.NOTE_CHECK_BACK] = too_far
     if errors:
         return None, errors
     return (
         NoteForm(
-            strengths=texts[Block.NOTE_STRENGTHS],
-            try_next=texts[Block.NOTE_TRY_NEXT],
-            next_step=texts[Block.NOTE_NEXT_STEP],
+            strengths=texts[Input.NOTE_STRENGTHS],
+            try_next=texts[Input.NOTE_TRY_NEXT],
+            next_step=texts[Input.NOTE_NEXT_STEP],
             check_back_on=check_back,
         ),
         {},
@@ -270,8 +270,8 @@ def parse_notes_form(values: StateValues, *, today: date) -> tuple[NoteForm | No
 
 
 def _note_input(
-    block: Block,
-    action: Action,
+    block: str,
+    action: str,
     *,
     label: str,
     placeholder: str,

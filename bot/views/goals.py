@@ -9,7 +9,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import Block as SlackBlock, Option
 
-from bot.ids import Action, Block, Callback
+from bot.ids import Callback, Input
 from bot.rules.calendar import outside_school_years
 from bot.rules.domain import DEFAULT_EXPERTISE_AREAS
 from bot.rules.limits import MAX_EVIDENCE, MAX_QUESTION, MAX_STUDENT_MEASURE
@@ -27,8 +27,8 @@ from bot.views.common import (
 MAX_AREAS = 100  # Slack's limit on a static select's options
 
 _QUESTION = TextField(
-    Block.GOAL_QUESTION,
-    Action.GOAL_QUESTION,
+    Input.GOAL_QUESTION,
+    Input.GOAL_QUESTION,
     "What do you want to learn about your students and your teaching?",
     MAX_QUESTION,
     placeholder="How can I get more of my students talking about their reasoning?",
@@ -36,8 +36,8 @@ _QUESTION = TextField(
     missing="Write the question you'd like to explore.",
 )
 _EVIDENCE = TextField(
-    Block.GOAL_EVIDENCE,
-    Action.GOAL_EVIDENCE,
+    Input.GOAL_EVIDENCE,
+    Input.GOAL_EVIDENCE,
     "What will success look like?",
     MAX_EVIDENCE,
     placeholder="Most students explain how they got an answer, not just the answer",
@@ -47,7 +47,7 @@ _EVIDENCE = TextField(
 )
 
 
-def _students(block: Block, action: Action, label: str, example: str, hint: str) -> TextField:
+def _students(block: str, action: str, label: str, example: str, hint: str) -> TextField:
     """One of a goal's two student measures: short, optional, on one line."""
     return TextField(
         block,
@@ -62,15 +62,15 @@ def _students(block: Block, action: Action, label: str, example: str, hint: str)
 
 
 _STUDENTS_NOW = _students(
-    Block.GOAL_STUDENTS_NOW,
-    Action.GOAL_STUDENTS_NOW,
+    Input.GOAL_STUDENTS_NOW,
+    Input.GOAL_STUDENTS_NOW,
     "Where students are now",
     "12 of 28 explain a step",
     'A count you can check again, for example "12 of 28 explain a step"',
 )
 _STUDENTS_AIM = _students(
-    Block.GOAL_STUDENTS_AIM,
-    Action.GOAL_STUDENTS_AIM,
+    Input.GOAL_STUDENTS_AIM,
+    Input.GOAL_STUDENTS_AIM,
     "Where you want them",
     "20 of 28",
     'The same count once the goal is met, for example "20 of 28"',
@@ -122,8 +122,8 @@ def build_goal_form(
         ),
         _QUESTION.input(initial.question if initial else None),
         common.select_input(
-            Block.GOAL_FOCUS,
-            Action.GOAL_FOCUS,
+            Input.GOAL_FOCUS,
+            Input.GOAL_FOCUS,
             "Focus area",
             options=list(options.values()),
             initial=options.get(initial.focus_area) if initial is not None else None,
@@ -133,8 +133,8 @@ def build_goal_form(
         _STUDENTS_NOW.input(initial.students_now if initial else None),
         _STUDENTS_AIM.input(initial.students_aim if initial else None),
         common.date_input(
-            Block.GOAL_TARGET,
-            Action.GOAL_TARGET,
+            Input.GOAL_TARGET,
+            Input.GOAL_TARGET,
             "Target date",
             initial=initial.target_date if initial is not None else None,
             placeholder="Choose a date",
@@ -142,8 +142,8 @@ def build_goal_form(
             optional=True,
         ),
         common.user_input(
-            Block.GOAL_COACH,
-            Action.GOAL_COACH,
+            Input.GOAL_COACH,
+            Input.GOAL_COACH,
             "Coach",
             initial=coach,
             placeholder="Choose a coach",
@@ -169,23 +169,23 @@ def parse_goal_form(
 
     question = _QUESTION.read(values, errors)
 
-    focus = common.selected_value(values, Block.GOAL_FOCUS, Action.GOAL_FOCUS)
+    focus = common.selected_value(values, Input.GOAL_FOCUS, Input.GOAL_FOCUS)
     if focus is None:
-        errors[Block.GOAL_FOCUS] = "Choose the area this goal is about."
+        errors[Input.GOAL_FOCUS] = "Choose the area this goal is about."
     elif focus not in offered_areas(areas):
-        errors[Block.GOAL_FOCUS] = common.STALE
+        errors[Input.GOAL_FOCUS] = common.STALE
 
     evidence = _EVIDENCE.read(values, errors)
     students_now = _STUDENTS_NOW.read(values, errors)
     students_aim = _STUDENTS_AIM.read(values, errors)
 
-    target = common.picked_date(values, Block.GOAL_TARGET, Action.GOAL_TARGET)
+    target = common.picked_date(values, Input.GOAL_TARGET, Input.GOAL_TARGET)
     if target is not None and target < today:
-        errors[Block.GOAL_TARGET] = common.PAST
+        errors[Input.GOAL_TARGET] = common.PAST
     elif target is not None and (too_far := outside_school_years(target, today)) is not None:
-        errors[Block.GOAL_TARGET] = too_far
+        errors[Input.GOAL_TARGET] = too_far
 
-    coach = common.state_of(values, Block.GOAL_COACH, Action.GOAL_COACH).get("selected_user")
+    coach = common.state_of(values, Input.GOAL_COACH, Input.GOAL_COACH).get("selected_user")
     if errors or question is None or focus is None:
         return None, errors
     return (

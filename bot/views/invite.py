@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.ids import Action, Block, Callback
+from bot.ids import Block, Callback, Input
 from bot.rules.calendar import zone_or_default
 from bot.rules.domain import DEFAULT_VISIT_MINUTES, VISIT_LENGTHS, SupportType
 from bot.rules.limits import MAX_CLASS, MAX_DECLINE_REASON, MAX_FOCUS, MAX_NOTE, MAX_PROPOSAL_NOTE
@@ -93,8 +93,8 @@ _SUPPORT_OPTIONS = {
 
 
 _CLASS = TextField(
-    Block.INVITE_CLASS,
-    Action.INVITE_CLASS,
+    Input.INVITE_CLASS,
+    Input.INVITE_CLASS,
     "Class or period",
     MAX_CLASS,
     placeholder="Period 3 Algebra",
@@ -103,8 +103,8 @@ _CLASS = TextField(
     single_line=True,
 )
 _FOCUS = TextField(
-    Block.INVITE_FOCUS,
-    Action.INVITE_FOCUS,
+    Input.INVITE_FOCUS,
+    Input.INVITE_FOCUS,
     "What should they look for?",
     MAX_FOCUS,
     placeholder="How my students explain their thinking in small groups",
@@ -112,8 +112,8 @@ _FOCUS = TextField(
     multiline=True,
 )
 _NOTE = TextField(
-    Block.INVITE_NOTE,
-    Action.INVITE_NOTE,
+    Input.INVITE_NOTE,
+    Input.INVITE_NOTE,
     "Anything else?",
     MAX_NOTE,
     placeholder="Where to find your room, or what the class is working on",
@@ -121,8 +121,8 @@ _NOTE = TextField(
     multiline=True,
 )
 _PROPOSAL_NOTE = TextField(
-    Block.PROPOSE_NOTE,
-    Action.PROPOSE_NOTE,
+    Input.PROPOSE_NOTE,
+    Input.PROPOSE_NOTE,
     "A note",
     MAX_PROPOSAL_NOTE,
     placeholder="Thursdays work better for me",
@@ -130,8 +130,8 @@ _PROPOSAL_NOTE = TextField(
     multiline=True,
 )
 _REASON = TextField(
-    Block.DECLINE_REASON,
-    Action.DECLINE_REASON,
+    Input.DECLINE_REASON,
+    Input.DECLINE_REASON,
     "A kind word for the teacher",
     MAX_DECLINE_REASON,
     placeholder="I'm at a training that day. I'd love to come another week!",
@@ -186,8 +186,8 @@ def build_invite_form(
     support = initial.support if initial is not None else SupportType.OBSERVE
     blocks += [
         common.user_input(
-            Block.INVITE_COACH,
-            Action.INVITE_COACH,
+            Input.INVITE_COACH,
+            Input.INVITE_COACH,
             "Coach",
             initial=coach,
             placeholder="Choose a coach",
@@ -200,8 +200,8 @@ def build_invite_form(
             lengths=VISIT_LENGTHS,
         ),
         common.select_input(
-            Block.INVITE_SUPPORT,
-            Action.INVITE_SUPPORT,
+            Input.INVITE_SUPPORT,
+            Input.INVITE_SUPPORT,
             "What kind of support?",
             options=list(_SUPPORT_OPTIONS.values()),
             initial=_SUPPORT_OPTIONS[support],
@@ -223,7 +223,7 @@ def build_invite_form(
     )
     # Choosing another coach tells coachbot, so the form can offer that coach's open times.
     for block in view["blocks"]:
-        if block.get("block_id") == Block.INVITE_COACH:
+        if block.get("block_id") == Input.INVITE_COACH:
             block["dispatch_action"] = True
     return view
 
@@ -239,8 +239,8 @@ def _goal_input(goals: Sequence[tuple[int, str]], initial: InviteForm | None) ->
         options[0] if len(options) == 1 and initial is None else None,
     )
     return common.select_input(
-        Block.INVITE_GOAL,
-        Action.INVITE_GOAL,
+        Input.INVITE_GOAL,
+        Input.INVITE_GOAL,
         "Part of which goal?",
         options=options,
         initial=chosen,
@@ -258,32 +258,32 @@ def parse_invite_form(
     checks it against the teacher's own calendar and zone).
     """
     errors: dict[str, str] = {}
-    goal_value = common.selected_value(values, Block.INVITE_GOAL, Action.INVITE_GOAL)
+    goal_value = common.selected_value(values, Input.INVITE_GOAL, Input.INVITE_GOAL)
     goal_id = common.record_id(goal_value)
     if goal_value is not None and goal_id is None:
-        errors[Block.INVITE_GOAL] = common.STALE
+        errors[Input.INVITE_GOAL] = common.STALE
 
-    coach = common.state_of(values, Block.INVITE_COACH, Action.INVITE_COACH).get("selected_user")
+    coach = common.state_of(values, Input.INVITE_COACH, Input.INVITE_COACH).get("selected_user")
     if not isinstance(coach, str) or not coach:
-        errors[Block.INVITE_COACH] = "Choose the coach you'd like to invite."
+        errors[Input.INVITE_COACH] = "Choose the coach you'd like to invite."
 
     day, start, minutes = parse_when(
         values, errors, _INVITE_WHEN, today=today, lengths=VISIT_LENGTHS
     )
 
     support: SupportType | None = None
-    support_value = common.selected_value(values, Block.INVITE_SUPPORT, Action.INVITE_SUPPORT)
+    support_value = common.selected_value(values, Input.INVITE_SUPPORT, Input.INVITE_SUPPORT)
     if support_value is None:
-        errors[Block.INVITE_SUPPORT] = "Choose the kind of support you'd like."
+        errors[Input.INVITE_SUPPORT] = "Choose the kind of support you'd like."
     else:
         try:
             support = SupportType(support_value)
         except ValueError:
-            errors[Block.INVITE_SUPPORT] = common.STALE
+            errors[Input.INVITE_SUPPORT] = common.STALE
 
     class_name, focus, note = (field.read(values, errors) for field in (_CLASS, _FOCUS, _NOTE))
     if class_name is None and support is not None and support.needs_class:
-        errors[Block.INVITE_CLASS] = "Which class or period should they come to?"
+        errors[Input.INVITE_CLASS] = "Which class or period should they come to?"
     if support is not None and not support.needs_class:
         class_name = None
 

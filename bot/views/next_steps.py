@@ -13,7 +13,7 @@ from typing import Any
 
 from slack_sdk.models.blocks import ActionsBlock, Block as SlackBlock, ButtonElement
 
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules.calendar import zone_or_default
 from bot.rules.domain import StepAnswer
 from bot.rules.limits import MAX_STEP_LINE
@@ -36,8 +36,8 @@ HELP_LABEL = "Need help"
 NOT_YET_LABEL = "Not yet (remind me in a week)"
 
 _LINE = TextField(
-    Block.NEXT_STEP_LINE,
-    Action.NEXT_STEP_LINE,
+    Input.NEXT_STEP_LINE,
+    Input.NEXT_STEP_LINE,
     "How did it go?",
     MAX_STEP_LINE,
     placeholder="Pairs used the stems, and more of them explained a step",

@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
     RadioButtonsElement,
 )
 
-from bot.ids import Action, Block, Callback, HoursInput
+from bot.ids import Action, Callback, Input
 from bot.rules.calendar import zone_or_default
 from bot.rules.weekly_hours import (
     MAX_SLOTS,
@@ -53,11 +53,11 @@ from bot.views.plain import Dict, actions, button, context as plain_context
 from bot.views.when import clock, clock_span, format_when
 
 WEEKDAY_IDS = (
-    (HoursInput.HOURS_MONDAY, HoursInput.HOURS_MONDAY),
-    (HoursInput.HOURS_TUESDAY, HoursInput.HOURS_TUESDAY),
-    (HoursInput.HOURS_WEDNESDAY, HoursInput.HOURS_WEDNESDAY),
-    (HoursInput.HOURS_THURSDAY, HoursInput.HOURS_THURSDAY),
-    (HoursInput.HOURS_FRIDAY, HoursInput.HOURS_FRIDAY),
+    (Input.HOURS_MONDAY, Input.HOURS_MONDAY),
+    (Input.HOURS_TUESDAY, Input.HOURS_TUESDAY),
+    (Input.HOURS_WEDNESDAY, Input.HOURS_WEDNESDAY),
+    (Input.HOURS_THURSDAY, Input.HOURS_THURSDAY),
+    (Input.HOURS_FRIDAY, Input.HOURS_FRIDAY),
 )
 MAX_WINDOWS_TEXT = 120
 MAX_OUT_LISTED = 10  # Slack's limit for checkboxes
@@ -91,8 +91,8 @@ def build_hours_form(hours: Hours) -> dict[str, Any]:
     nearest = min(VISIT_LENGTHS, key=lambda m: (abs(m - hours.minutes), m))
     blocks.append(
         select_input(
-            HoursInput.HOURS_LENGTH,
-            HoursInput.HOURS_LENGTH,
+            Input.HOURS_LENGTH,
+            Input.HOURS_LENGTH,
             "Each visit is",
             options=list(_LENGTHS.values()),
             initial=_LENGTHS[nearest],
@@ -110,10 +110,10 @@ def build_hours_form(hours: Hours) -> dict[str, Any]:
 def parse_hours_form(values: StateValues) -> tuple[tuple[list[Window], int] | None, dict[str, str]]:
     """The windows and the visit length, or a kind message under each field that needs one."""
     errors: dict[str, str] = {}
-    chosen = selected_value(values, HoursInput.HOURS_LENGTH, HoursInput.HOURS_LENGTH)
+    chosen = selected_value(values, Input.HOURS_LENGTH, Input.HOURS_LENGTH)
     minutes = next((m for m in VISIT_LENGTHS if str(m) == chosen), None)
     if minutes is None:
-        errors[HoursInput.HOURS_LENGTH] = "Choose how long each visit is."
+        errors[Input.HOURS_LENGTH] = "Choose how long each visit is."
     windows: list[Window] = []
     for weekday, (block, action) in enumerate(WEEKDAY_IDS):
         text = typed_text(values, block, action, single_line=True)
@@ -187,15 +187,15 @@ def build_days_out_form(today: date, ahead: Sequence[date]) -> dict[str, Any]:
             "one message offering to move or cancel it. It never says why."
         ),
         date_input(
-            HoursInput.OUT_FIRST,
-            HoursInput.OUT_FIRST,
+            Input.OUT_FIRST,
+            Input.OUT_FIRST,
             "Out on",
             placeholder="Choose a day",
             optional=True,
         ),
         date_input(
-            HoursInput.OUT_LAST,
-            HoursInput.OUT_LAST,
+            Input.OUT_LAST,
+            Input.OUT_LAST,
             "Through (for more than one day)",
             placeholder="Choose the last day",
             optional=True,
@@ -206,10 +206,10 @@ def build_days_out_form(today: date, ahead: Sequence[date]) -> dict[str, Any]:
         options = [Option(value=day.isoformat(), text=long_day(day, today=today)) for day in listed]
         blocks.append(
             input_block(
-                HoursInput.OUT_KEEP,
+                Input.OUT_KEEP,
                 "Days you're out (uncheck a day to be back in)",
                 CheckboxesElement(
-                    action_id=HoursInput.OUT_KEEP, options=options, initial_options=options
+                    action_id=Input.OUT_KEEP, options=options, initial_options=options
                 ),
                 optional=True,
             )
@@ -230,14 +230,14 @@ def parse_days_out_form(
     values: StateValues, listed: Sequence[date]
 ) -> tuple[DaysOutForm | None, dict[str, str]]:
     """The days to mark out and the days to be back in; a kind message when there is neither."""
-    first = picked_date(values, HoursInput.OUT_FIRST, HoursInput.OUT_FIRST)
-    last = picked_date(values, HoursInput.OUT_LAST, HoursInput.OUT_LAST)
+    first = picked_date(values, Input.OUT_FIRST, Input.OUT_FIRST)
+    last = picked_date(values, Input.OUT_LAST, Input.OUT_LAST)
     if first is None and last is not None:
         first, last = last, None
-    kept = set(selected_values(values, HoursInput.OUT_KEEP, HoursInput.OUT_KEEP))
+    kept = set(selected_values(values, Input.OUT_KEEP, Input.OUT_KEEP))
     back = tuple(day for day in listed[:MAX_OUT_LISTED] if day.isoformat() not in kept)
     if first is None and not back:
-        return None, {HoursInput.OUT_FIRST: "Choose the day you'll be out."}
+        return None, {Input.OUT_FIRST: "Choose the day you'll be out."}
     return DaysOutForm(first, last, back), {}
 
 
@@ -281,7 +281,7 @@ def with_open_times(
     found = copy.deepcopy(dict(view))
     if not slots:
         return found
-    block, action = Block[f"{form}_SLOT"], Action[f"{form}_SLOT"]
+    block, action = Input[f"{form}_SLOT"], Input[f"{form}_SLOT"]
     minutes = round((slots[0][1] - slots[0][0]).total_seconds() / 60)
     options = [Option(value=slot_value(s, tz), text=_slot_text(s, tz)) for s in slots[:MAX_SLOTS]]
     who = f"{coach_name}'s" if coach_name else "the coach's"
@@ -293,13 +293,13 @@ def with_open_times(
         hint="Or leave these and choose a day and time below.",
     ).to_dict()
     blocks: list[dict[str, Any]] = found["blocks"]
-    at = next(i for i, b in enumerate(blocks) if b.get("block_id") == Block[f"{form}_DATE"])
+    at = next(i for i, b in enumerate(blocks) if b.get("block_id") == Input[f"{form}_DATE"])
     blocks.insert(at, radios)
     for b in blocks:
-        if b.get("block_id") == Block[f"{form}_TIME"]:
+        if b.get("block_id") == Input[f"{form}_TIME"]:
             b["optional"] = True
             b["hint"] = {"type": "plain_text", "text": "Not needed when you chose an open time."}
-        if b.get("block_id") == Block[f"{form}_LENGTH"]:
+        if b.get("block_id") == Input[f"{form}_LENGTH"]:
             chosen = next((o for o in b["element"]["options"] if o["value"] == str(minutes)), None)
             if chosen is not None:
                 b["element"]["initial_option"] = chosen
@@ -312,7 +312,7 @@ def for_another_coach(
     """A form as Slack showed it, ready for views.update with another coach's open times (or
     none): what a person typed stays, since its inputs keep their ids."""
     kept = {key: copy.deepcopy(view[key]) for key in _UPDATABLE if key in view}
-    slot, day, start = (Block[f"{form}_{part}"] for part in ("SLOT", "DATE", "TIME"))
+    slot, day, start = (Input[f"{form}_{part}"] for part in ("SLOT", "DATE", "TIME"))
     kept["blocks"] = [b for b in kept.get("blocks", []) if b.get("block_id") != slot]
     for block in kept["blocks"]:
         if block.get("block_id") == start:
@@ -330,7 +330,7 @@ _UPDATABLE = ("type", "callback_id", "title", "submit", "close", "blocks", "priv
 def chosen_slot(values: StateValues, *, form: str) -> tuple[dict[str, Any] | None, dict[str, str]]:
     """The form's values with a chosen open time written into its day and start, as if picked
     there (None when none was chosen); a time that can't be read is a kind error."""
-    block, action = Block[f"{form}_SLOT"], Action[f"{form}_SLOT"]
+    block, action = Input[f"{form}_SLOT"], Input[f"{form}_SLOT"]
     picked = selected_value(values, block, action)
     if picked is None:
         return None, {}
@@ -339,8 +339,8 @@ def chosen_slot(values: StateValues, *, form: str) -> tuple[dict[str, Any] | Non
     if day is None or at is None:
         return None, {block: STALE}
     updated: dict[str, Any] = {key: dict(value) for key, value in values.items()}
-    day_block, time_block = Block[f"{form}_DATE"], Block[f"{form}_TIME"]
-    day_action, time_action = Action[f"{form}_DATE"], Action[f"{form}_TIME"]
+    day_block, time_block = Input[f"{form}_DATE"], Input[f"{form}_TIME"]
+    day_action, time_action = Input[f"{form}_DATE"], Input[f"{form}_TIME"]
     updated[day_block] = {day_action: {"type": "datepicker", "selected_date": day.isoformat()}}
     updated[time_block] = {time_action: {"type": "timepicker", "selected_time": f"{at:%H:%M}"}}
     return updated, {}

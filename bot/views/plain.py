@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from enum import StrEnum
 from typing import Any
 
-from bot.ids import Action, Block
+from bot.ids import Action
 from bot.views.common import MAX_CONTEXT, MAX_HEADER, MAX_SECTION, clip
 
 Dict = dict[str, Any]
@@ -71,11 +71,11 @@ def actions(*elements: Dict) -> Dict:
 
 
 def input_block(
-    block: Block, label: str, element: Dict, *, optional: bool = False, hint: str | None = None
+    block: str, label: str, element: Dict, *, optional: bool = False, hint: str | None = None
 ) -> Dict:
     found: Dict = {
         "type": "input",
-        "block_id": block.value,
+        "block_id": str(block),
         "label": plain(label),
         "element": element,
         "optional": optional,
@@ -85,12 +85,12 @@ def input_block(
     return found
 
 
-def radio(action: Action, options: Mapping[str, str], initial: str) -> Dict:
+def radio(action: str, options: Mapping[str, str], initial: str) -> Dict:
     """Radio buttons, (value, text) in order, with `initial` chosen."""
     built = [{"text": plain(text), "value": value} for value, text in options.items()]
     return {
         "type": "radio_buttons",
-        "action_id": action.value,
+        "action_id": str(action),
         "options": built,
         "initial_option": next(o for o in built if o["value"] == initial),
     }

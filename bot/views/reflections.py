@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
     SectionBlock,
 )
 
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules.cards import PromptCard
 from bot.rules.limits import MAX_ANSWER, MAX_PAUSE_DAYS, PAUSE_AFTER_TODAY
 from bot.views.common import (
@@ -39,8 +39,8 @@ from bot.views.common import (
 
 DEFAULT_PAUSE_DAYS = 7
 _ANSWER = TextField(
-    Block.REFLECT_ANSWER,
-    Action.REFLECT_ANSWER,
+    Input.REFLECT_ANSWER,
+    Input.REFLECT_ANSWER,
     "Your reflection",
     MAX_ANSWER,
     placeholder="A few words is plenty",
@@ -155,10 +155,10 @@ def build_answer_form(
     if can_share:
         blocks.append(
             input_block(
-                Block.REFLECT_SHARE,
+                Input.REFLECT_SHARE,
                 "Sharing",
                 CheckboxesElement(
-                    action_id=Action.REFLECT_SHARE,
+                    action_id=Input.REFLECT_SHARE,
                     options=[share_option],
                     initial_options=[share_option] if initial_shared else None,
                 ),
@@ -180,7 +180,7 @@ def parse_answer_form(values: StateValues) -> tuple[AnswerForm | None, dict[str,
     """The answer, or kind messages keyed by the block to show them under."""
     errors: dict[str, str] = {}
     text = _ANSWER.read(values, errors)
-    share = SHARE_VALUE in selected_values(values, Block.REFLECT_SHARE, Action.REFLECT_SHARE)
+    share = SHARE_VALUE in selected_values(values, Input.REFLECT_SHARE, Input.REFLECT_SHARE)
     if errors or text is None:
         return None, errors
     return AnswerForm(text=text, share=share), {}
@@ -222,8 +222,8 @@ def build_pause_form(*, today: date, reflection_id: int | None = None) -> dict[s
             )
         ),
         date_input(
-            Block.PAUSE_UNTIL,
-            Action.PAUSE_UNTIL,
+            Input.PAUSE_UNTIL,
+            Input.PAUSE_UNTIL,
             "Pause until",
             initial=(today + timedelta(days=DEFAULT_PAUSE_DAYS)),
             placeholder="Choose a date",
@@ -241,14 +241,14 @@ def build_pause_form(*, today: date, reflection_id: int | None = None) -> dict[s
 
 def parse_pause_form(values: StateValues, *, today: date) -> tuple[date | None, dict[str, str]]:
     """The day prompts start again, or a kind message keyed by the date's block."""
-    picked = picked_date(values, Block.PAUSE_UNTIL, Action.PAUSE_UNTIL)
+    picked = picked_date(values, Input.PAUSE_UNTIL, Input.PAUSE_UNTIL)
     if picked is None:
-        return None, {Block.PAUSE_UNTIL: "Choose the day you'd like prompts to start again."}
+        return None, {Input.PAUSE_UNTIL: "Choose the day you'd like prompts to start again."}
     if picked <= today:
-        return None, {Block.PAUSE_UNTIL: PAUSE_AFTER_TODAY}
+        return None, {Input.PAUSE_UNTIL: PAUSE_AFTER_TODAY}
     if picked > today + timedelta(days=MAX_PAUSE_DAYS):
         return None, {
-            Block.PAUSE_UNTIL: (
+            Input.PAUSE_UNTIL: (
                 "Choose a date within a year. To stop prompts altogether, use Stop these."
             )
         }

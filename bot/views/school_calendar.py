@@ -15,7 +15,7 @@ from slack_sdk.models.blocks import (
     StaticSelectElement,
 )
 
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Block, Callback, Input
 from bot.rules.calendar import NO_SCHOOL, Closure, outside_school_years
 from bot.rules.cards import CalendarForm
 from bot.rules.limits import MAX_CLOSURES_TEXT
@@ -81,29 +81,29 @@ def build_calendar_form(schools: Sequence[str], initial: CalendarForm) -> dict[s
                 ),
             ),
             input_block(
-                Block.CALENDAR_WEEKDAYS,
+                Input.CALENDAR_WEEKDAYS,
                 "School days",
                 CheckboxesElement(
-                    action_id=Action.CALENDAR_WEEKDAYS,
+                    action_id=Input.CALENDAR_WEEKDAYS,
                     options=weekday_options,
                     initial_options=checked or None,
                 ),
             ),
             common.time_input(
-                Block.CALENDAR_START,
-                Action.CALENDAR_START,
+                Input.CALENDAR_START,
+                Input.CALENDAR_START,
                 "School day starts",
                 initial=initial.day_start,
             ),
             common.time_input(
-                Block.CALENDAR_END,
-                Action.CALENDAR_END,
+                Input.CALENDAR_END,
+                Input.CALENDAR_END,
                 "School day ends",
                 initial=initial.day_end,
             ),
             common.text_input(
-                Block.CALENDAR_CLOSURES,
-                Action.CALENDAR_CLOSURES,
+                Input.CALENDAR_CLOSURES,
+                Input.CALENDAR_CLOSURES,
                 "Days off",
                 limit=MAX_CLOSURES_TEXT,
                 initial=closures_text,
@@ -172,26 +172,26 @@ def parse_calendar_form(
     weekdays = frozenset(
         int(value)
         for value in common.selected_values(
-            values, Block.CALENDAR_WEEKDAYS, Action.CALENDAR_WEEKDAYS
+            values, Input.CALENDAR_WEEKDAYS, Input.CALENDAR_WEEKDAYS
         )
         if value in {str(day) for day in range(7)}
     )
     if not weekdays:
-        errors[Block.CALENDAR_WEEKDAYS] = "Tick at least one school day."
+        errors[Input.CALENDAR_WEEKDAYS] = "Tick at least one school day."
 
-    day_start = picked_time(values, Block.CALENDAR_START, Action.CALENDAR_START)
-    day_end = picked_time(values, Block.CALENDAR_END, Action.CALENDAR_END)
+    day_start = picked_time(values, Input.CALENDAR_START, Input.CALENDAR_START)
+    day_end = picked_time(values, Input.CALENDAR_END, Input.CALENDAR_END)
     if day_start is None:
-        errors[Block.CALENDAR_START] = "Choose when the school day starts."
+        errors[Input.CALENDAR_START] = "Choose when the school day starts."
     if day_end is None:
-        errors[Block.CALENDAR_END] = "Choose when the school day ends."
+        errors[Input.CALENDAR_END] = "Choose when the school day ends."
     elif day_start is not None and day_end <= day_start:
-        errors[Block.CALENDAR_END] = "The school day needs to end after it starts."
+        errors[Input.CALENDAR_END] = "The school day needs to end after it starts."
 
-    text = common.state_of(values, Block.CALENDAR_CLOSURES, Action.CALENDAR_CLOSURES).get("value")
+    text = common.state_of(values, Input.CALENDAR_CLOSURES, Input.CALENDAR_CLOSURES).get("value")
     closures, problems = parse_closure_lines(text if isinstance(text, str) else "", today=today)
     if problems:
-        errors[Block.CALENDAR_CLOSURES] = _problems_message(problems)
+        errors[Input.CALENDAR_CLOSURES] = _problems_message(problems)
 
     if errors or day_start is None or day_end is None:
         return None, errors

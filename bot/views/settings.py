@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import date, time, timedelta
 from typing import Any
 
-from bot.ids import Action, Block, Callback, Command
+from bot.ids import Callback, Command, Input
 from bot.rules.limits import MAX_NUDGE_CAP, MAX_PAUSE_DAYS, MIN_NUDGE_CAP
 from bot.views.common import (
     StateValues,
@@ -94,32 +94,32 @@ def _teacher_inputs(settings: TeacherSettings, today: date) -> list[Dict]:
     }
     pause: Dict = {
         "type": "datepicker",
-        "action_id": Action.SETTINGS_PAUSE_UNTIL.value,
+        "action_id": Input.SETTINGS_PAUSE_UNTIL.value,
         "placeholder": plain("No pause"),
     }
     if settings.paused_until is not None and settings.paused_until > today:
         pause["initial_date"] = settings.paused_until.isoformat()
     return [
         input_block(
-            Block.SETTINGS_PROMPTS,
+            Input.SETTINGS_PROMPTS,
             "Reflection prompts",
             radio(
-                Action.SETTINGS_PROMPTS, prompts, PROMPTS_ON if settings.prompts_on else PROMPTS_OFF
+                Input.SETTINGS_PROMPTS, prompts, PROMPTS_ON if settings.prompts_on else PROMPTS_OFF
             ),
         ),
         input_block(
-            Block.SETTINGS_PAUSE_UNTIL,
+            Input.SETTINGS_PAUSE_UNTIL,
             "Pause prompts until",
             pause,
             optional=True,
             hint="Leave empty for no pause. Prompts start again on the day you choose.",
         ),
         input_block(
-            Block.SETTINGS_NUDGE_CAP,
+            Input.SETTINGS_NUDGE_CAP,
             "Reminders a week, at most",
             {
                 "type": "number_input",
-                "action_id": Action.SETTINGS_NUDGE_CAP.value,
+                "action_id": Input.SETTINGS_NUDGE_CAP.value,
                 "is_decimal_allowed": False,
                 "min_value": str(MIN_NUDGE_CAP),
                 "max_value": str(MAX_NUDGE_CAP),
@@ -131,10 +131,10 @@ def _teacher_inputs(settings: TeacherSettings, today: date) -> list[Dict]:
             ),
         ),
         input_block(
-            Block.SETTINGS_SHARE_WINS,
+            Input.SETTINGS_SHARE_WINS,
             "Celebrating your wins",
             radio(
-                Action.SETTINGS_SHARE_WINS,
+                Input.SETTINGS_SHARE_WINS,
                 shares,
                 SHARE_NEVER if settings.share_wins == SHARE_NEVER else SHARE_ASK,
             ),
@@ -150,11 +150,11 @@ def _coach_inputs(settings: CoachSettings, hours: SchoolHours) -> list[Dict]:
     }
     return [
         input_block(
-            Block.SETTINGS_LIST_TIME,
+            Input.SETTINGS_LIST_TIME,
             "Daily visit list at",
             {
                 "type": "timepicker",
-                "action_id": Action.SETTINGS_LIST_TIME.value,
+                "action_id": Input.SETTINGS_LIST_TIME.value,
                 "initial_time": f"{settings.list_at:%H:%M}",
             },
             hint=(
@@ -163,10 +163,10 @@ def _coach_inputs(settings: CoachSettings, hours: SchoolHours) -> list[Dict]:
             ),
         ),
         input_block(
-            Block.SETTINGS_LIST_EMPTY,
+            Input.SETTINGS_LIST_EMPTY,
             "On a day with nothing planned",
             radio(
-                Action.SETTINGS_LIST_EMPTY,
+                Input.SETTINGS_LIST_EMPTY,
                 empties,
                 EMPTY_NOTE if settings.when_empty else EMPTY_SKIP,
             ),
@@ -204,35 +204,35 @@ def parse_settings_form(
 
 
 def _parse_teacher(values: StateValues, today: date, errors: dict[str, str]) -> TeacherSettings:
-    prompts = selected_value(values, Block.SETTINGS_PROMPTS, Action.SETTINGS_PROMPTS)
+    prompts = selected_value(values, Input.SETTINGS_PROMPTS, Input.SETTINGS_PROMPTS)
     if prompts not in (PROMPTS_ON, PROMPTS_OFF):
-        errors[Block.SETTINGS_PROMPTS] = "Choose whether you'd like reflection prompts."
-    picked = state_of(values, Block.SETTINGS_PAUSE_UNTIL, Action.SETTINGS_PAUSE_UNTIL).get(
+        errors[Input.SETTINGS_PROMPTS] = "Choose whether you'd like reflection prompts."
+    picked = state_of(values, Input.SETTINGS_PAUSE_UNTIL, Input.SETTINGS_PAUSE_UNTIL).get(
         "selected_date"
     )
     paused: date | None = None
     if picked not in (None, ""):
         paused = parse_date(picked)
         if paused is None:
-            errors[Block.SETTINGS_PAUSE_UNTIL] = "Choose a date from the calendar."
+            errors[Input.SETTINGS_PAUSE_UNTIL] = "Choose a date from the calendar."
         elif paused < today:
-            errors[Block.SETTINGS_PAUSE_UNTIL] = (
+            errors[Input.SETTINGS_PAUSE_UNTIL] = (
                 "That day has passed. Choose today or a later day, or leave it empty."
             )
         elif paused > today + timedelta(days=MAX_PAUSE_DAYS):
-            errors[Block.SETTINGS_PAUSE_UNTIL] = (
+            errors[Input.SETTINGS_PAUSE_UNTIL] = (
                 "Choose a date within a year. To stop prompts altogether, turn them off."
             )
         elif paused == today:
             paused = None  # prompts start again today: no pause at all
-    cap = typed_number(values, Block.SETTINGS_NUDGE_CAP, Action.SETTINGS_NUDGE_CAP)
+    cap = typed_number(values, Input.SETTINGS_NUDGE_CAP, Input.SETTINGS_NUDGE_CAP)
     if cap is None or not MIN_NUDGE_CAP <= cap <= MAX_NUDGE_CAP:
-        errors[Block.SETTINGS_NUDGE_CAP] = (
+        errors[Input.SETTINGS_NUDGE_CAP] = (
             f"Choose a whole number from {MIN_NUDGE_CAP} to {MAX_NUDGE_CAP}."
         )
-    share = selected_value(values, Block.SETTINGS_SHARE_WINS, Action.SETTINGS_SHARE_WINS)
+    share = selected_value(values, Input.SETTINGS_SHARE_WINS, Input.SETTINGS_SHARE_WINS)
     if share not in (SHARE_ASK, SHARE_NEVER):
-        errors[Block.SETTINGS_SHARE_WINS] = "Choose how you'd like your wins handled."
+        errors[Input.SETTINGS_SHARE_WINS] = "Choose how you'd like your wins handled."
     return TeacherSettings(
         prompts_on=prompts != PROMPTS_OFF,
         paused_until=paused if prompts != PROMPTS_OFF else None,
@@ -242,17 +242,17 @@ def _parse_teacher(values: StateValues, today: date, errors: dict[str, str]) -> 
 
 
 def _parse_coach(values: StateValues, hours: SchoolHours, errors: dict[str, str]) -> CoachSettings:
-    at = picked_time(values, Block.SETTINGS_LIST_TIME, Action.SETTINGS_LIST_TIME)
+    at = picked_time(values, Input.SETTINGS_LIST_TIME, Input.SETTINGS_LIST_TIME)
     if at is None:
-        errors[Block.SETTINGS_LIST_TIME] = "Choose a time for your daily list."
+        errors[Input.SETTINGS_LIST_TIME] = "Choose a time for your daily list."
     elif not hours.start <= at < hours.end:
-        errors[Block.SETTINGS_LIST_TIME] = (
+        errors[Input.SETTINGS_LIST_TIME] = (
             f"Choose a time within your school's hours, from {clock(hours.start)} to "
             f"before {clock(hours.end)}."
         )
-    empty = selected_value(values, Block.SETTINGS_LIST_EMPTY, Action.SETTINGS_LIST_EMPTY)
+    empty = selected_value(values, Input.SETTINGS_LIST_EMPTY, Input.SETTINGS_LIST_EMPTY)
     if empty not in (EMPTY_NOTE, EMPTY_SKIP):
-        errors[Block.SETTINGS_LIST_EMPTY] = "Choose what a day with nothing planned gets."
+        errors[Input.SETTINGS_LIST_EMPTY] = "Choose what a day with nothing planned gets."
     return CoachSettings(list_at=at or DEFAULT_LIST_TIME, when_empty=empty != EMPTY_SKIP)
 
 

@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 
 from slack_sdk.models.blocks import InputBlock, Option
 
-from bot.ids import Action, Block
+from bot.ids import Input
 from bot.rules.calendar import outside_school_years, zone_or_default
 from bot.views.common import (
     STALE,
@@ -99,13 +99,13 @@ def _day(moment: datetime) -> str:
 # The day, start time and length that every form scheduling a visit or a debrief asks for.
 
 # (block id, action id) of the day, the start time and the length, in that order.
-WhenIds = tuple[tuple[Block, Action], tuple[Block, Action], tuple[Block, Action]]
+WhenIds = tuple[tuple[Input, Input], tuple[Input, Input], tuple[Input, Input]]
 
 
 def when_ids(form: str) -> WhenIds:
     """The ids of a form's day, start and length, named <form>_DATE, <form>_TIME, <form>_LENGTH."""
     date_ids, time_ids, length_ids = (
-        (Block[f"{form}_{part}"], Action[f"{form}_{part}"]) for part in ("DATE", "TIME", "LENGTH")
+        (Input[f"{form}_{part}"], Input[f"{form}_{part}"]) for part in ("DATE", "TIME", "LENGTH")
     )
     return date_ids, time_ids, length_ids
 

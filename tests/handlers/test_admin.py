@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Block, Callback, Input
 from bot.rules.policy import REFUSED_ADMIN
 from tests import factories
 from tests.conftest import ADMIN_ID, Running
@@ -24,17 +24,17 @@ def district(running: Running) -> Running:
 
 def _coach_values(user_id: str, *, capacity: str = "4", areas: tuple[str, ...] = ("math",)) -> Any:
     return {
-        Block.COACH_USER: {Action.COACH_USER: {"type": "users_select", "selected_user": user_id}},
-        Block.COACH_ROLE: {
-            Action.COACH_ROLE: {"type": "radio_buttons", "selected_option": {"value": "coach"}}
+        Input.COACH_USER: {Input.COACH_USER: {"type": "users_select", "selected_user": user_id}},
+        Input.COACH_ROLE: {
+            Input.COACH_ROLE: {"type": "radio_buttons", "selected_option": {"value": "coach"}}
         },
-        Block.COACH_AREAS: {
-            Action.COACH_AREAS: {
+        Input.COACH_AREAS: {
+            Input.COACH_AREAS: {
                 "type": "multi_static_select",
                 "selected_options": [{"value": a} for a in areas],
             }
         },
-        Block.COACH_CAPACITY: {Action.COACH_CAPACITY: {"type": "number_input", "value": capacity}},
+        Input.COACH_CAPACITY: {Input.COACH_CAPACITY: {"type": "number_input", "value": capacity}},
     }
 
 
@@ -85,7 +85,7 @@ def test_a_bad_capacity_is_shown_under_its_field_and_nothing_changes(district: R
     )
     answer = reply.json()
     assert answer["response_action"] == "errors"
-    assert list(answer["errors"]) == [Block.COACH_CAPACITY]
+    assert list(answer["errors"]) == [Input.COACH_CAPACITY]
     with district.deps.uow() as uow:
         assert uow.people.get_by_user(TEAM, factories.coach_id(1)) is None
 
@@ -109,18 +109,18 @@ def test_an_admin_assigns_teachers_to_a_coach_school_and_plc(district: Running) 
     )
     teachers = [factories.teacher_id(1), factories.teacher_id(2)]
     values = {
-        Block.ASSIGN_TEACHERS: {
-            Action.ASSIGN_TEACHERS: {"type": "multi_users_select", "selected_users": teachers}
+        Input.ASSIGN_TEACHERS: {
+            Input.ASSIGN_TEACHERS: {"type": "multi_users_select", "selected_users": teachers}
         },
-        Block.ASSIGN_COACH: {
-            Action.ASSIGN_COACH: {"type": "static_select", "selected_option": {"value": coach}}
+        Input.ASSIGN_COACH: {
+            Input.ASSIGN_COACH: {"type": "static_select", "selected_option": {"value": coach}}
         },
-        Block.ASSIGN_SCHOOL: {
-            Action.ASSIGN_SCHOOL: {"type": "plain_text_input", "value": " Lincoln Elementary "}
+        Input.ASSIGN_SCHOOL: {
+            Input.ASSIGN_SCHOOL: {"type": "plain_text_input", "value": " Lincoln Elementary "}
         },
-        Block.ASSIGN_TEAM: {Action.ASSIGN_TEAM: {"type": "plain_text_input", "value": None}},
-        Block.ASSIGN_PLC: {
-            Action.ASSIGN_PLC: {"type": "conversations_select", "selected_conversation": "C0PLC1"}
+        Input.ASSIGN_TEAM: {Input.ASSIGN_TEAM: {"type": "plain_text_input", "value": None}},
+        Input.ASSIGN_PLC: {
+            Input.ASSIGN_PLC: {"type": "conversations_select", "selected_conversation": "C0PLC1"}
         },
     }
     reply = district.sender.post(
@@ -146,18 +146,18 @@ def _calendar_values(closures: str, *, days: tuple[str, ...] = ("6", "0", "1", "
                 "selected_option": {"value": "district"},
             }
         },
-        Block.CALENDAR_WEEKDAYS: {
-            Action.CALENDAR_WEEKDAYS: {
+        Input.CALENDAR_WEEKDAYS: {
+            Input.CALENDAR_WEEKDAYS: {
                 "type": "checkboxes",
                 "selected_options": [{"value": d} for d in days],
             }
         },
-        Block.CALENDAR_START: {
-            Action.CALENDAR_START: {"type": "timepicker", "selected_time": "07:30"}
+        Input.CALENDAR_START: {
+            Input.CALENDAR_START: {"type": "timepicker", "selected_time": "07:30"}
         },
-        Block.CALENDAR_END: {Action.CALENDAR_END: {"type": "timepicker", "selected_time": "16:00"}},
-        Block.CALENDAR_CLOSURES: {
-            Action.CALENDAR_CLOSURES: {"type": "plain_text_input", "value": closures}
+        Input.CALENDAR_END: {Input.CALENDAR_END: {"type": "timepicker", "selected_time": "16:00"}},
+        Input.CALENDAR_CLOSURES: {
+            Input.CALENDAR_CLOSURES: {"type": "plain_text_input", "value": closures}
         },
     }
 
@@ -192,7 +192,7 @@ def test_a_bad_closure_line_is_shown_and_nothing_is_saved(district: Running) -> 
     )
     answer = reply.json()
     assert answer["response_action"] == "errors"
-    assert "Line 1" in answer["errors"][Block.CALENDAR_CLOSURES]
+    assert "Line 1" in answer["errors"][Input.CALENDAR_CLOSURES]
     with district.deps.uow() as uow:
         assert uow.districts.own_closures(TEAM, None) == []
 

@@ -11,7 +11,7 @@ from sqlalchemy import select
 import handlers.celebrations as celebration_handlers
 import handlers.shared as shared_handlers
 from bot.demo.standin import Call
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules.celebrations import NOT_YOURS
 from bot.views import celebrations as views
 from handlers.common import add_routes
@@ -124,17 +124,17 @@ def channel_posts(running: Running) -> list[Call]:
 
 def form_values(text: str, channel: str, who: str | None = None) -> dict[str, Any]:
     values: dict[str, Any] = {
-        Block.CELEBRATE_TEXT: {Action.CELEBRATE_TEXT: {"type": "plain_text_input", "value": text}},
-        Block.CELEBRATE_CHANNEL: {
-            Action.CELEBRATE_CHANNEL: {
+        Input.CELEBRATE_TEXT: {Input.CELEBRATE_TEXT: {"type": "plain_text_input", "value": text}},
+        Input.CELEBRATE_CHANNEL: {
+            Input.CELEBRATE_CHANNEL: {
                 "type": "conversations_select",
                 "selected_conversation": channel,
             }
         },
     }
     if who is not None:
-        values[Block.CELEBRATE_WHO] = {
-            Action.CELEBRATE_WHO: {"type": "users_select", "selected_user": who}
+        values[Input.CELEBRATE_WHO] = {
+            Input.CELEBRATE_WHO: {"type": "users_select", "selected_user": who}
         }
     return values
 
@@ -191,13 +191,13 @@ def test_a_met_goal_is_offered_edited_and_posted_in_the_teachers_words(
     celebration = the_celebration(running)
     blocks = {b.get("block_id"): b for b in view["blocks"]}
     # The text box shows names where the draft mentions people, as Slack shows them elsewhere.
-    box = blocks[Block.CELEBRATE_TEXT]["element"]["initial_value"]
+    box = blocks[Input.CELEBRATE_TEXT]["element"]["initial_value"]
     assert box == celebration.text.replace(f"<@{TEACHER}>", "@Ms. Alvarez").replace(
         f"<@{COACH}>", "@Jordan"
     )
     assert box.startswith("Celebrating a win: @Ms. Alvarez and their coach @Jordan wrapped up")
-    assert blocks[Block.CELEBRATE_CHANNEL]["element"]["initial_conversation"] == PLC
-    assert Block.CELEBRATE_WHO not in blocks
+    assert blocks[Input.CELEBRATE_CHANNEL]["element"]["initial_conversation"] == PLC
+    assert Input.CELEBRATE_WHO not in blocks
     # Ids only: the offer to update is the one coachbot stored, not one the modal names.
     assert view["private_metadata"] == str(celebration.id)
 
@@ -225,7 +225,7 @@ def test_a_met_goal_is_offered_edited_and_posted_in_the_teachers_words(
         running.app.client, running.deps, after.goal_id or 0
     )
     again = submit(running, TEACHER, form_values("Again!", PLC), view["private_metadata"])
-    assert "already posted" in again["errors"][Block.CELEBRATE_TEXT]
+    assert "already posted" in again["errors"][Input.CELEBRATE_TEXT]
     click(running, TEACHER, offer, Action.CELEBRATE_POST)
     assert len(channel_posts(running)) == 1
 
@@ -233,7 +233,7 @@ def test_a_met_goal_is_offered_edited_and_posted_in_the_teachers_words(
 def test_names_in_the_text_box_are_posted_as_mentions(celebrating: Running) -> None:
     running = celebrating
     view = open_editor(running, offered(running))
-    box = {b.get("block_id"): b for b in view["blocks"]}[Block.CELEBRATE_TEXT]
+    box = {b.get("block_id"): b for b in view["blocks"]}[Input.CELEBRATE_TEXT]
     typed = box["element"]["initial_value"] + " Thanks @Jordan, and hello @Priya!"
     answer = submit(running, TEACHER, form_values(typed, PLC), view["private_metadata"])
     assert answer["response_action"] == "update"
@@ -330,7 +330,7 @@ def test_a_private_channel_coachbot_is_not_in_is_explained_and_nothing_posted(
     answer = submit(running, TEACHER, form_values(MY_WORDS, channel), view["private_metadata"])
     assert answer == {
         "response_action": "errors",
-        "errors": {Block.CELEBRATE_CHANNEL: views.PRIVATE_CHANNEL},
+        "errors": {Input.CELEBRATE_CHANNEL: views.PRIVATE_CHANNEL},
     }
     assert "/invite @coachbot" in views.PRIVATE_CHANNEL
     assert channel_posts(running) == []
@@ -371,7 +371,7 @@ def test_without_a_plc_channel_post_as_is_asks_where(celebrating: Running) -> No
     [opened] = running.slack.calls_to("views.open")
     assert opened.response["ok"]
     channel = next(
-        b for b in opened.args["view"]["blocks"] if b.get("block_id") == Block.CELEBRATE_CHANNEL
+        b for b in opened.args["view"]["blocks"] if b.get("block_id") == Input.CELEBRATE_CHANNEL
     )
     assert "initial_conversation" not in channel["element"]
     assert channel_posts(running) == []
@@ -395,7 +395,7 @@ def test_nobody_else_can_post_edit_or_decline_with_a_forged_id(
     assert [c.args["text"] for c in dms_to(running, outsider)][-3:] == [NOT_YOURS] * 3
     assert ephemerals_to(running, outsider) == []
     answer = submit(running, outsider, form_values("Planted words", PLC), value)
-    assert answer["errors"] == {Block.CELEBRATE_TEXT: NOT_YOURS}
+    assert answer["errors"] == {Input.CELEBRATE_TEXT: NOT_YOURS}
     assert running.slack.calls_to("views.open") == []
     assert running.slack.calls_to("chat.update") == []
     assert channel_posts(running) == []
@@ -430,10 +430,10 @@ def test_a_shout_out_is_posted_under_the_authors_name(celebrating: Running) -> N
     view = opened.args["view"]
     assert view.get("private_metadata", "") == ""
     blocks = {b.get("block_id"): b for b in view["blocks"]}
-    assert blocks[Block.CELEBRATE_WHO]["element"]["initial_user"] == OTHER_TEACHER
-    start = blocks[Block.CELEBRATE_TEXT]["element"]["initial_value"]
+    assert blocks[Input.CELEBRATE_WHO]["element"]["initial_user"] == OTHER_TEACHER
+    start = blocks[Input.CELEBRATE_TEXT]["element"]["initial_value"]
     assert start == "A shout-out to @Mr. Brooks: "
-    assert blocks[Block.CELEBRATE_CHANNEL]["element"]["initial_conversation"] == PLC
+    assert blocks[Input.CELEBRATE_CHANNEL]["element"]["initial_conversation"] == PLC
 
     text = start + "your number talks have the whole hallway curious <3"
     answer = submit(running, TEACHER, form_values(text, PRIVATE_IN, OTHER_TEACHER), "")
@@ -463,10 +463,10 @@ def test_a_shout_out_to_a_private_channel_coachbot_is_not_in_leaves_no_trace(
     running.sender.post(factories.slash_command("/celebrate", "", user_id=TEACHER))
     running.settle()
     [opened] = running.slack.calls_to("views.open")
-    who = next(b for b in opened.args["view"]["blocks"] if b.get("block_id") == Block.CELEBRATE_WHO)
+    who = next(b for b in opened.args["view"]["blocks"] if b.get("block_id") == Input.CELEBRATE_WHO)
     assert who["element"]["initial_user"] == TEACHER
     answer = submit(running, TEACHER, form_values("Our team rocks", PRIVATE, TEACHER), "")
-    assert answer["errors"] == {Block.CELEBRATE_CHANNEL: views.PRIVATE_CHANNEL}
+    assert answer["errors"] == {Input.CELEBRATE_CHANNEL: views.PRIVATE_CHANNEL}
     assert channel_posts(running) == []
     with running.deps.uow() as uow:
         assert uow.session.scalars(select(Celebration)).all() == []
@@ -476,5 +476,5 @@ def test_a_shout_out_to_a_private_channel_coachbot_is_not_in_leaves_no_trace(
 def test_an_empty_shout_out_is_refused_inline(celebrating: Running) -> None:
     running = celebrating
     answer = submit(running, TEACHER, form_values("   ", PLC), "")
-    assert set(answer["errors"]) == {Block.CELEBRATE_TEXT}
+    assert set(answer["errors"]) == {Input.CELEBRATE_TEXT}
     assert channel_posts(running) == []

@@ -9,7 +9,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.demo.standin import check_view
-from bot.ids import Action, Block, Callback, Command
+from bot.ids import Action, Callback, Command, Input
 from storage.models import CoachingLog, CoachingLogTeacher, Goal, Person
 from tests import factories
 from tests.conftest import Running
@@ -42,22 +42,22 @@ def log_values(
 ) -> dict[str, Any]:
     values = {
         **_one(
-            Block.COACHING_LOG_KIND, {"type": "static_select", "selected_option": {"value": kind}}
+            Input.COACHING_LOG_KIND, {"type": "static_select", "selected_option": {"value": kind}}
         ),
-        **_one(Block.COACHING_LOG_DAY, {"type": "datepicker", "selected_date": day}),
+        **_one(Input.COACHING_LOG_DAY, {"type": "datepicker", "selected_date": day}),
         **_one(
-            Block.COACHING_LOG_MINUTES,
+            Input.COACHING_LOG_MINUTES,
             {"type": "static_select", "selected_option": {"value": minutes}},
         ),
         **_one(
-            Block.COACHING_LOG_TEACHERS,
+            Input.COACHING_LOG_TEACHERS,
             {"type": "multi_users_select", "selected_users": list(teachers)},
         ),
-        **_one(Block.COACHING_LOG_NOTE, {"type": "plain_text_input", "value": note}),
+        **_one(Input.COACHING_LOG_NOTE, {"type": "plain_text_input", "value": note}),
     }
     if plc is not None:
         values |= _one(
-            Block.COACHING_LOG_PLC, {"type": "conversations_select", "selected_conversation": plc}
+            Input.COACHING_LOG_PLC, {"type": "conversations_select", "selected_conversation": plc}
         )
     return values
 
@@ -170,9 +170,9 @@ def test_work_with_no_one_counts_for_time_only(school: Running) -> None:  # noqa
 def test_a_note_needs_one_teacher_and_a_future_day_is_refused(school: Running) -> None:  # noqa: F811
     reply = submit(school, teachers=(), note="Great work")
     assert reply["response_action"] == "errors"
-    assert Block.COACHING_LOG_NOTE in reply["errors"]
+    assert Input.COACHING_LOG_NOTE in reply["errors"]
     reply = submit(school, day="2026-12-02")
-    assert reply["errors"][Block.COACHING_LOG_DAY].startswith("Log what already happened")
+    assert reply["errors"][Input.COACHING_LOG_DAY].startswith("Log what already happened")
     assert logs(school) == []
 
 
@@ -236,7 +236,7 @@ def test_a_coach_corrects_a_log_for_two_weeks(school: Running) -> None:  # noqa:
             private_metadata=f"{log.id}:{version}",
         ),
     )
-    assert "two weeks" in late["errors"][Block.COACHING_LOG_KIND]
+    assert "two weeks" in late["errors"][Input.COACHING_LOG_KIND]
     assert logs(school) == [("co_teach", 60, [TEACHER])]
 
 

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app import jobs
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules.policy import REFUSED_CHANGE
 from storage.models import Debrief, DebriefNote, Goal, Person, Visit
 from tests import factories
@@ -38,14 +38,14 @@ def one(block: str, state: dict[str, Any]) -> dict[str, Any]:
 
 def goal_values(question: str = QUESTION, coach: str = COACH) -> dict[str, Any]:
     return {
-        **one(Block.GOAL_QUESTION, {"type": "plain_text_input", "value": question}),
-        **one(Block.GOAL_FOCUS, {"type": "static_select", "selected_option": {"value": "math"}}),
+        **one(Input.GOAL_QUESTION, {"type": "plain_text_input", "value": question}),
+        **one(Input.GOAL_FOCUS, {"type": "static_select", "selected_option": {"value": "math"}}),
         **one(
-            Block.GOAL_EVIDENCE,
+            Input.GOAL_EVIDENCE,
             {"type": "plain_text_input", "value": "Half the class explains a step"},
         ),
-        **one(Block.GOAL_TARGET, {"type": "datepicker", "selected_date": "2027-02-01"}),
-        **one(Block.GOAL_COACH, {"type": "users_select", "selected_user": coach}),
+        **one(Input.GOAL_TARGET, {"type": "datepicker", "selected_date": "2027-02-01"}),
+        **one(Input.GOAL_COACH, {"type": "users_select", "selected_user": coach}),
     }
 
 
@@ -94,12 +94,12 @@ def test_a_whole_cycle(school: Running) -> None:  # noqa: F811
     assert reply.status == 200
     [form] = running.slack.wait_for("views.open")
     goal_block = next(
-        b for b in form.args["view"]["blocks"] if b.get("block_id") == Block.INVITE_GOAL
+        b for b in form.args["view"]["blocks"] if b.get("block_id") == Input.INVITE_GOAL
     )
     assert goal_block["element"]["initial_option"]["value"] == str(goal_id)
     values = {
         **one(
-            Block.INVITE_GOAL, {"type": "static_select", "selected_option": {"value": str(goal_id)}}
+            Input.INVITE_GOAL, {"type": "static_select", "selected_option": {"value": str(goal_id)}}
         )
     }
     reply = running.sender.post(
@@ -139,13 +139,13 @@ def test_a_whole_cycle(school: Running) -> None:  # noqa: F811
     # 4. A debrief is scheduled; both hear about it.
     debrief_values = {
         **one(
-            Block.DEBRIEF_VISIT,
+            Input.DEBRIEF_VISIT,
             {"type": "static_select", "selected_option": {"value": str(visit.id)}},
         ),
-        **one(Block.DEBRIEF_DATE, {"type": "datepicker", "selected_date": "2026-12-02"}),
-        **one(Block.DEBRIEF_TIME, {"type": "timepicker", "selected_time": "14:00"}),
-        **one(Block.DEBRIEF_LENGTH, {"type": "static_select", "selected_option": {"value": "30"}}),
-        **one(Block.DEBRIEF_PLACE, {"type": "plain_text_input", "value": "Room 112"}),
+        **one(Input.DEBRIEF_DATE, {"type": "datepicker", "selected_date": "2026-12-02"}),
+        **one(Input.DEBRIEF_TIME, {"type": "timepicker", "selected_time": "14:00"}),
+        **one(Input.DEBRIEF_LENGTH, {"type": "static_select", "selected_option": {"value": "30"}}),
+        **one(Input.DEBRIEF_PLACE, {"type": "plain_text_input", "value": "Room 112"}),
     }
     assert (
         post(running, factories.view_submission(Callback.DEBRIEF, debrief_values, user_id=COACH))
@@ -162,18 +162,18 @@ def test_a_whole_cycle(school: Running) -> None:  # noqa: F811
     running.clock.now = datetime(2026, 12, 2, 20, 0, tzinfo=UTC)
     notes = {
         **one(
-            Block.NOTE_STRENGTHS,
+            Input.NOTE_STRENGTHS,
             {"type": "plain_text_input", "value": "Students built on each other's ideas"},
         ),
         **one(
-            Block.NOTE_TRY_NEXT,
+            Input.NOTE_TRY_NEXT,
             {"type": "plain_text_input", "value": "Sentence stems for explaining"},
         ),
         **one(
-            Block.NOTE_NEXT_STEP,
+            Input.NOTE_NEXT_STEP,
             {"type": "plain_text_input", "value": "Try stems in period 3 for a week"},
         ),
-        **one(Block.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": "2026-12-09"}),
+        **one(Input.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": "2026-12-09"}),
     }
     for author in (COACH, TEACHER):
         answer = post(
@@ -352,7 +352,7 @@ def test_nobody_else_can_write_notes_with_a_forged_submission(
     noted: tuple[Running, int], outsider: str
 ) -> None:
     running, debrief_id = noted
-    values = one(Block.NOTE_STRENGTHS, {"type": "plain_text_input", "value": "planted"})
+    values = one(Input.NOTE_STRENGTHS, {"type": "plain_text_input", "value": "planted"})
     answer = post(
         running,
         factories.view_submission(
@@ -402,7 +402,7 @@ def test_a_goal_without_a_coach_tells_the_teacher_that_no_coach_knows(
     school: Running,  # noqa: F811
 ) -> None:
     values = goal_values()
-    values[Block.GOAL_COACH] = {Block.GOAL_COACH: {"type": "users_select", "selected_user": None}}
+    values[Input.GOAL_COACH] = {Input.GOAL_COACH: {"type": "users_select", "selected_user": None}}
     before = len(school.slack.calls_to("chat.postMessage"))
     reply = post(school, factories.view_submission(Callback.GOAL, values, user_id=TEACHER))
     assert reply["response_action"] == "update"

@@ -6,7 +6,7 @@ from datetime import time
 from typing import Any
 
 from bot.demo.standin import Call, check_blocks, check_view
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Block, Callback, Input
 from handlers.publish import refresh_home
 from storage.models import Person
 from tests import factories
@@ -76,10 +76,10 @@ def teacher_values(
     *, prompts: str = "off", cap: str = "2", share: str = "never", pause: str | None = None
 ) -> dict[str, Any]:
     return {
-        **one(Block.SETTINGS_PROMPTS, radio(prompts)),
-        **one(Block.SETTINGS_PAUSE_UNTIL, {"type": "datepicker", "selected_date": pause}),
-        **one(Block.SETTINGS_NUDGE_CAP, {"type": "number_input", "value": cap}),
-        **one(Block.SETTINGS_SHARE_WINS, radio(share)),
+        **one(Input.SETTINGS_PROMPTS, radio(prompts)),
+        **one(Input.SETTINGS_PAUSE_UNTIL, {"type": "datepicker", "selected_date": pause}),
+        **one(Input.SETTINGS_NUDGE_CAP, {"type": "number_input", "value": cap}),
+        **one(Input.SETTINGS_SHARE_WINS, radio(share)),
     }
 
 
@@ -145,7 +145,7 @@ def test_the_settings_modal_saves_a_teachers_choices(school: Running) -> None:  
     form = click(running, TEACHER, Action.HOME_SETTINGS).args["view"]
     assert form["callback_id"] == Callback.SETTINGS
     blocks = {b.get("block_id") for b in form["blocks"]}
-    assert Block.SETTINGS_NUDGE_CAP in blocks and Block.SETTINGS_LIST_TIME not in blocks
+    assert Input.SETTINGS_NUDGE_CAP in blocks and Input.SETTINGS_LIST_TIME not in blocks
 
     answer = post(
         running, factories.view_submission(Callback.SETTINGS, teacher_values(), user_id=TEACHER)
@@ -167,8 +167,8 @@ def test_a_cap_of_99_is_refused_beside_its_field(school: Running) -> None:  # no
         factories.view_submission(Callback.SETTINGS, teacher_values(cap="99"), user_id=TEACHER),
     )
     assert answer["response_action"] == "errors"
-    assert list(answer["errors"]) == [Block.SETTINGS_NUDGE_CAP]
-    assert "0 to 20" in answer["errors"][Block.SETTINGS_NUDGE_CAP]
+    assert list(answer["errors"]) == [Input.SETTINGS_NUDGE_CAP]
+    assert "0 to 20" in answer["errors"][Input.SETTINGS_NUDGE_CAP]
     saved = person(running, TEACHER)
     assert (saved.prompts_stopped, saved.weekly_nudge_cap, saved.share_wins) == (False, None, "ask")
 
@@ -177,7 +177,7 @@ def test_a_pause_in_the_past_is_refused(school: Running) -> None:  # noqa: F811
     running = school
     values = teacher_values(prompts="on", pause="2026-11-27")
     answer = post(running, factories.view_submission(Callback.SETTINGS, values, user_id=TEACHER))
-    assert list(answer["errors"]) == [Block.SETTINGS_PAUSE_UNTIL]
+    assert list(answer["errors"]) == [Input.SETTINGS_PAUSE_UNTIL]
     values = teacher_values(prompts="on", pause="2026-12-08")
     assert (
         post(running, factories.view_submission(Callback.SETTINGS, values, user_id=TEACHER)) is None
@@ -189,19 +189,19 @@ def test_a_coach_sets_the_daily_list_within_school_hours(school: Running) -> Non
     running = school
     form = click(running, COACH, Action.HOME_SETTINGS).args["view"]
     blocks = {b.get("block_id") for b in form["blocks"]}
-    assert Block.SETTINGS_LIST_TIME in blocks and Block.SETTINGS_NUDGE_CAP not in blocks
+    assert Input.SETTINGS_LIST_TIME in blocks and Input.SETTINGS_NUDGE_CAP not in blocks
 
     def values(at: str) -> dict[str, Any]:
         return {
-            **one(Block.SETTINGS_LIST_TIME, {"type": "timepicker", "selected_time": at}),
-            **one(Block.SETTINGS_LIST_EMPTY, radio("skip")),
+            **one(Input.SETTINGS_LIST_TIME, {"type": "timepicker", "selected_time": at}),
+            **one(Input.SETTINGS_LIST_EMPTY, radio("skip")),
         }
 
     answer = post(
         running, factories.view_submission(Callback.SETTINGS, values("06:00"), user_id=COACH)
     )
-    assert list(answer["errors"]) == [Block.SETTINGS_LIST_TIME]
-    assert "7:00 AM" in answer["errors"][Block.SETTINGS_LIST_TIME]
+    assert list(answer["errors"]) == [Input.SETTINGS_LIST_TIME]
+    assert "7:00 AM" in answer["errors"][Input.SETTINGS_LIST_TIME]
     assert (
         post(running, factories.view_submission(Callback.SETTINGS, values("07:30"), user_id=COACH))
         is None
@@ -221,7 +221,7 @@ def test_a_form_sent_after_a_role_change_is_replaced(school: Running) -> None:  
         running, factories.view_submission(Callback.SETTINGS, teacher_values(), user_id=TEACHER)
     )
     assert answer["response_action"] == "update"
-    assert Block.SETTINGS_LIST_TIME in str(answer["view"])
+    assert Input.SETTINGS_LIST_TIME in str(answer["view"])
     assert person(running, TEACHER).prompts_stopped is False
 
 
@@ -232,7 +232,7 @@ def test_invite_a_coach_opens_the_invite_form_with_her_coach(school: Running) ->
     running = school
     view = click(running, TEACHER, Action.HOME_INVITE).args["view"]
     assert view["callback_id"] == Callback.INVITE
-    coach = next(b for b in view["blocks"] if b.get("block_id") == Block.INVITE_COACH)
+    coach = next(b for b in view["blocks"] if b.get("block_id") == Input.INVITE_COACH)
     assert coach["element"]["initial_user"] == COACH
 
 

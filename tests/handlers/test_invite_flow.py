@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.demo.standin import Call
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Block, Callback, Input
 from bot.rules.calendar import Closure
 from bot.rules.school_calendar import save_calendar
 from storage.models import CoachExpertise, Person, Visit
@@ -88,18 +88,18 @@ def invite_values(
         return {block: {block: state}}
 
     return {
-        **one(Block.INVITE_COACH, {"type": "users_select", "selected_user": coach}),
-        **one(Block.INVITE_DATE, {"type": "datepicker", "selected_date": day}),
-        **one(Block.INVITE_TIME, {"type": "timepicker", "selected_time": start}),
+        **one(Input.INVITE_COACH, {"type": "users_select", "selected_user": coach}),
+        **one(Input.INVITE_DATE, {"type": "datepicker", "selected_date": day}),
+        **one(Input.INVITE_TIME, {"type": "timepicker", "selected_time": start}),
         **one(
-            Block.INVITE_LENGTH, {"type": "static_select", "selected_option": {"value": minutes}}
+            Input.INVITE_LENGTH, {"type": "static_select", "selected_option": {"value": minutes}}
         ),
         **one(
-            Block.INVITE_SUPPORT, {"type": "static_select", "selected_option": {"value": support}}
+            Input.INVITE_SUPPORT, {"type": "static_select", "selected_option": {"value": support}}
         ),
-        **one(Block.INVITE_CLASS, {"type": "plain_text_input", "value": class_name}),
-        **one(Block.INVITE_FOCUS, {"type": "plain_text_input", "value": focus}),
-        **one(Block.INVITE_NOTE, {"type": "plain_text_input", "value": None}),
+        **one(Input.INVITE_CLASS, {"type": "plain_text_input", "value": class_name}),
+        **one(Input.INVITE_FOCUS, {"type": "plain_text_input", "value": focus}),
+        **one(Input.INVITE_NOTE, {"type": "plain_text_input", "value": None}),
     }
 
 
@@ -174,7 +174,7 @@ def test_the_command_opens_the_form_with_the_assigned_coach(school: Running) -> 
     [opened] = school.slack.wait_for("views.open")
     view = opened.args["view"]
     assert view["callback_id"] == Callback.INVITE
-    coach_block = next(b for b in view["blocks"] if b.get("block_id") == Block.INVITE_COACH)
+    coach_block = next(b for b in view["blocks"] if b.get("block_id") == Input.INVITE_COACH)
     assert coach_block["element"]["initial_user"] == COACH
 
 
@@ -184,7 +184,7 @@ def test_a_mentioned_coach_is_preselected(school: Running) -> None:
     )
     [opened] = school.slack.wait_for("views.open")
     coach_block = next(
-        b for b in opened.args["view"]["blocks"] if b.get("block_id") == Block.INVITE_COACH
+        b for b in opened.args["view"]["blocks"] if b.get("block_id") == Input.INVITE_COACH
     )
     assert coach_block["element"]["initial_user"] == COACH2
 
@@ -251,12 +251,12 @@ def propose_values(
     day: str, start: str, minutes: str = "45", note: str | None = None
 ) -> dict[str, Any]:
     return {
-        Block.PROPOSE_DATE: {Block.PROPOSE_DATE: {"type": "datepicker", "selected_date": day}},
-        Block.PROPOSE_TIME: {Block.PROPOSE_TIME: {"type": "timepicker", "selected_time": start}},
-        Block.PROPOSE_LENGTH: {
-            Block.PROPOSE_LENGTH: {"type": "static_select", "selected_option": {"value": minutes}}
+        Input.PROPOSE_DATE: {Input.PROPOSE_DATE: {"type": "datepicker", "selected_date": day}},
+        Input.PROPOSE_TIME: {Input.PROPOSE_TIME: {"type": "timepicker", "selected_time": start}},
+        Input.PROPOSE_LENGTH: {
+            Input.PROPOSE_LENGTH: {"type": "static_select", "selected_option": {"value": minutes}}
         },
-        Block.PROPOSE_NOTE: {Block.PROPOSE_NOTE: {"type": "plain_text_input", "value": note}},
+        Input.PROPOSE_NOTE: {Input.PROPOSE_NOTE: {"type": "plain_text_input", "value": note}},
     }
 
 
@@ -302,8 +302,8 @@ def test_decline_with_a_reason_offers_coaches_who_know_the_focus(school: Running
     [form] = school.slack.calls_to("views.open")
     assert form.args["view"]["callback_id"] == Callback.DECLINE
     values = {
-        Block.DECLINE_REASON: {
-            Block.DECLINE_REASON: {
+        Input.DECLINE_REASON: {
+            Input.DECLINE_REASON: {
                 "type": "plain_text_input",
                 "value": "I'm at a training that day",
             }
@@ -351,15 +351,15 @@ def test_the_teacher_cancels_and_the_coach_is_told(school: Running) -> None:
 @pytest.mark.parametrize(
     ("values", "block", "words_shown"),
     [
-        ({"day": "2026-11-27"}, Block.INVITE_DATE, "That day has passed"),
-        ({"day": "2026-12-05"}, Block.INVITE_DATE, "There's no school on Saturday, December 5"),
-        ({"day": "2026-12-03"}, Block.INVITE_DATE, "(Staff development day)"),
-        ({"day": "2026-11-30", "start": "08:30"}, Block.INVITE_TIME, "already passed today"),
-        ({"start": "16:30"}, Block.INVITE_TIME, "School hours are 7:00 AM to 5:00 PM"),
-        ({"start": "06:30"}, Block.INVITE_TIME, "School hours are 7:00 AM to 5:00 PM"),
-        ({"coach": OTHER_TEACHER}, Block.INVITE_COACH, "isn't set up as a coach"),
-        ({"coach": TEACHER}, Block.INVITE_COACH, "isn't set up as a coach"),
-        ({"class_name": None}, Block.INVITE_CLASS, "Which class or period"),
+        ({"day": "2026-11-27"}, Input.INVITE_DATE, "That day has passed"),
+        ({"day": "2026-12-05"}, Input.INVITE_DATE, "There's no school on Saturday, December 5"),
+        ({"day": "2026-12-03"}, Input.INVITE_DATE, "(Staff development day)"),
+        ({"day": "2026-11-30", "start": "08:30"}, Input.INVITE_TIME, "already passed today"),
+        ({"start": "16:30"}, Input.INVITE_TIME, "School hours are 7:00 AM to 5:00 PM"),
+        ({"start": "06:30"}, Input.INVITE_TIME, "School hours are 7:00 AM to 5:00 PM"),
+        ({"coach": OTHER_TEACHER}, Input.INVITE_COACH, "isn't set up as a coach"),
+        ({"coach": TEACHER}, Input.INVITE_COACH, "isn't set up as a coach"),
+        ({"class_name": None}, Input.INVITE_CLASS, "Which class or period"),
     ],
 )
 def test_each_problem_is_shown_under_its_field_and_nothing_is_sent(
@@ -385,7 +385,7 @@ def test_an_overlapping_accepted_visit_is_refused(school: Running) -> None:
     click(school, COACH, dms_to(school, COACH)[0], Action.INVITE_ACCEPT)
     answer = submit_invite(school, user=OTHER_TEACHER, start="10:30")
     assert answer["errors"] == {
-        Block.INVITE_TIME: (
+        Input.INVITE_TIME: (
             "Jordan already has a visit from 10:00 AM to 10:45 AM then. Choose another time."
         )
     }

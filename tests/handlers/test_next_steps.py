@@ -14,7 +14,7 @@ from sqlalchemy import select
 
 from bot.app import jobs
 from bot.demo.standin import Call
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.reads.nudges import plan_nudges
 from bot.rules import outbox
 from bot.rules.next_steps import ALREADY, GONE, MOVED, NOT_YOURS
@@ -133,7 +133,7 @@ def story(running: Running, user: str) -> str:
 
 def tried_values(line: str | None) -> dict[str, Any]:
     return {
-        Block.NEXT_STEP_LINE: {Action.NEXT_STEP_LINE: {"type": "plain_text_input", "value": line}}
+        Input.NEXT_STEP_LINE: {Input.NEXT_STEP_LINE: {"type": "plain_text_input", "value": line}}
     }
 
 
@@ -213,11 +213,11 @@ def test_need_help_tells_the_coach_and_offers_an_invitation_with_the_step(asked:
     view = form.args["view"]
     assert view["callback_id"] == Callback.INVITE
     blocks = {b.get("block_id"): b for b in view["blocks"]}
-    assert blocks[Block.INVITE_COACH]["element"]["initial_user"] == COACH
-    assert blocks[Block.INVITE_FOCUS]["element"]["initial_value"] == (
+    assert blocks[Input.INVITE_COACH]["element"]["initial_user"] == COACH
+    assert blocks[Input.INVITE_FOCUS]["element"]["initial_value"] == (
         f"Help with my next step: {STEP}"
     )
-    goal = blocks[Block.INVITE_GOAL]["element"]["initial_option"]["value"]
+    goal = blocks[Input.INVITE_GOAL]["element"]["initial_option"]["value"]
     assert goal == str(asked.goal_id)
     assert "Asked for help with the next step" in story(running, TEACHER)
 

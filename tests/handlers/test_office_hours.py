@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app import jobs
 from bot.demo.standin import check_view
-from bot.ids import Action, Block, Callback, HoursInput
+from bot.ids import Action, Callback, Input
 from bot.reads.daily import plan_daily_lists
 from bot.rules import outbox
 from bot.slack.messaging import SlackSender
@@ -36,11 +36,11 @@ from tests.handlers.test_invite_flow import (
 )
 
 HOURS_BLOCKS = {
-    "mon": HoursInput.HOURS_MONDAY,
-    "tue": HoursInput.HOURS_TUESDAY,
-    "wed": HoursInput.HOURS_WEDNESDAY,
-    "thu": HoursInput.HOURS_THURSDAY,
-    "fri": HoursInput.HOURS_FRIDAY,
+    "mon": Input.HOURS_MONDAY,
+    "tue": Input.HOURS_TUESDAY,
+    "wed": Input.HOURS_WEDNESDAY,
+    "thu": Input.HOURS_THURSDAY,
+    "fri": Input.HOURS_FRIDAY,
 }
 
 
@@ -50,7 +50,7 @@ def one(block: str, state: dict[str, Any]) -> dict[str, Any]:
 
 def hours_values(minutes: str = "30", **days: str) -> dict[str, Any]:
     values = one(
-        HoursInput.HOURS_LENGTH, {"type": "static_select", "selected_option": {"value": minutes}}
+        Input.HOURS_LENGTH, {"type": "static_select", "selected_option": {"value": minutes}}
     )
     for name, block in HOURS_BLOCKS.items():
         values |= one(block, {"type": "plain_text_input", "value": days.get(name)})
@@ -94,14 +94,14 @@ def offered(view: dict[str, Any], block: str) -> list[tuple[str, str]]:
 
 def with_slot(values: dict[str, Any], block: str, value: str) -> dict[str, Any]:
     picked = {"type": "radio_buttons", "selected_option": {"value": value}}
-    time_block = Block.INVITE_TIME if block == Block.INVITE_SLOT else Block.PROPOSE_TIME
+    time_block = Input.INVITE_TIME if block == Input.INVITE_SLOT else Input.PROPOSE_TIME
     return (
         values | one(block, picked) | one(time_block, {"type": "timepicker", "selected_time": None})
     )
 
 
 def book(running: Running, slot: str, user: str = TEACHER, **values: Any) -> Any:
-    submitted = with_slot(invite_values(**values), Block.INVITE_SLOT, slot)
+    submitted = with_slot(invite_values(**values), Input.INVITE_SLOT, slot)
     return post(running, factories.view_submission(Callback.INVITE, submitted, user_id=user))
 
 
@@ -128,7 +128,7 @@ def test_a_coach_sets_office_hours_from_home_and_home_shows_them(school: Running
     assert "Tue 9:00–11:30 AM; Thu 1:00–3:00 PM · 30-minute visits" in home
     # The form shows them again as saved, ready to change.
     form = click_home(school, COACH, Action.HOME_OFFICE_HOURS).args["view"]
-    tuesday = next(b for b in form["blocks"] if b.get("block_id") == HoursInput.HOURS_TUESDAY)
+    tuesday = next(b for b in form["blocks"] if b.get("block_id") == Input.HOURS_TUESDAY)
     assert tuesday["element"]["initial_value"] == "09:00-11:30"
 
 
@@ -136,8 +136,8 @@ def test_windows_that_cannot_be_read_are_refused_under_their_day(school: Running
     jordans_hours(school)
     reply = set_hours(school, tue="mornings", thu="15:00-13:00")
     assert reply["response_action"] == "errors"
-    assert "“mornings” isn't a time range" in reply["errors"][HoursInput.HOURS_TUESDAY]
-    assert "ends before it starts" in reply["errors"][HoursInput.HOURS_THURSDAY]
+    assert "“mornings” isn't a time range" in reply["errors"][Input.HOURS_TUESDAY]
+    assert "ends before it starts" in reply["errors"][Input.HOURS_THURSDAY]
     # Nothing changed, and what was typed stays in the form (Slack keeps it on errors).
     assert windows(school) == [(1, time(9), time(11, 30)), (3, time(13), time(15))]
 
@@ -155,7 +155,7 @@ def test_a_teacher_cannot_open_or_forge_office_hours(school: Running) -> None:  
     assert any("Office hours are for coaches" in said for said in told)
     reply = set_hours(school, user=TEACHER, tue="9-11")
     assert reply["response_action"] == "errors"
-    assert "for coaches" in reply["errors"][HoursInput.HOURS_MONDAY]
+    assert "for coaches" in reply["errors"][Input.HOURS_MONDAY]
     assert windows(school) == []
 
 
@@ -165,19 +165,19 @@ def test_a_teacher_cannot_open_or_forge_office_hours(school: Running) -> None:  
 def test_the_invite_form_offers_open_times_in_the_teachers_zone(school: Running) -> None:  # noqa: F811
     jordans_hours(school)
     view = invite_form(school)
-    times = offered(view, Block.INVITE_SLOT)
+    times = offered(view, Input.INVITE_SLOT)
     # Jordan's 9:00 in Chicago is 10:00 for Ms. Alvarez in New York; Thursday Dec 3 is closed.
     assert times[0] == ("2026-12-01T10:00", "Tue Dec 1, 10:00–10:30 AM")
     assert not any(value.startswith("2026-12-03") for value, _ in times)
     assert len(times) == 10
     ids = [b.get("block_id") for b in view["blocks"]]
-    assert ids.index(Block.INVITE_SLOT) < ids.index(Block.INVITE_DATE)
-    length = next(b for b in view["blocks"] if b.get("block_id") == Block.INVITE_LENGTH)
+    assert ids.index(Input.INVITE_SLOT) < ids.index(Input.INVITE_DATE)
+    length = next(b for b in view["blocks"] if b.get("block_id") == Input.INVITE_LENGTH)
     assert length["element"]["initial_option"]["value"] == "30"
 
 
 def test_a_coach_without_office_hours_offers_no_open_times(school: Running) -> None:  # noqa: F811
-    assert offered(invite_form(school), Block.INVITE_SLOT) == []
+    assert offered(invite_form(school), Input.INVITE_SLOT) == []
 
 
 def test_a_teacher_books_an_open_time_with_one_click(school: Running) -> None:  # noqa: F811
@@ -191,7 +191,7 @@ def test_a_teacher_books_an_open_time_with_one_click(school: Running) -> None:  
     assert "9:00–9:30 AM (CST)" in words(to_coach)
     assert "outside" not in words(dms_to(school, TEACHER)[-1])
     # The booked time is held: the next teacher is not offered it.
-    times = offered(invite_form(school, OTHER_TEACHER), Block.INVITE_SLOT)
+    times = offered(invite_form(school, OTHER_TEACHER), Input.INVITE_SLOT)
     assert ("2026-12-01T10:00", "Tue Dec 1, 10:00–10:30 AM") not in times
     assert times[0][0] == "2026-12-01T10:30"
 
@@ -216,7 +216,7 @@ def test_an_open_time_that_is_not_one_is_refused_kindly(school: Running) -> None
     jordans_hours(school)
     reply = book(school, "next tuesday")
     assert reply["response_action"] == "errors"
-    assert "no longer on the list" in reply["errors"][Block.INVITE_SLOT]
+    assert "no longer on the list" in reply["errors"][Input.INVITE_SLOT]
     assert the_visits(school) == []
 
 
@@ -227,10 +227,10 @@ def test_suggest_another_time_offers_the_coach_the_same_open_times(school: Runni
     click(school, COACH, to_coach, Action.INVITE_SUGGEST)
     form = school.slack.calls_to("views.open")[-1].args["view"]
     assert form["callback_id"] == Callback.PROPOSE
-    times = offered(form, Block.PROPOSE_SLOT)
+    times = offered(form, Input.PROPOSE_SLOT)
     assert times[0] == ("2026-12-01T09:00", "Tue Dec 1, 9:00–9:30 AM")  # Jordan's own clock
 
-    values = with_slot(propose_values("2026-12-02", "12:00"), Block.PROPOSE_SLOT, times[1][0])
+    values = with_slot(propose_values("2026-12-02", "12:00"), Input.PROPOSE_SLOT, times[1][0])
     reply = school.sender.post(
         factories.view_submission(
             Callback.PROPOSE, values, user_id=COACH, private_metadata=form["private_metadata"]
@@ -270,8 +270,8 @@ def accepted_visit(running: Running, teacher: str, starts: datetime) -> int:
 
 
 def mark_out(running: Running, first: str, *, last: str | None = None, user: str = COACH) -> Any:
-    values = one(HoursInput.OUT_FIRST, {"type": "datepicker", "selected_date": first}) | one(
-        HoursInput.OUT_LAST, {"type": "datepicker", "selected_date": last}
+    values = one(Input.OUT_FIRST, {"type": "datepicker", "selected_date": first}) | one(
+        Input.OUT_LAST, {"type": "datepicker", "selected_date": last}
     )
     return post(running, factories.view_submission(Callback.DAYS_OUT, values, user_id=user))
 
@@ -329,7 +329,7 @@ def test_a_coach_out_for_a_day_and_each_teacher_offered_once_to_move_or_cancel(
     click(school, TEACHER, to_teacher, Action.INVITE_RESCHEDULE)
     form = school.slack.calls_to("views.open")[-1].args["view"]
     assert form["callback_id"] == Callback.PROPOSE
-    times = offered(form, Block.PROPOSE_SLOT)
+    times = offered(form, Input.PROPOSE_SLOT)
     assert times and not any(value.startswith("2026-12-01") for value, _ in times)
     # Cancel, from the same message, reuses the cancel of the invitation flow.
     click(school, TEACHER, to_teacher, Action.INVITE_CANCEL)
@@ -359,8 +359,8 @@ def test_a_coach_out_gets_no_daily_list_that_day_until_back_in(school: Running) 
 
     # Unchecked on the form: back in, and the list comes.
     form = click_home(school, COACH, Action.HOME_DAYS_OUT).args["view"]
-    assert offered(form, HoursInput.OUT_KEEP) == [("2026-12-01", "Tuesday, December 1")]
-    values = one(HoursInput.OUT_KEEP, {"type": "checkboxes", "selected_options": []})
+    assert offered(form, Input.OUT_KEEP) == [("2026-12-01", "Tuesday, December 1")]
+    values = one(Input.OUT_KEEP, {"type": "checkboxes", "selected_options": []})
     reply = post(
         school,
         factories.view_submission(
@@ -389,13 +389,11 @@ def test_a_message_about_a_day_the_coach_is_back_for_is_dropped(school: Running)
 
 def test_days_out_refuse_the_past_a_teacher_and_a_forged_form(school: Running) -> None:  # noqa: F811
     reply = mark_out(school, "2026-11-27")
-    assert reply["errors"] == {
-        HoursInput.OUT_FIRST: "That day has passed. Choose today or a later day."
-    }
+    assert reply["errors"] == {Input.OUT_FIRST: "That day has passed. Choose today or a later day."}
     reply = mark_out(school, "2026-12-04", last="2026-12-02")
-    assert "comes before the first" in reply["errors"][HoursInput.OUT_LAST]
+    assert "comes before the first" in reply["errors"][Input.OUT_LAST]
     reply = mark_out(school, "2026-12-01", user=TEACHER)
-    assert "for coaches" in reply["errors"][HoursInput.OUT_FIRST]
+    assert "for coaches" in reply["errors"][Input.OUT_FIRST]
     assert ephemerals_to(school, TEACHER) == []
     with school.deps.uow() as uow:
         assert uow.session.scalars(select(DayOut)).all() == []
@@ -419,7 +417,7 @@ def _ids(running: Running) -> dict[str, int]:
 def test_a_forged_list_of_days_changes_only_the_senders_own(school: Running) -> None:  # noqa: F811
     mark_out(school, "2026-12-01")
     # Priya sends the form with Jordan's day listed and unchecked: nothing of Jordan's changes.
-    values = one(HoursInput.OUT_KEEP, {"type": "checkboxes", "selected_options": []})
+    values = one(Input.OUT_KEEP, {"type": "checkboxes", "selected_options": []})
     reply = post(
         school,
         factories.view_submission(
@@ -453,21 +451,21 @@ def test_choosing_another_coach_offers_that_coachs_open_times(school: Running) -
     jordans_hours(school)
     invite_form(school)
     shown = school.slack.calls_to("views.open")[-1].response["view"]
-    coach_block = next(b for b in shown["blocks"] if b.get("block_id") == Block.INVITE_COACH)
+    coach_block = next(b for b in shown["blocks"] if b.get("block_id") == Input.INVITE_COACH)
     assert coach_block["dispatch_action"] is True
 
     # Priya has no office hours: the open times go, and the start time is needed again.
     choose_coach(school, shown, COACH2)
     updated = school.slack.calls_to("views.update")[-1].args["view"]
-    assert offered(updated, Block.INVITE_SLOT) == []
-    start = next(b for b in updated["blocks"] if b.get("block_id") == Block.INVITE_TIME)
+    assert offered(updated, Input.INVITE_SLOT) == []
+    start = next(b for b in updated["blocks"] if b.get("block_id") == Input.INVITE_TIME)
     assert start["optional"] is False
     assert check_view(updated) == []
 
     # Back to Jordan: his open times come back, in the teacher's zone.
     choose_coach(school, school.slack.calls_to("views.update")[-1].response["view"], COACH)
     updated = school.slack.calls_to("views.update")[-1].args["view"]
-    assert offered(updated, Block.INVITE_SLOT)[0] == (
+    assert offered(updated, Input.INVITE_SLOT)[0] == (
         "2026-12-01T10:00",
         "Tue Dec 1, 10:00–10:30 AM",
     )
@@ -477,6 +475,6 @@ def choose_coach(running: Running, shown: dict[str, Any], coach: str) -> None:
     post(
         running,
         factories.block_action(
-            Action.INVITE_COACH, user_id=TEACHER, selected_user=coach, view=shown
+            Input.INVITE_COACH, user_id=TEACHER, selected_user=coach, view=shown
         ),
     )

@@ -12,7 +12,7 @@ import handlers.common
 import handlers.reflections
 from bot.app.jobs import plan_reflection_prompts
 from bot.demo.standin import Call
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules import outbox, reflections
 from bot.rules.domain import SupportType
 from bot.slack.messaging import SlackSender
@@ -98,9 +98,9 @@ def press(running: Running, user: str, action: str, value: str, message: Call | 
 
 def answer_values(text: str, *, share: bool = False) -> dict[str, Any]:
     return {
-        Block.REFLECT_ANSWER: {Action.REFLECT_ANSWER: {"type": "plain_text_input", "value": text}},
-        Block.REFLECT_SHARE: {
-            Action.REFLECT_SHARE: {
+        Input.REFLECT_ANSWER: {Input.REFLECT_ANSWER: {"type": "plain_text_input", "value": text}},
+        Input.REFLECT_SHARE: {
+            Input.REFLECT_SHARE: {
                 "type": "checkboxes",
                 "selected_options": [{"value": "share"}] if share else [],
             }
@@ -201,7 +201,7 @@ def test_an_empty_answer_is_shown_in_the_modal(prompted: tuple[Running, int, Cal
     answer = submit_answer(running, TEACHER, reflection_id, "   ")
     assert answer == {
         "response_action": "errors",
-        "errors": {Block.REFLECT_ANSWER: "Write a few words, or close this without saving."},
+        "errors": {Input.REFLECT_ANSWER: "Write a few words, or close this without saving."},
     }
     assert stored(running).answer is None
 
@@ -239,7 +239,7 @@ def test_nobody_else_can_write_a_reflection_with_a_forged_submission(
     answer = submit_answer(running, intruder, reflection_id, "planted", share=True)
     assert answer == {
         "response_action": "errors",
-        "errors": {Block.REFLECT_ANSWER: reflections.NOT_YOURS},
+        "errors": {Input.REFLECT_ANSWER: reflections.NOT_YOURS},
     }
     reflection = stored(running)
     assert (reflection.answer, reflection.shared_with_coach) == (SECRET, False)
@@ -283,7 +283,7 @@ def test_pause_opens_a_date_and_saves_it(prompted: tuple[Running, int, Call]) ->
 
     def submit(day: str) -> Any:
         values: dict[str, Any] = {
-            Block.PAUSE_UNTIL: {Action.PAUSE_UNTIL: {"type": "datepicker", "selected_date": day}}
+            Input.PAUSE_UNTIL: {Input.PAUSE_UNTIL: {"type": "datepicker", "selected_date": day}}
         }
         return post(
             running,
@@ -293,7 +293,7 @@ def test_pause_opens_a_date_and_saves_it(prompted: tuple[Running, int, Call]) ->
         )
 
     past = submit("2026-11-27")
-    assert past["response_action"] == "errors" and Block.PAUSE_UNTIL in past["errors"]
+    assert past["response_action"] == "errors" and Input.PAUSE_UNTIL in past["errors"]
     assert teacher_row(running).prompts_paused_until is None
 
     answer = submit("2026-12-11")
@@ -347,8 +347,8 @@ def test_nobody_else_can_pause_with_a_forged_submission(
 ) -> None:
     running, reflection_id, _ = prompted
     values: dict[str, Any] = {
-        Block.PAUSE_UNTIL: {
-            Action.PAUSE_UNTIL: {"type": "datepicker", "selected_date": "2026-12-11"}
+        Input.PAUSE_UNTIL: {
+            Input.PAUSE_UNTIL: {"type": "datepicker", "selected_date": "2026-12-11"}
         }
     }
     answer = post(
@@ -359,6 +359,6 @@ def test_nobody_else_can_pause_with_a_forged_submission(
     )
     assert answer == {
         "response_action": "errors",
-        "errors": {Block.PAUSE_UNTIL: reflections.NOT_YOURS},
+        "errors": {Input.PAUSE_UNTIL: reflections.NOT_YOURS},
     }
     assert teacher_row(running).prompts_paused_until is None

@@ -24,7 +24,7 @@ from pydantic import SecretStr
 from sqlalchemy import select
 
 from bot.app.settings import Settings
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from storage.models import Celebration, Debrief, DebriefNote, Goal, Reflection, Visit
 from tests import factories
 from tests.conftest import ADMIN_ID, Running
@@ -122,7 +122,7 @@ WIN = "Period 3 explains their reasoning now!\nThank you, team"
 def test_a_goal_question_with_control_characters_is_saved_clean(school: Running) -> None:  # noqa: F811
     running = school
     values = goal_values(dirty(QUESTION))
-    values |= one(Block.GOAL_EVIDENCE, {"type": "plain_text_input", "value": dirty(EVIDENCE)})
+    values |= one(Input.GOAL_EVIDENCE, {"type": "plain_text_input", "value": dirty(EVIDENCE)})
     answer = answer_of(running, Callback.GOAL, TEACHER, values)
     assert answer["response_action"] == "update"
     [goal] = the_rows(running, Goal)
@@ -148,9 +148,9 @@ def test_debrief_notes_with_control_characters_are_saved_clean(
     noted: tuple[Running, int],  # noqa: F811
 ) -> None:
     running, debrief_id = noted
-    values = one(Block.NOTE_STRENGTHS, {"type": "plain_text_input", "value": dirty(STRENGTHS)})
+    values = one(Input.NOTE_STRENGTHS, {"type": "plain_text_input", "value": dirty(STRENGTHS)})
     values |= one(
-        Block.NOTE_NEXT_STEP, {"type": "plain_text_input", "value": dirty("Try stems\tdaily")}
+        Input.NOTE_NEXT_STEP, {"type": "plain_text_input", "value": dirty("Try stems\tdaily")}
     )
     assert answer_of(running, Callback.NOTES, TEACHER, values, str(debrief_id)) is None
     with running.deps.uow() as uow:
@@ -184,9 +184,9 @@ def test_a_reflection_with_control_characters_is_saved_clean(school: Running) ->
         uow.session.flush()
         reflection_id = reflection.id
         uow.commit()
-    values = one(Block.REFLECT_ANSWER, {"type": "plain_text_input", "value": dirty(ANSWER)})
-    values[Block.REFLECT_SHARE] = {
-        Action.REFLECT_SHARE: {"type": "checkboxes", "selected_options": [{"value": "share"}]}
+    values = one(Input.REFLECT_ANSWER, {"type": "plain_text_input", "value": dirty(ANSWER)})
+    values[Input.REFLECT_SHARE] = {
+        Input.REFLECT_SHARE: {"type": "checkboxes", "selected_options": [{"value": "share"}]}
     }
     answer = answer_of(running, Callback.REFLECT, TEACHER, values, str(reflection_id))
     assert answer["response_action"] == "update"
@@ -242,7 +242,7 @@ def test_an_invitation_far_away_is_refused_beside_its_date(school: Running, day:
     running = school
     answer = answer_of(running, Callback.INVITE, TEACHER, invite_values(day=day, start="23:30"))
     assert answer["response_action"] == "errors"
-    assert WINDOW in answer["errors"][Block.INVITE_DATE]
+    assert WINDOW in answer["errors"][Input.INVITE_DATE]
     assert the_rows(running, Visit) == []
     _nothing_sent(running)
 
@@ -260,7 +260,7 @@ def test_a_new_time_far_away_is_refused_beside_its_date(school: Running) -> None
         f"{visit.id}:{visit.version}",
     )
     assert answer["response_action"] == "errors"
-    assert WINDOW in answer["errors"][Block.PROPOSE_DATE]
+    assert WINDOW in answer["errors"][Input.PROPOSE_DATE]
     [unchanged] = the_rows(running, Visit)
     assert (unchanged.status, unchanged.starts_at) == ("pending", visit.starts_at)
     assert len(running.slack.calls_to("chat.postMessage")) == sent
@@ -277,29 +277,29 @@ def visited(noted: tuple[Running, int]) -> tuple[Running, int]:  # noqa: F811
 def debrief_values(visit_id: int, day: str, start: str, minutes: str = "30") -> dict[str, Any]:
     return {
         **one(
-            Block.DEBRIEF_VISIT,
+            Input.DEBRIEF_VISIT,
             {"type": "static_select", "selected_option": {"value": str(visit_id)}},
         ),
-        **one(Block.DEBRIEF_DATE, {"type": "datepicker", "selected_date": day}),
-        **one(Block.DEBRIEF_TIME, {"type": "timepicker", "selected_time": start}),
+        **one(Input.DEBRIEF_DATE, {"type": "datepicker", "selected_date": day}),
+        **one(Input.DEBRIEF_TIME, {"type": "timepicker", "selected_time": start}),
         **one(
-            Block.DEBRIEF_LENGTH, {"type": "static_select", "selected_option": {"value": minutes}}
+            Input.DEBRIEF_LENGTH, {"type": "static_select", "selected_option": {"value": minutes}}
         ),
-        **one(Block.DEBRIEF_PLACE, {"type": "plain_text_input", "value": "Room 112"}),
+        **one(Input.DEBRIEF_PLACE, {"type": "plain_text_input", "value": "Room 112"}),
     }
 
 
 @pytest.mark.parametrize(
     ("day", "start", "block", "words"),
     [
-        ("9999-12-31", "23:30", Block.DEBRIEF_DATE, WINDOW),
-        ("2028-07-03", "14:00", Block.DEBRIEF_DATE, WINDOW),
+        ("9999-12-31", "23:30", Input.DEBRIEF_DATE, WINDOW),
+        ("2028-07-03", "14:00", Input.DEBRIEF_DATE, WINDOW),
         # Saturday, and Thursday's staff development day: the invitation's words, for a debrief.
-        ("2026-12-05", "14:00", Block.DEBRIEF_DATE, "There's no school on Saturday, December 5"),
-        ("2026-12-03", "14:00", Block.DEBRIEF_DATE, "(Staff development day)"),
+        ("2026-12-05", "14:00", Input.DEBRIEF_DATE, "There's no school on Saturday, December 5"),
+        ("2026-12-03", "14:00", Input.DEBRIEF_DATE, "(Staff development day)"),
         # 03:00 on a school day, and a debrief running past the end of it.
-        ("2026-12-01", "03:00", Block.DEBRIEF_TIME, "School hours are 7:00 AM to 5:00 PM"),
-        ("2026-12-01", "16:45", Block.DEBRIEF_TIME, "School hours are 7:00 AM to 5:00 PM"),
+        ("2026-12-01", "03:00", Input.DEBRIEF_TIME, "School hours are 7:00 AM to 5:00 PM"),
+        ("2026-12-01", "16:45", Input.DEBRIEF_TIME, "School hours are 7:00 AM to 5:00 PM"),
     ],
 )
 def test_a_debrief_at_a_time_no_one_can_meet_is_refused_beside_its_field(
@@ -320,7 +320,7 @@ def test_a_debrief_moved_from_3am_to_the_afternoon_is_scheduled(
     at_three = answer_of(
         running, Callback.DEBRIEF, COACH, debrief_values(visit_id, "2026-12-01", "03:00")
     )
-    assert list(at_three["errors"]) == [Block.DEBRIEF_TIME]
+    assert list(at_three["errors"]) == [Input.DEBRIEF_TIME]
     values = debrief_values(visit_id, "2026-12-01", "14:00")
     assert answer_of(running, Callback.DEBRIEF, COACH, values) is None
     assert len(the_rows(running, Debrief)) == 2
@@ -331,21 +331,21 @@ def test_a_debrief_moved_from_3am_to_the_afternoon_is_scheduled(
 def test_a_goal_target_far_away_is_refused_beside_it(school: Running) -> None:  # noqa: F811
     running = school
     values = goal_values() | one(
-        Block.GOAL_TARGET, {"type": "datepicker", "selected_date": "9999-12-31"}
+        Input.GOAL_TARGET, {"type": "datepicker", "selected_date": "9999-12-31"}
     )
     answer = answer_of(running, Callback.GOAL, TEACHER, values)
     assert answer["response_action"] == "errors"
-    assert WINDOW in answer["errors"][Block.GOAL_TARGET]
+    assert WINDOW in answer["errors"][Input.GOAL_TARGET]
     assert the_rows(running, Goal) == []
 
 
 def test_a_check_back_day_far_away_is_refused_beside_it(noted: tuple[Running, int]) -> None:  # noqa: F811
     running, debrief_id = noted
-    values = one(Block.NOTE_NEXT_STEP, {"type": "plain_text_input", "value": "Try stems"})
-    values |= one(Block.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": "9999-12-31"})
+    values = one(Input.NOTE_NEXT_STEP, {"type": "plain_text_input", "value": "Try stems"})
+    values |= one(Input.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": "9999-12-31"})
     answer = answer_of(running, Callback.NOTES, TEACHER, values, str(debrief_id))
     assert answer["response_action"] == "errors"
-    assert WINDOW in answer["errors"][Block.NOTE_CHECK_BACK]
+    assert WINDOW in answer["errors"][Input.NOTE_CHECK_BACK]
     assert len(the_rows(running, DebriefNote)) == 1  # the coach's, from before
 
 
@@ -354,23 +354,23 @@ def test_a_school_closure_far_away_is_refused_beside_it(school: Running) -> None
     running.slack.add_user(ADMIN_ID, name="Dana Admin", tz="America/New_York")
     closures = "2026-12-24 Winter break\n2026-12-28 to 9999-12-31 Closed for good"
     values = {
-        Block.CALENDAR_WEEKDAYS: {
-            Action.CALENDAR_WEEKDAYS: {
+        Input.CALENDAR_WEEKDAYS: {
+            Input.CALENDAR_WEEKDAYS: {
                 "type": "checkboxes",
                 "selected_options": [{"value": d} for d in "01234"],
             }
         },
-        Block.CALENDAR_START: {
-            Action.CALENDAR_START: {"type": "timepicker", "selected_time": "07:30"}
+        Input.CALENDAR_START: {
+            Input.CALENDAR_START: {"type": "timepicker", "selected_time": "07:30"}
         },
-        Block.CALENDAR_END: {Action.CALENDAR_END: {"type": "timepicker", "selected_time": "16:00"}},
-        Block.CALENDAR_CLOSURES: {
-            Action.CALENDAR_CLOSURES: {"type": "plain_text_input", "value": closures}
+        Input.CALENDAR_END: {Input.CALENDAR_END: {"type": "timepicker", "selected_time": "16:00"}},
+        Input.CALENDAR_CLOSURES: {
+            Input.CALENDAR_CLOSURES: {"type": "plain_text_input", "value": closures}
         },
     }
     answer = answer_of(running, Callback.ADMIN_CALENDAR, ADMIN_ID, values, "district")
     assert answer["response_action"] == "errors"
-    message = answer["errors"][Block.CALENDAR_CLOSURES]
+    message = answer["errors"][Input.CALENDAR_CLOSURES]
     assert "Line 2" in message and WINDOW in message and "Line 1" not in message
     with running.deps.uow() as uow:
         # The school's own Thanksgiving closure from before is all there is.
@@ -390,7 +390,7 @@ def test_an_invitation_length_of_5000_digits_is_refused(school: Running) -> None
     running = school
     answer = answer_of(running, Callback.INVITE, TEACHER, invite_values(minutes=LONG))
     assert answer["response_action"] == "errors"
-    assert "no longer on the list" in answer["errors"][Block.INVITE_LENGTH]
+    assert "no longer on the list" in answer["errors"][Input.INVITE_LENGTH]
     assert the_rows(running, Visit) == []
 
 
@@ -398,11 +398,11 @@ def test_an_invitation_length_of_5000_digits_is_refused(school: Running) -> None
 def test_an_invitation_for_a_goal_that_is_no_goal_is_refused(school: Running, goal: str) -> None:  # noqa: F811
     running = school
     values = invite_values() | one(
-        Block.INVITE_GOAL, {"type": "static_select", "selected_option": {"value": goal}}
+        Input.INVITE_GOAL, {"type": "static_select", "selected_option": {"value": goal}}
     )
     answer = answer_of(running, Callback.INVITE, TEACHER, values)
     assert answer["response_action"] == "errors"
-    assert "no longer on the list" in answer["errors"][Block.INVITE_GOAL]
+    assert "no longer on the list" in answer["errors"][Input.INVITE_GOAL]
     assert the_rows(running, Visit) == []
 
 
@@ -411,26 +411,26 @@ def test_a_debrief_length_of_5000_digits_is_refused(visited: tuple[Running, int]
     values = debrief_values(visit_id, "2026-12-01", "14:00", minutes=LONG)
     answer = answer_of(running, Callback.DEBRIEF, COACH, values)
     assert answer["response_action"] == "errors"
-    assert "no longer on the list" in answer["errors"][Block.DEBRIEF_LENGTH]
+    assert "no longer on the list" in answer["errors"][Input.DEBRIEF_LENGTH]
     assert len(the_rows(running, Debrief)) == 1
 
 
 @pytest.mark.parametrize("debrief", [DIGITS_30, DIGITS_12, "\u00b2"])
 def test_notes_on_a_debrief_that_is_no_debrief_are_refused(school: Running, debrief: str) -> None:  # noqa: F811
     running = school
-    values = one(Block.NOTE_STRENGTHS, {"type": "plain_text_input", "value": "Good pacing"})
+    values = one(Input.NOTE_STRENGTHS, {"type": "plain_text_input", "value": "Good pacing"})
     answer = answer_of(running, Callback.NOTES, TEACHER, values, debrief)
     assert answer["response_action"] == "errors"
-    assert "no longer exists" in answer["errors"][Block.NOTE_STRENGTHS]
+    assert "no longer exists" in answer["errors"][Input.NOTE_STRENGTHS]
     assert the_rows(running, DebriefNote) == []
 
 
 def test_a_reflection_for_an_id_past_any_row_is_refused(school: Running) -> None:  # noqa: F811
     running = school
-    values = one(Block.REFLECT_ANSWER, {"type": "plain_text_input", "value": "More wait time"})
+    values = one(Input.REFLECT_ANSWER, {"type": "plain_text_input", "value": "More wait time"})
     answer = answer_of(running, Callback.REFLECT, TEACHER, values, DIGITS_12)
     assert answer["response_action"] == "errors"
-    assert Block.REFLECT_ANSWER in answer["errors"]
+    assert Input.REFLECT_ANSWER in answer["errors"]
     assert the_rows(running, Reflection) == []
 
 
@@ -438,18 +438,18 @@ def test_a_weekly_capacity_of_5000_digits_is_refused(school: Running) -> None:  
     running = school
     running.slack.add_user(ADMIN_ID, name="Dana Admin", tz="America/New_York")
     values = {
-        Block.COACH_USER: {Action.COACH_USER: {"type": "users_select", "selected_user": TEACHER}},
-        Block.COACH_ROLE: {
-            Action.COACH_ROLE: {"type": "radio_buttons", "selected_option": {"value": "coach"}}
+        Input.COACH_USER: {Input.COACH_USER: {"type": "users_select", "selected_user": TEACHER}},
+        Input.COACH_ROLE: {
+            Input.COACH_ROLE: {"type": "radio_buttons", "selected_option": {"value": "coach"}}
         },
-        Block.COACH_AREAS: {
-            Action.COACH_AREAS: {"type": "multi_static_select", "selected_options": []}
+        Input.COACH_AREAS: {
+            Input.COACH_AREAS: {"type": "multi_static_select", "selected_options": []}
         },
-        Block.COACH_CAPACITY: {Action.COACH_CAPACITY: {"type": "number_input", "value": LONG}},
+        Input.COACH_CAPACITY: {Input.COACH_CAPACITY: {"type": "number_input", "value": LONG}},
     }
     answer = answer_of(running, Callback.ADMIN_COACH, ADMIN_ID, values)
     assert answer["response_action"] == "errors"
-    assert "whole number from 1 to 40" in answer["errors"][Block.COACH_CAPACITY]
+    assert "whole number from 1 to 40" in answer["errors"][Input.COACH_CAPACITY]
     with running.deps.uow() as uow:
         teacher = uow.people.get_by_user(TEAM, TEACHER)
         assert teacher is not None and teacher.role == "teacher"

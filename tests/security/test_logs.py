@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.demo.standin import Call
-from bot.ids import Block, Callback
+from bot.ids import Callback, Input
 from storage.models import DebriefNote, Goal, Reflection
 from tests import factories
 from tests.conftest import Running
@@ -31,10 +31,10 @@ WORDS = (GOAL_WORD, NOTE_WORD, REFLECTION_WORD, LATE_WORD, UNSIGNED_WORD, FAILED
 
 def notes(strengths: str) -> dict[str, Any]:
     return {
-        **one(Block.NOTE_STRENGTHS, {"type": "plain_text_input", "value": strengths}),
-        **one(Block.NOTE_TRY_NEXT, {"type": "plain_text_input", "value": "Wait time"}),
-        **one(Block.NOTE_NEXT_STEP, {"type": "plain_text_input", "value": "Count to five"}),
-        **one(Block.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": "2026-12-09"}),
+        **one(Input.NOTE_STRENGTHS, {"type": "plain_text_input", "value": strengths}),
+        **one(Input.NOTE_TRY_NEXT, {"type": "plain_text_input", "value": "Wait time"}),
+        **one(Input.NOTE_NEXT_STEP, {"type": "plain_text_input", "value": "Count to five"}),
+        **one(Input.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": "2026-12-09"}),
     }
 
 

@@ -23,7 +23,7 @@ from slack_sdk import WebClient
 
 from bot.app.deps import Deps
 from bot.demo.standin import SlackStandin
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules import visits
 from bot.rules.domain import VisitStatus
 from handlers import invite
@@ -133,7 +133,7 @@ def _cancel(deps: Deps, client: WebClient, visit_id: int) -> Callable[[Callable[
 
 
 def _decline(deps: Deps, client: WebClient, visit_id: int) -> Callable[[Callable[..., None]], None]:
-    values = {Block.DECLINE_REASON: {Action.DECLINE_REASON: {"type": "plain_text_input"}}}
+    values = {Input.DECLINE_REASON: {Input.DECLINE_REASON: {"type": "plain_text_input"}}}
     body = _body(
         factories.view_submission(
             Callback.DECLINE, values, user_id=COACH, private_metadata=f"{visit_id}:1"

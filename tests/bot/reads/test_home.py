@@ -18,7 +18,7 @@ from sqlalchemy import event
 
 from bot.app.deps import Deps
 from bot.demo.standin import check_view
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Block, Callback, Input
 from bot.reads import home
 from bot.rules.domain import CycleState, Role
 from bot.rules.people import actor_for
@@ -533,14 +533,14 @@ class _Values:
             return {"type": "radio_buttons", "selected_option": {"value": value}}
 
         return {
-            **one(Block.SETTINGS_PROMPTS, radio(self.prompts)),
-            **one(Block.SETTINGS_PAUSE_UNTIL, {"type": "datepicker", "selected_date": self.pause}),
-            **one(Block.SETTINGS_NUDGE_CAP, {"type": "number_input", "value": self.cap}),
-            **one(Block.SETTINGS_SHARE_WINS, radio(self.share)),
+            **one(Input.SETTINGS_PROMPTS, radio(self.prompts)),
+            **one(Input.SETTINGS_PAUSE_UNTIL, {"type": "datepicker", "selected_date": self.pause}),
+            **one(Input.SETTINGS_NUDGE_CAP, {"type": "number_input", "value": self.cap}),
+            **one(Input.SETTINGS_SHARE_WINS, radio(self.share)),
             **one(
-                Block.SETTINGS_LIST_TIME, {"type": "timepicker", "selected_time": self.list_time}
+                Input.SETTINGS_LIST_TIME, {"type": "timepicker", "selected_time": self.list_time}
             ),
-            **one(Block.SETTINGS_LIST_EMPTY, radio(self.empty)),
+            **one(Input.SETTINGS_LIST_EMPTY, radio(self.empty)),
         }
 
 
@@ -580,15 +580,15 @@ def test_teacher_settings_are_parsed_and_checked() -> None:
     assert change.teacher == TeacherSettings(True, date(2026, 12, 8), 0, "ask")
 
     for bad, block in (
-        (_Values(cap="99"), Block.SETTINGS_NUDGE_CAP),
-        (_Values(cap="-1"), Block.SETTINGS_NUDGE_CAP),
-        (_Values(cap="2.5"), Block.SETTINGS_NUDGE_CAP),
-        (_Values(cap=None), Block.SETTINGS_NUDGE_CAP),
-        (_Values(pause="2026-11-29"), Block.SETTINGS_PAUSE_UNTIL),
-        (_Values(pause="2028-01-01"), Block.SETTINGS_PAUSE_UNTIL),
-        (_Values(pause="soon"), Block.SETTINGS_PAUSE_UNTIL),
-        (_Values(share="always"), Block.SETTINGS_SHARE_WINS),
-        (_Values(prompts="maybe"), Block.SETTINGS_PROMPTS),
+        (_Values(cap="99"), Input.SETTINGS_NUDGE_CAP),
+        (_Values(cap="-1"), Input.SETTINGS_NUDGE_CAP),
+        (_Values(cap="2.5"), Input.SETTINGS_NUDGE_CAP),
+        (_Values(cap=None), Input.SETTINGS_NUDGE_CAP),
+        (_Values(pause="2026-11-29"), Input.SETTINGS_PAUSE_UNTIL),
+        (_Values(pause="2028-01-01"), Input.SETTINGS_PAUSE_UNTIL),
+        (_Values(pause="soon"), Input.SETTINGS_PAUSE_UNTIL),
+        (_Values(share="always"), Input.SETTINGS_SHARE_WINS),
+        (_Values(prompts="maybe"), Input.SETTINGS_PROMPTS),
     ):
         change, errors = _parse(bad)
         assert change is None
@@ -605,9 +605,9 @@ def test_a_coachs_list_time_must_be_within_school_hours(list_time: str, ok: bool
         assert change.coach == CoachSettings(time.fromisoformat(list_time), False)
         assert change.teacher is None
     else:
-        assert change is None and list(errors) == [Block.SETTINGS_LIST_TIME.value]
+        assert change is None and list(errors) == [Input.SETTINGS_LIST_TIME.value]
         if list_time:
-            assert "7:30 AM" in errors[Block.SETTINGS_LIST_TIME.value]
+            assert "7:30 AM" in errors[Input.SETTINGS_LIST_TIME.value]
 
 
 def test_settings_are_saved_only_to_their_owner(deps: Deps) -> None:

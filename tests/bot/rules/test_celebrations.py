@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 from bot.app.deps import Deps
 from bot.demo.standin import check_blocks, check_view
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules import celebrations
 from bot.rules.celebrations import (
     ALREADY_POSTED,
@@ -448,12 +448,12 @@ def test_the_forms_are_valid_and_carry_their_target() -> None:
     assert draft_form["callback_id"] == Callback.CELEBRATE
     assert views.parse_form_metadata(draft_form["private_metadata"]) == target
     ids = [b.get("block_id") for b in draft_form["blocks"]]
-    assert Block.CELEBRATE_WHO not in ids
-    text_block = draft_form["blocks"][ids.index(Block.CELEBRATE_TEXT)]
+    assert Input.CELEBRATE_WHO not in ids
+    text_block = draft_form["blocks"][ids.index(Input.CELEBRATE_TEXT)]
     assert text_block["element"]["max_length"] == 1500
     assert text_block["element"]["multiline"] is True
     assert len(text_block["element"]["initial_value"]) == 1500
-    channel_block = draft_form["blocks"][ids.index(Block.CELEBRATE_CHANNEL)]["element"]
+    channel_block = draft_form["blocks"][ids.index(Input.CELEBRATE_CHANNEL)]["element"]
     assert channel_block["type"] == "conversations_select"
     assert channel_block["initial_conversation"] == PLC
     assert channel_block["filter"] == {"include": ["public", "private"], "exclude_bot_users": True}
@@ -464,7 +464,7 @@ def test_the_forms_are_valid_and_carry_their_target() -> None:
     assert check_view(new) == []
     assert new.get("private_metadata", "") == ""
     assert views.parse_form_metadata("") == views.FormTarget(None)
-    [who] = [b for b in new["blocks"] if b.get("block_id") == Block.CELEBRATE_WHO]
+    [who] = [b for b in new["blocks"] if b.get("block_id") == Input.CELEBRATE_WHO]
     assert who["optional"] is True and who["element"]["initial_user"] == TEACHER
     assert who["label"]["text"] == "Who are you celebrating?"
     assert views.parse_form_metadata("12:<script>") is None
@@ -473,14 +473,14 @@ def test_the_forms_are_valid_and_carry_their_target() -> None:
 
 def _values(text: str | None, channel: str | None, who: str | None = None) -> dict[str, Any]:
     return {
-        Block.CELEBRATE_TEXT: {Action.CELEBRATE_TEXT: {"type": "plain_text_input", "value": text}},
-        Block.CELEBRATE_CHANNEL: {
-            Action.CELEBRATE_CHANNEL: {
+        Input.CELEBRATE_TEXT: {Input.CELEBRATE_TEXT: {"type": "plain_text_input", "value": text}},
+        Input.CELEBRATE_CHANNEL: {
+            Input.CELEBRATE_CHANNEL: {
                 "type": "conversations_select",
                 "selected_conversation": channel,
             }
         },
-        Block.CELEBRATE_WHO: {Action.CELEBRATE_WHO: {"type": "users_select", "selected_user": who}},
+        Input.CELEBRATE_WHO: {Input.CELEBRATE_WHO: {"type": "users_select", "selected_user": who}},
     }
 
 
@@ -496,10 +496,10 @@ def test_the_form_is_parsed_with_errors_by_block() -> None:
     assert form is not None and form.who_user_id is None
     form, errors = views.parse_celebration_form(_values(" ", None), shout_out=True)
     assert form is None
-    assert set(errors) == {Block.CELEBRATE_TEXT, Block.CELEBRATE_CHANNEL}
+    assert set(errors) == {Input.CELEBRATE_TEXT, Input.CELEBRATE_CHANNEL}
     _, errors = views.parse_celebration_form(_values("x" * 1501, "DU0X"), shout_out=False)
-    assert "1500 characters" in errors[Block.CELEBRATE_TEXT]
-    assert errors[Block.CELEBRATE_CHANNEL] == views.NOT_A_CHANNEL
+    assert "1500 characters" in errors[Input.CELEBRATE_TEXT]
+    assert errors[Input.CELEBRATE_CHANNEL] == views.NOT_A_CHANNEL
 
 
 def test_the_post_is_the_authors_words_exactly_under_their_name() -> None:

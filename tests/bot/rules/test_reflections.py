@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from bot.app.deps import Deps
 from bot.demo.standin import check_blocks, check_view
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules import reflections
 from bot.rules.cards import PromptCard
 from bot.rules.domain import Role, SupportType
@@ -634,18 +634,18 @@ def test_the_answer_form_is_private_and_sharing_is_a_choice() -> None:
     )
     assert check_view(view) == []
     assert (view["callback_id"], view["private_metadata"]) == (Callback.REFLECT, "7")
-    answer = next(b for b in view["blocks"] if b.get("block_id") == Block.REFLECT_ANSWER)
+    answer = next(b for b in view["blocks"] if b.get("block_id") == Input.REFLECT_ANSWER)
     assert answer["element"]["multiline"] and answer["element"]["max_length"] == 3000
-    share = next(b for b in view["blocks"] if b.get("block_id") == Block.REFLECT_SHARE)
+    share = next(b for b in view["blocks"] if b.get("block_id") == Input.REFLECT_SHARE)
     assert share["element"]["options"][0]["text"]["text"] == "Share with my coach"
     assert "initial_options" not in share["element"]
     alone = views.build_answer_form(reflection_id=7, question="Q?", can_share=False)
     assert check_view(alone) == []
-    assert Block.REFLECT_SHARE not in str(alone)
+    assert Input.REFLECT_SHARE not in str(alone)
     shared = views.build_answer_form(
         reflection_id=7, question="Q?", can_share=True, initial_shared=True
     )
-    assert next(b for b in shared["blocks"] if b.get("block_id") == Block.REFLECT_SHARE)["element"][
+    assert next(b for b in shared["blocks"] if b.get("block_id") == Input.REFLECT_SHARE)["element"][
         "initial_options"
     ]
 
@@ -653,9 +653,9 @@ def test_the_answer_form_is_private_and_sharing_is_a_choice() -> None:
 def answer_values(text: str | None, share: bool) -> dict[str, Any]:
     options = [{"value": "share"}] if share else []
     return {
-        Block.REFLECT_ANSWER: {Action.REFLECT_ANSWER: {"type": "plain_text_input", "value": text}},
-        Block.REFLECT_SHARE: {
-            Action.REFLECT_SHARE: {"type": "checkboxes", "selected_options": options}
+        Input.REFLECT_ANSWER: {Input.REFLECT_ANSWER: {"type": "plain_text_input", "value": text}},
+        Input.REFLECT_SHARE: {
+            Input.REFLECT_SHARE: {"type": "checkboxes", "selected_options": options}
         },
     }
 
@@ -666,10 +666,10 @@ def test_parse_the_answer() -> None:
     for text in (None, "   "):
         assert views.parse_answer_form(answer_values(text, False)) == (
             None,
-            {Block.REFLECT_ANSWER: "Write a few words, or close this without saving."},
+            {Input.REFLECT_ANSWER: "Write a few words, or close this without saving."},
         )
     form, errors = views.parse_answer_form(answer_values("x" * 3001, False))
-    assert form is None and "3000 characters" in errors[Block.REFLECT_ANSWER]
+    assert form is None and "3000 characters" in errors[Input.REFLECT_ANSWER]
 
 
 def test_the_pause_form_and_its_dates() -> None:
@@ -677,13 +677,13 @@ def test_the_pause_form_and_its_dates() -> None:
     view = views.build_pause_form(today=today, reflection_id=7)
     assert check_view(view) == []
     assert (view["callback_id"], view["private_metadata"]) == (Callback.PAUSE, "7")
-    picker = next(b for b in view["blocks"] if b.get("block_id") == Block.PAUSE_UNTIL)
+    picker = next(b for b in view["blocks"] if b.get("block_id") == Input.PAUSE_UNTIL)
     assert picker["label"]["text"] == "Pause until"
     assert picker["element"]["initial_date"] == "2026-12-08"
 
     def parse(value: str | None) -> tuple[date | None, dict[str, str]]:
         values: dict[str, Any] = {
-            Block.PAUSE_UNTIL: {Action.PAUSE_UNTIL: {"type": "datepicker", "selected_date": value}}
+            Input.PAUSE_UNTIL: {Input.PAUSE_UNTIL: {"type": "datepicker", "selected_date": value}}
         }
         return views.parse_pause_form(values, today=today)
 
@@ -691,7 +691,7 @@ def test_the_pause_form_and_its_dates() -> None:
     assert parse("2026-12-02") == (date(2026, 12, 2), {})
     for bad in (None, "2026-12-01", "2026-11-30", "2027-12-02", "2026-13-01", "soon"):
         day, errors = parse(bad)
-        assert day is None and set(errors) == {Block.PAUSE_UNTIL}
+        assert day is None and set(errors) == {Input.PAUSE_UNTIL}
 
 
 def test_the_coach_reads_what_was_shared_and_nothing_can_mention_anyone() -> None:

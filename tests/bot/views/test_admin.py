@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from bot.demo.standin import check_blocks, check_view
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Block, Callback, Input
 from bot.rules.calendar import Closure
 from bot.rules.cards import AssignForm, CalendarForm, CoachForm, RosterSummary
 from bot.rules.domain import DEFAULT_EXPERTISE_AREAS, Role
@@ -207,8 +207,8 @@ def test_coach_form_passes_slack_checks() -> None:
     view = coach_view()
 
     assert slack_problems(view) == []
-    assert block(view, Block.COACH_CAPACITY)["element"]["type"] == "number_input"
-    assert len(block(view, Block.COACH_AREAS)["element"]["options"]) == 100
+    assert block(view, Input.COACH_CAPACITY)["element"]["type"] == "number_input"
+    assert len(block(view, Input.COACH_AREAS)["element"]["options"]) == 100
 
 
 def test_new_coach_form_starts_as_a_coach_with_capacity_five() -> None:
@@ -219,23 +219,23 @@ def test_new_coach_form_starts_as_a_coach_with_capacity_five() -> None:
     assert view["submit"]["text"] == "Save"
     assert view["close"]["text"] == "Back"
     assert block_ids(view) == [
-        Block.COACH_USER,
-        Block.COACH_ROLE,
-        Block.COACH_AREAS,
-        Block.COACH_CAPACITY,
+        Input.COACH_USER,
+        Input.COACH_ROLE,
+        Input.COACH_AREAS,
+        Input.COACH_CAPACITY,
     ]
     for block_id in block_ids(view):
         assert block(view, block_id)["element"]["action_id"] == block_id
-    assert "initial_user" not in block(view, Block.COACH_USER)["element"]
-    role = block(view, Block.COACH_ROLE)["element"]
+    assert "initial_user" not in block(view, Input.COACH_USER)["element"]
+    role = block(view, Input.COACH_ROLE)["element"]
     assert role["initial_option"]["value"] == Role.COACH
     assert [o["text"]["text"] for o in role["options"]] == ["Coach", "Lead coach"]
     assert role["options"][1]["description"]["text"] == "Also manages the roster"
-    areas = block(view, Block.COACH_AREAS)
+    areas = block(view, Input.COACH_AREAS)
     assert areas["optional"] is True
     assert [o["value"] for o in areas["element"]["options"]] == AREAS
     assert "initial_options" not in areas["element"]
-    capacity = block(view, Block.COACH_CAPACITY)["element"]
+    capacity = block(view, Input.COACH_CAPACITY)["element"]
     assert capacity["is_decimal_allowed"] is False
     assert (capacity["initial_value"], capacity["min_value"], capacity["max_value"]) == (
         "5",
@@ -248,16 +248,16 @@ def test_coach_form_shows_the_coach_being_changed() -> None:
     initial = CoachForm("U0042", Role.LEAD_COACH, ("math", "data use"), 12)
     view = build_coach_form(AREAS, initial)
 
-    assert block(view, Block.COACH_USER)["element"]["initial_user"] == "U0042"
-    assert block(view, Block.COACH_ROLE)["element"]["initial_option"]["value"] == Role.LEAD_COACH
-    chosen = block(view, Block.COACH_AREAS)["element"]["initial_options"]
+    assert block(view, Input.COACH_USER)["element"]["initial_user"] == "U0042"
+    assert block(view, Input.COACH_ROLE)["element"]["initial_option"]["value"] == Role.LEAD_COACH
+    chosen = block(view, Input.COACH_AREAS)["element"]["initial_options"]
     assert [o["value"] for o in chosen] == ["math", "data use"]
-    assert block(view, Block.COACH_CAPACITY)["element"]["initial_value"] == "12"
+    assert block(view, Input.COACH_CAPACITY)["element"]["initial_value"] == "12"
 
 
 def test_coach_form_without_areas_has_no_areas_input() -> None:
     view = build_coach_form([])
-    assert Block.COACH_AREAS not in block_ids(view)
+    assert Input.COACH_AREAS not in block_ids(view)
     assert slack_problems(view) == []
 
 
@@ -301,7 +301,7 @@ def test_coach_form_asks_for_the_coach() -> None:
     form, errors = parse_coach_form(values, AREAS)
 
     assert form is None
-    assert errors == {Block.COACH_USER: "Choose the person you would like to add as a coach."}
+    assert errors == {Input.COACH_USER: "Choose the person you would like to add as a coach."}
 
 
 @pytest.mark.parametrize("typed", ["0", "41", "2.5", "-3", "five", "", None])
@@ -313,7 +313,7 @@ def test_coach_form_asks_for_a_whole_number_capacity_from_1_to_40(typed: str | N
     form, errors = parse_coach_form(values, AREAS)
 
     assert form is None
-    assert errors == {Block.COACH_CAPACITY: "Please enter a whole number from 1 to 40."}
+    assert errors == {Input.COACH_CAPACITY: "Please enter a whole number from 1 to 40."}
 
 
 @pytest.mark.parametrize("typed", ["1", "40", " 7 "])
@@ -337,7 +337,7 @@ def test_coach_form_catches_an_area_the_district_no_longer_has() -> None:
 
     assert form is None
     assert errors == {
-        Block.COACH_AREAS: "'robotics' is no longer on the list of expertise areas. "
+        Input.COACH_AREAS: "'robotics' is no longer on the list of expertise areas. "
         "Please choose again."
     }
 
@@ -353,13 +353,13 @@ def test_assign_form_with_150_coaches_and_long_names_passes_slack_checks() -> No
     assert view["title"]["text"] == "Assign teachers"
     assert (view["submit"]["text"], view["close"]["text"]) == ("Save", "Back")
     assert block_ids(view) == [
-        Block.ASSIGN_TEACHERS,
-        Block.ASSIGN_COACH,
-        Block.ASSIGN_SCHOOL,
-        Block.ASSIGN_TEAM,
-        Block.ASSIGN_PLC,
+        Input.ASSIGN_TEACHERS,
+        Input.ASSIGN_COACH,
+        Input.ASSIGN_SCHOOL,
+        Input.ASSIGN_TEAM,
+        Input.ASSIGN_PLC,
     ]
-    coach = block(view, Block.ASSIGN_COACH)
+    coach = block(view, Input.ASSIGN_COACH)
     values = [o["value"] for o in coach["element"]["options"]]
     # The first 100 by name: "Coach 001 ..." to "Coach 100 ...".
     assert values == [f"U{n:04d}" for n in range(1, 101)]
@@ -373,23 +373,23 @@ def test_assign_form_inputs() -> None:
     view = build_assign_form([("U2", "Bea Ortiz"), ("U1", "Ana Lee")], ["Lincoln", "Roosevelt"])
 
     assert slack_problems(view) == []
-    teachers = block(view, Block.ASSIGN_TEACHERS)
+    teachers = block(view, Input.ASSIGN_TEACHERS)
     assert teachers["element"]["type"] == "multi_users_select"
     assert teachers["element"]["max_selected_items"] == 100
     assert "optional" not in teachers
-    coach = block(view, Block.ASSIGN_COACH)
+    coach = block(view, Input.ASSIGN_COACH)
     assert [(o["value"], o["text"]["text"]) for o in coach["element"]["options"]] == [
         ("U1", "Ana Lee"),
         ("U2", "Bea Ortiz"),
     ]
     assert "hint" not in coach
-    school = block(view, Block.ASSIGN_SCHOOL)
+    school = block(view, Input.ASSIGN_SCHOOL)
     assert school["element"]["max_length"] == 200 and school["optional"] is True
     assert school["hint"]["text"] == "Schools so far: Lincoln, Roosevelt."
-    team = block(view, Block.ASSIGN_TEAM)
+    team = block(view, Input.ASSIGN_TEAM)
     assert team["label"]["text"] == "Grade or team"
     assert team["element"]["max_length"] == 200 and team["optional"] is True
-    plc = block(view, Block.ASSIGN_PLC)
+    plc = block(view, Input.ASSIGN_PLC)
     assert plc["element"]["type"] == "conversations_select"
     assert plc["element"]["filter"] == {"include": ["public", "private"], "exclude_bot_users": True}
     assert plc["hint"]["text"] == "Celebrations a teacher approves are posted here."
@@ -400,7 +400,7 @@ def test_assign_form_inputs() -> None:
 
 def test_assign_form_hint_lists_ten_schools_and_counts_the_rest() -> None:
     schools = [f"School {n}" for n in range(1, 16)]
-    hint = block(build_assign_form(COACHES, schools), Block.ASSIGN_SCHOOL)["hint"]["text"]
+    hint = block(build_assign_form(COACHES, schools), Input.ASSIGN_SCHOOL)["hint"]["text"]
     listed = ", ".join(f"School {n}" for n in range(1, 11))
     assert hint == f"Schools so far: {listed}, and 5 more."
 
@@ -409,10 +409,10 @@ def test_assign_form_without_coaches_says_to_add_one_first() -> None:
     view = build_assign_form([], [])
 
     assert slack_problems(view) == []
-    assert Block.ASSIGN_COACH not in block_ids(view)
+    assert Input.ASSIGN_COACH not in block_ids(view)
     contexts = [b["elements"][0]["text"] for b in view["blocks"] if b["type"] == "context"]
     assert contexts == ["Add a coach first to assign teachers to them."]
-    assert "hint" not in block(view, Block.ASSIGN_SCHOOL)
+    assert "hint" not in block(view, Input.ASSIGN_SCHOOL)
 
 
 def test_parse_assign_form_reads_slacks_state_values_and_tidies_names() -> None:
@@ -460,7 +460,7 @@ def test_assign_form_asks_for_teachers() -> None:
 
     assert parse_assign_form(values, coach_ids={"U0007"}) == (
         None,
-        {Block.ASSIGN_TEACHERS: "Choose at least one teacher."},
+        {Input.ASSIGN_TEACHERS: "Choose at least one teacher."},
     )
 
 
@@ -475,7 +475,7 @@ def test_assign_form_asks_for_something_to_set() -> None:
     assert parse_assign_form(values, coach_ids={"U0007"}) == (
         None,
         {
-            Block.ASSIGN_TEACHERS: (
+            Input.ASSIGN_TEACHERS: (
                 "Choose a coach, school, team or PLC channel to set for these teachers."
             )
         },
@@ -491,7 +491,7 @@ def test_assign_form_catches_a_coach_who_is_no_longer_a_coach() -> None:
 
     assert parse_assign_form(values, coach_ids={"U0007"}) == (
         None,
-        {Block.ASSIGN_COACH: "That person is not a coach yet. Add them as a coach first."},
+        {Input.ASSIGN_COACH: "That person is not a coach yet. Add them as a coach first."},
     )
 
 
@@ -505,8 +505,8 @@ def test_assign_form_catches_a_coach_among_their_own_teachers() -> None:
     form, errors = parse_assign_form(values, coach_ids={"U0007"})
 
     assert form is None
-    assert list(errors) == [Block.ASSIGN_TEACHERS]
-    assert errors[Block.ASSIGN_TEACHERS].startswith("A coach cannot be their own teacher here")
+    assert list(errors) == [Input.ASSIGN_TEACHERS]
+    assert errors[Input.ASSIGN_TEACHERS].startswith("A coach cannot be their own teacher here")
 
 
 # --------------------------------------------------------------------------- calendar form
@@ -534,12 +534,12 @@ def test_calendar_form_shows_the_calendar_it_edits() -> None:
 
     assert block_ids(view) == [
         Block.CALENDAR_SCHOOL,
-        Block.CALENDAR_WEEKDAYS,
-        Block.CALENDAR_START,
-        Block.CALENDAR_END,
-        Block.CALENDAR_CLOSURES,
+        Input.CALENDAR_WEEKDAYS,
+        Input.CALENDAR_START,
+        Input.CALENDAR_END,
+        Input.CALENDAR_CLOSURES,
     ]
-    days = block(view, Block.CALENDAR_WEEKDAYS)["element"]
+    days = block(view, Input.CALENDAR_WEEKDAYS)["element"]
     assert [o["text"]["text"] for o in days["options"]] == [
         "Monday",
         "Tuesday",
@@ -550,9 +550,9 @@ def test_calendar_form_shows_the_calendar_it_edits() -> None:
         "Sunday",
     ]
     assert [o["value"] for o in days["initial_options"]] == ["0", "1", "2", "3", "4"]
-    assert block(view, Block.CALENDAR_START)["element"]["initial_time"] == "07:00"
-    assert block(view, Block.CALENDAR_END)["element"]["initial_time"] == "17:00"
-    closures = block(view, Block.CALENDAR_CLOSURES)
+    assert block(view, Input.CALENDAR_START)["element"]["initial_time"] == "07:00"
+    assert block(view, Input.CALENDAR_END)["element"]["initial_time"] == "17:00"
+    closures = block(view, Input.CALENDAR_CLOSURES)
     assert closures["optional"] is True
     assert closures["element"]["multiline"] is True
     assert closures["element"]["max_length"] == 3000
@@ -574,8 +574,8 @@ def test_calendar_form_for_the_district() -> None:
     assert select["initial_option"] == option("district", "Whole district")
     assert [o["value"] for o in select["options"]] == ["district", "school:Lincoln"]
     assert "Whole district" in block(view, Block.CALENDAR_SCHOOL)["text"]["text"]
-    assert block(view, Block.CALENDAR_START)["element"]["initial_time"] == "08:15"
-    assert "initial_value" not in block(view, Block.CALENDAR_CLOSURES)["element"]
+    assert block(view, Input.CALENDAR_START)["element"]["initial_time"] == "08:15"
+    assert "initial_value" not in block(view, Input.CALENDAR_CLOSURES)["element"]
 
 
 def test_calendar_form_for_a_school_name_too_long_for_an_option() -> None:
@@ -614,7 +614,7 @@ def test_calendar_form_says_when_days_off_do_not_all_fit() -> None:
     view = build_calendar_form([], CalendarForm(None, frozenset({0}), time(7), time(17), many))
 
     assert slack_problems(view) == []
-    closures = block(view, Block.CALENDAR_CLOSURES)
+    closures = block(view, Input.CALENDAR_CLOSURES)
     shown = closures["element"]["initial_value"]
     assert len(shown) <= 3000
     left_out = 30 - len(shown.splitlines())
@@ -671,7 +671,7 @@ def test_calendar_form_asks_for_a_school_day() -> None:
 
     assert parse_calendar_form(values, "district", today=TODAY) == (
         None,
-        {Block.CALENDAR_WEEKDAYS: "Tick at least one school day."},
+        {Input.CALENDAR_WEEKDAYS: "Tick at least one school day."},
     )
 
 
@@ -682,7 +682,7 @@ def test_calendar_form_asks_for_the_day_to_end_after_it_starts(start: str, end: 
 
     assert parse_calendar_form(values, "district", today=TODAY) == (
         None,
-        {Block.CALENDAR_END: "The school day needs to end after it starts."},
+        {Input.CALENDAR_END: "The school day needs to end after it starts."},
     )
 
 
@@ -701,7 +701,7 @@ def test_calendar_form_lists_every_closure_line_that_does_not_read() -> None:
     assert parse_calendar_form(values, "district", today=TODAY) == (
         None,
         {
-            Block.CALENDAR_CLOSURES: (
+            Input.CALENDAR_CLOSURES: (
                 "Line 2: '2026-02-30' is not a date. Line 5: the end is before the start."
             )
         },
@@ -715,7 +715,7 @@ def test_calendar_form_counts_the_closure_problems_that_do_not_fit_in_one_messag
     form, errors = parse_calendar_form(values, "district", today=TODAY)
 
     assert form is None
-    message = errors[Block.CALENDAR_CLOSURES]
+    message = errors[Input.CALENDAR_CLOSURES]
     assert len(message) <= 2000
     assert message.startswith("Line 1: '2026-13-01' is not a date. Line 2: ")
     listed = message.count("is not a date.")

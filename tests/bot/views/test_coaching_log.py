@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from bot.demo.standin import check_view
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules.domain import SupportType
 from bot.views.coaching_log import (
     GoalChoice,
@@ -31,11 +31,11 @@ def _one(block: str, state: dict[str, Any]) -> dict[str, Any]:
 
 def values(**changes: Any) -> dict[str, Any]:
     found = {
-        **_one(Block.COACHING_LOG_KIND, {"selected_option": {"value": "co_plan"}}),
-        **_one(Block.COACHING_LOG_DAY, {"selected_date": "2026-12-01"}),
-        **_one(Block.COACHING_LOG_MINUTES, {"selected_option": {"value": "40"}}),
-        **_one(Block.COACHING_LOG_TEACHERS, {"selected_users": ["UTEACH"]}),
-        **_one(Block.COACHING_LOG_NOTE, {"value": None}),
+        **_one(Input.COACHING_LOG_KIND, {"selected_option": {"value": "co_plan"}}),
+        **_one(Input.COACHING_LOG_DAY, {"selected_date": "2026-12-01"}),
+        **_one(Input.COACHING_LOG_MINUTES, {"selected_option": {"value": "40"}}),
+        **_one(Input.COACHING_LOG_TEACHERS, {"selected_users": ["UTEACH"]}),
+        **_one(Input.COACHING_LOG_NOTE, {"value": None}),
     }
     for block, state in changes.items():
         found[block] = {block: state}
@@ -52,20 +52,20 @@ def test_the_form_asks_kind_day_minutes_and_with_whom() -> None:
     assert view["callback_id"] == Callback.COACHING_LOG
     blocks = {b["block_id"]: b for b in view["blocks"]}
     assert list(blocks) == [
-        Block.COACHING_LOG_KIND,
-        Block.COACHING_LOG_DAY,
-        Block.COACHING_LOG_MINUTES,
-        Block.COACHING_LOG_TEACHERS,
-        Block.COACHING_LOG_PLC,
-        Block.COACHING_LOG_GOAL,
-        Block.COACHING_LOG_NOTE,
+        Input.COACHING_LOG_KIND,
+        Input.COACHING_LOG_DAY,
+        Input.COACHING_LOG_MINUTES,
+        Input.COACHING_LOG_TEACHERS,
+        Input.COACHING_LOG_PLC,
+        Input.COACHING_LOG_GOAL,
+        Input.COACHING_LOG_NOTE,
     ]
-    assert blocks[Block.COACHING_LOG_DAY]["element"]["initial_date"] == "2026-12-01"
-    kinds = [o["text"]["text"] for o in blocks[Block.COACHING_LOG_KIND]["element"]["options"]]
+    assert blocks[Input.COACHING_LOG_DAY]["element"]["initial_date"] == "2026-12-01"
+    kinds = [o["text"]["text"] for o in blocks[Input.COACHING_LOG_KIND]["element"]["options"]]
     assert kinds == [kind.label for kind in SupportType]
-    assert blocks[Block.COACHING_LOG_TEACHERS]["optional"] is True
-    assert blocks[Block.COACHING_LOG_PLC]["element"]["type"] == "conversations_select"
-    goal = blocks[Block.COACHING_LOG_GOAL]["element"]["options"][0]
+    assert blocks[Input.COACHING_LOG_TEACHERS]["optional"] is True
+    assert blocks[Input.COACHING_LOG_PLC]["element"]["type"] == "conversations_select"
+    goal = blocks[Input.COACHING_LOG_GOAL]["element"]["options"][0]
     assert (goal["value"], goal["text"]["text"]) == (
         "7",
         "Ms. Alvarez: How can more students explain?",
@@ -74,8 +74,8 @@ def test_the_form_asks_kind_day_minutes_and_with_whom() -> None:
 
 def test_without_plcs_or_goals_those_fields_are_left_out() -> None:
     view = build_log_form(today=TODAY)
-    assert Block.COACHING_LOG_PLC not in [b["block_id"] for b in view["blocks"]]
-    assert Block.COACHING_LOG_GOAL not in [b["block_id"] for b in view["blocks"]]
+    assert Input.COACHING_LOG_PLC not in [b["block_id"] for b in view["blocks"]]
+    assert Input.COACHING_LOG_GOAL not in [b["block_id"] for b in view["blocks"]]
 
 
 def test_parse_a_log() -> None:
@@ -91,23 +91,23 @@ def test_parse_refuses_what_cannot_be_logged() -> None:
     form, errors = parse_log_form(
         values(
             **{
-                Block.COACHING_LOG_KIND: {"selected_option": {"value": "juggling"}},
-                Block.COACHING_LOG_DAY: {"selected_date": "2026-12-02"},
-                Block.COACHING_LOG_MINUTES: {"selected_option": None},
-                Block.COACHING_LOG_TEACHERS: {"selected_users": ["U1", "U2"]},
-                Block.COACHING_LOG_NOTE: {"value": "Nice"},
+                Input.COACHING_LOG_KIND: {"selected_option": {"value": "juggling"}},
+                Input.COACHING_LOG_DAY: {"selected_date": "2026-12-02"},
+                Input.COACHING_LOG_MINUTES: {"selected_option": None},
+                Input.COACHING_LOG_TEACHERS: {"selected_users": ["U1", "U2"]},
+                Input.COACHING_LOG_NOTE: {"value": "Nice"},
             }
         ),
         today=TODAY,
     )
     assert form is None
     assert set(errors) == {
-        Block.COACHING_LOG_KIND,
-        Block.COACHING_LOG_DAY,
-        Block.COACHING_LOG_MINUTES,
-        Block.COACHING_LOG_NOTE,
+        Input.COACHING_LOG_KIND,
+        Input.COACHING_LOG_DAY,
+        Input.COACHING_LOG_MINUTES,
+        Input.COACHING_LOG_NOTE,
     }
-    assert errors[Block.COACHING_LOG_NOTE].startswith("A note goes to one teacher")
+    assert errors[Input.COACHING_LOG_NOTE].startswith("A note goes to one teacher")
 
 
 CARD = LoggedCard(
@@ -142,7 +142,7 @@ def test_the_correction_form_round_trips() -> None:
     assert parse_log_ref(view["private_metadata"]) == (3, 1)
     assert parse_log_ref("3:x") is None and parse_log_ref(None) is None
     answer, errors = parse_correct_form(
-        values(**{Block.COACHING_LOG_KIND: {"selected_option": {"value": "co_teach"}}})
+        values(**{Input.COACHING_LOG_KIND: {"selected_option": {"value": "co_teach"}}})
     )
     assert (answer, errors) == ((SupportType.CO_TEACH, 40), {})
 

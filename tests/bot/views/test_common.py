@@ -9,7 +9,7 @@ import pytest
 from slack_sdk.models.blocks import Option
 
 from bot.demo.standin import check_view
-from bot.ids import Action, Block
+from bot.ids import Input
 from bot.rules.calendar import outside_school_years, school_years
 from bot.views.common import (
     MAX_ID,
@@ -315,7 +315,7 @@ def test_a_text_field_says_kindly_what_it_cannot_keep(typed: str, error: str) ->
 
 def test_a_form_asks_for_day_start_and_length_and_reads_them_back() -> None:
     ids = when_ids("DEBRIEF")
-    assert ids[0] == (Block.DEBRIEF_DATE, Action.DEBRIEF_DATE)
+    assert ids[0] == (Input.DEBRIEF_DATE, Input.DEBRIEF_DATE)
     day_input, start_input, length_input = (
         block.to_dict()
         for block in when_inputs(
@@ -331,13 +331,13 @@ def test_a_form_asks_for_day_start_and_length_and_reads_them_back() -> None:
         "30 minutes",
     ]
     submitted = {
-        Block.DEBRIEF_DATE: {Action.DEBRIEF_DATE: {"selected_date": "2026-12-02"}},
-        Block.DEBRIEF_TIME: {Action.DEBRIEF_TIME: {"selected_time": "14:00"}},
-        Block.DEBRIEF_LENGTH: {Action.DEBRIEF_LENGTH: {"selected_option": {"value": "45"}}},
+        Input.DEBRIEF_DATE: {Input.DEBRIEF_DATE: {"selected_date": "2026-12-02"}},
+        Input.DEBRIEF_TIME: {Input.DEBRIEF_TIME: {"selected_time": "14:00"}},
+        Input.DEBRIEF_LENGTH: {Input.DEBRIEF_LENGTH: {"selected_option": {"value": "45"}}},
     }
     errors: dict[str, str] = {}
     found = parse_when(submitted, errors, ids, today=date(2026, 12, 1), lengths=(15, 30))
     assert found == (date(2026, 12, 2), time(14, 0), None)
     assert errors == {
-        Block.DEBRIEF_LENGTH: "That choice is no longer on the list. Please choose again."
+        Input.DEBRIEF_LENGTH: "That choice is no longer on the list. Please choose again."
     }

@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.demo.standin import check_blocks, check_view
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Block, Callback, Input
 from bot.rules.cards import VisitLogCard
 from bot.rules.domain import (
     DEFAULT_EXPERTISE_AREAS,
@@ -136,15 +136,15 @@ def goal_values(**changes: Any) -> dict[str, Any]:
     }
     values.update(changes)
     result: dict[str, Any] = {}
-    result |= state(Block.GOAL_QUESTION, {"type": "plain_text_input", "value": values["question"]})
+    result |= state(Input.GOAL_QUESTION, {"type": "plain_text_input", "value": values["question"]})
     focus = values["focus"]
     result |= state(
-        Block.GOAL_FOCUS,
+        Input.GOAL_FOCUS,
         {"type": "static_select", "selected_option": option(focus) if focus else None},
     )
-    result |= state(Block.GOAL_EVIDENCE, {"type": "plain_text_input", "value": values["evidence"]})
-    result |= state(Block.GOAL_TARGET, {"type": "datepicker", "selected_date": values["target"]})
-    result |= state(Block.GOAL_COACH, {"type": "users_select", "selected_user": values["coach"]})
+    result |= state(Input.GOAL_EVIDENCE, {"type": "plain_text_input", "value": values["evidence"]})
+    result |= state(Input.GOAL_TARGET, {"type": "datepicker", "selected_date": values["target"]})
+    result |= state(Input.GOAL_COACH, {"type": "users_select", "selected_user": values["coach"]})
     return result
 
 
@@ -162,33 +162,33 @@ def test_goal_form_fresh() -> None:
     )
     inputs = view["blocks"][1:]
     assert [b["block_id"] for b in inputs] == [
-        Block.GOAL_QUESTION,
-        Block.GOAL_FOCUS,
-        Block.GOAL_EVIDENCE,
-        Block.GOAL_STUDENTS_NOW,
-        Block.GOAL_STUDENTS_AIM,
-        Block.GOAL_TARGET,
-        Block.GOAL_COACH,
+        Input.GOAL_QUESTION,
+        Input.GOAL_FOCUS,
+        Input.GOAL_EVIDENCE,
+        Input.GOAL_STUDENTS_NOW,
+        Input.GOAL_STUDENTS_AIM,
+        Input.GOAL_TARGET,
+        Input.GOAL_COACH,
     ]
     for b in inputs:
         assert b["element"]["action_id"] == b["block_id"]
-    question = block(view, Block.GOAL_QUESTION)
+    question = block(view, Input.GOAL_QUESTION)
     assert question["label"]["text"] == (
         "What do you want to learn about your students and your teaching?"
     )
     assert question["element"]["placeholder"]["text"] == QUESTION
     assert (question["element"]["multiline"], question["element"]["max_length"]) == (True, 500)
     assert question.get("optional", False) is False
-    focus = block(view, Block.GOAL_FOCUS)["element"]
+    focus = block(view, Input.GOAL_FOCUS)["element"]
     assert [o["value"] for o in focus["options"]] == AREAS
     assert focus["options"][0]["text"]["text"] == "Literacy"
     assert "initial_option" not in focus
-    evidence = block(view, Block.GOAL_EVIDENCE)
+    evidence = block(view, Input.GOAL_EVIDENCE)
     assert evidence["label"]["text"] == "What will success look like?"
     assert evidence["hint"]["text"] == "What you'd see or hear from students"
     assert (evidence["optional"], evidence["element"]["max_length"]) == (True, 1000)
     assert evidence["element"]["multiline"] is True
-    now, aim = block(view, Block.GOAL_STUDENTS_NOW), block(view, Block.GOAL_STUDENTS_AIM)
+    now, aim = block(view, Input.GOAL_STUDENTS_NOW), block(view, Input.GOAL_STUDENTS_AIM)
     assert (now["label"]["text"], aim["label"]["text"]) == (
         "Where students are now",
         "Where you want them",
@@ -198,10 +198,10 @@ def test_goal_form_fresh() -> None:
     for measure in (now, aim):
         assert (measure["optional"], measure["element"]["max_length"]) == (True, 200)
         assert "initial_value" not in measure["element"]
-    target = block(view, Block.GOAL_TARGET)
+    target = block(view, Input.GOAL_TARGET)
     assert (target["optional"], target["element"]["type"]) == (True, "datepicker")
     assert "initial_date" not in target["element"]
-    coach = block(view, Block.GOAL_COACH)
+    coach = block(view, Input.GOAL_COACH)
     assert (coach["optional"], coach["element"]["type"]) == (True, "users_select")
     assert coach["element"]["initial_user"] == "UCOACH"
 
@@ -209,7 +209,7 @@ def test_goal_form_fresh() -> None:
 def test_goal_form_without_a_coach() -> None:
     view = build_goal_form(areas=AREAS, today=TODAY)
     assert view_problems(view) == []
-    assert "initial_user" not in block(view, Block.GOAL_COACH)["element"]
+    assert "initial_user" not in block(view, Input.GOAL_COACH)["element"]
 
 
 def test_goal_form_editing_shows_the_goal() -> None:
@@ -220,17 +220,17 @@ def test_goal_form_editing_shows_the_goal() -> None:
     assert view["title"]["text"] == "Edit your goal"
     assert view["private_metadata"] == "7"
     element = {b.get("block_id"): b.get("element", {}) for b in view["blocks"]}
-    assert element[Block.GOAL_QUESTION]["initial_value"] == "q" * 500
-    assert element[Block.GOAL_FOCUS]["initial_option"]["value"] == "math"
-    assert element[Block.GOAL_EVIDENCE]["initial_value"] == "e" * 1000
-    assert element[Block.GOAL_TARGET]["initial_date"] == "2026-12-08"
-    assert element[Block.GOAL_COACH]["initial_user"] == "UCOACH2"
+    assert element[Input.GOAL_QUESTION]["initial_value"] == "q" * 500
+    assert element[Input.GOAL_FOCUS]["initial_option"]["value"] == "math"
+    assert element[Input.GOAL_EVIDENCE]["initial_value"] == "e" * 1000
+    assert element[Input.GOAL_TARGET]["initial_date"] == "2026-12-08"
+    assert element[Input.GOAL_COACH]["initial_user"] == "UCOACH2"
 
 
 def test_goal_form_editing_a_goal_whose_area_is_gone_asks_again() -> None:
     view = build_goal_form(areas=AREAS, today=TODAY, initial=replace(GOAL, focus_area="origami"))
     assert view_problems(view) == []
-    assert "initial_option" not in block(view, Block.GOAL_FOCUS)["element"]
+    assert "initial_option" not in block(view, Input.GOAL_FOCUS)["element"]
 
 
 def test_goal_form_areas_fit_slack() -> None:
@@ -239,13 +239,13 @@ def test_goal_form_areas_fit_slack() -> None:
     assert len(offered_areas(areas)) == 100
     view = build_goal_form(areas=areas, today=TODAY)
     assert view_problems(view) == []
-    options = block(view, Block.GOAL_FOCUS)["element"]["options"]
+    options = block(view, Input.GOAL_FOCUS)["element"]["options"]
     assert len(options) == 100
     assert options[1]["text"]["text"] == "A" + "a" * 73 + "…"
     # No areas configured: the district defaults.
     assert offered_areas([]) == AREAS
     view = build_goal_form(areas=[], today=TODAY)
-    assert [o["value"] for o in block(view, Block.GOAL_FOCUS)["element"]["options"]] == AREAS
+    assert [o["value"] for o in block(view, Input.GOAL_FOCUS)["element"]["options"]] == AREAS
 
 
 def test_parse_goal_form_happy_path() -> None:
@@ -276,32 +276,32 @@ def test_goal_form_round_trips_through_the_parser() -> None:
     values = goal_values(
         question=GOAL.question, focus="math", evidence=GOAL.evidence, target="2026-12-08"
     )
-    values = values | state(Block.GOAL_COACH, {"selected_user": "UCOACH2"})
+    values = values | state(Input.GOAL_COACH, {"selected_user": "UCOACH2"})
     assert parse_goal_form(values, areas=AREAS, today=TODAY) == (GOAL, {})
 
 
 @pytest.mark.parametrize(
     ("changes", "block_id", "message"),
     [
-        ({"question": None}, Block.GOAL_QUESTION, "Write the question you'd like to explore."),
-        ({"question": " \n "}, Block.GOAL_QUESTION, "Write the question you'd like to explore."),
+        ({"question": None}, Input.GOAL_QUESTION, "Write the question you'd like to explore."),
+        ({"question": " \n "}, Input.GOAL_QUESTION, "Write the question you'd like to explore."),
         (
             {"question": "q" * 501},
-            Block.GOAL_QUESTION,
+            Input.GOAL_QUESTION,
             "Please keep this to 500 characters or fewer; it has 501 now.",
         ),
-        ({"focus": None}, Block.GOAL_FOCUS, "Choose the area this goal is about."),
+        ({"focus": None}, Input.GOAL_FOCUS, "Choose the area this goal is about."),
         (
             {"focus": "origami"},
-            Block.GOAL_FOCUS,
+            Input.GOAL_FOCUS,
             "That choice is no longer on the list. Please choose again.",
         ),
         (
             {"evidence": "e" * 1001},
-            Block.GOAL_EVIDENCE,
+            Input.GOAL_EVIDENCE,
             "Please keep this to 1000 characters or fewer; it has 1001 now.",
         ),
-        ({"target": "2026-11-19"}, Block.GOAL_TARGET, "Choose a date from today on."),
+        ({"target": "2026-11-19"}, Input.GOAL_TARGET, "Choose a date from today on."),
     ],
 )
 def test_parse_goal_form_errors(changes: dict[str, Any], block_id: Block, message: str) -> None:
@@ -314,7 +314,7 @@ def test_parse_goal_form_errors(changes: dict[str, Any], block_id: Block, messag
 def test_parse_goal_form_empty_submission() -> None:
     form, errors = parse_goal_form({}, areas=AREAS, today=TODAY)
     assert form is None
-    assert set(errors) == {Block.GOAL_QUESTION, Block.GOAL_FOCUS}
+    assert set(errors) == {Input.GOAL_QUESTION, Input.GOAL_FOCUS}
 
 
 # --------------------------------------------------------------------------- the story
@@ -854,11 +854,11 @@ def debrief_values(**changes: Any) -> dict[str, Any]:
     values.update(changes)
     result: dict[str, Any] = {}
     for name, block_id, key in (
-        ("visit", Block.DEBRIEF_VISIT, "selected_option"),
-        ("date", Block.DEBRIEF_DATE, "selected_date"),
-        ("time", Block.DEBRIEF_TIME, "selected_time"),
-        ("length", Block.DEBRIEF_LENGTH, "selected_option"),
-        ("place", Block.DEBRIEF_PLACE, "value"),
+        ("visit", Input.DEBRIEF_VISIT, "selected_option"),
+        ("date", Input.DEBRIEF_DATE, "selected_date"),
+        ("time", Input.DEBRIEF_TIME, "selected_time"),
+        ("length", Input.DEBRIEF_LENGTH, "selected_option"),
+        ("place", Input.DEBRIEF_PLACE, "value"),
     ):
         value = values[name]
         if key == "selected_option" and value is not None:
@@ -875,27 +875,27 @@ def test_debrief_form() -> None:
     assert (view["submit"]["text"], view["close"]["text"]) == ("Schedule", "Cancel")
     inputs = [b for b in view["blocks"] if b["type"] == "input"]
     assert [b["block_id"] for b in inputs] == [
-        Block.DEBRIEF_VISIT,
-        Block.DEBRIEF_DATE,
-        Block.DEBRIEF_TIME,
-        Block.DEBRIEF_LENGTH,
-        Block.DEBRIEF_PLACE,
+        Input.DEBRIEF_VISIT,
+        Input.DEBRIEF_DATE,
+        Input.DEBRIEF_TIME,
+        Input.DEBRIEF_LENGTH,
+        Input.DEBRIEF_PLACE,
     ]
     for b in inputs:
         assert b["element"]["action_id"] == b["block_id"]
-    chosen = block(view, Block.DEBRIEF_VISIT)["element"]
+    chosen = block(view, Input.DEBRIEF_VISIT)["element"]
     assert [(o["value"], o["text"]["text"]) for o in chosen["options"]] == [
         ("42", VISITS[0][1]),
         ("43", VISITS[1][1]),
     ]
     assert "initial_option" not in chosen
-    assert block(view, Block.DEBRIEF_DATE)["element"]["initial_date"] == "2026-11-20"
-    assert block(view, Block.DEBRIEF_TIME)["element"]["type"] == "timepicker"
-    length = block(view, Block.DEBRIEF_LENGTH)["element"]
+    assert block(view, Input.DEBRIEF_DATE)["element"]["initial_date"] == "2026-11-20"
+    assert block(view, Input.DEBRIEF_TIME)["element"]["type"] == "timepicker"
+    length = block(view, Input.DEBRIEF_LENGTH)["element"]
     assert [o["value"] for o in length["options"]] == ["15", "20", "30", "45", "60"]
     assert length["initial_option"]["value"] == "30"
     assert length["options"][-1]["text"]["text"] == "1 hour"
-    place = block(view, Block.DEBRIEF_PLACE)
+    place = block(view, Input.DEBRIEF_PLACE)
     assert place["optional"] is True
     assert place["element"]["max_length"] == 300
     assert place["element"]["placeholder"]["text"] == "Room 112, or a video link"
@@ -903,22 +903,22 @@ def test_debrief_form() -> None:
 
 def test_debrief_form_for_one_visit() -> None:
     view = build_debrief_form(VISITS, today=TODAY, initial_visit_id=43)
-    assert block(view, Block.DEBRIEF_VISIT)["element"]["initial_option"]["value"] == "43"
+    assert block(view, Input.DEBRIEF_VISIT)["element"]["initial_option"]["value"] == "43"
     view = build_debrief_form(VISITS[:1], today=TODAY)
-    assert block(view, Block.DEBRIEF_VISIT)["element"]["initial_option"]["value"] == "42"
+    assert block(view, Input.DEBRIEF_VISIT)["element"]["initial_option"]["value"] == "42"
     view = build_debrief_form(VISITS, today=TODAY, initial_visit_id=99)
-    assert "initial_option" not in block(view, Block.DEBRIEF_VISIT)["element"]
+    assert "initial_option" not in block(view, Input.DEBRIEF_VISIT)["element"]
 
 
 def test_debrief_form_with_many_long_visits_fits_slack() -> None:
     visits = [(n, f"Visit {n} " + "<long label> " * 20) for n in range(150)]
     view = build_debrief_form([*visits, (3, "again")], today=TODAY, initial_visit_id=140)
     assert view_problems(view) == []
-    options = block(view, Block.DEBRIEF_VISIT)["element"]["options"]
+    options = block(view, Input.DEBRIEF_VISIT)["element"]["options"]
     assert len(options) == 100
     assert [o["value"] for o in options].count("3") == 1
     assert options[-1]["value"] == "140"
-    assert block(view, Block.DEBRIEF_VISIT)["element"]["initial_option"]["value"] == "140"
+    assert block(view, Input.DEBRIEF_VISIT)["element"]["initial_option"]["value"] == "140"
 
 
 def test_debrief_form_with_no_visit() -> None:
@@ -948,25 +948,25 @@ def test_parse_debrief_form() -> None:
 @pytest.mark.parametrize(
     ("changes", "block_id", "message"),
     [
-        ({"visit": None}, Block.DEBRIEF_VISIT, "Choose the visit to talk about."),
+        ({"visit": None}, Input.DEBRIEF_VISIT, "Choose the visit to talk about."),
         (
             {"visit": "forty-two"},
-            Block.DEBRIEF_VISIT,
+            Input.DEBRIEF_VISIT,
             "That choice is no longer on the list. Please choose again.",
         ),
-        ({"date": None}, Block.DEBRIEF_DATE, "Choose a day."),
-        ({"date": "2026-02-30"}, Block.DEBRIEF_DATE, "Choose a day."),
-        ({"time": None}, Block.DEBRIEF_TIME, "Choose a start time."),
-        ({"time": "24:00"}, Block.DEBRIEF_TIME, "Choose a start time."),
-        ({"length": None}, Block.DEBRIEF_LENGTH, "Choose how long it will be."),
+        ({"date": None}, Input.DEBRIEF_DATE, "Choose a day."),
+        ({"date": "2026-02-30"}, Input.DEBRIEF_DATE, "Choose a day."),
+        ({"time": None}, Input.DEBRIEF_TIME, "Choose a start time."),
+        ({"time": "24:00"}, Input.DEBRIEF_TIME, "Choose a start time."),
+        ({"length": None}, Input.DEBRIEF_LENGTH, "Choose how long it will be."),
         (
             {"length": "90"},
-            Block.DEBRIEF_LENGTH,
+            Input.DEBRIEF_LENGTH,
             "That choice is no longer on the list. Please choose again.",
         ),
         (
             {"place": "p" * 301},
-            Block.DEBRIEF_PLACE,
+            Input.DEBRIEF_PLACE,
             "Please keep this to 300 characters or fewer; it has 301 now.",
         ),
     ],
@@ -979,10 +979,10 @@ def test_parse_debrief_form_empty_submission() -> None:
     form, errors = parse_debrief_form({}, today=TODAY)
     assert form is None
     assert set(errors) == {
-        Block.DEBRIEF_VISIT,
-        Block.DEBRIEF_DATE,
-        Block.DEBRIEF_TIME,
-        Block.DEBRIEF_LENGTH,
+        Input.DEBRIEF_VISIT,
+        Input.DEBRIEF_DATE,
+        Input.DEBRIEF_TIME,
+        Input.DEBRIEF_LENGTH,
     }
 
 
@@ -1058,11 +1058,11 @@ def notes_values(**changes: Any) -> dict[str, Any]:
     }
     values.update(changes)
     return (
-        state(Block.NOTE_STRENGTHS, {"type": "plain_text_input", "value": values["strengths"]})
-        | state(Block.NOTE_TRY_NEXT, {"type": "plain_text_input", "value": values["try_next"]})
-        | state(Block.NOTE_NEXT_STEP, {"type": "plain_text_input", "value": values["next_step"]})
+        state(Input.NOTE_STRENGTHS, {"type": "plain_text_input", "value": values["strengths"]})
+        | state(Input.NOTE_TRY_NEXT, {"type": "plain_text_input", "value": values["try_next"]})
+        | state(Input.NOTE_NEXT_STEP, {"type": "plain_text_input", "value": values["next_step"]})
         | state(
-            Block.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": values["check_back"]}
+            Input.NOTE_CHECK_BACK, {"type": "datepicker", "selected_date": values["check_back"]}
         )
     )
 
@@ -1093,10 +1093,10 @@ def test_notes_form(author: str, privacy: str, try_label: str) -> None:
     assert texts(view) == [privacy]
     inputs = view["blocks"][1:]
     assert [b["block_id"] for b in inputs] == [
-        Block.NOTE_STRENGTHS,
-        Block.NOTE_TRY_NEXT,
-        Block.NOTE_NEXT_STEP,
-        Block.NOTE_CHECK_BACK,
+        Input.NOTE_STRENGTHS,
+        Input.NOTE_TRY_NEXT,
+        Input.NOTE_NEXT_STEP,
+        Input.NOTE_CHECK_BACK,
     ]
     assert [b["label"]["text"] for b in inputs] == [
         "Strengths noticed",
@@ -1119,10 +1119,10 @@ def test_notes_form_shows_what_was_written() -> None:
     view = build_notes_form(debrief_id=9, author="teacher", today=TODAY, initial=NOTES)
     assert view_problems(view) == []
     element = {b.get("block_id"): b.get("element", {}) for b in view["blocks"]}
-    assert element[Block.NOTE_STRENGTHS]["initial_value"] == "s" * 2000
-    assert element[Block.NOTE_TRY_NEXT]["initial_value"] == "t" * 2000
-    assert element[Block.NOTE_NEXT_STEP]["initial_value"] == "n" * 2000
-    assert element[Block.NOTE_CHECK_BACK]["initial_date"] == "2026-12-08"
+    assert element[Input.NOTE_STRENGTHS]["initial_value"] == "s" * 2000
+    assert element[Input.NOTE_TRY_NEXT]["initial_value"] == "t" * 2000
+    assert element[Input.NOTE_NEXT_STEP]["initial_value"] == "n" * 2000
+    assert element[Input.NOTE_CHECK_BACK]["initial_date"] == "2026-12-08"
 
 
 def test_notes_form_rejects_an_unknown_author() -> None:
@@ -1159,29 +1159,29 @@ def test_notes_form_round_trips_through_the_parser() -> None:
     [
         (
             {"strengths": None, "try_next": " ", "next_step": "\n", "check_back": None},
-            Block.NOTE_STRENGTHS,
+            Input.NOTE_STRENGTHS,
             "Write at least one thing, or close this without saving.",
         ),
-        ({"next_step": None}, Block.NOTE_CHECK_BACK, "Add the next step you'll check back on."),
+        ({"next_step": None}, Input.NOTE_CHECK_BACK, "Add the next step you'll check back on."),
         (
             {"strengths": None, "try_next": None, "next_step": None},
-            Block.NOTE_CHECK_BACK,
+            Input.NOTE_CHECK_BACK,
             "Add the next step you'll check back on.",
         ),
-        ({"check_back": "2026-11-19"}, Block.NOTE_CHECK_BACK, "Choose a date from today on."),
+        ({"check_back": "2026-11-19"}, Input.NOTE_CHECK_BACK, "Choose a date from today on."),
         (
             {"strengths": "s" * 2001},
-            Block.NOTE_STRENGTHS,
+            Input.NOTE_STRENGTHS,
             "Please keep this to 2000 characters or fewer; it has 2001 now.",
         ),
         (
             {"try_next": "t" * 2001},
-            Block.NOTE_TRY_NEXT,
+            Input.NOTE_TRY_NEXT,
             "Please keep this to 2000 characters or fewer; it has 2001 now.",
         ),
         (
             {"next_step": "n" * 2001},
-            Block.NOTE_NEXT_STEP,
+            Input.NOTE_NEXT_STEP,
             "Please keep this to 2000 characters or fewer; it has 2001 now.",
         ),
     ],
@@ -1193,7 +1193,7 @@ def test_parse_notes_form_errors(changes: dict[str, Any], block_id: Block, messa
 def test_parse_notes_form_empty_submission() -> None:
     assert parse_notes_form({}, today=TODAY) == (
         None,
-        {Block.NOTE_STRENGTHS: "Write at least one thing, or close this without saving."},
+        {Input.NOTE_STRENGTHS: "Write at least one thing, or close this without saving."},
     )
 
 

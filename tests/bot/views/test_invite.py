@@ -9,7 +9,7 @@ from typing import Any
 import pytest
 
 from bot.demo.standin import check_blocks, check_view
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Block, Callback, Input
 from bot.rules.domain import DEFAULT_VISIT_MINUTES, VISIT_LENGTHS, SupportType, VisitStatus
 from bot.views.invite import (
     CalendarLinks,
@@ -164,27 +164,27 @@ def invite_values(**changes: Any) -> dict[str, Any]:
         key = next(k for k in element if k in keys)
         element[key] = option(value) if key == "selected_option" and value else value
     ids = {
-        "coach": (Block.INVITE_COACH, Action.INVITE_COACH),
-        "date": (Block.INVITE_DATE, Action.INVITE_DATE),
-        "time": (Block.INVITE_TIME, Action.INVITE_TIME),
-        "length": (Block.INVITE_LENGTH, Action.INVITE_LENGTH),
-        "support": (Block.INVITE_SUPPORT, Action.INVITE_SUPPORT),
-        "class": (Block.INVITE_CLASS, Action.INVITE_CLASS),
-        "focus": (Block.INVITE_FOCUS, Action.INVITE_FOCUS),
-        "note": (Block.INVITE_NOTE, Action.INVITE_NOTE),
+        "coach": (Input.INVITE_COACH, Input.INVITE_COACH),
+        "date": (Input.INVITE_DATE, Input.INVITE_DATE),
+        "time": (Input.INVITE_TIME, Input.INVITE_TIME),
+        "length": (Input.INVITE_LENGTH, Input.INVITE_LENGTH),
+        "support": (Input.INVITE_SUPPORT, Input.INVITE_SUPPORT),
+        "class": (Input.INVITE_CLASS, Input.INVITE_CLASS),
+        "focus": (Input.INVITE_FOCUS, Input.INVITE_FOCUS),
+        "note": (Input.INVITE_NOTE, Input.INVITE_NOTE),
     }
     return {ids[name][0].value: {ids[name][1].value: state[name]} for name in state}
 
 
 def propose_values(**changes: Any) -> dict[str, Any]:
     state: dict[str, Any] = {
-        Block.PROPOSE_DATE: {Action.PROPOSE_DATE: {"selected_date": "2026-12-03"}},
-        Block.PROPOSE_TIME: {Action.PROPOSE_TIME: {"selected_time": "13:30"}},
-        Block.PROPOSE_LENGTH: {Action.PROPOSE_LENGTH: {"selected_option": option("60")}},
-        Block.PROPOSE_NOTE: {Action.PROPOSE_NOTE: {"value": " Thursdays work better. "}},
+        Input.PROPOSE_DATE: {Input.PROPOSE_DATE: {"selected_date": "2026-12-03"}},
+        Input.PROPOSE_TIME: {Input.PROPOSE_TIME: {"selected_time": "13:30"}},
+        Input.PROPOSE_LENGTH: {Input.PROPOSE_LENGTH: {"selected_option": option("60")}},
+        Input.PROPOSE_NOTE: {Input.PROPOSE_NOTE: {"value": " Thursdays work better. "}},
     }
     for name, value in changes.items():
-        inner = state[Block(f"propose_{name}")][Action(f"propose_{name}")]
+        inner = state[Input(f"propose_{name}")][Input(f"propose_{name}")]
         key = next(iter(inner))
         inner[key] = option(value) if key == "selected_option" and value else value
     return {str(b): {str(a): s for a, s in actions.items()} for b, actions in state.items()}
@@ -308,36 +308,36 @@ def test_invite_form_fresh() -> None:
     assert view["close"]["text"] == "Cancel"
     assert "private_metadata" not in view
     assert [b["block_id"] for b in view["blocks"]] == [
-        Block.INVITE_COACH,
-        Block.INVITE_DATE,
-        Block.INVITE_TIME,
-        Block.INVITE_LENGTH,
-        Block.INVITE_SUPPORT,
-        Block.INVITE_CLASS,
-        Block.INVITE_FOCUS,
-        Block.INVITE_NOTE,
+        Input.INVITE_COACH,
+        Input.INVITE_DATE,
+        Input.INVITE_TIME,
+        Input.INVITE_LENGTH,
+        Input.INVITE_SUPPORT,
+        Input.INVITE_CLASS,
+        Input.INVITE_FOCUS,
+        Input.INVITE_NOTE,
     ]
     for b in view["blocks"]:
         assert b["element"]["action_id"] == b["block_id"]
-    assert block(view, Block.INVITE_COACH)["element"]["initial_user"] == "UCOACH"
-    assert block(view, Block.INVITE_DATE)["element"]["initial_date"] == "2026-11-20"
-    assert "initial_time" not in block(view, Block.INVITE_TIME)["element"]
-    length = block(view, Block.INVITE_LENGTH)["element"]
+    assert block(view, Input.INVITE_COACH)["element"]["initial_user"] == "UCOACH"
+    assert block(view, Input.INVITE_DATE)["element"]["initial_date"] == "2026-11-20"
+    assert "initial_time" not in block(view, Input.INVITE_TIME)["element"]
+    length = block(view, Input.INVITE_LENGTH)["element"]
     assert [o["text"]["text"] for o in length["options"]][4:6] == ["1 hour", "1 hour 30 minutes"]
     assert length["initial_option"]["value"] == str(DEFAULT_VISIT_MINUTES)
-    support = block(view, Block.INVITE_SUPPORT)["element"]
+    support = block(view, Input.INVITE_SUPPORT)["element"]
     assert [o["value"] for o in support["options"]] == [s.value for s in SupportType]
     assert [o["text"]["text"] for o in support["options"]] == [s.label for s in SupportType]
     assert support["initial_option"]["value"] == "observe"
-    klass = block(view, Block.INVITE_CLASS)
+    klass = block(view, Input.INVITE_CLASS)
     assert klass["optional"] is True
     assert klass["hint"]["text"] == "Not needed for co-planning"
     assert klass["element"]["placeholder"]["text"] == "Period 3 Algebra"
     assert klass["element"]["max_length"] == 100
-    focus = block(view, Block.INVITE_FOCUS)
+    focus = block(view, Input.INVITE_FOCUS)
     assert focus["label"]["text"] == "What should they look for?"
     assert (focus["element"]["max_length"], focus["element"]["multiline"]) == (500, True)
-    note = block(view, Block.INVITE_NOTE)
+    note = block(view, Input.INVITE_NOTE)
     assert note["label"]["text"] == "Anything else?"
     assert (note["element"]["max_length"], note["optional"]) == (1000, True)
 
@@ -345,7 +345,7 @@ def test_invite_form_fresh() -> None:
 def test_invite_form_without_a_coach_chosen() -> None:
     view = build_invite_form(today=TODAY)
     assert view_problems(view) == []
-    assert "initial_user" not in block(view, Block.INVITE_COACH)["element"]
+    assert "initial_user" not in block(view, Input.INVITE_COACH)["element"]
 
 
 def test_invite_form_shown_again_with_a_warning_and_the_answers() -> None:
@@ -363,14 +363,14 @@ def test_invite_form_shown_again_with_a_warning_and_the_answers() -> None:
     )
     assert view["private_metadata"] == "C123"
     element = {b["block_id"]: b.get("element", {}) for b in view["blocks"]}
-    assert element[Block.INVITE_COACH]["initial_user"] == "UCOACH2"
-    assert element[Block.INVITE_DATE]["initial_date"] == "2026-12-08"
-    assert element[Block.INVITE_TIME]["initial_time"] == "13:15"
-    assert element[Block.INVITE_LENGTH]["initial_option"]["value"] == "90"
-    assert element[Block.INVITE_SUPPORT]["initial_option"]["value"] == "co_teach"
-    assert element[Block.INVITE_CLASS]["initial_value"] == "x" * 100
-    assert element[Block.INVITE_FOCUS]["initial_value"] == "f" * 500
-    assert element[Block.INVITE_NOTE]["initial_value"] == "n" * 1000
+    assert element[Input.INVITE_COACH]["initial_user"] == "UCOACH2"
+    assert element[Input.INVITE_DATE]["initial_date"] == "2026-12-08"
+    assert element[Input.INVITE_TIME]["initial_time"] == "13:15"
+    assert element[Input.INVITE_LENGTH]["initial_option"]["value"] == "90"
+    assert element[Input.INVITE_SUPPORT]["initial_option"]["value"] == "co_teach"
+    assert element[Input.INVITE_CLASS]["initial_value"] == "x" * 100
+    assert element[Input.INVITE_FOCUS]["initial_value"] == "f" * 500
+    assert element[Input.INVITE_NOTE]["initial_value"] == "n" * 1000
 
 
 def test_invite_form_round_trips_through_the_parser() -> None:
@@ -425,44 +425,44 @@ def test_parse_invite_form_co_planning_needs_no_class() -> None:
 @pytest.mark.parametrize(
     ("changes", "block_id", "message"),
     [
-        ({"coach": None}, Block.INVITE_COACH, "Choose the coach you'd like to invite."),
-        ({"coach": ""}, Block.INVITE_COACH, "Choose the coach you'd like to invite."),
-        ({"date": None}, Block.INVITE_DATE, "Choose a day."),
-        ({"date": "2026-02-30"}, Block.INVITE_DATE, "Choose a day."),
-        ({"time": None}, Block.INVITE_TIME, "Choose a start time."),
-        ({"time": "25:00"}, Block.INVITE_TIME, "Choose a start time."),
-        ({"length": None}, Block.INVITE_LENGTH, "Choose how long it will be."),
+        ({"coach": None}, Input.INVITE_COACH, "Choose the coach you'd like to invite."),
+        ({"coach": ""}, Input.INVITE_COACH, "Choose the coach you'd like to invite."),
+        ({"date": None}, Input.INVITE_DATE, "Choose a day."),
+        ({"date": "2026-02-30"}, Input.INVITE_DATE, "Choose a day."),
+        ({"time": None}, Input.INVITE_TIME, "Choose a start time."),
+        ({"time": "25:00"}, Input.INVITE_TIME, "Choose a start time."),
+        ({"length": None}, Input.INVITE_LENGTH, "Choose how long it will be."),
         (
             {"length": "50"},
-            Block.INVITE_LENGTH,
+            Input.INVITE_LENGTH,
             "That choice is no longer on the list. Please choose again.",
         ),
         (
             {"length": "forty"},
-            Block.INVITE_LENGTH,
+            Input.INVITE_LENGTH,
             "That choice is no longer on the list. Please choose again.",
         ),
-        ({"support": None}, Block.INVITE_SUPPORT, "Choose the kind of support you'd like."),
+        ({"support": None}, Input.INVITE_SUPPORT, "Choose the kind of support you'd like."),
         (
             {"support": "evaluate"},
-            Block.INVITE_SUPPORT,
+            Input.INVITE_SUPPORT,
             "That choice is no longer on the list. Please choose again.",
         ),
-        ({"class": None}, Block.INVITE_CLASS, "Which class or period should they come to?"),
-        ({"class": "   "}, Block.INVITE_CLASS, "Which class or period should they come to?"),
+        ({"class": None}, Input.INVITE_CLASS, "Which class or period should they come to?"),
+        ({"class": "   "}, Input.INVITE_CLASS, "Which class or period should they come to?"),
         (
             {"class": "c" * 101},
-            Block.INVITE_CLASS,
+            Input.INVITE_CLASS,
             "Please keep this to 100 characters or fewer; it has 101 now.",
         ),
         (
             {"focus": "f" * 501},
-            Block.INVITE_FOCUS,
+            Input.INVITE_FOCUS,
             "Please keep this to 500 characters or fewer; it has 501 now.",
         ),
         (
             {"note": "n" * 1001},
-            Block.INVITE_NOTE,
+            Input.INVITE_NOTE,
             "Please keep this to 1000 characters or fewer; it has 1001 now.",
         ),
     ],
@@ -485,11 +485,11 @@ def test_parse_invite_form_empty_submission_reports_every_required_input() -> No
     form, errors = parse_invite_form({}, today=TODAY)
     assert form is None
     assert set(errors) == {
-        Block.INVITE_COACH,
-        Block.INVITE_DATE,
-        Block.INVITE_TIME,
-        Block.INVITE_LENGTH,
-        Block.INVITE_SUPPORT,
+        Input.INVITE_COACH,
+        Input.INVITE_DATE,
+        Input.INVITE_TIME,
+        Input.INVITE_LENGTH,
+        Input.INVITE_SUPPORT,
     }
 
 
@@ -505,10 +505,10 @@ def test_propose_form_by_coach() -> None:
     assert view["private_metadata"] == "42:3"
     assert view["blocks"][0]["type"] == "context"
     assert view["blocks"][0]["elements"][0]["text"] == f"Right now it's set for {WHEN_NY}."
-    assert block(view, Block.PROPOSE_DATE)["element"]["initial_date"] == "2026-12-01"
-    assert block(view, Block.PROPOSE_TIME)["element"]["initial_time"] == "10:00"
-    assert block(view, Block.PROPOSE_LENGTH)["element"]["initial_option"]["value"] == "45"
-    note = block(view, Block.PROPOSE_NOTE)
+    assert block(view, Input.PROPOSE_DATE)["element"]["initial_date"] == "2026-12-01"
+    assert block(view, Input.PROPOSE_TIME)["element"]["initial_time"] == "10:00"
+    assert block(view, Input.PROPOSE_LENGTH)["element"]["initial_option"]["value"] == "45"
+    note = block(view, Input.PROPOSE_NOTE)
     assert note["label"]["text"] == "A note for the teacher"
     assert note["element"]["placeholder"]["text"] == "Thursdays work better for me"
     assert (note["optional"], note["element"]["max_length"]) == (True, 500)
@@ -519,16 +519,16 @@ def test_propose_form_by_teacher_in_another_zone() -> None:
     view = build_propose_form(card, by="teacher", today=TODAY)
     assert view_problems(view) == []
     assert view["title"]["text"] == "Reschedule"
-    assert block(view, Block.PROPOSE_TIME)["element"]["initial_time"] == "07:00"
-    assert block(view, Block.PROPOSE_LENGTH)["element"]["initial_option"]["value"] == "90"
-    assert block(view, Block.PROPOSE_NOTE)["label"]["text"] == "A note for the coach"
+    assert block(view, Input.PROPOSE_TIME)["element"]["initial_time"] == "07:00"
+    assert block(view, Input.PROPOSE_LENGTH)["element"]["initial_option"]["value"] == "90"
+    assert block(view, Input.PROPOSE_NOTE)["label"]["text"] == "A note for the coach"
 
 
 def test_propose_form_starts_at_today_for_a_past_visit_and_nearest_length() -> None:
     card = replace(CARD, ends_at=datetime(2026, 12, 1, 15, 50, tzinfo=UTC))  # 50 minutes
     view = build_propose_form(card, by="coach", today=date(2026, 12, 5))
-    assert block(view, Block.PROPOSE_DATE)["element"]["initial_date"] == "2026-12-05"
-    assert block(view, Block.PROPOSE_LENGTH)["element"]["initial_option"]["value"] == "45"
+    assert block(view, Input.PROPOSE_DATE)["element"]["initial_date"] == "2026-12-05"
+    assert block(view, Input.PROPOSE_LENGTH)["element"]["initial_option"]["value"] == "45"
 
 
 def test_propose_form_rejects_an_unknown_person() -> None:
@@ -552,17 +552,17 @@ def test_parse_propose_form() -> None:
 @pytest.mark.parametrize(
     ("changes", "block_id", "message"),
     [
-        ({"date": None}, Block.PROPOSE_DATE, "Choose a day."),
-        ({"time": None}, Block.PROPOSE_TIME, "Choose a start time."),
-        ({"length": None}, Block.PROPOSE_LENGTH, "Choose how long it will be."),
+        ({"date": None}, Input.PROPOSE_DATE, "Choose a day."),
+        ({"time": None}, Input.PROPOSE_TIME, "Choose a start time."),
+        ({"length": None}, Input.PROPOSE_LENGTH, "Choose how long it will be."),
         (
             {"length": "61"},
-            Block.PROPOSE_LENGTH,
+            Input.PROPOSE_LENGTH,
             "That choice is no longer on the list. Please choose again.",
         ),
         (
             {"note": "n" * 501},
-            Block.PROPOSE_NOTE,
+            Input.PROPOSE_NOTE,
             "Please keep this to 500 characters or fewer; it has 501 now.",
         ),
     ],
@@ -585,16 +585,16 @@ def test_decline_form() -> None:
         "We'll let <@UTEACH> know you can't make this one, and suggest other coaches who "
         "could help. No need to explain."
     )
-    reason = block(view, Block.DECLINE_REASON)
+    reason = block(view, Input.DECLINE_REASON)
     assert reason["label"]["text"] == "A kind word for the teacher"
     assert reason["hint"]["text"] == "Optional. They will see it."
     assert (reason["optional"], reason["element"]["max_length"]) == (True, 500)
-    assert reason["element"]["action_id"] == Action.DECLINE_REASON
+    assert reason["element"]["action_id"] == Input.DECLINE_REASON
 
 
 def test_parse_decline_form() -> None:
     def values(text: str | None) -> dict[str, Any]:
-        return {Block.DECLINE_REASON: {Action.DECLINE_REASON: {"value": text}}}
+        return {Input.DECLINE_REASON: {Input.DECLINE_REASON: {"value": text}}}
 
     assert parse_decline_form(values("  I'm at a training that day.\n")) == (
         "I'm at a training that day.",
@@ -606,7 +606,7 @@ def test_parse_decline_form() -> None:
     assert parse_decline_form(values(" " + "r" * 500 + " ")) == ("r" * 500, {})
     assert parse_decline_form(values("r" * 501)) == (
         None,
-        {Block.DECLINE_REASON: "Please keep this to 500 characters or fewer; it has 501 now."},
+        {Input.DECLINE_REASON: "Please keep this to 500 characters or fewer; it has 501 now."},
     )
 
 

@@ -8,7 +8,7 @@ from datetime import UTC, date, datetime
 
 import pytest
 
-from bot.ids import Action, Block, Callback
+from bot.ids import Action, Callback, Input
 from bot.rules.domain import CycleState, StepAnswer
 from bot.views.cycle import build_goal_form, build_goals_view, parse_goal_form
 from bot.views.next_steps import (
@@ -64,17 +64,17 @@ def test_the_tried_form_asks_one_optional_line() -> None:
         Callback.NEXT_STEP_TRIED,
         "5:2026-12-08",
     )
-    line = block(view, Block.NEXT_STEP_LINE)
+    line = block(view, Input.NEXT_STEP_LINE)
     assert line["label"]["text"] == "How did it go?"
     assert (line["optional"], line["element"]["max_length"]) == (True, 500)
     assert "<!channel>" not in str(view)
 
-    empty = state(Block.NEXT_STEP_LINE, {"type": "plain_text_input", "value": None})
+    empty = state(Input.NEXT_STEP_LINE, {"type": "plain_text_input", "value": None})
     assert parse_tried_form(empty) == (None, {})
-    said = state(Block.NEXT_STEP_LINE, {"type": "plain_text_input", "value": " It went well \n"})
+    said = state(Input.NEXT_STEP_LINE, {"type": "plain_text_input", "value": " It went well \n"})
     assert parse_tried_form(said) == ("It went well", {})
-    too_long = state(Block.NEXT_STEP_LINE, {"type": "plain_text_input", "value": "x" * 501})
-    assert Block.NEXT_STEP_LINE in parse_tried_form(too_long)[1]
+    too_long = state(Input.NEXT_STEP_LINE, {"type": "plain_text_input", "value": "x" * 501})
+    assert Input.NEXT_STEP_LINE in parse_tried_form(too_long)[1]
 
 
 @pytest.mark.parametrize("kind", list(StepAnswer))
@@ -150,15 +150,15 @@ def test_the_goal_form_keeps_the_student_measures() -> None:
     editing = replace(GOAL, students_now="12 of 28 explain a step", students_aim="20 of 28")
     view = build_goal_form(areas=AREAS, today=TODAY, initial=editing, goal_id=7)
     assert view_problems(view) == []
-    assert block(view, Block.GOAL_STUDENTS_NOW)["element"]["initial_value"] == (
+    assert block(view, Input.GOAL_STUDENTS_NOW)["element"]["initial_value"] == (
         "12 of 28 explain a step"
     )
-    assert block(view, Block.GOAL_STUDENTS_AIM)["element"]["initial_value"] == "20 of 28"
+    assert block(view, Input.GOAL_STUDENTS_AIM)["element"]["initial_value"] == "20 of 28"
 
     values = {
         **goal_values(),
-        **state(Block.GOAL_STUDENTS_NOW, {"type": "plain_text_input", "value": " 12 of 28\n"}),
-        **state(Block.GOAL_STUDENTS_AIM, {"type": "plain_text_input", "value": "20 of 28"}),
+        **state(Input.GOAL_STUDENTS_NOW, {"type": "plain_text_input", "value": " 12 of 28\n"}),
+        **state(Input.GOAL_STUDENTS_AIM, {"type": "plain_text_input", "value": "20 of 28"}),
     }
     form, errors = parse_goal_form(values, areas=AREAS, today=TODAY)
     assert errors == {} and form is not None
@@ -166,6 +166,6 @@ def test_the_goal_form_keeps_the_student_measures() -> None:
     # Left out, they are None; too long, the form says so under the input.
     form, errors = parse_goal_form(goal_values(), areas=AREAS, today=TODAY)
     assert form is not None and (form.students_now, form.students_aim) == (None, None)
-    values[Block.GOAL_STUDENTS_AIM.value][Block.GOAL_STUDENTS_AIM.value]["value"] = "x" * 201
+    values[Input.GOAL_STUDENTS_AIM.value][Input.GOAL_STUDENTS_AIM.value]["value"] = "x" * 201
     form, errors = parse_goal_form(values, areas=AREAS, today=TODAY)
-    assert form is None and set(errors) == {Block.GOAL_STUDENTS_AIM}
+    assert form is None and set(errors) == {Input.GOAL_STUDENTS_AIM}
