@@ -68,12 +68,8 @@ def handle_log_submission(
     now = deps.now()
     directory = SlackDirectory(client)
     with deps.uow() as uow:
-        me = common.me(uow, deps, directory, body)
+        me = common.submitter(ack, uow, deps, directory, body, Input.COACHING_LOG_KIND)
         if me is None:
-            ack(
-                response_action="errors",
-                errors={Input.COACHING_LOG_KIND: common.SLACK_UNSURE},
-            )
             return
         today = common.today(deps, me)
         form, errors = views.parse_log_form(view["state"]["values"], today=today)

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
-from slack_bolt import App
+from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
@@ -72,6 +72,22 @@ def me(
     """The person who sent this, known from now on (committed) once Slack has told us."""
     person = ensure_person(uow, directory, *who(body), deps.now())
     uow.commit()
+    return person
+
+
+def submitter(
+    ack: Ack,
+    uow: UnitOfWork,
+    deps: Deps,
+    directory: SlackDirectory,
+    body: dict[str, Any],
+    block: str,
+) -> Person | None:
+    """The person submitting a form, as `me`; None once the form says, under `block`, that
+    Slack couldn't tell who they are."""
+    person = me(uow, deps, directory, body)
+    if person is None:
+        ack(response_action="errors", errors={block: SLACK_UNSURE})
     return person
 
 

@@ -136,9 +136,8 @@ def handle_goal_submission(
     now = deps.now()
     directory = SlackDirectory(client)
     with deps.uow() as uow:
-        me = common.me(uow, deps, directory, body)
+        me = common.submitter(ack, uow, deps, directory, body, Input.GOAL_QUESTION)
         if me is None:
-            ack(response_action="errors", errors={Input.GOAL_QUESTION: common.SLACK_UNSURE})
             return
         form, errors = views.parse_goal_form(
             view["state"]["values"], areas=deps.expertise_areas, today=common.today(deps, me)

@@ -91,21 +91,9 @@ def build_log_form(
 ) -> dict[str, Any]:
     """The "Log coaching" modal: kind, day, minutes, with whom, and optionally a goal and note."""
     blocks: list[SlackBlock] = [
-        select_input(
-            Input.COACHING_LOG_KIND,
-            Input.COACHING_LOG_KIND,
-            "What did you do?",
-            options=_kind_options(),
-            placeholder="Choose a kind of coaching",
-        ),
+        _kind_input(None),
         date_input(Input.COACHING_LOG_DAY, Input.COACHING_LOG_DAY, "Day", initial=today),
-        select_input(
-            Input.COACHING_LOG_MINUTES,
-            Input.COACHING_LOG_MINUTES,
-            "How long?",
-            options=_length_options(),
-            initial=Option(value="45", text=short_minutes(45)),
-        ),
+        _length_input(45),
         input_block(
             Input.COACHING_LOG_TEACHERS,
             "With which teachers?",
@@ -256,22 +244,7 @@ def build_logged(card: LoggedCard, *, today: date) -> dict[str, Any]:
 
 def build_correct_form(card: LoggedCard) -> dict[str, Any]:
     """Change a logged activity's kind or length."""
-    blocks: list[SlackBlock] = [
-        select_input(
-            Input.COACHING_LOG_KIND,
-            Input.COACHING_LOG_KIND,
-            "What did you do?",
-            options=_kind_options(),
-            initial=Option(value=card.support.value, text=card.support.label),
-        ),
-        select_input(
-            Input.COACHING_LOG_MINUTES,
-            Input.COACHING_LOG_MINUTES,
-            "How long?",
-            options=_length_options(),
-            initial=_length_option(card.minutes),
-        ),
-    ]
+    blocks: list[SlackBlock] = [_kind_input(card.support), _length_input(card.minutes)]
     return modal(
         "Correct a log",
         blocks,
@@ -279,6 +252,28 @@ def build_correct_form(card: LoggedCard) -> dict[str, Any]:
         submit="Save",
         callback_id=Callback.COACHING_LOG_CORRECTION,
         private_metadata=f"{card.log_id}:{card.version}",
+    )
+
+
+def _kind_input(initial: SupportType | None) -> SlackBlock:
+    """What the coach did: one of the ten kinds, or none chosen yet."""
+    return select_input(
+        Input.COACHING_LOG_KIND,
+        Input.COACHING_LOG_KIND,
+        "What did you do?",
+        options=_kind_options(),
+        initial=Option(value=initial.value, text=initial.label) if initial else None,
+        placeholder=None if initial else "Choose a kind of coaching",
+    )
+
+
+def _length_input(minutes: int) -> SlackBlock:
+    return select_input(
+        Input.COACHING_LOG_MINUTES,
+        Input.COACHING_LOG_MINUTES,
+        "How long?",
+        options=_length_options(),
+        initial=_length_option(minutes),
     )
 
 
