@@ -379,6 +379,15 @@ def monday(week: Week) -> None:
     week.expect(
         not week.last_dm(LEAD, "Your day"), "the lead coach, with no teachers, got no empty list"
     )
+    _goals(week, day)
+    _office_hours(week, day)
+    invitation = _booking(week, day)
+    _answers(week, day, invitation)
+
+
+def _goals(week: Week, day: date) -> None:
+    """Both teachers set a goal; Ms. Alvarez's says where her students are and where she wants
+    them."""
     week.at(day, 8, 30)
     week.post(event_callback(app_home_opened(ALVAREZ)), ALVAREZ)
     goal = {
@@ -406,7 +415,9 @@ def monday(week: Week) -> None:
     week.submit(BROOKS, Callback.GOAL, brooks_goal)
     week.expect(bool(week.last_dm(JORDAN, "set a coaching goal")), "Jordan heard about the goal")
 
-    _office_hours(week, day)
+
+def _booking(week: Week, day: date) -> Call | None:
+    """Ms. Alvarez books the first of Jordan's open times; the invitation he got."""
     week.at(day, 9, 30)
     week.post(slash_command("/invite-coach", "", user_id=ALVAREZ), ALVAREZ)
     form = week.opened()
@@ -435,6 +446,11 @@ def monday(week: Week) -> None:
         "the booked open time reached Jordan on his own clock",
     )
 
+    return invitation
+
+
+def _answers(week: Week, day: date, invitation: Call | None) -> None:
+    """Jordan accepts; Priya suggests another time for Mr. Brooks, who accepts it."""
     week.at(day, 10)
     week.post(slash_command("/invite-coach", f"<@{PRIYA}|priya>", user_id=BROOKS), BROOKS)
     week.submit(BROOKS, Callback.INVITE, _invite(day + timedelta(days=1), "13:00", "observe", None))
