@@ -268,6 +268,12 @@ def handle_invite_submission(
     if not created:
         logger.info("invitation %s submitted twice; sent once", visit.id)
         return
+    _tell_invited(client, deps, visit)
+
+
+def _tell_invited(client: WebClient, deps: Deps, visit: Visit) -> None:
+    """The coach gets the invitation, the teacher what was sent (with a gentle note when it is
+    outside the coach's office hours); both Homes are brought up to date."""
     to_teacher = views.build_teacher_sent(card_for(visit, visit.teacher))
     with deps.uow() as uow:  # after the ack: whether to add a gentle note is no reason to wait
         outside = office_hours.outside_hours(uow, visit.coach, visit.starts_at, visit.ends_at)
