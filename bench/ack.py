@@ -4,7 +4,12 @@ Both run as separate processes on the same HTTP server (bot/app/server.py) and t
 call views.open on the Slack stand-in. For each request this measures the time until the HTTP
 answer (Slack's 3 s deadline) and the time until views.open reached the stand-in.
 
-Usage: uv run python bench/ack.py [--requests 200] [--concurrency 200] [--rounds 2]
+coachbot's database holds a district's roster (40 schools, 250 coaches, 5,000 teachers, each
+with a coach and two goals, one active; bench/year.py's people), and the commands come from 40
+of its teachers, so each makes the lookups a real teacher's command makes. `--unknown` sends
+them from people coachbot has never seen instead.
+
+Usage: uv run python bench/ack.py [--requests 200] [--concurrency 200] [--rounds 2] [--unknown]
 """
 
 from __future__ import annotations
@@ -60,7 +65,16 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
-def load(port: int, standin: SlackStandin, requests: int, concurrency: int) -> dict[str, float]:
+TEACHERS = 40  # the commands come from this many teachers, in turn
+
+
+def sender(n: int, known: bool) -> str:
+    return f"U0YT{n % TEACHERS:05d}" if known else f"U0BENCH{n:04d}"
+
+
+def load(
+    port: int, standin: SlackStandin, requests: int, concurrency: int, known: bool = True
+) -> dict[str, float]:
     standin.reset()
     sent_at: dict[str, float] = {}
     acks: list[float] = []
@@ -70,7 +84,7 @@ def load(port: int, standin: SlackStandin, requests: int, concurrency: int) -> d
 
     def one(n: int) -> None:
         nonlocal failures
-        body, content_type = factories.slash_command("/invite-coach", "", user_id=f"U0BENCH{n:04d}")
+        body, content_type = factories.slash_command("/invite-coach", "", user_id=sender(n, known))
         trigger = body.split("trigger_id=")[1].split("&")[0]
         ts = int(time.time())
         headers = {
@@ -108,6 +122,31 @@ def load(port: int, standin: SlackStandin, requests: int, concurrency: int) -> d
         "views.open p50": percentile(to_open, 0.50),
         "views.open p99": percentile(to_open, 0.99),
     }
+
+
+def seed_roster(url: str) -> None:
+    """A district's roster, as bench/year.py seeds it: schools, coaches, teachers and goals."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    import year  # bench/year.py
+
+    from storage import migrate
+    from storage.db import make_engine, make_session_factory
+    from storage.models import District, Goal, Person, School
+    from storage.uow import UnitOfWork
+
+    engine = make_engine(url)
+    migrate.upgrade(engine)
+    district = year.Year(1.0)
+    for s in range(district.n["schools"]):
+        district.add(School, {"team_id": year.TEAM, "name": f"School {s + 1:02d}"})
+    district._people()
+    district._goals()
+    with UnitOfWork(make_session_factory(engine)) as uow:
+        uow.session.add(District(team_id=year.TEAM, name="Bench District", timezone=year.ZONE.key))
+        for model in (School, Person, Goal):
+            year._insert(uow, model, district.rows[model])
+        uow.commit()
+    engine.dispose()
 
 
 def fill_outbox(url: str, count: int) -> None:
@@ -165,6 +204,11 @@ def main() -> None:
         default=0,
         help="messages already due in coachbot's outbox, so its scheduler delivers during the load",
     )
+    parser.add_argument(
+        "--unknown",
+        action="store_true",
+        help="send the commands from people coachbot has never seen (no roster)",
+    )
     args = parser.parse_args()
 
     with SlackStandin(bot_token=TOKEN) as standin, tempfile.TemporaryDirectory() as tmp:
@@ -177,6 +221,8 @@ def main() -> None:
             "DATABASE_URL": f"sqlite:///{Path(tmp) / 'bench.db'}",
             "LOG_LEVEL": "WARNING",
         }
+        if not args.unknown:
+            seed_roster(env["DATABASE_URL"])
         if args.delivering:
             fill_outbox(env["DATABASE_URL"], args.delivering)
             env["SLACK_POSTS_PER_MINUTE"] = "6000"
@@ -192,10 +238,10 @@ def main() -> None:
             # Alternate, so neither always runs on a warmer machine.
             for _ in range(args.rounds):
                 results["bare Bolt"].append(
-                    load(bare_port, standin, args.requests, args.concurrency)
+                    load(bare_port, standin, args.requests, args.concurrency, not args.unknown)
                 )
                 results["coachbot"].append(
-                    load(coachbot_port, standin, args.requests, args.concurrency)
+                    load(coachbot_port, standin, args.requests, args.concurrency, not args.unknown)
                 )
         finally:
             for process in (bare, coachbot):
@@ -205,8 +251,9 @@ def main() -> None:
 
     if args.delivering:
         print(f"while coachbot's scheduler delivered {delivered} of {args.delivering} messages")
+    who = "people coachbot never saw" if args.unknown else f"{TEACHERS} teachers on the roster"
     print(
-        f"/invite-coach: {args.requests} signed requests, {args.concurrency} at once, "
+        f"/invite-coach from {who}: {args.requests} signed requests, {args.concurrency} at once, "
         f"{args.rounds} rounds each (median of rounds), seconds"
     )
     keys = list(results["coachbot"][0])
