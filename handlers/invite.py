@@ -167,14 +167,15 @@ def handle_invite_command(ack: Ack, command: dict[str, Any], client: WebClient, 
     mention = common.MENTION.search(text)
     with deps.uow() as uow:
         teacher = uow.people.get_by_user(command["team_id"], command["user_id"])
-        coach_user_id = mention.group(1) if mention else None
-        if coach_user_id is None and teacher is not None and teacher.assigned_coach_id:
-            assigned = uow.people.get(teacher.assigned_coach_id)
-            coach_user_id = assigned.user_id if assigned else None
+        coach: Person | None = None
+        if mention:
+            coach = uow.people.get_by_user(command["team_id"], mention.group(1))
+        elif teacher is not None and teacher.assigned_coach_id:
+            coach = uow.people.get(teacher.assigned_coach_id)
+        coach_user_id = mention.group(1) if mention else coach.user_id if coach else None
         today = common.today(deps, teacher)
         goals = shared.goal_choices(uow, teacher)
         view = views.build_blank_invite_form(today, coach_user_id, goals)
-        coach = uow.people.get_by_user(command["team_id"], coach_user_id) if coach_user_id else None
         if coach is not None:
             view = _with_open_times(uow, view, coach, teacher, teacher, deps.now(), "INVITE")
     client.views_open(trigger_id=command["trigger_id"], view=view)
