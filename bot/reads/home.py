@@ -16,6 +16,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy.orm import lazyload
 
 from bot.reads.daily import for_the_coach_to_answer
 from bot.reads.nudges import DEFAULT_WEEKLY_NUDGE_CAP
@@ -433,14 +434,30 @@ def _cycles(
         return {}
     visits: dict[int, list[Visit]] = defaultdict(list)
     goal_ids = [g.id for g in goals]
-    for visit in rows_in(uow, Visit, Visit.goal_id, goal_ids, Visit.starts_at, Visit.id):
+    # The people of each visit and debrief are not read with it: a cycle's state needs ids only,
+    # and joining two or four people to each of a year's rows was most of a coach's Home.
+    unjoined = (lazyload(Visit.teacher), lazyload(Visit.coach))
+    for visit in rows_in(
+        uow, Visit, Visit.goal_id, goal_ids, Visit.starts_at, Visit.id, options=unjoined
+    ):
         if visit.goal_id is not None and may_read(actor, _visit_record(visit)):
             visits[visit.goal_id].append(visit)
     goal_of_visit = {v.id: goal_id for goal_id, vs in visits.items() for v in vs}
     debriefs: dict[int, list[Debrief]] = defaultdict(list)
     visit_ids = list(goal_of_visit)
+    unjoined_debriefs = (
+        lazyload(Debrief.teacher),
+        lazyload(Debrief.coach),
+        lazyload(Debrief.visit),  # one of the visits just read: found without a query
+    )
     for debrief in rows_in(
-        uow, Debrief, Debrief.visit_id, visit_ids, Debrief.starts_at, Debrief.id
+        uow,
+        Debrief,
+        Debrief.visit_id,
+        visit_ids,
+        Debrief.starts_at,
+        Debrief.id,
+        options=unjoined_debriefs,
     ):
         if may_read(actor, _debrief_record(debrief)):
             debriefs[goal_of_visit[debrief.visit_id]].append(debrief)

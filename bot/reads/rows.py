@@ -7,6 +7,7 @@ from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import InstrumentedAttribute
+from sqlalchemy.sql.base import ExecutableOption
 
 from bot.rules.domain import SupportType
 from storage.uow import UnitOfWork
@@ -30,11 +31,13 @@ def rows_in(
     column: InstrumentedAttribute[Any],
     ids: Sequence[Any],
     *order_by: Any,
+    options: Sequence[ExecutableOption] = (),
 ) -> Iterator[_M]:
     """Every `model` row whose `column` is one of `ids`, one bounded IN list at a time, each
-    list's rows in `order_by`."""
+    list's rows in `order_by` (with loader `options`, say to leave related rows unread)."""
     for chunk in chunks(ids):
-        yield from uow.session.scalars(select(model).where(column.in_(chunk)).order_by(*order_by))
+        query = select(model).where(column.in_(chunk)).order_by(*order_by).options(*options)
+        yield from uow.session.scalars(query)
 
 
 def support_kind(value: str | None) -> SupportType:
