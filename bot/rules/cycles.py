@@ -220,9 +220,11 @@ def coaching_minutes(
     """A coach's minutes by kind of support: the visits that happened, and the coaching they
     logged on the days from `start` to `end` where they are (group work counts once)."""
     minutes: dict[SupportType, int] = {}
-    for visit in uow.visits.list_happened_for_coach(coach.id, start, end):
-        kind = SupportType(visit.logged_support_type or visit.support_type)
-        length = int((visit.ends_at - visit.starts_at).total_seconds() // 60)
+    for planned, logged_kind, starts, ends in uow.visits.happened_kinds_for_coach(
+        coach.id, start, end
+    ):
+        kind = SupportType(logged_kind or planned)
+        length = int((ends - starts).total_seconds() // 60)
         minutes[kind] = minutes.get(kind, 0) + length
     tz = zone(coach.timezone)
     first = start.astimezone(tz).date()

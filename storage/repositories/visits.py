@@ -118,16 +118,23 @@ class VisitRepository(RowRepository[Visit]):
         )
         return rowcount(result) == 1
 
-    def list_happened_for_coach(self, coach_id: int, start: datetime, end: datetime) -> list[Visit]:
-        """A coach's visits logged as happened that started in [start, end)."""
-        return self.all(
-            select(Visit).where(
+    def happened_kinds_for_coach(
+        self, coach_id: int, start: datetime, end: datetime
+    ) -> list[tuple[str, str | None, datetime, datetime]]:
+        """(planned kind, logged kind, start, end) of a coach's visits logged as happened that
+        started in [start, end): what adding up their minutes needs, without loading the
+        visits and their people."""
+        rows = self.session.execute(
+            select(
+                Visit.support_type, Visit.logged_support_type, Visit.starts_at, Visit.ends_at
+            ).where(
                 Visit.coach_id == coach_id,
                 VISIT_HAPPENED,
                 Visit.starts_at >= start,
                 Visit.starts_at < end,
             )
         )
+        return [(planned, logged, starts, ends) for planned, logged, starts, ends in rows]
 
     def list_went_ahead_for(self, person_id: int, limit: int) -> list[Visit]:
         """Visits a person was part of, as teacher or coach, that went ahead; newest first."""
