@@ -177,25 +177,8 @@ def handle_invite_command(ack: Ack, command: dict[str, Any], client: WebClient, 
         goals = shared.goal_choices(uow, teacher)
         view = views.build_blank_invite_form(today, coach_user_id, goals)
         if coach is not None:
-            view = _with_open_times(uow, view, coach, teacher, teacher, deps.now(), "INVITE")
+            view = shared.with_open_times(uow, view, coach, teacher, teacher, deps.now(), "INVITE")
     client.views_open(trigger_id=command["trigger_id"], view=view)
-
-
-def _with_open_times(
-    uow: UnitOfWork,
-    view: dict[str, Any],
-    coach: Person,
-    teacher: Person | None,
-    reader: Person | None,
-    now: datetime,
-    form: str,
-    *,
-    moving: int | None = None,
-) -> dict[str, Any]:
-    """A scheduling form with the coach's next open times offered, in the reader's zone."""
-    slots = office_hours.slots_for(uow, coach, teacher, now, moving=moving)
-    tz = reader.timezone if reader is not None else coach.timezone
-    return office_views.with_open_times(view, slots, tz, coach.display_name, form=form)
 
 
 def _slot_filled(view: dict[str, Any], form: str) -> tuple[dict[str, Any], dict[str, str]]:
@@ -383,7 +366,7 @@ def handle_invite_propose_open(
     with deps.uow() as uow:
         coach, teacher = uow.people.get_one(visit.coach_id), uow.people.get_one(visit.teacher_id)
         reader = coach if side == "coach" else teacher
-        view = _with_open_times(
+        view = shared.with_open_times(
             uow, view, coach, teacher, reader, deps.now(), "PROPOSE", moving=visit.id
         )
     client.views_open(trigger_id=body["trigger_id"], view=view)

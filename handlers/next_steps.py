@@ -175,11 +175,18 @@ def handle_step_invite(ack: Ack, body: dict[str, Any], client: WebClient, deps: 
 
     def form(uow: UnitOfWork, actor: Actor) -> dict[str, Any]:
         step = rules.load_step(uow, actor, note_id)
-        return build_invite_form(
+        coach = step.coach if step.coach.active else None
+        view = build_invite_form(
             today=common.today(deps, step.teacher),
-            coach_user_id=step.coach.user_id if step.coach.active else None,
+            coach_user_id=coach.user_id if coach else None,
             goals=shared.goal_choices(uow, step.teacher),
             focus=views.invite_focus(step.words),
+        )
+        if coach is None:
+            return view
+        # The coach's open times, as /invite-coach offers them.
+        return shared.with_open_times(
+            uow, view, coach, step.teacher, step.teacher, deps.now(), "INVITE"
         )
 
     view = common.attempt(client, deps, body, form, title=TITLE)

@@ -7,17 +7,22 @@ Features do not import each other's listeners; what they share lives here (or in
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Any
 
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
-from bot.rules import access, celebrations, coaching_log, cycles, outbox
+from bot.rules import access, celebrations, coaching_log, cycles, office_hours, outbox
 from bot.rules.domain import GoalStatus, StepAnswer, SupportType, VisitOutcome
 from bot.rules.policy import Actor
 from bot.slack.directory import SlackDirectory
 from bot.slack.messaging import for_person, send_dm
-from bot.views import celebrations as celebration_views, cycle as views
+from bot.views import (
+    celebrations as celebration_views,
+    cycle as views,
+    office_hours as office_views,
+)
 from bot.views.invite import format_when
 from bot.views.next_steps import StepLine
 from bot.views.story import LoggedLine
@@ -38,6 +43,24 @@ def goal_choices(uow: UnitOfWork, teacher: Person | None) -> tuple[tuple[int, st
     if teacher is None:
         return ()
     return tuple((goal.id, goal.question) for goal in cycles.active_goals(uow, teacher))
+
+
+def with_open_times(
+    uow: UnitOfWork,
+    view: dict[str, Any],
+    coach: Person,
+    teacher: Person | None,
+    reader: Person | None,
+    now: datetime,
+    form: str,
+    *,
+    moving: int | None = None,
+) -> dict[str, Any]:
+    """A scheduling form (an invitation, or a new time) with the coach's next open times offered,
+    in the reader's zone."""
+    slots = office_hours.slots_for(uow, coach, teacher, now, moving=moving)
+    tz = reader.timezone if reader is not None else coach.timezone
+    return office_views.with_open_times(view, slots, tz, coach.display_name, form=form)
 
 
 def stories(uow: UnitOfWork, actor: Actor, teacher: Person, deps: Deps) -> list[views.CycleStory]:

@@ -5,7 +5,7 @@ other people's buttons change nothing."""
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -208,12 +208,20 @@ def test_need_help_tells_the_coach_and_offers_an_invitation_with_the_step(asked:
     invite = button_value(updated, Action.NEXT_STEP_INVITE)
     assert invite == str(asked.note_id)
 
+    with running.deps.uow() as uow:  # the coach keeps office hours, every weekday 9 to 3
+        coach = uow.people.get_by_user(TEAM, COACH)
+        assert coach is not None
+        windows = [(day, time(9), time(15)) for day in range(5)]
+        uow.office_hours.replace(TEAM, coach.id, 30, windows, running.clock.now)
+        uow.commit()
     press(running, TEACHER, Action.NEXT_STEP_INVITE, invite, updated)
     [form] = running.slack.calls_to("views.open")
     view = form.args["view"]
     assert view["callback_id"] == Callback.INVITE
     blocks = {b.get("block_id"): b for b in view["blocks"]}
     assert blocks[Input.INVITE_COACH]["element"]["initial_user"] == COACH
+    # The coach's open times, offered as on /invite-coach.
+    assert blocks[Input.INVITE_SLOT]["element"]["options"]
     assert blocks[Input.INVITE_FOCUS]["element"]["initial_value"] == (
         f"Help with my next step: {STEP}"
     )
