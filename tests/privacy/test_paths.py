@@ -59,15 +59,20 @@ def test_a_coachs_home_and_caseload_are_logged(running: Running, district: Distr
     ]
 
 
-def test_the_teachers_home_says_who_has_seen_their_record(
-    running: Running, district: District
-) -> None:
+def _coach_reads_then_teacher_opens_home(running: Running) -> None:
+    """The coach opens the teacher's goals' story; then the teacher opens their Home."""
     running.sender.post(factories.slash_command("/coach-goal", f"<@{TEACHER}>", user_id=COACH))
     running.slack.wait_for("views.open")
     running.settle()
     running.sender.post(factories.event_callback(factories.app_home_opened(TEACHER)))
     running.slack.wait_for("views.publish")
     running.settle()
+
+
+def test_the_teachers_home_says_who_has_seen_their_record(
+    running: Running, district: District
+) -> None:
+    _coach_reads_then_teacher_opens_home(running)
     home = json.dumps(running.slack.home_of(TEACHER), ensure_ascii=False)
     assert "Who has seen your coaching record" in home
     assert (
@@ -81,12 +86,7 @@ def test_the_teachers_home_says_who_has_seen_their_record(
 def test_see_everything_opens_the_whole_log_for_the_teacher_alone(
     running: Running, district: District
 ) -> None:
-    running.sender.post(factories.slash_command("/coach-goal", f"<@{TEACHER}>", user_id=COACH))
-    running.slack.wait_for("views.open")
-    running.settle()
-    running.sender.post(factories.event_callback(factories.app_home_opened(TEACHER)))
-    running.slack.wait_for("views.publish")
-    running.settle()
+    _coach_reads_then_teacher_opens_home(running)
     assert Action.HOME_ACCESS_LOG in json.dumps(running.slack.home_of(TEACHER))
 
     running.sender.post(factories.block_action(Action.HOME_ACCESS_LOG, user_id=TEACHER))
