@@ -93,8 +93,12 @@ def submitter(
 
 def today(deps: Deps, person: Person | None) -> date:
     """Today where this person is (the district's default zone for someone unknown)."""
-    zone = valid_timezone(person.timezone if person is not None else None)
-    return deps.now().astimezone(ZoneInfo(zone)).date()
+    return today_in(deps, person.timezone if person is not None else None)
+
+
+def today_in(deps: Deps, timezone: str | None) -> date:
+    """Today in this zone (the district's default zone for none, or one that can't be read)."""
+    return deps.now().astimezone(ZoneInfo(valid_timezone(timezone))).date()
 
 
 def number(text: str | None) -> int | None:

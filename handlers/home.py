@@ -21,7 +21,7 @@ from bot.rules import access, admin
 from bot.rules.people import actor_for, ensure_person
 from bot.rules.policy import may_administer
 from bot.slack.directory import SlackDirectory
-from bot.views import admin as admin_views, home as views, invite as invite_views
+from bot.views import admin as admin_views, home as views
 from bot.views.common import build_notice_view
 from bot.views.privacy import build_access_log_modal
 from handlers import common, shared
@@ -81,14 +81,9 @@ def handle_home_invite(ack: Ack, body: dict[str, Any], client: WebClient, deps: 
     """Invite a coach: the same form `/invite-coach` opens, with the assigned coach chosen."""
     ack()
     with deps.uow() as uow:
-        teacher = common.me(uow, deps, SlackDirectory(client), body)
-        coach_user_id = None
-        if teacher is not None and teacher.assigned_coach_id:
-            assigned = uow.people.get(teacher.assigned_coach_id)
-            coach_user_id = assigned.user_id if assigned is not None else None
-        today = common.today(deps, teacher)
-        goals = shared.goal_choices(uow, teacher)
-    view = invite_views.build_blank_invite_form(today, coach_user_id, goals)
+        # Known from now on, as whoever opens Home is; then the form /invite-coach opens.
+        common.me(uow, deps, SlackDirectory(client), body)
+        view = shared.invitation_form(uow, deps, *common.who(body))
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

@@ -34,7 +34,7 @@ from bot.views.common import command_text
 from bot.views.help import build_help_message
 from handlers import common, shared
 from handlers.publish import refresh_home
-from storage.models import Person, Visit
+from storage.models import Visit
 from storage.uow import ChangedMeanwhile, UnitOfWork
 
 logger = logging.getLogger(__name__)
@@ -166,18 +166,9 @@ def handle_invite_command(ack: Ack, command: dict[str, Any], client: WebClient, 
     ack()
     mention = common.MENTION.search(text)
     with deps.uow() as uow:
-        teacher = uow.people.get_by_user(command["team_id"], command["user_id"])
-        coach: Person | None = None
-        if mention:
-            coach = uow.people.get_by_user(command["team_id"], mention.group(1))
-        elif teacher is not None and teacher.assigned_coach_id:
-            coach = uow.people.get(teacher.assigned_coach_id)
-        coach_user_id = mention.group(1) if mention else coach.user_id if coach else None
-        today = common.today(deps, teacher)
-        goals = shared.goal_choices(uow, teacher)
-        view = views.build_blank_invite_form(today, coach_user_id, goals)
-        if coach is not None:
-            view = shared.with_open_times(uow, view, coach, teacher, teacher, deps.now(), "INVITE")
+        view = shared.invitation_form(
+            uow, deps, command["team_id"], command["user_id"], mention.group(1) if mention else None
+        )
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
 

@@ -13,6 +13,7 @@ from typing import Any
 from slack_sdk import WebClient
 
 from bot.app.deps import Deps
+from bot.reads import invitation
 from bot.rules import access, celebrations, coaching_log, cycles, office_hours, outbox
 from bot.rules.domain import GoalStatus, StepAnswer, SupportType, VisitOutcome
 from bot.rules.policy import Actor
@@ -23,7 +24,7 @@ from bot.views import (
     cycle as views,
     office_hours as office_views,
 )
-from bot.views.invite import format_when
+from bot.views.invite import build_blank_invite_form, format_when
 from bot.views.next_steps import StepLine
 from bot.views.story import LoggedLine
 from handlers import common
@@ -43,6 +44,22 @@ def goal_choices(uow: UnitOfWork, teacher: Person | None) -> tuple[tuple[int, st
     if teacher is None:
         return ()
     return tuple((goal.id, goal.question) for goal in cycles.active_goals(uow, teacher))
+
+
+def invitation_form(
+    uow: UnitOfWork, deps: Deps, team_id: str, user_id: str, coach_user_id: str | None = None
+) -> dict[str, Any]:
+    """The form `/invite-coach` and Home's "Invite a coach" open: the coach named (else the
+    teacher's assigned coach) chosen, the teacher's active goals, and the coach's open times
+    when they keep office hours. One statement, unless there are open times to work out."""
+    facts = invitation.opening(uow, team_id, user_id, coach_user_id)
+    today = common.today_in(deps, facts.timezone)
+    view = build_blank_invite_form(today, coach_user_id or facts.coach_user_id, facts.goals)
+    if facts.coach_id is None or not facts.coach_keeps_hours:
+        return view
+    coach = uow.people.get_one(facts.coach_id)
+    teacher = uow.people.get(facts.teacher_id) if facts.teacher_id is not None else None
+    return with_open_times(uow, view, coach, teacher, teacher, deps.now(), "INVITE")
 
 
 def with_open_times(

@@ -277,8 +277,11 @@ def with_open_times(
 ) -> dict[str, Any]:
     """The invitation or suggest-a-time form (`form` "INVITE" or "PROPOSE") with the coach's
     open times as one-click choices above its day and time. A chosen time wins over them; the
-    start time may then stay empty, and the length starts at the coach's visit length."""
-    found = copy.deepcopy(dict(view))
+    start time may then stay empty, and the length starts at the coach's visit length.
+
+    A new view: the blocks it changes are copied, the others shared with `view`."""
+    found = dict(view)
+    found["blocks"] = list(view.get("blocks", []))
     if not slots:
         return found
     block, action = Input[f"{form}_SLOT"], Input[f"{form}_SLOT"]
@@ -295,14 +298,15 @@ def with_open_times(
     blocks: list[dict[str, Any]] = found["blocks"]
     at = next(i for i, b in enumerate(blocks) if b.get("block_id") == Input[f"{form}_DATE"])
     blocks.insert(at, radios)
-    for b in blocks:
-        if b.get("block_id") == Input[f"{form}_TIME"]:
-            b["optional"] = True
-            b["hint"] = {"type": "plain_text", "text": "Not needed when you chose an open time."}
-        if b.get("block_id") == Input[f"{form}_LENGTH"]:
-            chosen = next((o for o in b["element"]["options"] if o["value"] == str(minutes)), None)
+    for i, shown in enumerate(blocks):
+        if shown.get("block_id") == Input[f"{form}_TIME"]:
+            hint = {"type": "plain_text", "text": "Not needed when you chose an open time."}
+            blocks[i] = {**shown, "optional": True, "hint": hint}
+        if shown.get("block_id") == Input[f"{form}_LENGTH"]:
+            element = shown["element"]
+            chosen = next((o for o in element["options"] if o["value"] == str(minutes)), None)
             if chosen is not None:
-                b["element"]["initial_option"] = chosen
+                blocks[i] = {**shown, "element": {**element, "initial_option": chosen}}
     return found
 
 

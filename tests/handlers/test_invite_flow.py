@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
+from sqlalchemy import event
 
 from bot.demo.standin import Call
 from bot.ids import Action, Block, Callback, Input
 from bot.rules.calendar import Closure
 from bot.rules.school_calendar import save_calendar
-from storage.models import CoachExpertise, Person, Visit
+from storage.models import CoachExpertise, Goal, Person, Visit
 from tests import factories
 from tests.conftest import Running
 
@@ -187,6 +190,73 @@ def test_a_mentioned_coach_is_preselected(school: Running) -> None:
         b for b in opened.args["view"]["blocks"] if b.get("block_id") == Input.INVITE_COACH
     )
     assert coach_block["element"]["initial_user"] == COACH2
+
+
+def _goal(running: Running, question: str, status: str, minutes_ago: int) -> None:
+    with running.deps.uow() as uow:
+        teacher = uow.people.get_by_user(TEAM, TEACHER)
+        assert teacher is not None
+        at = running.clock.now - timedelta(minutes=minutes_ago)
+        uow.session.add(
+            Goal(
+                team_id=TEAM,
+                teacher_id=teacher.id,
+                coach_id=teacher.assigned_coach_id,
+                question=question,
+                focus_area="discourse",
+                status=status,
+                created_at=at,
+                updated_at=at,
+            )
+        )
+        uow.commit()
+
+
+@contextmanager
+def _reads(running: Running) -> Iterator[list[str]]:
+    """The SELECTs the app makes while the block runs (the request gate only writes)."""
+    seen: list[str] = []
+
+    def record(*args: Any) -> None:
+        if args[2].lstrip().upper().startswith("SELECT"):
+            seen.append(args[2])
+
+    event.listen(running.deps.engine, "before_cursor_execute", record)
+    try:
+        yield seen
+    finally:
+        event.remove(running.deps.engine, "before_cursor_execute", record)
+
+
+def test_the_form_offers_the_active_goals_oldest_first_from_one_read(school: Running) -> None:
+    _goal(school, "How might more students talk to each other?", "active", minutes_ago=60)
+    _goal(school, "How might exit tickets show who is stuck?", "met", minutes_ago=30)
+    _goal(school, "How might I check understanding mid-lesson?", "active", minutes_ago=10)
+    with _reads(school) as reads:
+        school.sender.post(factories.slash_command("/invite-coach", "", user_id=TEACHER))
+        [opened] = school.slack.wait_for("views.open")
+        school.settle()
+    goal_block = next(
+        b for b in opened.args["view"]["blocks"] if b.get("block_id") == Input.INVITE_GOAL
+    )
+    assert [o["text"]["text"] for o in goal_block["element"]["options"]] == [
+        "How might more students talk to each other?",
+        "How might I check understanding mid-lesson?",
+    ]
+    # The teacher, her coach, whether he keeps office hours and her goals: one statement.
+    assert len(reads) == 1, reads
+
+
+def test_someone_coachbot_has_not_met_can_name_a_coach(school: Running) -> None:
+    school.slack.add_user("U0NEWTEACH", name="Mx. New", tz="America/New_York")
+    school.sender.post(
+        factories.slash_command("/invite-coach", f"<@{COACH2}|priya>", user_id="U0NEWTEACH")
+    )
+    [opened] = school.slack.wait_for("views.open")
+    blocks = opened.args["view"]["blocks"]
+    coach_block = next(b for b in blocks if b.get("block_id") == Input.INVITE_COACH)
+    assert coach_block["element"]["initial_user"] == COACH2
+    assert not any(b.get("block_id") == Input.INVITE_GOAL for b in blocks)
 
 
 # --------------------------------------------------------------------------- invite -> accept

@@ -176,6 +176,16 @@ def test_the_invite_form_offers_open_times_in_the_teachers_zone(school: Running)
     assert length["element"]["initial_option"]["value"] == "30"
 
 
+def test_home_invite_offers_the_same_open_times_as_the_command(school: Running) -> None:  # noqa: F811
+    jordans_hours(school)
+    from_home = click_home(school, TEACHER, Action.HOME_INVITE).args["view"]
+    assert offered(from_home, Input.INVITE_SLOT) == offered(invite_form(school), Input.INVITE_SLOT)
+    assert offered(from_home, Input.INVITE_SLOT)[0] == (
+        "2026-12-01T10:00",
+        "Tue Dec 1, 10:00–10:30 AM",
+    )
+
+
 def test_a_coach_without_office_hours_offers_no_open_times(school: Running) -> None:  # noqa: F811
     assert offered(invite_form(school), Input.INVITE_SLOT) == []
 
