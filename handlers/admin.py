@@ -234,9 +234,8 @@ def _values(view: dict[str, Any]) -> Any:
 def handle_admin_coach_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    form, errors = views.parse_coach_form(_values(view), deps.expertise_areas)
+    form = common.accepted(ack, views.parse_coach_form(_values(view), deps.expertise_areas))
     if form is None:
-        ack(response_action="errors", errors=errors)
         return
     actor = _actor(deps, body)
 
@@ -260,9 +259,8 @@ def handle_admin_assign_submission(
     actor = _actor(deps, body)
     with deps.uow() as uow:
         coach_ids = {user_id for user_id, _ in admin.coach_choices(uow, actor.team_id)}
-    form, errors = views.parse_assign_form(_values(view), coach_ids)
+    form = common.accepted(ack, views.parse_assign_form(_values(view), coach_ids))
     if form is None:
-        ack(response_action="errors", errors=errors)
         return
 
     def save(uow: UnitOfWork) -> str:
@@ -289,11 +287,13 @@ def _assigned_text(count: int, form: views.AssignForm) -> str:
 def handle_admin_calendar_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], deps: Deps
 ) -> None:
-    form, errors = views.parse_calendar_form(
-        _values(view), view.get("private_metadata", ""), today=deps.now().date()
+    form = common.accepted(
+        ack,
+        views.parse_calendar_form(
+            _values(view), view.get("private_metadata", ""), today=deps.now().date()
+        ),
     )
     if form is None:
-        ack(response_action="errors", errors=errors)
         return
     actor = _actor(deps, body)
 

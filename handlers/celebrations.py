@@ -257,9 +257,10 @@ def handle_celebrate_submission(
         ack(response_action="errors", errors={Input.CELEBRATE_TEXT: _STALE_FORM})
         return
     shout_out = target.celebration_id is None
-    form, errors = views.parse_celebration_form(view["state"]["values"], shout_out=shout_out)
+    form = common.accepted(
+        ack, views.parse_celebration_form(view["state"]["values"], shout_out=shout_out)
+    )
     if form is None:
-        ack(response_action="errors", errors=errors)
         return
     now = deps.now()
     try:

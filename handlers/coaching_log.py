@@ -72,9 +72,8 @@ def handle_log_submission(
         if me is None:
             return
         today = common.today(deps, me)
-        form, errors = views.parse_log_form(view["state"]["values"], today=today)
+        form = common.accepted(ack, views.parse_log_form(view["state"]["values"], today=today))
         if form is None:
-            ack(response_action="errors", errors=errors)
             return
         teachers: list[Person] = []
         for user_id in form.teacher_user_ids:
@@ -155,10 +154,9 @@ def handle_log_correction(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
     now = deps.now()
-    answer, errors = views.parse_correct_form(view["state"]["values"])
+    answer = common.accepted(ack, views.parse_correct_form(view["state"]["values"]))
     ref = views.parse_log_ref(view.get("private_metadata"))
     if answer is None:
-        ack(response_action="errors", errors=errors)
         return
     support, minutes = answer
     log_id, version = ref or (0, 0)

@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
+from sqlalchemy.orm.exc import StaleDataError
 
 from bot.app.deps import Deps
 from bot.ids import Action, Callback, Command, Event, Input
@@ -89,6 +90,22 @@ def submitter(
     if person is None:
         ack(response_action="errors", errors={block: SLACK_UNSURE})
     return person
+
+
+def accepted(ack: Ack, parsed: tuple[T | None, dict[str, str]]) -> T | None:
+    """A form's parsed answers; None once the form shows, under each block, what to fix."""
+    form, errors = parsed
+    if form is None:
+        ack(response_action="errors", errors=errors)
+    return form
+
+
+def refuse_form(
+    ack: Ack, block: str, refused: VisitRefused | ChangedMeanwhile | StaleDataError
+) -> None:
+    """Nothing was saved: the form says why under `block`, the rule's words or CHANGED."""
+    message = refused.message if isinstance(refused, VisitRefused) else CHANGED
+    ack(response_action="errors", errors={block: message})
 
 
 def today(deps: Deps, person: Person | None) -> date:

@@ -139,11 +139,13 @@ def handle_goal_submission(
         me = common.submitter(ack, uow, deps, directory, body, Input.GOAL_QUESTION)
         if me is None:
             return
-        form, errors = views.parse_goal_form(
-            view["state"]["values"], areas=deps.expertise_areas, today=common.today(deps, me)
+        form = common.accepted(
+            ack,
+            views.parse_goal_form(
+                view["state"]["values"], areas=deps.expertise_areas, today=common.today(deps, me)
+            ),
         )
         if form is None:
-            ack(response_action="errors", errors=errors)
             return
         coach = (
             ensure_person(uow, directory, me.team_id, form.coach_user_id, now)
@@ -324,9 +326,10 @@ _DEBRIEF_BLOCKS = {
 def handle_debrief_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    form, errors = views.parse_debrief_form(view["state"]["values"], today=common.today(deps, None))
+    form = common.accepted(
+        ack, views.parse_debrief_form(view["state"]["values"], today=common.today(deps, None))
+    )
     if form is None:
-        ack(response_action="errors", errors=errors)
         return
     try:
         with deps.uow() as uow:
@@ -344,14 +347,13 @@ def handle_debrief_submission(
             uow.commit()
             uow.session.refresh(debrief)  # with its teacher and coach, to tell them
     except cycles.DebriefTimeRefused as refused:
-        errors = {_DEBRIEF_BLOCKS[field]: words for field, words in refused.problems.items()}
+        errors: dict[str, str] = {
+            _DEBRIEF_BLOCKS[field]: words for field, words in refused.problems.items()
+        }
         ack(response_action="errors", errors=errors)
         return
-    except VisitRefused as refused:
-        ack(response_action="errors", errors={Input.DEBRIEF_DATE: refused.message})
-        return
-    except ChangedMeanwhile:
-        ack(response_action="errors", errors={Input.DEBRIEF_DATE: common.CHANGED})
+    except (VisitRefused, ChangedMeanwhile) as refused:
+        common.refuse_form(ack, Input.DEBRIEF_DATE, refused)
         return
     ack()
     links = _debrief_links(debrief)
@@ -402,9 +404,10 @@ def handle_notes_submission(
     with deps.uow() as uow:
         actor = common.actor(uow, deps, body)
         me = uow.people.get(actor.person_id) if actor.person_id else None
-        form, errors = views.parse_notes_form(view["state"]["values"], today=common.today(deps, me))
+        form = common.accepted(
+            ack, views.parse_notes_form(view["state"]["values"], today=common.today(deps, me))
+        )
         if form is None:
-            ack(response_action="errors", errors=errors)
             return
         try:
             note = cycles.save_note(
@@ -415,11 +418,8 @@ def handle_notes_submission(
                 deps.now(),
             )
             uow.commit()
-        except VisitRefused as refused:
-            ack(response_action="errors", errors={Input.NOTE_STRENGTHS: refused.message})
-            return
-        except StaleDataError:
-            ack(response_action="errors", errors={Input.NOTE_STRENGTHS: common.CHANGED})
+        except (VisitRefused, StaleDataError) as refused:
+            common.refuse_form(ack, Input.NOTE_STRENGTHS, refused)
             return
         debrief = uow.session.get_one(Debrief, note.debrief_id)
         people = (debrief.teacher_id, debrief.coach_id)

@@ -59,9 +59,8 @@ def handle_hours_open(ack: Ack, body: dict[str, Any], client: WebClient, deps: D
 def handle_hours_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    parsed, errors = views.parse_hours_form(view["state"]["values"])
+    parsed = common.accepted(ack, views.parse_hours_form(view["state"]["values"]))
     if parsed is None:
-        ack(response_action="errors", errors=errors)
         return
     windows, minutes = parsed
     try:
@@ -100,9 +99,8 @@ def handle_days_out_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
     listed = _listed(str(view.get("private_metadata") or ""))
-    form, errors = views.parse_days_out_form(view["state"]["values"], listed)
+    form = common.accepted(ack, views.parse_days_out_form(view["state"]["values"], listed))
     if form is None:
-        ack(response_action="errors", errors=errors)
         return
     now = deps.now()
     try:

@@ -101,9 +101,8 @@ def handle_reflect_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
     """Save the answer; the coach hears only when the teacher chose to share it."""
-    form, errors = views.parse_answer_form(view["state"]["values"])
+    form = common.accepted(ack, views.parse_answer_form(view["state"]["values"]))
     if form is None:
-        ack(response_action="errors", errors=errors)
         return
     reflection_id = common.number(view.get("private_metadata")) or 0
     try:
@@ -209,11 +208,10 @@ def handle_pause_submission(
         with deps.uow() as uow:
             actor = common.actor(uow, deps, body)
             me = uow.people.get(actor.person_id) if actor.person_id is not None else None
-            day, errors = views.parse_pause_form(
-                view["state"]["values"], today=common.today(deps, me)
+            day = common.accepted(
+                ack, views.parse_pause_form(view["state"]["values"], today=common.today(deps, me))
             )
             if day is None:
-                ack(response_action="errors", errors=errors)
                 return
             reflections.pause_until(uow, actor, day, deps.now(), reflection_id=reflection_id)
             uow.commit()

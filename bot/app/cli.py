@@ -155,8 +155,7 @@ def _add_serve(commands: Any) -> None:
 
 def _add_db(commands: Any) -> None:
     """`coachbot db ...`: Alembic's commands, with DATABASE_URL alone."""
-    db = commands.add_parser("db", help="database migrations (needs only DATABASE_URL)")
-    db_commands = db.add_subparsers(title="db commands")
+    db_commands = _group(commands, "db", "database migrations (needs only DATABASE_URL)")
     up = db_commands.add_parser("upgrade", help="bring the database schema up to date")
     up.add_argument("revision", nargs="?", default="head", help="how far (default: head)")
     up.set_defaults(run=_db_upgrade)
@@ -179,8 +178,7 @@ def _add_db(commands: Any) -> None:
 
 def _add_roster(commands: Any) -> None:
     """`coachbot roster import|export`."""
-    roster = commands.add_parser("roster", help="import or export the roster as CSV")
-    roster_commands = roster.add_subparsers(title="roster commands")
+    roster_commands = _group(commands, "roster", "import or export the roster as CSV")
     imp = roster_commands.add_parser(
         "import",
         help="add and update people from a CSV file (asks Slack about people the database "
@@ -205,8 +203,7 @@ def _add_roster(commands: Any) -> None:
 
 def _add_calendar(commands: Any) -> None:
     """`coachbot calendar import`: non-school days."""
-    calendar = commands.add_parser("calendar", help="the school calendar")
-    calendar_commands = calendar.add_subparsers(title="calendar commands")
+    calendar_commands = _group(commands, "calendar", "the school calendar")
     days_off = calendar_commands.add_parser(
         "import", help="add non-school days from a CSV (date,end,reason) or iCalendar .ics file"
     )
@@ -242,8 +239,7 @@ def _add_report(commands: Any) -> None:
 
 def _add_people(commands: Any) -> None:
     """`coachbot people export|erase PERSON`: one person's record, taken or forgotten."""
-    people = commands.add_parser("people", help="one person's record: export or erase it")
-    people_commands = people.add_subparsers(title="people commands")
+    people_commands = _group(commands, "people", "one person's record: export or erase it")
     export = people_commands.add_parser(
         "export", help="everything coachbot holds about a person, as JSON and Markdown"
     )
@@ -264,8 +260,7 @@ def _add_people(commands: Any) -> None:
 
 def _add_jobs(commands: Any) -> None:
     """`coachbot jobs list|retry-dead`."""
-    jobs = commands.add_parser("jobs", help="scheduled work and the outbox of messages")
-    jobs_commands = jobs.add_subparsers(title="jobs commands")
+    jobs_commands = _group(commands, "jobs", "scheduled work and the outbox of messages")
     listing = jobs_commands.add_parser("list", help="scheduled jobs, and the outbox by state")
     listing.set_defaults(run=_jobs_list)
     again = jobs_commands.add_parser("retry-dead", help="put dead messages back in line")
@@ -283,6 +278,11 @@ EXIT_CODES = """exit codes:
   7  the HTTP port cannot be opened (in use, or not allowed)"""
 
 _TEAM_ID = re.compile(r"T[A-Z0-9]{2,}")
+
+
+def _group(commands: Any, name: str, about: str) -> Any:
+    """`coachbot NAME ...`: a command with commands of its own, to add them to."""
+    return commands.add_parser(name, help=about).add_subparsers(title=f"{name} commands")
 
 
 def _team_option(command: argparse.ArgumentParser) -> None:

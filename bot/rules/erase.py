@@ -21,7 +21,7 @@ from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, TextIO
+from typing import Any, TextIO, TypeVar
 
 from sqlalchemy import Engine, Table, and_, delete, func, or_, select, update
 
@@ -47,6 +47,7 @@ from storage.models import (
 )
 from storage.uow import UnitOfWork
 
+_Row = TypeVar("_Row")
 REMOVED = "(removed)"
 # Rewrites a message coachbot posted: (channel, ts, message); the wiring passes chat.update.
 Rewrite = Callable[[str, str, dict[str, Any]], None]
@@ -181,19 +182,21 @@ class _Found:
         with_them = select(CoachingLogTeacher.log_id).where(CoachingLogTeacher.teacher_id == pid)
         return cls(
             pid=pid,
-            visits=_rows(uow, Visit, or_(Visit.teacher_id == pid, Visit.coach_id == pid)),
-            debriefs=_rows(uow, Debrief, or_(Debrief.teacher_id == pid, Debrief.coach_id == pid)),
-            goals=_rows(uow, Goal, Goal.teacher_id == pid),
-            notes=_rows(
+            visits=rows_where(uow, Visit, or_(Visit.teacher_id == pid, Visit.coach_id == pid)),
+            debriefs=rows_where(
+                uow, Debrief, or_(Debrief.teacher_id == pid, Debrief.coach_id == pid)
+            ),
+            goals=rows_where(uow, Goal, Goal.teacher_id == pid),
+            notes=rows_where(
                 uow,
                 DebriefNote,
                 or_(DebriefNote.author_id == pid, DebriefNote.debrief_id.in_(theirs)),
             ),
-            reflections=_rows(uow, Reflection, Reflection.teacher_id == pid),
-            celebrations=_rows(
+            reflections=rows_where(uow, Reflection, Reflection.teacher_id == pid),
+            celebrations=rows_where(
                 uow, Celebration, or_(Celebration.author_id == pid, Celebration.subject_id == pid)
             ),
-            logs=_rows(
+            logs=rows_where(
                 uow,
                 CoachingLog,
                 and_(
@@ -419,8 +422,9 @@ def table_of(model: type[Any]) -> Table:
     return table
 
 
-def _rows(uow: UnitOfWork, model: type[Any], condition: Any) -> list[Any]:
-    return list(uow.session.scalars(select(model).where(condition)).unique())
+def rows_where(uow: UnitOfWork, model: type[_Row], condition: Any, *order: Any) -> list[_Row]:
+    """Every row of `model` that meets `condition`, in `order` (none given: any order)."""
+    return list(uow.session.scalars(select(model).where(condition).order_by(*order)).unique())
 
 
 def _chunks(ids: Sequence[int], size: int = 500) -> Iterable[list[int]]:

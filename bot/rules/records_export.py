@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from sqlalchemy import or_, select
 
 from bot.rules.access import EXPORT, lines_for, record_admin
-from bot.rules.erase import NotFound, find_person
+from bot.rules.erase import NotFound, find_person, rows_where
 from storage.models import (
     Celebration,
     CoachingLog,
@@ -114,72 +114,38 @@ class _Held:
 
 
 def _held(uow: UnitOfWork, pid: int) -> _Held:
-    s = uow.session
-    visits = list(
-        s.scalars(
-            select(Visit)
-            .where(or_(Visit.teacher_id == pid, Visit.coach_id == pid))
-            .order_by(Visit.starts_at, Visit.id)
-        ).unique()
-    )
-    debriefs = list(
-        s.scalars(
-            select(Debrief)
-            .where(or_(Debrief.teacher_id == pid, Debrief.coach_id == pid))
-            .order_by(Debrief.starts_at, Debrief.id)
-        ).unique()
-    )
+    # The rows this person took part in, on either side.
+    their_visits = or_(Visit.teacher_id == pid, Visit.coach_id == pid)
+    their_debriefs = or_(Debrief.teacher_id == pid, Debrief.coach_id == pid)
+    by_or_about = or_(Celebration.author_id == pid, Celebration.subject_id == pid)
+    with_them = select(CoachingLogTeacher.log_id).where(CoachingLogTeacher.teacher_id == pid)
+    their_logs = or_(CoachingLog.coach_id == pid, CoachingLog.id.in_(with_them.scalar_subquery()))
+
+    visits = rows_where(uow, Visit, their_visits, Visit.starts_at, Visit.id)
+    debriefs = rows_where(uow, Debrief, their_debriefs, Debrief.starts_at, Debrief.id)
     teaching = {d.id for d in debriefs if d.teacher_id == pid}
     # Notes both sides wrote on the person's own debriefs; on others', only the person's own.
+    on_debriefs = DebriefNote.debrief_id.in_([d.id for d in debriefs])
     notes = [
         n
-        for n in s.scalars(
-            select(DebriefNote)
-            .where(DebriefNote.debrief_id.in_([d.id for d in debriefs]))
-            .order_by(DebriefNote.created_at, DebriefNote.id)
-        )
+        for n in rows_where(uow, DebriefNote, on_debriefs, DebriefNote.created_at, DebriefNote.id)
         if n.debrief_id in teaching or n.author_id == pid
     ]
-    answers = list(
-        s.scalars(
-            select(NextStepAnswer)
-            .where(NextStepAnswer.teacher_id == pid)
-            .order_by(NextStepAnswer.answered_at, NextStepAnswer.id)
-        )
+    answers = rows_where(
+        uow,
+        NextStepAnswer,
+        NextStepAnswer.teacher_id == pid,
+        NextStepAnswer.answered_at,
+        NextStepAnswer.id,
     )
-    goals = list(
-        s.scalars(select(Goal).where(Goal.teacher_id == pid).order_by(Goal.created_at)).unique()
+    goals = rows_where(uow, Goal, Goal.teacher_id == pid, Goal.created_at)
+    reflections = rows_where(
+        uow, Reflection, Reflection.teacher_id == pid, Reflection.created_at, Reflection.id
     )
-    reflections = list(
-        s.scalars(
-            select(Reflection)
-            .where(Reflection.teacher_id == pid)
-            .order_by(Reflection.created_at, Reflection.id)
-        )
-    )
-    celebrations = list(
-        s.scalars(
-            select(Celebration)
-            .where(or_(Celebration.author_id == pid, Celebration.subject_id == pid))
-            .order_by(Celebration.created_at, Celebration.id)
-        )
-    )
-    with_them = select(CoachingLogTeacher.log_id).where(CoachingLogTeacher.teacher_id == pid)
-    logs = list(
-        s.scalars(
-            select(CoachingLog)
-            .where(
-                or_(CoachingLog.coach_id == pid, CoachingLog.id.in_(with_them.scalar_subquery()))
-            )
-            .order_by(CoachingLog.on_day, CoachingLog.id)
-        ).unique()
-    )
-    messages = list(
-        s.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.person_id == pid)
-            .order_by(OutboxMessage.due_at, OutboxMessage.id)
-        )
+    celebrations = rows_where(uow, Celebration, by_or_about, Celebration.created_at, Celebration.id)
+    logs = rows_where(uow, CoachingLog, their_logs, CoachingLog.on_day, CoachingLog.id)
+    messages = rows_where(
+        uow, OutboxMessage, OutboxMessage.person_id == pid, OutboxMessage.due_at, OutboxMessage.id
     )
     return _Held(visits, debriefs, notes, answers, goals, reflections, celebrations, logs, messages)
 

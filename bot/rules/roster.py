@@ -143,11 +143,10 @@ def read_roster(  # noqa: C901
     if "slack_user_id" not in header and "email" not in header:
         return [], [Problem(1, "the file needs a slack_user_id or an email column")]
 
-    known_areas = {a.lower(): a for a in areas}
+    check = _FileCheck(uow, directory, team_id, {a.lower(): a for a in areas})
     rows: list[RosterRow] = []
     problems: list[Problem] = []
     seen: dict[str, int] = {}
-    lookups: dict[str, SlackProfile | None] = {}
     raw_rows: list[tuple[int, dict[str, str]]] = []
     last_line = reader.line_num
     for values in reader:
@@ -161,11 +160,9 @@ def read_roster(  # noqa: C901
         cells = {column: value.strip() for column, value in zip(header, values, strict=False)}
         raw_rows.append((line_no, cells))
 
-    # Roles in the file count when checking assigned coaches, wherever the coach's line is.
-    file_roles: dict[str, Role] = {}
     resolved: list[tuple[int, dict[str, str], SlackProfile]] = []
     for line_no, cells in raw_rows:
-        profile, reason = _resolve_person(directory, cells, lookups)
+        profile, reason = _resolve_person(check, cells)
         if profile is None:
             problems.append(Problem(line_no, reason))
             continue
@@ -177,13 +174,11 @@ def read_roster(  # noqa: C901
         seen[profile.user_id] = line_no
         role = parse_role(cells.get("role", "")) if cells.get("role") else None
         if role is not None:
-            file_roles[profile.user_id] = role
+            check.file_roles[profile.user_id] = role
         resolved.append((line_no, cells, profile))
 
     for line_no, cells, profile in resolved:
-        row, reason = _check_row(
-            uow, directory, team_id, line_no, cells, profile, known_areas, file_roles, lookups
-        )
+        row, reason = _check_row(check, line_no, cells, profile)
         if row is None:
             problems.append(Problem(line_no, reason))
         else:
@@ -214,16 +209,35 @@ _PERSON_COLUMNS = (
 )
 
 
-def _resolve_person(
-    directory: Directory, cells: dict[str, str], lookups: dict[str, SlackProfile | None]
-) -> tuple[SlackProfile | None, str]:
+@dataclass
+class _FileCheck:
+    """What checking one file's lines needs: the database, Slack, and what the file says."""
+
+    uow: UnitOfWork
+    directory: Directory
+    team_id: str
+    known_areas: dict[str, str]  # the district's areas of expertise, by lower-case name
+    # Roles in the file count when checking assigned coaches, wherever the coach's line is.
+    file_roles: dict[str, Role] = field(default_factory=dict)
+    lookups: dict[str, SlackProfile | None] = field(default_factory=dict)  # Slack asked once
+
+    def lookup(self, key: str) -> SlackProfile | None:
+        """Whom Slack knows by this user id or email; each asked about once a file."""
+        if key not in self.lookups:
+            self.lookups[key] = (
+                self.directory.lookup_email(key) if "@" in key else self.directory.user_info(key)
+            )
+        return self.lookups[key]
+
+
+def _resolve_person(check: _FileCheck, cells: dict[str, str]) -> tuple[SlackProfile | None, str]:
     column = next((c for c in _PERSON_COLUMNS if cells.get(c.name)), None)
     if column is None:
         return None, "give a slack_user_id or an email"
     key = cells[column.name]
     if not column.pattern.fullmatch(key):
         return None, f"{key!r} is not {column.what}"
-    profile = _lookup(directory, key, lookups)
+    profile = check.lookup(key)
     if profile is None:
         return None, f"no Slack user has the {column.known_by} {key}"
     if profile.is_bot:
@@ -233,25 +247,9 @@ def _resolve_person(
     return profile, ""
 
 
-def _lookup(
-    directory: Directory, key: str, lookups: dict[str, SlackProfile | None]
-) -> SlackProfile | None:
-    if key not in lookups:
-        lookups[key] = directory.lookup_email(key) if "@" in key else directory.user_info(key)
-    return lookups[key]
-
-
 # One early return per column that can be wrong, in the order the file's columns are read.
 def _check_row(
-    uow: UnitOfWork,
-    directory: Directory,
-    team_id: str,
-    line_no: int,
-    cells: dict[str, str],
-    profile: SlackProfile,
-    known_areas: dict[str, str],
-    file_roles: dict[str, Role],
-    lookups: dict[str, SlackProfile | None],
+    check: _FileCheck, line_no: int, cells: dict[str, str], profile: SlackProfile
 ) -> tuple[RosterRow | None, str]:
     """The row, or every problem of the line at once ("; " between them), so one pass over
     the file is enough to fix it."""
@@ -265,11 +263,9 @@ def _check_row(
 
     role = take(_role_of(cells))
     plc = take(_plc_of(cells))
-    expertise = take(_expertise_of(cells, known_areas))
+    expertise = take(_expertise_of(cells, check.known_areas))
     capacity = take(_capacity_of(cells))
-    coach_user_id = take(
-        _assigned_coach_of(uow, directory, team_id, cells, profile, file_roles, lookups)
-    )
+    coach_user_id = take(_assigned_coach_of(check, cells, profile))
     school = cells.get("school") or None
     team = cells.get("team") or None
     for label, value in (("school", school), ("team", team)):
@@ -338,27 +334,21 @@ def _capacity_of(cells: dict[str, str]) -> tuple[int | None, str | None]:
 
 
 def _assigned_coach_of(
-    uow: UnitOfWork,
-    directory: Directory,
-    team_id: str,
-    cells: dict[str, str],
-    profile: SlackProfile,
-    file_roles: dict[str, Role],
-    lookups: dict[str, SlackProfile | None],
+    check: _FileCheck, cells: dict[str, str], profile: SlackProfile
 ) -> tuple[str | None, str | None]:
     key = cells.get("assigned_coach")
     if not key:
         return None, None
     if "@" not in key and not USER_ID.fullmatch(key):
         return None, f"assigned coach {key!r} should be a Slack user id or an email"
-    coach = _lookup(directory, key, lookups)
+    coach = check.lookup(key)
     if coach is None:
         return None, f"no Slack user for the assigned coach {key}"
     if coach.user_id == profile.user_id:
         return None, "a person cannot be their own coach"
-    coach_role = file_roles.get(coach.user_id)
+    coach_role = check.file_roles.get(coach.user_id)
     if coach_role is None:
-        existing = uow.people.get_by_user(team_id, coach.user_id)
+        existing = check.uow.people.get_by_user(check.team_id, coach.user_id)
         coach_role = Role(existing.role) if existing else None
     if coach_role is None or not coach_role.coaches:
         return None, f"assigned coach {key} is not a coach (give them the coach role first)"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -56,6 +57,20 @@ def parse_log_value(value: str) -> tuple[int, int, str] | None:
     return visit_id, version, match.group(3)
 
 
+def _log_select(
+    card: VisitLogCard,
+    action: Action,
+    placeholder: str,
+    choices: Iterable[tuple[SupportType | VisitOutcome, str]],
+) -> StaticSelectElement:
+    """A menu of what a visit turned out to be: each choice with its label, as a log value."""
+    return StaticSelectElement(
+        action_id=action,
+        placeholder=placeholder,
+        options=[Option(value=log_value(card, kind), text=label) for kind, label in choices],
+    )
+
+
 def build_visit_log_prompt(card: VisitLogCard) -> dict[str, Any]:
     """To the coach once a visit has ended: what it turned out to be, or why it didn't happen.
 
@@ -64,25 +79,17 @@ def build_visit_log_prompt(card: VisitLogCard) -> dict[str, Any]:
     """
     text = _log_question(card)
     kinds = [card.planned, *(s for s in SupportType if s is not card.planned)]
-    happened = StaticSelectElement(
-        action_id=Action.VISIT_LOG_HAPPENED,
-        placeholder="Choose what it was",
-        options=[
-            Option(
-                value=log_value(card, support),
-                text=f"{support.label} (as planned)" if support is card.planned else support.label,
-            )
-            for support in kinds
-        ],
+    happened = _log_select(
+        card,
+        Action.VISIT_LOG_HAPPENED,
+        "Choose what it was",
+        [(s, f"{s.label} (as planned)" if s is card.planned else s.label) for s in kinds],
     )
-    missed = StaticSelectElement(
-        action_id=Action.VISIT_LOG_MISSED,
-        placeholder="Choose a reason",
-        options=[
-            Option(value=log_value(card, outcome), text=outcome.label)
-            for outcome in VisitOutcome
-            if outcome is not VisitOutcome.HAPPENED
-        ],
+    missed = _log_select(
+        card,
+        Action.VISIT_LOG_MISSED,
+        "Choose a reason",
+        [(o, o.label) for o in VisitOutcome if o is not VisitOutcome.HAPPENED],
     )
     blocks: list[SlackBlock] = [
         SectionBlock(block_id=Block.VISIT_LOG, text=MarkdownTextObject(text=clip(text, 3000))),
@@ -100,14 +107,11 @@ def build_visit_logged(
     if outcome is VisitOutcome.HAPPENED:
         kind = support if support is not None else card.planned
         text = f":white_check_mark: Logged as {kind.label}. Thank you!"
-        change = StaticSelectElement(
-            action_id=Action.VISIT_LOG_HAPPENED,
-            placeholder="Change what it was",
-            options=[
-                Option(value=log_value(card, other), text=other.label)
-                for other in SupportType
-                if other is not kind
-            ],
+        change = _log_select(
+            card,
+            Action.VISIT_LOG_HAPPENED,
+            "Change what it was",
+            [(other, other.label) for other in SupportType if other is not kind],
         )
         blocks: list[SlackBlock] = [
             section(text),
