@@ -53,7 +53,6 @@ SLACK_TROUBLE = (
 
 _TEXT = TextField(
     Input.CELEBRATE_TEXT,
-    Input.CELEBRATE_TEXT,
     "Your post",
     MAX_CELEBRATION,
     placeholder="A win, big or small, and what made it possible",

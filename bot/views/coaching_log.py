@@ -46,7 +46,6 @@ from bot.views.when import short_minutes
 LOG_LENGTHS = (15, 20, 30, 40, 45, 60, 90, 120, 180, 240)
 NOTE = TextField(
     Input.COACHING_LOG_NOTE,
-    Input.COACHING_LOG_NOTE,
     "A note to the teacher",
     limit=2000,
     optional=True,

@@ -389,8 +389,7 @@ def text_input(
 class TextField:
     """A form's text input, written once: how the form shows it and how its answer is read."""
 
-    block: str
-    action: str
+    id: str  # the block's and its input's, one id for both (bot/ids.py)
     label: str
     limit: int
     placeholder: str | None = None
@@ -403,8 +402,8 @@ class TextField:
     def input(self, initial: str | None = None, *, label: str | None = None) -> InputBlock:
         """The input, showing `initial`; `label` in place of the usual one."""
         return text_input(
-            self.block,
-            self.action,
+            self.id,
+            self.id,
             label or self.label,
             limit=self.limit,
             initial=initial,
@@ -417,10 +416,10 @@ class TextField:
     def read(self, values: StateValues, errors: dict[str, str]) -> str | None:
         """What was typed (None: nothing); a kind message in `errors` when it can't be kept."""
         text = typed_within(
-            values, errors, self.block, self.action, self.limit, single_line=self.single_line
+            values, errors, self.id, self.id, self.limit, single_line=self.single_line
         )
         if text is None and self.missing is not None:
-            errors[self.block] = self.missing
+            errors[self.id] = self.missing
         return text
 
 

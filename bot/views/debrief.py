@@ -30,7 +30,6 @@ DEFAULT_DEBRIEF_MINUTES = 30
 _WHEN = when_ids("DEBRIEF")
 _PLACE = common.TextField(
     Input.DEBRIEF_PLACE,
-    Input.DEBRIEF_PLACE,
     "Place or video link",
     MAX_PLACE,
     placeholder="Room 112, or a video link",

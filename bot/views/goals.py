@@ -28,7 +28,6 @@ MAX_AREAS = 100  # Slack's limit on a static select's options
 
 _QUESTION = TextField(
     Input.GOAL_QUESTION,
-    Input.GOAL_QUESTION,
     "What do you want to learn about your students and your teaching?",
     MAX_QUESTION,
     placeholder="How can I get more of my students talking about their reasoning?",
@@ -36,7 +35,6 @@ _QUESTION = TextField(
     missing="Write the question you'd like to explore.",
 )
 _EVIDENCE = TextField(
-    Input.GOAL_EVIDENCE,
     Input.GOAL_EVIDENCE,
     "What will success look like?",
     MAX_EVIDENCE,
@@ -47,11 +45,10 @@ _EVIDENCE = TextField(
 )
 
 
-def _students(block: str, action: str, label: str, example: str, hint: str) -> TextField:
+def _students(field: str, label: str, example: str, hint: str) -> TextField:
     """One of a goal's two student measures: short, optional, on one line."""
     return TextField(
-        block,
-        action,
+        field,
         label,
         MAX_STUDENT_MEASURE,
         placeholder=example,
@@ -63,13 +60,11 @@ def _students(block: str, action: str, label: str, example: str, hint: str) -> T
 
 _STUDENTS_NOW = _students(
     Input.GOAL_STUDENTS_NOW,
-    Input.GOAL_STUDENTS_NOW,
     "Where students are now",
     "12 of 28 explain a step",
     'A count you can check again, for example "12 of 28 explain a step"',
 )
 _STUDENTS_AIM = _students(
-    Input.GOAL_STUDENTS_AIM,
     Input.GOAL_STUDENTS_AIM,
     "Where you want them",
     "20 of 28",

@@ -94,7 +94,6 @@ _SUPPORT_OPTIONS = {
 
 _CLASS = TextField(
     Input.INVITE_CLASS,
-    Input.INVITE_CLASS,
     "Class or period",
     MAX_CLASS,
     placeholder="Period 3 Algebra",
@@ -104,7 +103,6 @@ _CLASS = TextField(
 )
 _FOCUS = TextField(
     Input.INVITE_FOCUS,
-    Input.INVITE_FOCUS,
     "What should they look for?",
     MAX_FOCUS,
     placeholder="How my students explain their thinking in small groups",
@@ -112,7 +110,6 @@ _FOCUS = TextField(
     multiline=True,
 )
 _NOTE = TextField(
-    Input.INVITE_NOTE,
     Input.INVITE_NOTE,
     "Anything else?",
     MAX_NOTE,
@@ -122,7 +119,6 @@ _NOTE = TextField(
 )
 _PROPOSAL_NOTE = TextField(
     Input.PROPOSE_NOTE,
-    Input.PROPOSE_NOTE,
     "A note",
     MAX_PROPOSAL_NOTE,
     placeholder="Thursdays work better for me",
@@ -130,7 +126,6 @@ _PROPOSAL_NOTE = TextField(
     multiline=True,
 )
 _REASON = TextField(
-    Input.DECLINE_REASON,
     Input.DECLINE_REASON,
     "A kind word for the teacher",
     MAX_DECLINE_REASON,

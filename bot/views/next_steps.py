@@ -37,7 +37,6 @@ NOT_YET_LABEL = "Not yet (remind me in a week)"
 
 _LINE = TextField(
     Input.NEXT_STEP_LINE,
-    Input.NEXT_STEP_LINE,
     "How did it go?",
     MAX_STEP_LINE,
     placeholder="Pairs used the stems, and more of them explained a step",

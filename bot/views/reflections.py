@@ -40,7 +40,6 @@ from bot.views.common import (
 DEFAULT_PAUSE_DAYS = 7
 _ANSWER = TextField(
     Input.REFLECT_ANSWER,
-    Input.REFLECT_ANSWER,
     "Your reflection",
     MAX_ANSWER,
     placeholder="A few words is plenty",

@@ -284,7 +284,7 @@ def test_a_button_that_asks_first_says_what_it_asks() -> None:
 
 
 _NOTE = TextField(
-    "note", "note", "A note", 10, placeholder="Say hi", single_line=True, missing="Say something."
+    "note", "A note", 10, placeholder="Say hi", single_line=True, missing="Say something."
 )
 
 
