@@ -72,10 +72,14 @@ def sender(n: int, known: bool) -> str:
     return f"U0YT{n % TEACHERS:05d}" if known else f"U0BENCH{n:04d}"
 
 
-def load(
-    port: int, standin: SlackStandin, requests: int, concurrency: int, known: bool = True
-) -> dict[str, float]:
-    standin.reset()
+def send_burst(
+    port: int, requests: int, concurrency: int, users: list[str], secret: str = SECRET
+) -> tuple[list[float], dict[str, float], int]:
+    """Send `requests` signed `/invite-coach`, `concurrency` at once, from `users` in turn.
+
+    Returns each request's time to its HTTP answer, when each trigger was sent, and how many
+    were not answered 200. It uses no stand-in, so it can run in a process of its own.
+    """
     sent_at: dict[str, float] = {}
     acks: list[float] = []
     failures = 0
@@ -84,13 +88,14 @@ def load(
 
     def one(n: int) -> None:
         nonlocal failures
-        body, content_type = factories.slash_command("/invite-coach", "", user_id=sender(n, known))
+        user = users[n % len(users)]
+        body, content_type = factories.slash_command("/invite-coach", "", user_id=user)
         trigger = body.split("trigger_id=")[1].split("&")[0]
         ts = int(time.time())
         headers = {
             "Content-Type": content_type,
             "X-Slack-Request-Timestamp": str(ts),
-            "X-Slack-Signature": sign(SECRET, ts, body),
+            "X-Slack-Signature": sign(secret, ts, body),
         }
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
         if n < concurrency:
@@ -110,6 +115,15 @@ def load(
 
     with ThreadPoolExecutor(max_workers=concurrency) as pool:
         list(pool.map(one, range(requests)))
+    return acks, sent_at, failures
+
+
+def load(
+    port: int, standin: SlackStandin, requests: int, concurrency: int, known: bool = True
+) -> dict[str, float]:
+    standin.reset()
+    users = [sender(n, known) for n in range(TEACHERS if known else requests)]
+    acks, sent_at, failures = send_burst(port, requests, concurrency, users)
     opened = standin.wait_for("views.open", count=requests, timeout=60)
     to_open = [c.received_at - sent_at[c.args["trigger_id"]] for c in opened]
     return {

@@ -18,6 +18,7 @@ from slack_bolt import Ack, App
 from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
+from bot.app.factory import LISTENER_THREADS
 from bot.app.server import HttpServer
 from bot.views.invite import build_invite_form
 
@@ -33,7 +34,7 @@ def main() -> None:
         signing_secret=os.environ["SLACK_SIGNING_SECRET"],
         token_verification_enabled=False,
         # The same listener pool size coachbot uses, so only the app's own work differs.
-        listener_executor=ThreadPoolExecutor(max_workers=32),
+        listener_executor=ThreadPoolExecutor(max_workers=LISTENER_THREADS),
     )
 
     @app.command("/invite-coach")

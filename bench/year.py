@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import multiprocessing
 import random
 import statistics
 import sys
@@ -34,7 +35,7 @@ import time
 import tracemalloc
 import uuid
 from collections.abc import Callable, Iterator
-from concurrent.futures import Future, ThreadPoolExecutor, wait
+from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from datetime import UTC, date, datetime, time as clock_time, timedelta
 from pathlib import Path
@@ -42,11 +43,14 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+sys.path.insert(0, str(Path(__file__).resolve().parent))
 
+import ack  # bench/ack.py: the burst of commands, and the roster alone
 from sqlalchemy import Engine, event, func, insert, select, text
 from sqlalchemy.exc import OperationalError
 
 from bot.app import jobs
+from bot.app.factory import LISTENER_THREADS
 from bot.app.runtime import Runtime
 from bot.app.settings import Settings
 from bot.demo.standin import SlackStandin
@@ -523,8 +527,8 @@ def measure_planners(engine: Engine, now: datetime) -> None:
 
 
 class Listeners(ThreadPoolExecutor):
-    def __init__(self) -> None:
-        super().__init__(max_workers=8, thread_name_prefix="listener")
+    def __init__(self, threads: int = 8) -> None:
+        super().__init__(max_workers=threads, thread_name_prefix="listener")
         self.futures: list[Future[Any]] = []
 
     def submit(self, fn: Any, /, *args: Any, **kwargs: Any) -> Future[Any]:
@@ -589,6 +593,96 @@ def measure_requests(url: str, engine: Engine) -> None:
             runtime.http.stop()
             server.join(15)
             listeners.shutdown(wait=True)
+
+
+BURST = 400, 50  # signed /invite-coach, this many at once, as bench/ack.py sends them
+
+
+def measure_acks(url: str, engine: Engine) -> None:
+    """The burst of bench/ack.py answered by the app in this process (its scheduler's
+    process, as `coachbot serve --role all` runs): on the year's database at rest, and while
+    every planner runs pass after pass in a thread of its own; beside the same burst on a
+    database holding only the district's roster (SQLite only). The requests are sent from a
+    process of their own, so their sending does not take this process's interpreter lock."""
+    year_rest = _ack_p99s(url, engine, planning=False)
+    year_planning = _ack_p99s(url, engine, planning=True)
+    rows = [("year, at rest", year_rest), ("year, planners running", year_planning)]
+    if engine.dialect.name == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            roster_url = f"sqlite:///{Path(tmp) / 'roster.db'}"
+            ack.seed_roster(roster_url)
+            roster = make_engine(roster_url)
+            rows.insert(0, ("roster only, at rest", _ack_p99s(roster_url, roster, False)))
+            roster.dispose()
+    requests, concurrency = BURST
+    for label, (p99, passes) in rows:
+        during = f"  ({passes} planner passes during the bursts)" if passes else ""
+        print(f"  ack p99, {label:<22} {p99 * 1000:8.1f} ms{during}")
+    if len(rows) == 3:
+        print(f"  ack p99 while planning / roster only = {year_planning[0] / rows[0][1][0]:.2f}")
+    print(
+        f"  ({requests} signed /invite-coach from {ack.TEACHERS} teachers, {concurrency} at once,"
+    )
+    print("   median of 3 bursts after a warm-up)")
+
+
+def _ack_p99s(url: str, engine: Engine, planning: bool) -> tuple[float, int]:
+    """The median of three bursts' ack p99, and how many planner passes ran meanwhile."""
+    requests, concurrency = BURST
+    users = [f"U0YT{n:05d}" for n in range(ack.TEACHERS)]
+    with SlackStandin(bot_token=TOKEN) as slack:
+        settings = Settings(
+            slack_bot_token=TOKEN,  # type: ignore[arg-type]
+            slack_signing_secret=SECRET,  # type: ignore[arg-type]
+            slack_api_url=slack.url,
+            database_url=url,  # type: ignore[arg-type]
+            port=0,
+            _env_file=None,  # type: ignore[call-arg]
+        )
+        listeners = Listeners(LISTENER_THREADS)
+        runtime = Runtime(settings, engine, host="127.0.0.1", executor=listeners, clock=lambda: NOW)
+        server = threading.Thread(target=runtime.http.serve_forever, daemon=True)
+        server.start()
+        stop = threading.Event()
+        passes = [0]
+
+        def plan_until_stopped() -> None:
+            factory = make_session_factory(engine)
+            minute = NOW
+            while not stop.is_set():
+                for _, planner in planners():
+                    with UnitOfWork(factory) as uow:
+                        planner(uow, minute)
+                        uow.commit()
+                passes[0] += 1
+                minute += timedelta(minutes=1)
+
+        p99s = []
+        context = multiprocessing.get_context("spawn")
+        try:
+            with ProcessPoolExecutor(max_workers=1, mp_context=context) as sender:
+                port = runtime.http.port
+                sender.submit(ack.send_burst, port, concurrency, concurrency, users).result()
+                listeners.settle()
+                planner_thread = threading.Thread(target=plan_until_stopped, daemon=True)
+                if planning:
+                    planner_thread.start()
+                for _ in range(3):
+                    acks, _, failures = sender.submit(
+                        ack.send_burst, port, requests, concurrency, users
+                    ).result()
+                    if failures:
+                        raise SystemExit(f"{failures} of {requests} commands were not answered 200")
+                    p99s.append(ack.percentile(acks, 0.99))
+                    listeners.settle()  # every form is opened before the next burst leaves
+        finally:
+            stop.set()
+            if planning:
+                planner_thread.join(60)
+            runtime.http.stop()
+            server.join(15)
+            listeners.shutdown(wait=True)
+    return statistics.median(p99s), passes[0]
 
 
 def _home_opened(user: str) -> tuple[str, str]:
@@ -693,6 +787,8 @@ def main(argv: list[str] | None = None) -> int:
     measure_planners(engine, NOW)
     print("requests through the HTTP endpoint:")
     measure_requests(url, engine)
+    print("acknowledging a burst of commands:")
+    measure_acks(url, engine)
     print("reports and size:")
     measure_report(engine)
     measure_size(engine, path)

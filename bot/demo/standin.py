@@ -1403,6 +1403,8 @@ def _parse_args(query: str, body: bytes, content_type: str, charset: str) -> Jso
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # Slack takes a burst of calls at once; the socket module's backlog of 5 would reset some.
+    request_queue_size = 128
 
     def __init__(self, standin: SlackStandin, port: int = 0) -> None:
         super().__init__(("127.0.0.1", port), _Handler)
