@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select
 
-from bot.demo.standin import check_view
+from bot.demo.block_kit import check_view
 from bot.ids import Action, Callback, Command, Input
 from storage.models import CoachingLog, CoachingLogTeacher, Goal, Person
 from tests import factories

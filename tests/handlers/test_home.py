@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import time
 from typing import Any
 
-from bot.demo.standin import Call, check_blocks, check_view
+from bot.demo.block_kit import check_blocks, check_view
+from bot.demo.standin import Call
 from bot.ids import Action, Block, Callback, Input
 from handlers.publish import refresh_home
 from storage.models import Person

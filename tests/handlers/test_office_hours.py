@@ -10,7 +10,7 @@ from typing import Any
 from sqlalchemy import select
 
 from bot.app import jobs
-from bot.demo.standin import check_view
+from bot.demo.block_kit import check_view
 from bot.ids import Action, Callback, Input
 from bot.reads.daily import plan_daily_lists
 from bot.rules import outbox

@@ -26,7 +26,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app.deps import Deps
-from bot.demo.standin import check_view
+from bot.demo.block_kit import check_view
 from bot.reads.digest import aggregate_lines, plan_digests
 from bot.reads.report import (
     OTHER_COACHES,

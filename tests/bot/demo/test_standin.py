@@ -20,7 +20,8 @@ from slack_sdk.http_retry.builtin_handlers import (
 )
 from slack_sdk.http_retry.builtin_interval_calculators import FixedValueRetryIntervalCalculator
 
-from bot.demo.standin import SlackStandin, check_blocks, check_view
+from bot.demo.block_kit import check_blocks, check_view
+from bot.demo.standin import SlackStandin
 
 CHANNEL = "C0COACHES"
 TEACHER = "U0TEACHER"

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import event, insert, select
 
 from bot.app.deps import Deps
-from bot.demo.standin import check_blocks
+from bot.demo.block_kit import check_blocks
 from bot.reads.daily import NOT_SEEN_DAYS, plan_daily_lists
 from bot.rules.calendar import Closure
 from bot.rules.domain import SupportType

@@ -17,7 +17,7 @@ import pytest
 from sqlalchemy import event
 
 from bot.app.deps import Deps
-from bot.demo.standin import check_view
+from bot.demo.block_kit import check_view
 from bot.ids import Action, Block, Callback, Input
 from bot.reads import home
 from bot.rules.domain import CycleState, Role

@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import delete, select
 
 from bot.app.deps import Deps
-from bot.demo.standin import check_blocks
+from bot.demo.block_kit import check_blocks
 from bot.ids import Action
 from bot.reads.nudges import KIND, plan_nudges, still_wanted
 from bot.rules.cycles import NoteInput, close_goal, save_note, schedule_debrief

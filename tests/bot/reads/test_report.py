@@ -16,7 +16,7 @@ from sqlalchemy import select
 
 import bot.reads.report
 from bot.app.deps import Deps
-from bot.demo.standin import check_blocks
+from bot.demo.block_kit import check_blocks
 from bot.reads.report import (
     NOT_A_COACH,
     OTHER_COACHES,

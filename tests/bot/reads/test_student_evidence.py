@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import select
 
 from bot.app.deps import Deps
-from bot.demo.standin import check_blocks
+from bot.demo.block_kit import check_blocks
 from bot.views.report import build_report_blocks
 from storage.models import Goal, Person
 from tests.bot.reads.test_report import TEAM, Roster, local, report, two_schools

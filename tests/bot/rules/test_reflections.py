@@ -10,7 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from bot.app.deps import Deps
-from bot.demo.standin import check_blocks, check_view
+from bot.demo.block_kit import check_blocks, check_view
 from bot.ids import Action, Callback, Input
 from bot.rules import reflections
 from bot.rules.cards import PromptCard

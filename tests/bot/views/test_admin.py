@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from bot.demo.standin import check_blocks, check_view
+from bot.demo.block_kit import check_blocks, check_view
 from bot.ids import Action, Block, Callback, Input
 from bot.rules.calendar import Closure
 from bot.rules.cards import AssignForm, CalendarForm, CoachForm, RosterSummary

@@ -6,7 +6,7 @@ from dataclasses import replace
 from datetime import date
 from typing import Any
 
-from bot.demo.standin import check_view
+from bot.demo.block_kit import check_view
 from bot.ids import Action, Callback, Input
 from bot.rules.domain import SupportType
 from bot.views.coaching_log import (

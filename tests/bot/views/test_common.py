@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from slack_sdk.models.blocks import Option
 
-from bot.demo.standin import check_view
+from bot.demo.block_kit import check_view
 from bot.ids import Input
 from bot.rules.calendar import outside_school_years, school_years
 from bot.views.common import (

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from bot.demo.standin import check_blocks, check_view
+from bot.demo.block_kit import check_blocks, check_view
 from bot.ids import Action, Block, Callback, Input
 from bot.rules.domain import DEFAULT_VISIT_MINUTES, VISIT_LENGTHS, SupportType, VisitStatus
 from bot.views.invite import (
