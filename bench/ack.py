@@ -2,7 +2,9 @@
 
 Both run as separate processes on the same HTTP server (bot/app/server.py) and the same machine, and
 call views.open on the Slack stand-in. For each request this measures the time until the HTTP
-answer (Slack's 3 s deadline) and the time until views.open reached the stand-in.
+answer (Slack's 3 s deadline) and the time until views.open reached the stand-in; for each app,
+the CPU time its process used per request (user and system, from /proc), which load on the
+machine disturbs less than the times do.
 
 coachbot's database holds a district's roster (40 schools, 250 coaches, 5,000 teachers, each
 with a coach and two goals, one active; bench/year.py's people), and the commands come from 40
@@ -16,6 +18,7 @@ from __future__ import annotations
 
 import argparse
 import http.client
+import math
 import os
 import signal
 import socket
@@ -118,13 +121,29 @@ def send_burst(
     return acks, sent_at, failures
 
 
+def cpu_seconds(pid: int) -> float:
+    """The CPU time (user and system) a process has used so far; Linux's /proc, else NaN."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return math.nan
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 def load(
-    port: int, standin: SlackStandin, requests: int, concurrency: int, known: bool = True
+    process: subprocess.Popen[bytes],
+    port: int,
+    standin: SlackStandin,
+    requests: int,
+    concurrency: int,
+    known: bool = True,
 ) -> dict[str, float]:
     standin.reset()
     users = [sender(n, known) for n in range(TEACHERS if known else requests)]
+    cpu_before = cpu_seconds(process.pid)
     acks, sent_at, failures = send_burst(port, requests, concurrency, users)
     opened = standin.wait_for("views.open", count=requests, timeout=60)
+    cpu = cpu_seconds(process.pid) - cpu_before
     to_open = [c.received_at - sent_at[c.args["trigger_id"]] for c in opened]
     return {
         "ack p50": percentile(acks, 0.50),
@@ -135,6 +154,7 @@ def load(
         "errors": float(failures),
         "views.open p50": percentile(to_open, 0.50),
         "views.open p99": percentile(to_open, 0.99),
+        "CPU ms/request": cpu / requests * 1000,
     }
 
 
@@ -219,6 +239,12 @@ def main() -> None:
         help="messages already due in coachbot's outbox, so its scheduler delivers during the load",
     )
     parser.add_argument(
+        "--role",
+        default="all",
+        choices=("all", "web"),
+        help="coachbot's role: all (with its scheduler, the default) or web (answers Slack only)",
+    )
+    parser.add_argument(
         "--unknown",
         action="store_true",
         help="send the commands from people coachbot has never seen (no roster)",
@@ -243,7 +269,7 @@ def main() -> None:
         bare_port, coachbot_port = free_port(), free_port()
         bare = start([sys.executable, "bench/bare_bolt.py", str(bare_port)], bare_port, env)
         coachbot = start(
-            [sys.executable, "-m", "bot", "serve"],
+            [sys.executable, "-m", "bot", "serve", "--role", args.role],
             coachbot_port,
             {**env, "PORT": str(coachbot_port)},
         )
@@ -252,10 +278,19 @@ def main() -> None:
             # Alternate, so neither always runs on a warmer machine.
             for _ in range(args.rounds):
                 results["bare Bolt"].append(
-                    load(bare_port, standin, args.requests, args.concurrency, not args.unknown)
+                    load(
+                        bare, bare_port, standin, args.requests, args.concurrency, not args.unknown
+                    )
                 )
                 results["coachbot"].append(
-                    load(coachbot_port, standin, args.requests, args.concurrency, not args.unknown)
+                    load(
+                        coachbot,
+                        coachbot_port,
+                        standin,
+                        args.requests,
+                        args.concurrency,
+                        not args.unknown,
+                    )
                 )
         finally:
             for process in (bare, coachbot):
