@@ -28,6 +28,10 @@ def make_engine(url: str, *, echo: bool = False) -> Engine:
             # One connection per listener thread, so no request waits for the pool.
             pool_size=32,
             max_overflow=16,
+            # The connection used last is used next: SQLite keeps a page cache per connection
+            # and drops it when another connection has written since, so handing out the
+            # least recently used one (the default) made every read after a write start cold.
+            pool_use_lifo=True,
         )
         event.listen(engine, "connect", _sqlite_on_connect)
         return engine

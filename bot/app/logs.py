@@ -33,6 +33,9 @@ LIBRARY_FLOORS = {
     "slack_bolt": logging.WARNING,
     "coachbot.bolt": logging.WARNING,  # the logger coachbot hands Bolt (bot/app/factory.py)
     "slack_sdk": logging.INFO,
+    # The Web API client decides whether to build its debug line (the whole request, typed
+    # text and all) from its own logger's level, not the effective one: set, it skips that.
+    "slack_sdk.web.base_client": logging.INFO,
     "sqlalchemy": logging.WARNING,
 }
 BOLT_LOGGER = "coachbot.bolt"
