@@ -541,17 +541,22 @@ class Listeners(ThreadPoolExecutor):
         self.futures.clear()
 
 
+def _settings(url: str, slack: SlackStandin) -> Settings:
+    """The app's settings for this database, talking to this Slack stand-in."""
+    return Settings(
+        slack_bot_token=TOKEN,  # type: ignore[arg-type]
+        slack_signing_secret=SECRET,  # type: ignore[arg-type]
+        slack_api_url=slack.url,
+        database_url=url,  # type: ignore[arg-type]
+        public_url="https://coachbot.example.org",
+        port=0,
+        _env_file=None,  # type: ignore[call-arg]
+    )
+
+
 def measure_requests(url: str, engine: Engine) -> None:
     with SlackStandin(bot_token=TOKEN) as slack:
-        settings = Settings(
-            slack_bot_token=TOKEN,  # type: ignore[arg-type]
-            slack_signing_secret=SECRET,  # type: ignore[arg-type]
-            slack_api_url=slack.url,
-            database_url=url,  # type: ignore[arg-type]
-            public_url="https://coachbot.example.org",
-            port=0,
-            _env_file=None,  # type: ignore[call-arg]
-        )
+        settings = _settings(url, slack)
         listeners = Listeners()
         runtime = Runtime(settings, engine, host="127.0.0.1", executor=listeners, clock=lambda: NOW)
         server = threading.Thread(target=runtime.http.serve_forever, daemon=True)
@@ -631,14 +636,7 @@ def _ack_p99s(url: str, engine: Engine, planning: bool) -> tuple[float, int]:
     requests, concurrency = BURST
     users = [f"U0YT{n:05d}" for n in range(ack.TEACHERS)]
     with SlackStandin(bot_token=TOKEN) as slack:
-        settings = Settings(
-            slack_bot_token=TOKEN,  # type: ignore[arg-type]
-            slack_signing_secret=SECRET,  # type: ignore[arg-type]
-            slack_api_url=slack.url,
-            database_url=url,  # type: ignore[arg-type]
-            port=0,
-            _env_file=None,  # type: ignore[call-arg]
-        )
+        settings = _settings(url, slack)
         listeners = Listeners(LISTENER_THREADS)
         runtime = Runtime(settings, engine, host="127.0.0.1", executor=listeners, clock=lambda: NOW)
         server = threading.Thread(target=runtime.http.serve_forever, daemon=True)
