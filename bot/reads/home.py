@@ -13,17 +13,17 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.orm import lazyload
 
 from bot.reads.daily import for_the_coach_to_answer
 from bot.reads.nudges import DEFAULT_WEEKLY_NUDGE_CAP
-from bot.reads.rows import rows_in, support_kind
+from bot.reads.rows import chunks, support_kind
 from bot.rules import admin, office_hours
 from bot.rules.calendar import SchoolCalendar
-from bot.rules.cycles import coaching_minutes, cycle_state
+from bot.rules.cycles import coaching_minutes, state_of
 from bot.rules.domain import CycleState, GoalStatus, Role, VisitStatus
 from bot.rules.outbox import DEAD
 from bot.rules.people import valid_timezone
@@ -31,7 +31,7 @@ from bot.rules.policy import Actor, Kind, Record, may_administer, may_change, ma
 from bot.rules.records import (
     debrief_record as _debrief_record,
     goal_record as _goal_record,
-    note_record as _note_record,
+    notes_of as _notes_of,
     reflection_record as _reflection_record,
     visit_record as _visit_record,
 )
@@ -58,7 +58,12 @@ from bot.views.home import (
 )
 from bot.views.office_hours import HoursOnHome
 from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Reflection, Visit
-from storage.repositories.visits import VISIT_ACCEPTED, VISIT_OPEN, visit_seen_by
+from storage.repositories.visits import (
+    VISIT_ACCEPTED,
+    VISIT_OPEN,
+    VISIT_WENT_AHEAD,
+    visit_seen_by,
+)
 from storage.uow import UnitOfWork
 
 # How far ahead and how much a teacher's "Coming up" reads.
@@ -426,64 +431,148 @@ class _Cycle:
     next_step: str | None
 
 
+class _Parties(NamedTuple):
+    team_id: str
+    teacher_id: int
+    coach_id: int
+
+
+class _DebriefRow(NamedTuple):
+    id: int
+    team_id: str
+    teacher_id: int
+    coach_id: int
+    starts_at: datetime
+
+
+class _NoteRow(NamedTuple):
+    id: int
+    debrief_id: int
+    next_step: str | None
+    updated_at: datetime
+
+
 def _cycles(
     uow: UnitOfWork, actor: Actor, goals: Sequence[Goal], now: datetime
 ) -> dict[int, _Cycle]:
-    """Each goal's cycle state and latest agreed next step, in four queries for all goals."""
+    """Each goal's cycle state and latest agreed next step, in four queries for all goals.
+
+    A caseload's goals hold a year of visits, debriefs and notes: visits are read in SQL down
+    to one line per goal and pair of people (whether any went ahead, the latest that started),
+    and debriefs and notes as the few columns the state and the policy need, not whole rows.
+    """
     if not goals:
         return {}
-    visits: dict[int, list[Visit]] = defaultdict(list)
-    goal_ids = [g.id for g in goals]
-    # The people of each visit and debrief are not read with it: a cycle's state needs ids only,
-    # and joining two or four people to each of a year's rows was most of a coach's Home.
-    unjoined = (lazyload(Visit.teacher), lazyload(Visit.coach))
-    for visit in rows_in(
-        uow, Visit, Visit.goal_id, goal_ids, Visit.starts_at, Visit.id, options=unjoined
-    ):
-        if visit.goal_id is not None and may_read(actor, _visit_record(visit)):
-            visits[visit.goal_id].append(visit)
-    goal_of_visit = {v.id: goal_id for goal_id, vs in visits.items() for v in vs}
-    debriefs: dict[int, list[Debrief]] = defaultdict(list)
-    visit_ids = list(goal_of_visit)
-    unjoined_debriefs = (
-        lazyload(Debrief.teacher),
-        lazyload(Debrief.coach),
-        lazyload(Debrief.visit),  # one of the visits just read: found without a query
-    )
-    for debrief in rows_in(
-        uow,
-        Debrief,
-        Debrief.visit_id,
-        visit_ids,
-        Debrief.starts_at,
-        Debrief.id,
-        options=unjoined_debriefs,
-    ):
-        if may_read(actor, _debrief_record(debrief)):
-            debriefs[goal_of_visit[debrief.visit_id]].append(debrief)
-    debrief_by_id = {d.id: d for ds in debriefs.values() for d in ds}
-    notes: dict[int, list[DebriefNote]] = defaultdict(list)
-    by_update = (DebriefNote.updated_at, DebriefNote.id)
-    for note in rows_in(uow, DebriefNote, DebriefNote.debrief_id, list(debrief_by_id), *by_update):
-        debrief = debrief_by_id[note.debrief_id]
-        if may_read(actor, _note_record(debrief)):
-            notes[goal_of_visit[debrief.visit_id]].append(note)
+    went_ahead: set[int] = set()
+    last_visit: dict[int, datetime] = {}
+    debriefs: dict[int, list[_DebriefRow]] = defaultdict(list)
+    goal_of_debrief: dict[int, int] = {}
+    debrief_by_id: dict[int, _DebriefRow] = {}
+    notes: dict[int, list[_NoteRow]] = defaultdict(list)
+    for chunk in chunks([g.id for g in goals]):
+        # "Went ahead" is asked in the aggregates, not in WHERE: the goals' index finds the
+        # rows, where the status's (nearly every visit is accepted) would read the year.
+        for goal_id, team_id, teacher_id, coach_id, ahead, started in uow.session.execute(
+            select(
+                Visit.goal_id,
+                Visit.team_id,
+                Visit.teacher_id,
+                Visit.coach_id,
+                func.count().filter(VISIT_WENT_AHEAD),
+                func.max(Visit.starts_at).filter(VISIT_WENT_AHEAD, Visit.starts_at <= now),
+            )
+            .where(Visit.goal_id.in_(chunk))
+            .group_by(Visit.goal_id, Visit.team_id, Visit.teacher_id, Visit.coach_id)
+        ):
+            if (
+                goal_id is None
+                or not ahead
+                or not may_read(actor, _visit_record(_Parties(team_id, teacher_id, coach_id)))
+            ):
+                continue
+            went_ahead.add(goal_id)
+            if started is not None:
+                latest = _aware(started)
+                last_visit[goal_id] = max(latest, last_visit.get(goal_id, latest))
+        # A debrief counts when both it and its visit may be read.
+        for row in uow.session.execute(
+            select(*_DEBRIEF_COLUMNS, *_VISIT_PARTIES)
+            .join(Visit, Visit.id == Debrief.visit_id)
+            .where(Visit.goal_id.in_(chunk))
+            .order_by(Debrief.starts_at, Debrief.id)
+        ):
+            debrief = _DebriefRow(row.id, row.team_id, row.teacher_id, row.coach_id, row.starts_at)
+            goal_id = row.goal_id
+            visit = _Parties(row.visit_team_id, row.visit_teacher_id, row.visit_coach_id)
+            if (
+                goal_id is not None
+                and may_read(actor, _visit_record(visit))
+                and may_read(actor, _debrief_record(debrief))
+            ):
+                debriefs[goal_id].append(debrief)
+                goal_of_debrief[debrief.id] = goal_id
+                debrief_by_id[debrief.id] = debrief
+        for note_row in uow.session.execute(
+            select(*_NOTE_COLUMNS)
+            .join(Debrief, Debrief.id == DebriefNote.debrief_id)
+            .join(Visit, Visit.id == Debrief.visit_id)
+            .where(Visit.goal_id.in_(chunk))
+            .order_by(DebriefNote.updated_at, DebriefNote.id)
+        ):
+            note = _NoteRow(*note_row)
+            goal_id = goal_of_debrief.get(note.debrief_id)
+            if goal_id is None:
+                continue
+            if may_read(actor, _notes_of(debrief_by_id[note.debrief_id], goal_id)):
+                notes[goal_id].append(note)
 
     tried = uow.next_steps.tried_among([n.id for ns in notes.values() for n in ns])
     found: dict[int, _Cycle] = {}
     for goal in goals:
         goal_notes = notes.get(goal.id, [])
-        state = cycle_state(
-            goal, visits.get(goal.id, []), debriefs.get(goal.id, []), goal_notes, now, tried
+        held = [d for d in debriefs.get(goal.id, []) if d.starts_at <= now]
+        last = max(held, key=lambda d: d.starts_at) if held else None
+        state = state_of(
+            goal.status,
+            went_ahead=goal.id in went_ahead,
+            last_visit=last_visit.get(goal.id),
+            last_debrief=last.starts_at if last is not None else None,
+            steps=[
+                n.id
+                for n in goal_notes
+                if last is not None and n.debrief_id == last.id and n.next_step
+            ],
+            tried=tried,
         )
         with_step = [n for n in goal_notes if n.next_step]
-        latest = max(
+        latest_step = max(
             with_step,
             key=lambda n: (debrief_by_id[n.debrief_id].starts_at, _aware(n.updated_at)),
             default=None,
         )
-        found[goal.id] = _Cycle(state, latest.next_step if latest is not None else None)
+        found[goal.id] = _Cycle(state, latest_step.next_step if latest_step is not None else None)
     return found
+
+
+_DEBRIEF_COLUMNS = (
+    Debrief.id,
+    Debrief.team_id,
+    Debrief.teacher_id,
+    Debrief.coach_id,
+    Debrief.starts_at,
+)
+_VISIT_PARTIES = (
+    Visit.goal_id,
+    Visit.team_id.label("visit_team_id"),
+    Visit.teacher_id.label("visit_teacher_id"),
+    Visit.coach_id.label("visit_coach_id"),
+)
+_NOTE_COLUMNS = (
+    DebriefNote.id,
+    DebriefNote.debrief_id,
+    DebriefNote.next_step,
+    DebriefNote.updated_at,
+)
 
 
 # --------------------------------------------------------------------------- small helpers

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 
 from sqlalchemy import ColumnElement
 
@@ -356,31 +357,77 @@ def visits_needing_debrief_nudge(
 # --------------------------------------------------------------------------- the cycle's story
 
 
+class VisitFacts(Protocol):
+    """What a cycle's state needs of a visit: a whole row, or a read model's few columns."""
+
+    @property
+    def status(self) -> VisitStatus | str: ...
+    @property
+    def outcome(self) -> VisitOutcome | str | None: ...
+    @property
+    def starts_at(self) -> datetime: ...
+
+
+class DebriefFacts(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def starts_at(self) -> datetime: ...
+
+
+class NoteFacts(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def debrief_id(self) -> int: ...
+    @property
+    def next_step(self) -> str | None: ...
+
+
 def cycle_state(
     goal: Goal,
-    visits: Sequence[Visit],
-    debriefs: Sequence[Debrief],
-    notes: Sequence[DebriefNote],
+    visits: Sequence[VisitFacts],
+    debriefs: Sequence[DebriefFacts],
+    notes: Sequence[NoteFacts],
     now: datetime,
     tried: Collection[int] = (),
 ) -> CycleState:
     """planning -> visiting -> debriefed -> trying the next step -> tried -> complete, from the
     facts; `tried` holds the notes whose next step the teacher says they tried."""
-    if goal.status != GoalStatus.ACTIVE:
-        return CycleState.COMPLETE
     held = [d for d in debriefs if d.starts_at <= now]
-    visited = [v for v in visits if went_ahead(v.status, v.outcome) and v.starts_at <= now]
-    if held:
-        last = max(held, key=lambda d: d.starts_at)
-        if visited and max(v.starts_at for v in visited) > last.starts_at:
+    last = max(held, key=lambda d: d.starts_at) if held else None
+    ahead = [v.starts_at for v in visits if went_ahead(v.status, v.outcome)]
+    return state_of(
+        goal.status,
+        went_ahead=bool(ahead),
+        last_visit=max((at for at in ahead if at <= now), default=None),
+        last_debrief=last.starts_at if last is not None else None,
+        steps=[n.id for n in notes if last is not None and n.debrief_id == last.id and n.next_step],
+        tried=tried,
+    )
+
+
+def state_of(
+    status: GoalStatus | str,
+    *,
+    went_ahead: bool,
+    last_visit: datetime | None,
+    last_debrief: datetime | None,
+    steps: Collection[int],
+    tried: Collection[int] = (),
+) -> CycleState:
+    """A cycle's state from what it comes down to: whether any of its visits went ahead, when
+    the latest of them that started did, when its latest debrief held started, and the notes
+    with a next step on that debrief (`steps`; `tried` those the teacher says they tried)."""
+    if status != GoalStatus.ACTIVE:
+        return CycleState.COMPLETE
+    if last_debrief is not None:
+        if last_visit is not None and last_visit > last_debrief:
             return CycleState.VISITING
-        last_notes = [n for n in notes if n.debrief_id == last.id and n.next_step]
-        if any(n.id in tried for n in last_notes):
+        if any(note_id in tried for note_id in steps):
             return CycleState.TRIED
-        return CycleState.TRYING if last_notes else CycleState.DEBRIEFED
-    if visited or any(went_ahead(v.status, v.outcome) for v in visits):
-        return CycleState.VISITING
-    return CycleState.PLANNING
+        return CycleState.TRYING if steps else CycleState.DEBRIEFED
+    return CycleState.VISITING if went_ahead else CycleState.PLANNING
 
 
 @dataclass(frozen=True)
