@@ -317,13 +317,6 @@ def save_note(
     return uow.notes.add(row)
 
 
-def notes_visible_to(uow: UnitOfWork, actor: Actor, debrief: Debrief) -> list[DebriefNote]:
-    """The notes on a debrief, or none at all for anyone outside that conversation."""
-    if not may_read(actor, _note_record(debrief)):
-        return []
-    return uow.notes.list_for_debrief(debrief.id)
-
-
 def visits_needing_debrief_nudge(
     uow: UnitOfWork,
     now: datetime,
@@ -445,36 +438,50 @@ def cycles_of(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime) -> 
     """Each goal of a teacher the actor may read, with its visits, debriefs and notes.
 
     Each visit and debrief is checked on its own, as the Home tab does: a goal can change coach.
+    Each kind of row is read once for all the goals, however many there are.
     """
-    goals = uow.goals.list_for_teacher(teacher.id)
+    goals = [g for g in uow.goals.list_for_teacher(teacher.id) if may_read(actor, _goal_record(g))]
+    goal_ids = [goal.id for goal in goals]
+    # Reading the goal is not reading every visit under it: a goal can change coach, and
+    # the new coach must not learn when, where or how the teacher met the old one.
+    visits: dict[int, list[Visit]] = {goal_id: [] for goal_id in goal_ids}
+    for visit in uow.visits.list_for_goals(goal_ids):
+        if visit.goal_id is not None and may_read(actor, _visit_record(visit)):
+            visits[visit.goal_id].append(visit)
+    goal_of_visit = {v.id: goal_id for goal_id, vs in visits.items() for v in vs}
+    debriefs: dict[int, list[Debrief]] = {goal_id: [] for goal_id in goal_ids}
+    for debrief in uow.debriefs.list_for_visits(list(goal_of_visit)):
+        if may_read(actor, _debrief_record(debrief)):
+            debriefs[goal_of_visit[debrief.visit_id]].append(debrief)
+    # Notes only on the debriefs whose notes the actor may read: their teacher and coach.
+    noted = [d.id for ds in debriefs.values() for d in ds if may_read(actor, _note_record(d))]
+    notes_on: dict[int, list[DebriefNote]] = {debrief_id: [] for debrief_id in noted}
+    for note in uow.notes.list_for_debriefs(noted):
+        notes_on[note.debrief_id].append(note)
+    # The teacher sees all the coaching logged toward their goal; a coach what they logged.
+    logs: dict[int, list[CoachingLog]] = {goal_id: [] for goal_id in goal_ids}
+    for log in uow.coaching_logs.list_for_goals(goal_ids):
+        if log.goal_id is not None and actor.person_id in (teacher.id, log.coach_id):
+            logs[log.goal_id].append(log)
+    # Answers to a next step go with its note: read by whoever may read the note.
+    answers: dict[int, list[NextStepAnswer]] = {}
+    for answer in uow.next_steps.list_for_notes([n.id for ns in notes_on.values() for n in ns]):
+        answers.setdefault(answer.note_id, []).append(answer)
+
     facts: list[CycleFacts] = []
     for goal in goals:
-        if not may_read(actor, _goal_record(goal)):
-            continue
-        # Reading the goal is not reading every visit under it: a goal can change coach, and
-        # the new coach must not learn when, where or how the teacher met the old one.
-        visits = [
-            visit
-            for visit in uow.visits.list_for_goal(goal.id)
-            if may_read(actor, _visit_record(visit))
-        ]
-        debriefs = [
-            debrief
-            for debrief in uow.debriefs.list_for_visits([v.id for v in visits])
-            if may_read(actor, _debrief_record(debrief))
-        ]
-        notes = [n for d in debriefs for n in notes_visible_to(uow, actor, d)]
-        # The teacher sees all the coaching logged toward their goal; a coach what they logged.
-        logs = [
-            log
-            for log in uow.coaching_logs.list_for_goal(goal.id)
-            if actor.person_id in (teacher.id, log.coach_id)
-        ]
-        # Answers to a next step go with its note: read by whoever may read the note.
-        answers = uow.next_steps.list_for_notes([n.id for n in notes])
-        tried = {a.note_id for a in answers if a.kind == StepAnswer.TRIED}
-        state = cycle_state(goal, visits, debriefs, notes, now, tried)
-        facts.append(CycleFacts(goal, visits, debriefs, notes, state, logs, answers))
+        goal_debriefs = debriefs[goal.id]
+        notes = [n for d in goal_debriefs for n in notes_on.get(d.id, [])]
+        goal_answers = sorted(
+            (a for n in notes for a in answers.get(n.id, [])), key=lambda a: (a.answered_at, a.id)
+        )
+        tried = {a.note_id for a in goal_answers if a.kind == StepAnswer.TRIED}
+        state = cycle_state(goal, visits[goal.id], goal_debriefs, notes, now, tried)
+        facts.append(
+            CycleFacts(
+                goal, visits[goal.id], goal_debriefs, notes, state, logs[goal.id], goal_answers
+            )
+        )
     return facts
 
 

@@ -56,12 +56,14 @@ class DebriefNoteRepository(RowRepository[DebriefNote]):
             )
         ).first()
 
-    def list_for_debrief(self, debrief_id: int) -> list[DebriefNote]:
-        """Every note on a debrief, oldest first."""
+    def list_for_debriefs(self, debrief_ids: Sequence[int]) -> list[DebriefNote]:
+        """Every note on these debriefs, oldest first."""
+        if not debrief_ids:
+            return []
         return self.all(
             select(DebriefNote)
-            .where(DebriefNote.debrief_id == debrief_id)
-            .order_by(DebriefNote.created_at)
+            .where(DebriefNote.debrief_id.in_(list(debrief_ids)))
+            .order_by(DebriefNote.created_at, DebriefNote.id)
         )
 
 

@@ -7,6 +7,7 @@ Read models (bot/reads) use these forms too.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
@@ -162,6 +163,12 @@ class VisitRepository(RowRepository[Visit]):
             query = query.where(only)
         return self.all(query)
 
-    def list_for_goal(self, goal_id: int) -> list[Visit]:
-        """Every visit made under a goal, earliest first."""
-        return self.all(select(Visit).where(Visit.goal_id == goal_id).order_by(Visit.starts_at))
+    def list_for_goals(self, goal_ids: Sequence[int]) -> list[Visit]:
+        """Every visit made under these goals, earliest first."""
+        if not goal_ids:
+            return []
+        return self.all(
+            select(Visit)
+            .where(Visit.goal_id.in_(list(goal_ids)))
+            .order_by(Visit.starts_at, Visit.id)
+        )
