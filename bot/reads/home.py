@@ -11,12 +11,12 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, select
+from sqlalchemy import ColumnElement, and_, bindparam, func, select
 
 from bot.reads.daily import for_the_coach_to_answer
 from bot.reads.nudges import DEFAULT_WEEKLY_NUDGE_CAP
@@ -24,7 +24,7 @@ from bot.reads.rows import chunks, support_kind
 from bot.rules import admin, office_hours
 from bot.rules.calendar import SchoolCalendar
 from bot.rules.cycles import coaching_minutes, state_of
-from bot.rules.domain import CycleState, GoalStatus, Role, VisitStatus
+from bot.rules.domain import CycleState, GoalStatus, Role, StepAnswer, VisitStatus
 from bot.rules.outbox import DEAD
 from bot.rules.people import valid_timezone
 from bot.rules.policy import Actor, Kind, Record, may_administer, may_change, may_read
@@ -57,7 +57,17 @@ from bot.views.home import (
     TeacherSettings,
 )
 from bot.views.office_hours import HoursOnHome
-from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Reflection, Visit
+from storage.models import (
+    Debrief,
+    DebriefNote,
+    Goal,
+    NextStepAnswer,
+    OutboxMessage,
+    Person,
+    Reflection,
+    UtcDateTime,
+    Visit,
+)
 from storage.repositories.visits import (
     VISIT_ACCEPTED,
     VISIT_OPEN,
@@ -437,141 +447,173 @@ class _Parties(NamedTuple):
     coach_id: int
 
 
-class _DebriefRow(NamedTuple):
-    id: int
-    team_id: str
-    teacher_id: int
-    coach_id: int
-    starts_at: datetime
+class _Step(NamedTuple):
+    """A next step agreed in a debrief, as a cycle's state and the Home need it."""
 
-
-class _NoteRow(NamedTuple):
     id: int
     debrief_id: int
     next_step: str | None
     updated_at: datetime
+    tried: bool
 
 
 def _cycles(
     uow: UnitOfWork, actor: Actor, goals: Sequence[Goal], now: datetime
 ) -> dict[int, _Cycle]:
-    """Each goal's cycle state and latest agreed next step, in four queries for all goals.
+    """Each goal's cycle state and latest agreed next step, in three queries for all goals.
 
-    A caseload's goals hold a year of visits, debriefs and notes: visits are read in SQL down
-    to one line per goal and pair of people (whether any went ahead, the latest that started),
-    and debriefs and notes as the few columns the state and the policy need, not whole rows.
+    A caseload's goals hold a year of visits, debriefs and notes, so each is read down to what
+    the state needs: visits as one line per goal and pair of people (whether any went ahead,
+    the latest that started), debriefs as their parties and start, and only the notes with a
+    next step. The policy is asked once per distinct record (a goal's rows share their people).
     """
     if not goals:
         return {}
-    went_ahead: set[int] = set()
-    last_visit: dict[int, datetime] = {}
-    debriefs: dict[int, list[_DebriefRow]] = defaultdict(list)
-    goal_of_debrief: dict[int, int] = {}
-    debrief_by_id: dict[int, _DebriefRow] = {}
-    notes: dict[int, list[_NoteRow]] = defaultdict(list)
+    facts = _CycleReads(uow, actor, now)
     for chunk in chunks([g.id for g in goals]):
-        # "Went ahead" is asked in the aggregates, not in WHERE: the goals' index finds the
-        # rows, where the status's (nearly every visit is accepted) would read the year.
-        for goal_id, team_id, teacher_id, coach_id, ahead, started in uow.session.execute(
-            select(
-                Visit.goal_id,
-                Visit.team_id,
-                Visit.teacher_id,
-                Visit.coach_id,
-                func.count().filter(VISIT_WENT_AHEAD),
-                func.max(Visit.starts_at).filter(VISIT_WENT_AHEAD, Visit.starts_at <= now),
-            )
-            .where(Visit.goal_id.in_(chunk))
-            .group_by(Visit.goal_id, Visit.team_id, Visit.teacher_id, Visit.coach_id)
-        ):
-            if (
-                goal_id is None
-                or not ahead
-                or not may_read(actor, _visit_record(_Parties(team_id, teacher_id, coach_id)))
-            ):
-                continue
-            went_ahead.add(goal_id)
-            if started is not None:
-                latest = _aware(started)
-                last_visit[goal_id] = max(latest, last_visit.get(goal_id, latest))
-        # A debrief counts when both it and its visit may be read.
-        for row in uow.session.execute(
-            select(*_DEBRIEF_COLUMNS, *_VISIT_PARTIES)
-            .join(Visit, Visit.id == Debrief.visit_id)
-            .where(Visit.goal_id.in_(chunk))
-            .order_by(Debrief.starts_at, Debrief.id)
-        ):
-            debrief = _DebriefRow(row.id, row.team_id, row.teacher_id, row.coach_id, row.starts_at)
-            goal_id = row.goal_id
-            visit = _Parties(row.visit_team_id, row.visit_teacher_id, row.visit_coach_id)
-            if (
-                goal_id is not None
-                and may_read(actor, _visit_record(visit))
-                and may_read(actor, _debrief_record(debrief))
-            ):
-                debriefs[goal_id].append(debrief)
-                goal_of_debrief[debrief.id] = goal_id
-                debrief_by_id[debrief.id] = debrief
-        for note_row in uow.session.execute(
-            select(*_NOTE_COLUMNS)
-            .join(Debrief, Debrief.id == DebriefNote.debrief_id)
-            .join(Visit, Visit.id == Debrief.visit_id)
-            .where(Visit.goal_id.in_(chunk))
-            .order_by(DebriefNote.updated_at, DebriefNote.id)
-        ):
-            note = _NoteRow(*note_row)
-            goal_id = goal_of_debrief.get(note.debrief_id)
-            if goal_id is None:
-                continue
-            if may_read(actor, _notes_of(debrief_by_id[note.debrief_id], goal_id)):
-                notes[goal_id].append(note)
+        facts.read_visits(chunk)
+        facts.read_debriefs(chunk)
+        facts.read_steps(chunk)
+    return {goal.id: facts.cycle(goal) for goal in goals}
 
-    tried = uow.next_steps.tried_among([n.id for ns in notes.values() for n in ns])
-    found: dict[int, _Cycle] = {}
-    for goal in goals:
-        goal_notes = notes.get(goal.id, [])
-        held = [d for d in debriefs.get(goal.id, []) if d.starts_at <= now]
-        last = max(held, key=lambda d: d.starts_at) if held else None
+
+@dataclass
+class _CycleReads:
+    """What the cycles of some goals come down to, read a chunk of goals at a time."""
+
+    uow: UnitOfWork
+    actor: Actor
+    now: datetime
+    decided: dict[tuple[Kind, _Parties, int | None], bool] = field(default_factory=dict)
+    went_ahead: set[int] = field(default_factory=set)
+    last_visit: dict[int, datetime] = field(default_factory=dict)
+    last_held: dict[int, tuple[datetime, int]] = field(default_factory=dict)  # start, debrief
+    started: dict[int, datetime] = field(default_factory=dict)  # debrief id -> its start
+    goal_of: dict[int, int] = field(default_factory=dict)  # debrief id, notes readable -> goal
+    steps: dict[int, list[_Step]] = field(default_factory=lambda: defaultdict(list))
+
+    def readable(self, kind: Kind, parties: _Parties, goal_id: int | None = None) -> bool:
+        """May the actor read this visit, debrief or debrief's notes? Asked once for each."""
+        key = (kind, parties, goal_id)
+        known = self.decided.get(key)
+        if known is None:
+            if kind is Kind.NOTE:
+                record = _notes_of(parties, goal_id)
+            elif kind is Kind.VISIT:
+                record = _visit_record(parties)
+            else:
+                record = _debrief_record(parties)
+            known = self.decided[key] = bool(may_read(self.actor, record))
+        return known
+
+    def read_visits(self, chunk: Sequence[int]) -> None:
+        params = {"goals": list(chunk), "now": self.now}
+        for goal_id, team, teacher, coach, ahead, latest in self.uow.session.execute(
+            _VISITS_BY_GOAL, params
+        ):
+            visit = _Parties(team, teacher, coach)
+            if goal_id is None or not ahead or not self.readable(Kind.VISIT, visit):
+                continue
+            self.went_ahead.add(goal_id)
+            if latest is not None:
+                latest = _aware(latest)
+                self.last_visit[goal_id] = max(latest, self.last_visit.get(goal_id, latest))
+
+    def read_debriefs(self, chunk: Sequence[int]) -> None:
+        """A debrief counts when both it and its visit may be read; of a goal's debriefs held
+        at the same latest time, the first read is its latest."""
+        for row in self.uow.session.execute(_DEBRIEFS_BY_GOAL, {"goals": list(chunk)}):
+            debrief_id, team, teacher, coach, starts_at, has_notes, goal_id, *visit_parties = row
+            debrief = _Parties(team, teacher, coach)
+            if not (
+                goal_id is not None
+                and self.readable(Kind.VISIT, _Parties(*visit_parties))
+                and self.readable(Kind.DEBRIEF, debrief)
+            ):
+                continue
+            starts_at = _aware(starts_at)
+            self.started[debrief_id] = starts_at
+            held = self.last_held.get(goal_id)
+            if starts_at <= self.now and (held is None or starts_at > held[0]):
+                self.last_held[goal_id] = (starts_at, debrief_id)
+            # Any note on it is read, for the access log, as reading its notes.
+            if has_notes and self.readable(Kind.NOTE, debrief, goal_id):
+                self.goal_of[debrief_id] = goal_id
+
+    def read_steps(self, chunk: Sequence[int]) -> None:
+        for row in self.uow.session.execute(_STEPS_BY_GOAL, {"goals": list(chunk)}):
+            step = _Step(*row)
+            goal_id = self.goal_of.get(step.debrief_id)
+            if goal_id is not None and step.next_step:
+                self.steps[goal_id].append(step)
+
+    def cycle(self, goal: Goal) -> _Cycle:
+        steps = self.steps.get(goal.id, [])
+        held = self.last_held.get(goal.id)
+        on_last = [s for s in steps if held is not None and s.debrief_id == held[1]]
         state = state_of(
             goal.status,
-            went_ahead=goal.id in went_ahead,
-            last_visit=last_visit.get(goal.id),
-            last_debrief=last.starts_at if last is not None else None,
-            steps=[
-                n.id
-                for n in goal_notes
-                if last is not None and n.debrief_id == last.id and n.next_step
-            ],
-            tried=tried,
+            went_ahead=goal.id in self.went_ahead,
+            last_visit=self.last_visit.get(goal.id),
+            last_debrief=held[0] if held is not None else None,
+            steps=[s.id for s in on_last],
+            tried={s.id for s in on_last if s.tried},
         )
-        with_step = [n for n in goal_notes if n.next_step]
-        latest_step = max(
-            with_step,
-            key=lambda n: (debrief_by_id[n.debrief_id].starts_at, _aware(n.updated_at)),
-            default=None,
+        latest = max(
+            steps, key=lambda s: (self.started[s.debrief_id], _aware(s.updated_at)), default=None
         )
-        found[goal.id] = _Cycle(state, latest_step.next_step if latest_step is not None else None)
-    return found
+        return _Cycle(state, latest.next_step if latest is not None else None)
 
 
-_DEBRIEF_COLUMNS = (
-    Debrief.id,
-    Debrief.team_id,
-    Debrief.teacher_id,
-    Debrief.coach_id,
-    Debrief.starts_at,
+# The three reads, built once (SQLAlchemy keeps a statement's cache key with it): each takes
+# the chunk of goals as "goals", and the visits' also "now". "Went ahead" is asked in the
+# visits' aggregates, not in WHERE, so that the goals' index finds the rows, not the status's
+# (nearly every visit is accepted: that would read the year).
+_GOALS = Visit.goal_id.in_(bindparam("goals", expanding=True))
+_WENT_AHEAD_BY_NOW = and_(VISIT_WENT_AHEAD, Visit.starts_at <= bindparam("now", type_=UtcDateTime))
+_VISITS_BY_GOAL = (
+    select(
+        Visit.goal_id,
+        Visit.team_id,
+        Visit.teacher_id,
+        Visit.coach_id,
+        func.count().filter(VISIT_WENT_AHEAD),
+        func.max(Visit.starts_at).filter(_WENT_AHEAD_BY_NOW),
+    )
+    .where(_GOALS)
+    .group_by(Visit.goal_id, Visit.team_id, Visit.teacher_id, Visit.coach_id)
 )
-_VISIT_PARTIES = (
-    Visit.goal_id,
-    Visit.team_id.label("visit_team_id"),
-    Visit.teacher_id.label("visit_teacher_id"),
-    Visit.coach_id.label("visit_coach_id"),
+_DEBRIEFS_BY_GOAL = (
+    select(
+        Debrief.id,
+        Debrief.team_id,
+        Debrief.teacher_id,
+        Debrief.coach_id,
+        Debrief.starts_at,
+        select(DebriefNote.id).where(DebriefNote.debrief_id == Debrief.id).exists(),
+        Visit.goal_id,
+        Visit.team_id,
+        Visit.teacher_id,
+        Visit.coach_id,
+    )
+    .join(Visit, Visit.id == Debrief.visit_id)
+    .where(_GOALS)
+    .order_by(Debrief.starts_at, Debrief.id)
 )
-_NOTE_COLUMNS = (
-    DebriefNote.id,
-    DebriefNote.debrief_id,
-    DebriefNote.next_step,
-    DebriefNote.updated_at,
+_STEPS_BY_GOAL = (
+    select(
+        DebriefNote.id,
+        DebriefNote.debrief_id,
+        DebriefNote.next_step,
+        DebriefNote.updated_at,
+        select(NextStepAnswer.id)
+        .where(NextStepAnswer.note_id == DebriefNote.id, NextStepAnswer.kind == StepAnswer.TRIED)
+        .exists(),
+    )
+    .join(Debrief, Debrief.id == DebriefNote.debrief_id)
+    .join(Visit, Visit.id == Debrief.visit_id)
+    .where(_GOALS, DebriefNote.next_step.is_not(None))
+    .order_by(DebriefNote.updated_at, DebriefNote.id)
 )
 
 
