@@ -13,10 +13,11 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
-from typing import NamedTuple
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, and_, bindparam, func, select
+from sqlalchemy.orm import aliased
 
 from bot.reads.daily import for_the_coach_to_answer
 from bot.reads.nudges import DEFAULT_WEEKLY_NUDGE_CAP
@@ -129,23 +130,72 @@ def _appointments(
 ) -> list[Appointment]:
     """The visits and debriefs that match and that `actor` may read, soonest first.
 
-    Each names the other person: the teacher when a coach reads, else the coach.
+    Each names the other person: the teacher when a coach reads, else the coach. Read as the
+    columns a line shows and the policy needs, with the other person's Slack id joined.
     """
+    other = aliased(Person)
     found: list[Appointment] = []
-    for visit in uow.session.scalars(
-        select(Visit).where(visits).order_by(Visit.starts_at, Visit.id).limit(_ROWS)
+    for row in uow.session.execute(
+        select(*_parties_of(Visit), *_VISIT_SHOWN, other.user_id)
+        .join(other, other.id == (Visit.teacher_id if coach_reads else Visit.coach_id))
+        .where(visits)
+        .order_by(Visit.starts_at, Visit.id)
+        .limit(_ROWS)
     ):
-        if may_read(actor, _visit_record(visit)):
-            other = visit.teacher if coach_reads else visit.coach
-            found.append(_visit_appointment(visit, other=other))
-    for debrief in uow.session.scalars(
-        select(Debrief).where(debriefs).order_by(Debrief.starts_at, Debrief.id).limit(_ROWS)
+        if may_read(actor, _visit_record(_Parties(row.team_id, row.teacher_id, row.coach_id))):
+            found.append(
+                Appointment(
+                    kind="visit",
+                    other_user_id=row.user_id,
+                    starts_at=row.starts_at,
+                    ends_at=row.ends_at,
+                    support=support_kind(row.support_type),
+                    class_name=row.class_name,
+                    status=row.status,
+                )
+            )
+    for row in uow.session.execute(
+        select(*_parties_of(Debrief), *_DEBRIEF_SHOWN, other.user_id)
+        .join(other, other.id == (Debrief.teacher_id if coach_reads else Debrief.coach_id))
+        .where(debriefs)
+        .order_by(Debrief.starts_at, Debrief.id)
+        .limit(_ROWS)
     ):
-        if may_read(actor, _debrief_record(debrief)):
-            other = debrief.teacher if coach_reads else debrief.coach
-            found.append(_debrief_appointment(debrief, other=other))
+        if may_read(actor, _debrief_record(_Parties(row.team_id, row.teacher_id, row.coach_id))):
+            found.append(
+                Appointment(
+                    kind="debrief",
+                    other_user_id=row.user_id,
+                    starts_at=row.starts_at,
+                    ends_at=row.ends_at,
+                    place=row.place,
+                )
+            )
     found.sort(key=lambda a: a.starts_at)
     return found
+
+
+def _parties_of(model: type[Visit] | type[Debrief]) -> tuple[Any, ...]:
+    return (model.team_id, model.teacher_id, model.coach_id)
+
+
+_VISIT_SHOWN = (
+    Visit.starts_at,
+    Visit.ends_at,
+    Visit.support_type,
+    Visit.class_name,
+    Visit.status,
+)
+_DEBRIEF_SHOWN = (Debrief.starts_at, Debrief.ends_at, Debrief.place)
+_INVITATION_SHOWN = (
+    Visit.status,
+    Visit.starts_at,
+    Visit.ends_at,
+    Visit.proposed_starts_at,
+    Visit.proposed_ends_at,
+    Visit.support_type,
+    Visit.class_name,
+)
 
 
 # --------------------------------------------------------------------------- teacher
@@ -242,29 +292,28 @@ def _coach_part(
     )
 
     invitations: list[InvitationLine] = []
-    for visit in uow.session.scalars(
-        select(Visit)
-        .where(
-            Visit.coach_id == coach.id,
-            for_the_coach_to_answer(now),
-        )
+    teacher = aliased(Person)
+    for row in uow.session.execute(
+        select(*_parties_of(Visit), *_INVITATION_SHOWN, teacher.user_id)
+        .join(teacher, teacher.id == Visit.teacher_id)
+        .where(for_the_coach_to_answer(now, Visit.coach_id == coach.id))
         .order_by(Visit.starts_at, Visit.id)
         .limit(_ROWS)
     ):
-        if not may_read(actor, _visit_record(visit)):
+        if not may_read(actor, _visit_record(_Parties(row.team_id, row.teacher_id, row.coach_id))):
             continue
-        suggested = visit.status == VisitStatus.PROPOSED
-        starts = visit.proposed_starts_at if suggested else visit.starts_at
-        ends = visit.proposed_ends_at if suggested else visit.ends_at
+        suggested = row.status == VisitStatus.PROPOSED
+        starts = row.proposed_starts_at if suggested else row.starts_at
+        ends = row.proposed_ends_at if suggested else row.ends_at
         if starts is None:
             continue
         invitations.append(
             InvitationLine(
-                teacher_user_id=visit.teacher.user_id,
+                teacher_user_id=row.user_id,
                 starts_at=starts,
                 ends_at=ends or starts,
-                support=support_kind(visit.support_type),
-                class_name=visit.class_name,
+                support=support_kind(row.support_type),
+                class_name=row.class_name,
                 suggested=suggested,
             )
         )
@@ -625,28 +674,6 @@ def _role(person: Person) -> Role:
         return Role(person.role)
     except ValueError:
         return Role.TEACHER
-
-
-def _visit_appointment(visit: Visit, *, other: Person) -> Appointment:
-    return Appointment(
-        kind="visit",
-        other_user_id=other.user_id,
-        starts_at=visit.starts_at,
-        ends_at=visit.ends_at,
-        support=support_kind(visit.support_type),
-        class_name=visit.class_name,
-        status=visit.status,
-    )
-
-
-def _debrief_appointment(debrief: Debrief, *, other: Person) -> Appointment:
-    return Appointment(
-        kind="debrief",
-        other_user_id=other.user_id,
-        starts_at=debrief.starts_at,
-        ends_at=debrief.ends_at,
-        place=debrief.place,
-    )
 
 
 def _midnight(day: date, tz: str) -> datetime:
