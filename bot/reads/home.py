@@ -509,7 +509,7 @@ class _Step(NamedTuple):
 def _cycles(
     uow: UnitOfWork, actor: Actor, goals: Sequence[Goal], now: datetime
 ) -> dict[int, _Cycle]:
-    """Each goal's cycle state and latest agreed next step, in three queries for all goals.
+    """Each goal's cycle state and latest agreed next step, in two queries for all goals.
 
     A caseload's goals hold a year of visits, debriefs and notes, so each is read down to what
     the state needs: visits as one line per goal and pair of people (whether any went ahead,
@@ -522,7 +522,6 @@ def _cycles(
     for chunk in chunks([g.id for g in goals]):
         facts.read_visits(chunk)
         facts.read_debriefs(chunk)
-        facts.read_steps(chunk)
     return {goal.id: facts.cycle(goal) for goal in goals}
 
 
@@ -538,7 +537,6 @@ class _CycleReads:
     last_visit: dict[int, datetime] = field(default_factory=dict)
     last_held: dict[int, tuple[datetime, int]] = field(default_factory=dict)  # start, debrief
     started: dict[int, datetime] = field(default_factory=dict)  # debrief id -> its start
-    goal_of: dict[int, int] = field(default_factory=dict)  # debrief id, notes readable -> goal
     steps: dict[int, list[_Step]] = field(default_factory=lambda: defaultdict(list))
 
     def readable(self, kind: Kind, parties: _Parties, goal_id: int | None = None) -> bool:
@@ -569,35 +567,49 @@ class _CycleReads:
                 self.last_visit[goal_id] = max(latest, self.last_visit.get(goal_id, latest))
 
     def read_debriefs(self, chunk: Sequence[int]) -> None:
-        """A debrief counts when both it and its visit may be read; of a goal's debriefs held
-        at the same latest time, the first read is its latest."""
+        """The goals' debriefs, each with its notes that carry a next step (a row each, or one
+        row without a note). A debrief counts when both it and its visit may be read; of a
+        goal's debriefs held at the same latest time, the first read is its latest."""
+        debrief_id = None
+        goal_id = None
         for row in self.uow.session.execute(_DEBRIEFS_BY_GOAL, {"goals": list(chunk)}):
-            debrief_id, team, teacher, coach, starts_at, has_notes, goal_id, *visit_parties = row
-            debrief = _Parties(team, teacher, coach)
-            if not (
-                goal_id is not None
-                and self.readable(Kind.VISIT, _Parties(*visit_parties))
-                and self.readable(Kind.DEBRIEF, debrief)
-            ):
-                continue
-            starts_at = _aware(starts_at)
-            self.started[debrief_id] = starts_at
-            held = self.last_held.get(goal_id)
-            if starts_at <= self.now and (held is None or starts_at > held[0]):
-                self.last_held[goal_id] = (starts_at, debrief_id)
-            # Any note on it is read, for the access log, as reading its notes.
-            if has_notes and self.readable(Kind.NOTE, debrief, goal_id):
-                self.goal_of[debrief_id] = goal_id
+            if row[0] != debrief_id:
+                debrief_id, team, teacher, coach, starts_at, has_notes, goal_id, *visit = row[:10]
+                goal_id = self._debrief(
+                    debrief_id, _Parties(team, teacher, coach), starts_at, has_notes, goal_id, visit
+                )
+            if goal_id is not None and row.next_step:  # the notes may be read, and it has one
+                self.steps[goal_id].append(_Step(row[10], row[11], row[12], row[13], row[14]))
 
-    def read_steps(self, chunk: Sequence[int]) -> None:
-        for row in self.uow.session.execute(_STEPS_BY_GOAL, {"goals": list(chunk)}):
-            step = _Step(*row)
-            goal_id = self.goal_of.get(step.debrief_id)
-            if goal_id is not None and step.next_step:
-                self.steps[goal_id].append(step)
+    def _debrief(
+        self,
+        debrief_id: int,
+        debrief: _Parties,
+        starts_at: datetime,
+        has_notes: bool,
+        goal_id: int | None,
+        visit: list[Any],
+    ) -> int | None:
+        """Take in one debrief; the goal whose steps its notes are, when they may be read."""
+        if not (
+            goal_id is not None
+            and self.readable(Kind.VISIT, _Parties(*visit))
+            and self.readable(Kind.DEBRIEF, debrief)
+        ):
+            return None
+        starts_at = _aware(starts_at)
+        self.started[debrief_id] = starts_at
+        held = self.last_held.get(goal_id)
+        if starts_at <= self.now and (held is None or starts_at > held[0]):
+            self.last_held[goal_id] = (starts_at, debrief_id)
+        # Any note on it is read, for the access log, as reading its notes.
+        if has_notes and self.readable(Kind.NOTE, debrief, goal_id):
+            return goal_id
+        return None
 
     def cycle(self, goal: Goal) -> _Cycle:
-        steps = self.steps.get(goal.id, [])
+        # In the order they were written (the latest step of two equal is the first written).
+        steps = sorted(self.steps.get(goal.id, []), key=lambda s: (_aware(s.updated_at), s.id))
         held = self.last_held.get(goal.id)
         on_last = [s for s in steps if held is not None and s.debrief_id == held[1]]
         state = state_of(
@@ -614,7 +626,7 @@ class _CycleReads:
         return _Cycle(state, latest.next_step if latest is not None else None)
 
 
-# The three reads, built once (SQLAlchemy keeps a statement's cache key with it): each takes
+# The two reads, built once (SQLAlchemy keeps a statement's cache key with it): each takes
 # the chunk of goals as "goals", and the visits' also "now". "Went ahead" is asked in the
 # visits' aggregates, not in WHERE, so that the goals' index finds the rows, not the status's
 # (nearly every visit is accepted: that would read the year).
@@ -632,6 +644,8 @@ _VISITS_BY_GOAL = (
     .where(_GOALS)
     .group_by(Visit.goal_id, Visit.team_id, Visit.teacher_id, Visit.coach_id)
 )
+_STEP = and_(DebriefNote.debrief_id == Debrief.id, DebriefNote.next_step.is_not(None))
+_ANY_NOTE = aliased(DebriefNote)
 _DEBRIEFS_BY_GOAL = (
     select(
         Debrief.id,
@@ -639,18 +653,11 @@ _DEBRIEFS_BY_GOAL = (
         Debrief.teacher_id,
         Debrief.coach_id,
         Debrief.starts_at,
-        select(DebriefNote.id).where(DebriefNote.debrief_id == Debrief.id).exists(),
+        select(_ANY_NOTE.id).where(_ANY_NOTE.debrief_id == Debrief.id).exists(),
         Visit.goal_id,
         Visit.team_id,
         Visit.teacher_id,
         Visit.coach_id,
-    )
-    .join(Visit, Visit.id == Debrief.visit_id)
-    .where(_GOALS)
-    .order_by(Debrief.starts_at, Debrief.id)
-)
-_STEPS_BY_GOAL = (
-    select(
         DebriefNote.id,
         DebriefNote.debrief_id,
         DebriefNote.next_step,
@@ -659,10 +666,10 @@ _STEPS_BY_GOAL = (
         .where(NextStepAnswer.note_id == DebriefNote.id, NextStepAnswer.kind == StepAnswer.TRIED)
         .exists(),
     )
-    .join(Debrief, Debrief.id == DebriefNote.debrief_id)
     .join(Visit, Visit.id == Debrief.visit_id)
-    .where(_GOALS, DebriefNote.next_step.is_not(None))
-    .order_by(DebriefNote.updated_at, DebriefNote.id)
+    .outerjoin(DebriefNote, _STEP)
+    .where(_GOALS)
+    .order_by(Debrief.starts_at, Debrief.id)
 )
 
 
