@@ -11,6 +11,7 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import lazyload
 
 from storage.enums import AWAITING_ANSWER, OPEN_VISIT_STATUSES, VisitOutcome, VisitStatus
 from storage.models import Debrief, Visit
@@ -164,11 +165,13 @@ class VisitRepository(RowRepository[Visit]):
         return self.all(query)
 
     def list_for_goals(self, goal_ids: Sequence[int]) -> list[Visit]:
-        """Every visit made under these goals, earliest first."""
+        """Every visit made under these goals, earliest first; their people are read only when
+        asked for (a cycle's story names nobody from its visits)."""
         if not goal_ids:
             return []
         return self.all(
             select(Visit)
             .where(Visit.goal_id.in_(list(goal_ids)))
             .order_by(Visit.starts_at, Visit.id)
+            .options(lazyload(Visit.teacher), lazyload(Visit.coach))
         )
