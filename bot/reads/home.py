@@ -133,11 +133,10 @@ def _appointments(
     Each names the other person: the teacher when a coach reads, else the coach. Read as the
     columns a line shows and the policy needs, with the other person's Slack id joined.
     """
-    other = aliased(Person)
     found: list[Appointment] = []
     for row in uow.session.execute(
-        select(*_parties_of(Visit), *_VISIT_SHOWN, other.user_id)
-        .join(other, other.id == (Visit.teacher_id if coach_reads else Visit.coach_id))
+        select(*_parties_of(Visit), *_VISIT_SHOWN, Person.user_id)
+        .join(Person, Person.id == (Visit.teacher_id if coach_reads else Visit.coach_id))
         .where(visits)
         .order_by(Visit.starts_at, Visit.id)
         .limit(_ROWS)
@@ -155,8 +154,8 @@ def _appointments(
                 )
             )
     for row in uow.session.execute(
-        select(*_parties_of(Debrief), *_DEBRIEF_SHOWN, other.user_id)
-        .join(other, other.id == (Debrief.teacher_id if coach_reads else Debrief.coach_id))
+        select(*_parties_of(Debrief), *_DEBRIEF_SHOWN, Person.user_id)
+        .join(Person, Person.id == (Debrief.teacher_id if coach_reads else Debrief.coach_id))
         .where(debriefs)
         .order_by(Debrief.starts_at, Debrief.id)
         .limit(_ROWS)
@@ -292,10 +291,9 @@ def _coach_part(
     )
 
     invitations: list[InvitationLine] = []
-    teacher = aliased(Person)
     for row in uow.session.execute(
-        select(*_parties_of(Visit), *_INVITATION_SHOWN, teacher.user_id)
-        .join(teacher, teacher.id == Visit.teacher_id)
+        select(*_parties_of(Visit), *_INVITATION_SHOWN, Person.user_id)
+        .join(Person, Person.id == Visit.teacher_id)
         .where(for_the_coach_to_answer(now, Visit.coach_id == coach.id))
         .order_by(Visit.starts_at, Visit.id)
         .limit(_ROWS)
