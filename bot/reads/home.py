@@ -10,13 +10,13 @@ and every row about someone else passes bot/rules/policy.py before it is shown.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, bindparam, func, select
+from sqlalchemy import ColumnElement, Row, and_, bindparam, func, select
 from sqlalchemy.orm import aliased
 
 from bot.reads.daily import for_the_coach_to_answer
@@ -66,7 +66,6 @@ from storage.models import (
     OutboxMessage,
     Person,
     Reflection,
-    UtcDateTime,
     Visit,
 )
 from storage.repositories.visits import (
@@ -133,49 +132,53 @@ def _appointments(
     Each names the other person: the teacher when a coach reads, else the coach. Read as the
     columns a line shows and the policy needs, with the other person's Slack id joined.
     """
-    found: list[Appointment] = []
-    for row in uow.session.execute(
-        select(*_parties_of(Visit), *_VISIT_SHOWN, Person.user_id)
-        .join(Person, Person.id == (Visit.teacher_id if coach_reads else Visit.coach_id))
-        .where(visits)
-        .order_by(Visit.starts_at, Visit.id)
-        .limit(_ROWS)
-    ):
-        if may_read(actor, _visit_record(_Parties(row.team_id, row.teacher_id, row.coach_id))):
-            found.append(
-                Appointment(
-                    kind="visit",
-                    other_user_id=row.user_id,
-                    starts_at=row.starts_at,
-                    ends_at=row.ends_at,
-                    support=support_kind(row.support_type),
-                    class_name=row.class_name,
-                    status=row.status,
-                )
-            )
-    for row in uow.session.execute(
-        select(*_parties_of(Debrief), *_DEBRIEF_SHOWN, Person.user_id)
-        .join(Person, Person.id == (Debrief.teacher_id if coach_reads else Debrief.coach_id))
-        .where(debriefs)
-        .order_by(Debrief.starts_at, Debrief.id)
-        .limit(_ROWS)
-    ):
-        if may_read(actor, _debrief_record(_Parties(row.team_id, row.teacher_id, row.coach_id))):
-            found.append(
-                Appointment(
-                    kind="debrief",
-                    other_user_id=row.user_id,
-                    starts_at=row.starts_at,
-                    ends_at=row.ends_at,
-                    place=row.place,
-                )
-            )
+    found = [
+        Appointment(
+            kind="visit",
+            other_user_id=row.user_id,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            support=support_kind(row.support_type),
+            class_name=row.class_name,
+            status=row.status,
+        )
+        for row in _readable(uow, actor, Visit, _VISIT_SHOWN, visits, teacher=coach_reads)
+    ]
+    found += [
+        Appointment(
+            kind="debrief",
+            other_user_id=row.user_id,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            place=row.place,
+        )
+        for row in _readable(uow, actor, Debrief, _DEBRIEF_SHOWN, debriefs, teacher=coach_reads)
+    ]
     found.sort(key=lambda a: a.starts_at)
     return found
 
 
-def _parties_of(model: type[Visit] | type[Debrief]) -> tuple[Any, ...]:
-    return (model.team_id, model.teacher_id, model.coach_id)
+def _readable(
+    uow: UnitOfWork,
+    actor: Actor,
+    model: type[Visit] | type[Debrief],
+    shown: Sequence[Any],
+    where: ColumnElement[bool],
+    *,
+    teacher: bool,
+) -> Iterator[Row[Any]]:
+    """The `model` rows that match and that `actor` may read, soonest first, as the `shown`
+    columns with the Slack id (user_id) of their teacher, or with `teacher` False their coach."""
+    record = _visit_record if model is Visit else _debrief_record
+    for row in uow.session.execute(
+        select(model.team_id, model.teacher_id, model.coach_id, *shown, Person.user_id)
+        .join(Person, Person.id == (model.teacher_id if teacher else model.coach_id))
+        .where(where)
+        .order_by(model.starts_at, model.id)
+        .limit(_ROWS)
+    ):
+        if may_read(actor, record(_Parties(row.team_id, row.teacher_id, row.coach_id))):
+            yield row
 
 
 _VISIT_SHOWN = (
@@ -291,15 +294,8 @@ def _coach_part(
     )
 
     invitations: list[InvitationLine] = []
-    for row in uow.session.execute(
-        select(*_parties_of(Visit), *_INVITATION_SHOWN, Person.user_id)
-        .join(Person, Person.id == Visit.teacher_id)
-        .where(for_the_coach_to_answer(now, Visit.coach_id == coach.id))
-        .order_by(Visit.starts_at, Visit.id)
-        .limit(_ROWS)
-    ):
-        if not may_read(actor, _visit_record(_Parties(row.team_id, row.teacher_id, row.coach_id))):
-            continue
+    answer = for_the_coach_to_answer(now, Visit.coach_id == coach.id)
+    for row in _readable(uow, actor, Visit, _INVITATION_SHOWN, answer, teacher=True):
         suggested = row.status == VisitStatus.PROPOSED
         starts = row.proposed_starts_at if suggested else row.starts_at
         ends = row.proposed_ends_at if suggested else row.ends_at
@@ -629,7 +625,7 @@ class _CycleReads:
 # visits' aggregates, not in WHERE, so that the goals' index finds the rows, not the status's
 # (nearly every visit is accepted: that would read the year).
 _GOALS = Visit.goal_id.in_(bindparam("goals", expanding=True))
-_WENT_AHEAD_BY_NOW = and_(VISIT_WENT_AHEAD, Visit.starts_at <= bindparam("now", type_=UtcDateTime))
+_WENT_AHEAD_BY_NOW = and_(VISIT_WENT_AHEAD, Visit.starts_at <= bindparam("now"))
 _VISITS_BY_GOAL = (
     select(
         Visit.goal_id,
