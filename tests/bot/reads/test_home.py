@@ -356,7 +356,7 @@ def test_a_coachs_home_costs_the_same_queries_for_10_or_40_teachers(deps: Deps) 
             _note(uow, _debrief(uow, visit, at(20, 14)), coach, next_step="a step")
         uow.commit()
     assert queries(60) == many
-    assert many <= 14
+    assert many <= 13
 
 
 def test_the_home_and_the_goal_story_agree_on_every_cycle(deps: Deps) -> None:
