@@ -351,11 +351,19 @@ def _add_debriefs(
         )
 
 
-def for_the_coach_to_answer(now: datetime) -> ColumnElement[bool]:
-    """Invitations still ahead for the coach to answer: pending, or a time the teacher suggested."""
+def for_the_coach_to_answer(
+    now: datetime, whose: ColumnElement[bool] | None = None
+) -> ColumnElement[bool]:
+    """Invitations still ahead for the coach to answer: pending, or a time the teacher suggested.
+
+    `whose` (say, one coach's) is asked in each half, so that each half can be found by its
+    own index (coach and start, coach and suggested start), not by reading the coach's year.
+    """
+    mine = () if whose is None else (whose,)
     return or_(
-        and_(Visit.status == VisitStatus.PENDING, Visit.starts_at > now),
+        and_(*mine, Visit.status == VisitStatus.PENDING, Visit.starts_at > now),
         and_(
+            *mine,
             Visit.status == VisitStatus.PROPOSED,
             Visit.proposed_by == "teacher",
             Visit.proposed_starts_at > now,

@@ -10,28 +10,29 @@ and every row about someone else passes bot/rules/policy.py before it is shown.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, and_, func, select
-from sqlalchemy.orm import lazyload
+from sqlalchemy import ColumnElement, Row, and_, bindparam, func, select
+from sqlalchemy.orm import aliased
 
 from bot.reads.daily import for_the_coach_to_answer
 from bot.reads.nudges import DEFAULT_WEEKLY_NUDGE_CAP
-from bot.reads.rows import rows_in, support_kind
+from bot.reads.rows import chunks, support_kind
 from bot.rules import admin, office_hours
 from bot.rules.calendar import SchoolCalendar
-from bot.rules.cycles import coaching_minutes, cycle_state
-from bot.rules.domain import CycleState, GoalStatus, Role, VisitStatus
+from bot.rules.cycles import coaching_minutes, state_of
+from bot.rules.domain import CycleState, GoalStatus, Role, StepAnswer, VisitStatus
 from bot.rules.outbox import DEAD
 from bot.rules.people import valid_timezone
 from bot.rules.policy import Actor, Kind, Record, may_administer, may_change, may_read
 from bot.rules.records import (
     debrief_record as _debrief_record,
     goal_record as _goal_record,
-    note_record as _note_record,
+    notes_of as _notes_of,
     reflection_record as _reflection_record,
     visit_record as _visit_record,
 )
@@ -57,8 +58,22 @@ from bot.views.home import (
     TeacherSettings,
 )
 from bot.views.office_hours import HoursOnHome
-from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Reflection, Visit
-from storage.repositories.visits import VISIT_ACCEPTED, VISIT_OPEN, visit_seen_by
+from storage.models import (
+    Debrief,
+    DebriefNote,
+    Goal,
+    NextStepAnswer,
+    OutboxMessage,
+    Person,
+    Reflection,
+    Visit,
+)
+from storage.repositories.visits import (
+    VISIT_ACCEPTED,
+    VISIT_OPEN,
+    VISIT_WENT_AHEAD,
+    visit_seen_by,
+)
 from storage.uow import UnitOfWork
 
 # How far ahead and how much a teacher's "Coming up" reads.
@@ -114,23 +129,75 @@ def _appointments(
 ) -> list[Appointment]:
     """The visits and debriefs that match and that `actor` may read, soonest first.
 
-    Each names the other person: the teacher when a coach reads, else the coach.
+    Each names the other person: the teacher when a coach reads, else the coach. Read as the
+    columns a line shows and the policy needs, with the other person's Slack id joined.
     """
-    found: list[Appointment] = []
-    for visit in uow.session.scalars(
-        select(Visit).where(visits).order_by(Visit.starts_at, Visit.id).limit(_ROWS)
-    ):
-        if may_read(actor, _visit_record(visit)):
-            other = visit.teacher if coach_reads else visit.coach
-            found.append(_visit_appointment(visit, other=other))
-    for debrief in uow.session.scalars(
-        select(Debrief).where(debriefs).order_by(Debrief.starts_at, Debrief.id).limit(_ROWS)
-    ):
-        if may_read(actor, _debrief_record(debrief)):
-            other = debrief.teacher if coach_reads else debrief.coach
-            found.append(_debrief_appointment(debrief, other=other))
+    found = [
+        Appointment(
+            kind="visit",
+            other_user_id=row.user_id,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            support=support_kind(row.support_type),
+            class_name=row.class_name,
+            status=row.status,
+        )
+        for row in _readable(uow, actor, Visit, _VISIT_SHOWN, visits, teacher=coach_reads)
+    ]
+    found += [
+        Appointment(
+            kind="debrief",
+            other_user_id=row.user_id,
+            starts_at=row.starts_at,
+            ends_at=row.ends_at,
+            place=row.place,
+        )
+        for row in _readable(uow, actor, Debrief, _DEBRIEF_SHOWN, debriefs, teacher=coach_reads)
+    ]
     found.sort(key=lambda a: a.starts_at)
     return found
+
+
+def _readable(
+    uow: UnitOfWork,
+    actor: Actor,
+    model: type[Visit] | type[Debrief],
+    shown: Sequence[Any],
+    where: ColumnElement[bool],
+    *,
+    teacher: bool,
+) -> Iterator[Row[Any]]:
+    """The `model` rows that match and that `actor` may read, soonest first, as the `shown`
+    columns with the Slack id (user_id) of their teacher, or with `teacher` False their coach."""
+    record = _visit_record if model is Visit else _debrief_record
+    for row in uow.session.execute(
+        select(model.team_id, model.teacher_id, model.coach_id, *shown, Person.user_id)
+        .join(Person, Person.id == (model.teacher_id if teacher else model.coach_id))
+        .where(where)
+        .order_by(model.starts_at, model.id)
+        .limit(_ROWS)
+    ):
+        if may_read(actor, record(_Parties(row.team_id, row.teacher_id, row.coach_id))):
+            yield row
+
+
+_VISIT_SHOWN = (
+    Visit.starts_at,
+    Visit.ends_at,
+    Visit.support_type,
+    Visit.class_name,
+    Visit.status,
+)
+_DEBRIEF_SHOWN = (Debrief.starts_at, Debrief.ends_at, Debrief.place)
+_INVITATION_SHOWN = (
+    Visit.status,
+    Visit.starts_at,
+    Visit.ends_at,
+    Visit.proposed_starts_at,
+    Visit.proposed_ends_at,
+    Visit.support_type,
+    Visit.class_name,
+)
 
 
 # --------------------------------------------------------------------------- teacher
@@ -227,29 +294,20 @@ def _coach_part(
     )
 
     invitations: list[InvitationLine] = []
-    for visit in uow.session.scalars(
-        select(Visit)
-        .where(
-            Visit.coach_id == coach.id,
-            for_the_coach_to_answer(now),
-        )
-        .order_by(Visit.starts_at, Visit.id)
-        .limit(_ROWS)
-    ):
-        if not may_read(actor, _visit_record(visit)):
-            continue
-        suggested = visit.status == VisitStatus.PROPOSED
-        starts = visit.proposed_starts_at if suggested else visit.starts_at
-        ends = visit.proposed_ends_at if suggested else visit.ends_at
+    answer = for_the_coach_to_answer(now, Visit.coach_id == coach.id)
+    for row in _readable(uow, actor, Visit, _INVITATION_SHOWN, answer, teacher=True):
+        suggested = row.status == VisitStatus.PROPOSED
+        starts = row.proposed_starts_at if suggested else row.starts_at
+        ends = row.proposed_ends_at if suggested else row.ends_at
         if starts is None:
             continue
         invitations.append(
             InvitationLine(
-                teacher_user_id=visit.teacher.user_id,
+                teacher_user_id=row.user_id,
                 starts_at=starts,
                 ends_at=ends or starts,
-                support=support_kind(visit.support_type),
-                class_name=visit.class_name,
+                support=support_kind(row.support_type),
+                class_name=row.class_name,
                 suggested=suggested,
             )
         )
@@ -426,64 +484,187 @@ class _Cycle:
     next_step: str | None
 
 
+class _Parties(NamedTuple):
+    team_id: str
+    teacher_id: int
+    coach_id: int
+
+
+class _Step(NamedTuple):
+    """A next step agreed in a debrief, as a cycle's state and the Home need it."""
+
+    id: int
+    debrief_id: int
+    next_step: str | None
+    updated_at: datetime
+    tried: bool
+
+
 def _cycles(
     uow: UnitOfWork, actor: Actor, goals: Sequence[Goal], now: datetime
 ) -> dict[int, _Cycle]:
-    """Each goal's cycle state and latest agreed next step, in four queries for all goals."""
+    """Each goal's cycle state and latest agreed next step, in two queries for all goals.
+
+    A caseload's goals hold a year of visits, debriefs and notes, so each is read down to what
+    the state needs: visits as one line per goal and pair of people (whether any went ahead,
+    the latest that started), debriefs as their parties and start, and only the notes with a
+    next step. The policy is asked once per distinct record (a goal's rows share their people).
+    """
     if not goals:
         return {}
-    visits: dict[int, list[Visit]] = defaultdict(list)
-    goal_ids = [g.id for g in goals]
-    # The people of each visit and debrief are not read with it: a cycle's state needs ids only,
-    # and joining two or four people to each of a year's rows was most of a coach's Home.
-    unjoined = (lazyload(Visit.teacher), lazyload(Visit.coach))
-    for visit in rows_in(
-        uow, Visit, Visit.goal_id, goal_ids, Visit.starts_at, Visit.id, options=unjoined
-    ):
-        if visit.goal_id is not None and may_read(actor, _visit_record(visit)):
-            visits[visit.goal_id].append(visit)
-    goal_of_visit = {v.id: goal_id for goal_id, vs in visits.items() for v in vs}
-    debriefs: dict[int, list[Debrief]] = defaultdict(list)
-    visit_ids = list(goal_of_visit)
-    unjoined_debriefs = (
-        lazyload(Debrief.teacher),
-        lazyload(Debrief.coach),
-        lazyload(Debrief.visit),  # one of the visits just read: found without a query
-    )
-    for debrief in rows_in(
-        uow,
-        Debrief,
-        Debrief.visit_id,
-        visit_ids,
-        Debrief.starts_at,
-        Debrief.id,
-        options=unjoined_debriefs,
-    ):
-        if may_read(actor, _debrief_record(debrief)):
-            debriefs[goal_of_visit[debrief.visit_id]].append(debrief)
-    debrief_by_id = {d.id: d for ds in debriefs.values() for d in ds}
-    notes: dict[int, list[DebriefNote]] = defaultdict(list)
-    by_update = (DebriefNote.updated_at, DebriefNote.id)
-    for note in rows_in(uow, DebriefNote, DebriefNote.debrief_id, list(debrief_by_id), *by_update):
-        debrief = debrief_by_id[note.debrief_id]
-        if may_read(actor, _note_record(debrief)):
-            notes[goal_of_visit[debrief.visit_id]].append(note)
+    facts = _CycleReads(uow, actor, now)
+    for chunk in chunks([g.id for g in goals]):
+        facts.read_visits(chunk)
+        facts.read_debriefs(chunk)
+    return {goal.id: facts.cycle(goal) for goal in goals}
 
-    tried = uow.next_steps.tried_among([n.id for ns in notes.values() for n in ns])
-    found: dict[int, _Cycle] = {}
-    for goal in goals:
-        goal_notes = notes.get(goal.id, [])
-        state = cycle_state(
-            goal, visits.get(goal.id, []), debriefs.get(goal.id, []), goal_notes, now, tried
+
+@dataclass
+class _CycleReads:
+    """What the cycles of some goals come down to, read a chunk of goals at a time."""
+
+    uow: UnitOfWork
+    actor: Actor
+    now: datetime
+    decided: dict[tuple[Kind, _Parties, int | None], bool] = field(default_factory=dict)
+    went_ahead: set[int] = field(default_factory=set)
+    last_visit: dict[int, datetime] = field(default_factory=dict)
+    last_held: dict[int, tuple[datetime, int]] = field(default_factory=dict)  # start, debrief
+    started: dict[int, datetime] = field(default_factory=dict)  # debrief id -> its start
+    steps: dict[int, list[_Step]] = field(default_factory=lambda: defaultdict(list))
+
+    def readable(self, kind: Kind, parties: _Parties, goal_id: int | None = None) -> bool:
+        """May the actor read this visit, debrief or debrief's notes? Asked once for each."""
+        key = (kind, parties, goal_id)
+        known = self.decided.get(key)
+        if known is None:
+            if kind is Kind.NOTE:
+                record = _notes_of(parties, goal_id)
+            elif kind is Kind.VISIT:
+                record = _visit_record(parties)
+            else:
+                record = _debrief_record(parties)
+            known = self.decided[key] = bool(may_read(self.actor, record))
+        return known
+
+    def read_visits(self, chunk: Sequence[int]) -> None:
+        params = {"goals": list(chunk), "now": self.now}
+        for goal_id, team, teacher, coach, ahead, latest in self.uow.session.execute(
+            _VISITS_BY_GOAL, params
+        ):
+            visit = _Parties(team, teacher, coach)
+            if goal_id is None or not ahead or not self.readable(Kind.VISIT, visit):
+                continue
+            self.went_ahead.add(goal_id)
+            if latest is not None:
+                latest = _aware(latest)
+                self.last_visit[goal_id] = max(latest, self.last_visit.get(goal_id, latest))
+
+    def read_debriefs(self, chunk: Sequence[int]) -> None:
+        """The goals' debriefs, each with its notes that carry a next step (a row each, or one
+        row without a note). A debrief counts when both it and its visit may be read; of a
+        goal's debriefs held at the same latest time, the first read is its latest."""
+        debrief_id = None
+        goal_id = None
+        for row in self.uow.session.execute(_DEBRIEFS_BY_GOAL, {"goals": list(chunk)}):
+            if row[0] != debrief_id:
+                debrief_id, team, teacher, coach, starts_at, has_notes, goal_id, *visit = row[:10]
+                goal_id = self._debrief(
+                    debrief_id, _Parties(team, teacher, coach), starts_at, has_notes, goal_id, visit
+                )
+            if goal_id is not None and row.next_step:  # the notes may be read, and it has one
+                self.steps[goal_id].append(_Step(row[10], row[11], row[12], row[13], row[14]))
+
+    def _debrief(
+        self,
+        debrief_id: int,
+        debrief: _Parties,
+        starts_at: datetime,
+        has_notes: bool,
+        goal_id: int | None,
+        visit: list[Any],
+    ) -> int | None:
+        """Take in one debrief; the goal whose steps its notes are, when they may be read."""
+        if not (
+            goal_id is not None
+            and self.readable(Kind.VISIT, _Parties(*visit))
+            and self.readable(Kind.DEBRIEF, debrief)
+        ):
+            return None
+        starts_at = _aware(starts_at)
+        self.started[debrief_id] = starts_at
+        held = self.last_held.get(goal_id)
+        if starts_at <= self.now and (held is None or starts_at > held[0]):
+            self.last_held[goal_id] = (starts_at, debrief_id)
+        # Any note on it is read, for the access log, as reading its notes.
+        if has_notes and self.readable(Kind.NOTE, debrief, goal_id):
+            return goal_id
+        return None
+
+    def cycle(self, goal: Goal) -> _Cycle:
+        # In the order they were written (the latest step of two equal is the first written).
+        steps = sorted(self.steps.get(goal.id, []), key=lambda s: (_aware(s.updated_at), s.id))
+        held = self.last_held.get(goal.id)
+        on_last = [s for s in steps if held is not None and s.debrief_id == held[1]]
+        state = state_of(
+            goal.status,
+            went_ahead=goal.id in self.went_ahead,
+            last_visit=self.last_visit.get(goal.id),
+            last_debrief=held[0] if held is not None else None,
+            steps=[s.id for s in on_last],
+            tried={s.id for s in on_last if s.tried},
         )
-        with_step = [n for n in goal_notes if n.next_step]
         latest = max(
-            with_step,
-            key=lambda n: (debrief_by_id[n.debrief_id].starts_at, _aware(n.updated_at)),
-            default=None,
+            steps, key=lambda s: (self.started[s.debrief_id], _aware(s.updated_at)), default=None
         )
-        found[goal.id] = _Cycle(state, latest.next_step if latest is not None else None)
-    return found
+        return _Cycle(state, latest.next_step if latest is not None else None)
+
+
+# The two reads, built once (SQLAlchemy keeps a statement's cache key with it): each takes
+# the chunk of goals as "goals", and the visits' also "now". "Went ahead" is asked in the
+# visits' aggregates, not in WHERE, so that the goals' index finds the rows, not the status's
+# (nearly every visit is accepted: that would read the year).
+_GOALS = Visit.goal_id.in_(bindparam("goals", expanding=True))
+_WENT_AHEAD_BY_NOW = and_(VISIT_WENT_AHEAD, Visit.starts_at <= bindparam("now"))
+_VISITS_BY_GOAL = (
+    select(
+        Visit.goal_id,
+        Visit.team_id,
+        Visit.teacher_id,
+        Visit.coach_id,
+        func.count().filter(VISIT_WENT_AHEAD),
+        func.max(Visit.starts_at).filter(_WENT_AHEAD_BY_NOW),
+    )
+    .where(_GOALS)
+    .group_by(Visit.goal_id, Visit.team_id, Visit.teacher_id, Visit.coach_id)
+)
+_STEP = and_(DebriefNote.debrief_id == Debrief.id, DebriefNote.next_step.is_not(None))
+_ANY_NOTE = aliased(DebriefNote)
+_DEBRIEFS_BY_GOAL = (
+    select(
+        Debrief.id,
+        Debrief.team_id,
+        Debrief.teacher_id,
+        Debrief.coach_id,
+        Debrief.starts_at,
+        select(_ANY_NOTE.id).where(_ANY_NOTE.debrief_id == Debrief.id).exists(),
+        Visit.goal_id,
+        Visit.team_id,
+        Visit.teacher_id,
+        Visit.coach_id,
+        DebriefNote.id,
+        DebriefNote.debrief_id,
+        DebriefNote.next_step,
+        DebriefNote.updated_at,
+        select(NextStepAnswer.id)
+        .where(NextStepAnswer.note_id == DebriefNote.id, NextStepAnswer.kind == StepAnswer.TRIED)
+        .exists(),
+    )
+    .join(Visit, Visit.id == Debrief.visit_id)
+    .outerjoin(DebriefNote, _STEP)
+    .where(_GOALS)
+    .order_by(Debrief.starts_at, Debrief.id)
+)
 
 
 # --------------------------------------------------------------------------- small helpers
@@ -494,28 +675,6 @@ def _role(person: Person) -> Role:
         return Role(person.role)
     except ValueError:
         return Role.TEACHER
-
-
-def _visit_appointment(visit: Visit, *, other: Person) -> Appointment:
-    return Appointment(
-        kind="visit",
-        other_user_id=other.user_id,
-        starts_at=visit.starts_at,
-        ends_at=visit.ends_at,
-        support=support_kind(visit.support_type),
-        class_name=visit.class_name,
-        status=visit.status,
-    )
-
-
-def _debrief_appointment(debrief: Debrief, *, other: Person) -> Appointment:
-    return Appointment(
-        kind="debrief",
-        other_user_id=other.user_id,
-        starts_at=debrief.starts_at,
-        ends_at=debrief.ends_at,
-        place=debrief.place,
-    )
 
 
 def _midnight(day: date, tz: str) -> datetime:

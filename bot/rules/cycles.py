@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from typing import Protocol
 
 from sqlalchemy import ColumnElement
 
@@ -316,13 +317,6 @@ def save_note(
     return uow.notes.add(row)
 
 
-def notes_visible_to(uow: UnitOfWork, actor: Actor, debrief: Debrief) -> list[DebriefNote]:
-    """The notes on a debrief, or none at all for anyone outside that conversation."""
-    if not may_read(actor, _note_record(debrief)):
-        return []
-    return uow.notes.list_for_debrief(debrief.id)
-
-
 def visits_needing_debrief_nudge(
     uow: UnitOfWork,
     now: datetime,
@@ -356,31 +350,77 @@ def visits_needing_debrief_nudge(
 # --------------------------------------------------------------------------- the cycle's story
 
 
+class VisitFacts(Protocol):
+    """What a cycle's state needs of a visit: a whole row, or a read model's few columns."""
+
+    @property
+    def status(self) -> VisitStatus | str: ...
+    @property
+    def outcome(self) -> VisitOutcome | str | None: ...
+    @property
+    def starts_at(self) -> datetime: ...
+
+
+class DebriefFacts(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def starts_at(self) -> datetime: ...
+
+
+class NoteFacts(Protocol):
+    @property
+    def id(self) -> int: ...
+    @property
+    def debrief_id(self) -> int: ...
+    @property
+    def next_step(self) -> str | None: ...
+
+
 def cycle_state(
     goal: Goal,
-    visits: Sequence[Visit],
-    debriefs: Sequence[Debrief],
-    notes: Sequence[DebriefNote],
+    visits: Sequence[VisitFacts],
+    debriefs: Sequence[DebriefFacts],
+    notes: Sequence[NoteFacts],
     now: datetime,
     tried: Collection[int] = (),
 ) -> CycleState:
     """planning -> visiting -> debriefed -> trying the next step -> tried -> complete, from the
     facts; `tried` holds the notes whose next step the teacher says they tried."""
-    if goal.status != GoalStatus.ACTIVE:
-        return CycleState.COMPLETE
     held = [d for d in debriefs if d.starts_at <= now]
-    visited = [v for v in visits if went_ahead(v.status, v.outcome) and v.starts_at <= now]
-    if held:
-        last = max(held, key=lambda d: d.starts_at)
-        if visited and max(v.starts_at for v in visited) > last.starts_at:
+    last = max(held, key=lambda d: d.starts_at) if held else None
+    ahead = [v.starts_at for v in visits if went_ahead(v.status, v.outcome)]
+    return state_of(
+        goal.status,
+        went_ahead=bool(ahead),
+        last_visit=max((at for at in ahead if at <= now), default=None),
+        last_debrief=last.starts_at if last is not None else None,
+        steps=[n.id for n in notes if last is not None and n.debrief_id == last.id and n.next_step],
+        tried=tried,
+    )
+
+
+def state_of(
+    status: GoalStatus | str,
+    *,
+    went_ahead: bool,
+    last_visit: datetime | None,
+    last_debrief: datetime | None,
+    steps: Collection[int],
+    tried: Collection[int] = (),
+) -> CycleState:
+    """A cycle's state from what it comes down to: whether any of its visits went ahead, when
+    the latest of them that started did, when its latest debrief held started, and the notes
+    with a next step on that debrief (`steps`; `tried` those the teacher says they tried)."""
+    if status != GoalStatus.ACTIVE:
+        return CycleState.COMPLETE
+    if last_debrief is not None:
+        if last_visit is not None and last_visit > last_debrief:
             return CycleState.VISITING
-        last_notes = [n for n in notes if n.debrief_id == last.id and n.next_step]
-        if any(n.id in tried for n in last_notes):
+        if any(note_id in tried for note_id in steps):
             return CycleState.TRIED
-        return CycleState.TRYING if last_notes else CycleState.DEBRIEFED
-    if visited or any(went_ahead(v.status, v.outcome) for v in visits):
-        return CycleState.VISITING
-    return CycleState.PLANNING
+        return CycleState.TRYING if steps else CycleState.DEBRIEFED
+    return CycleState.VISITING if went_ahead else CycleState.PLANNING
 
 
 @dataclass(frozen=True)
@@ -398,36 +438,50 @@ def cycles_of(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime) -> 
     """Each goal of a teacher the actor may read, with its visits, debriefs and notes.
 
     Each visit and debrief is checked on its own, as the Home tab does: a goal can change coach.
+    Each kind of row is read once for all the goals, however many there are.
     """
-    goals = uow.goals.list_for_teacher(teacher.id)
+    goals = [g for g in uow.goals.list_for_teacher(teacher.id) if may_read(actor, _goal_record(g))]
+    goal_ids = [goal.id for goal in goals]
+    # Reading the goal is not reading every visit under it: a goal can change coach, and
+    # the new coach must not learn when, where or how the teacher met the old one.
+    visits: dict[int, list[Visit]] = {goal_id: [] for goal_id in goal_ids}
+    for visit in uow.visits.list_for_goals(goal_ids):
+        if visit.goal_id is not None and may_read(actor, _visit_record(visit)):
+            visits[visit.goal_id].append(visit)
+    goal_of_visit = {v.id: goal_id for goal_id, vs in visits.items() for v in vs}
+    debriefs: dict[int, list[Debrief]] = {goal_id: [] for goal_id in goal_ids}
+    for debrief in uow.debriefs.list_for_visits(list(goal_of_visit)):
+        if may_read(actor, _debrief_record(debrief)):
+            debriefs[goal_of_visit[debrief.visit_id]].append(debrief)
+    # Notes only on the debriefs whose notes the actor may read: their teacher and coach.
+    noted = [d.id for ds in debriefs.values() for d in ds if may_read(actor, _note_record(d))]
+    notes_on: dict[int, list[DebriefNote]] = {debrief_id: [] for debrief_id in noted}
+    for note in uow.notes.list_for_debriefs(noted):
+        notes_on[note.debrief_id].append(note)
+    # The teacher sees all the coaching logged toward their goal; a coach what they logged.
+    logs: dict[int, list[CoachingLog]] = {goal_id: [] for goal_id in goal_ids}
+    for log in uow.coaching_logs.list_for_goals(goal_ids):
+        if log.goal_id is not None and actor.person_id in (teacher.id, log.coach_id):
+            logs[log.goal_id].append(log)
+    # Answers to a next step go with its note: read by whoever may read the note.
+    answers: dict[int, list[NextStepAnswer]] = {}
+    for answer in uow.next_steps.list_for_notes([n.id for ns in notes_on.values() for n in ns]):
+        answers.setdefault(answer.note_id, []).append(answer)
+
     facts: list[CycleFacts] = []
     for goal in goals:
-        if not may_read(actor, _goal_record(goal)):
-            continue
-        # Reading the goal is not reading every visit under it: a goal can change coach, and
-        # the new coach must not learn when, where or how the teacher met the old one.
-        visits = [
-            visit
-            for visit in uow.visits.list_for_goal(goal.id)
-            if may_read(actor, _visit_record(visit))
-        ]
-        debriefs = [
-            debrief
-            for debrief in uow.debriefs.list_for_visits([v.id for v in visits])
-            if may_read(actor, _debrief_record(debrief))
-        ]
-        notes = [n for d in debriefs for n in notes_visible_to(uow, actor, d)]
-        # The teacher sees all the coaching logged toward their goal; a coach what they logged.
-        logs = [
-            log
-            for log in uow.coaching_logs.list_for_goal(goal.id)
-            if actor.person_id in (teacher.id, log.coach_id)
-        ]
-        # Answers to a next step go with its note: read by whoever may read the note.
-        answers = uow.next_steps.list_for_notes([n.id for n in notes])
-        tried = {a.note_id for a in answers if a.kind == StepAnswer.TRIED}
-        state = cycle_state(goal, visits, debriefs, notes, now, tried)
-        facts.append(CycleFacts(goal, visits, debriefs, notes, state, logs, answers))
+        goal_debriefs = debriefs[goal.id]
+        notes = [n for d in goal_debriefs for n in notes_on.get(d.id, [])]
+        goal_answers = sorted(
+            (a for n in notes for a in answers.get(n.id, [])), key=lambda a: (a.answered_at, a.id)
+        )
+        tried = {a.note_id for a in goal_answers if a.kind == StepAnswer.TRIED}
+        state = cycle_state(goal, visits[goal.id], goal_debriefs, notes, now, tried)
+        facts.append(
+            CycleFacts(
+                goal, visits[goal.id], goal_debriefs, notes, state, logs[goal.id], goal_answers
+            )
+        )
     return facts
 
 

@@ -1,4 +1,8 @@
-"""The story of a teacher's coaching cycles: each goal with its visits, debriefs and notes."""
+"""The story of a teacher's coaching cycles: each goal with its visits, debriefs and notes.
+
+Built as plain dicts (bot/views/plain.py): a story is up to a modal's hundred blocks, and
+slack_sdk's models would cost more than reading the cycles.
+"""
 
 from __future__ import annotations
 
@@ -6,15 +10,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
-
-from slack_sdk.models.blocks import (
-    ActionsBlock,
-    Block as SlackBlock,
-    ButtonElement,
-    DividerBlock,
-    MarkdownTextObject,
-    SectionBlock,
-)
 
 from bot.ids import Action, Callback
 from bot.rules.domain import (
@@ -27,10 +22,11 @@ from bot.rules.domain import (
 )
 from bot.rules.limits import MAX_QUESTION
 from bot.views import common
-from bot.views.common import COACH, TEACHER, clip, context, count, inline, mention, section
+from bot.views.common import COACH, TEACHER, count, inline, mention
 from bot.views.debrief import write_notes_button
 from bot.views.goals import area_label
 from bot.views.next_steps import StepLine, step_line_text, students_text
+from bot.views.plain import Dict, actions, button, context, divider, modal, section
 from bot.views.visit_log import MISSED_FOR_COACH, MISSED_FOR_TEACHER, schedule_debrief_button
 from bot.views.when import format_when, short_minutes
 
@@ -138,7 +134,7 @@ def build_goals_view(
     """
     common.check_person(viewer, "viewer")
     ordered = sorted(stories, key=lambda s: (s.status is not GoalStatus.ACTIVE, -s.goal_id))
-    tail: list[SlackBlock] = []
+    tail: list[Dict] = []
     active = sum(1 for story in stories if story.status is GoalStatus.ACTIVE)
     if viewer == TEACHER and not can_add and active >= MAX_ACTIVE_GOALS:
         tail.append(
@@ -148,17 +144,9 @@ def build_goals_view(
             )
         )
     if can_add:
-        tail.append(
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="New goal", action_id=Action.GOAL_NEW, value="new", style="primary"
-                    )
-                ]
-            )
-        )
+        tail.append(actions(button("New goal", Action.GOAL_NEW, value="new", style="primary")))
 
-    blocks: list[SlackBlock] = []
+    blocks: list[Dict] = []
     if not ordered:
         blocks.append(section(_empty_text(viewer)))
     budget = common.MAX_MODAL_BLOCKS - len(tail) - 1  # one line for the cycles left out
@@ -166,7 +154,7 @@ def build_goals_view(
     for story in ordered:
         story_blocks = _story_blocks(story, viewer=viewer, today=today, tz=tz)
         if shown:
-            story_blocks.insert(0, DividerBlock())
+            story_blocks.insert(0, divider())
         if len(blocks) + len(story_blocks) > budget:
             break
         blocks += story_blocks
@@ -175,12 +163,7 @@ def build_goals_view(
     if left_out:
         blocks.append(context(f"{count(left_out, 'earlier cycle', 'earlier cycles')} not shown"))
     blocks += tail
-    return common.modal(
-        "Coaching cycles",
-        blocks,
-        close="Done",
-        callback_id=Callback.GOALS,
-    )
+    return modal("Coaching cycles", blocks, close="Done", callback_id=Callback.GOALS)
 
 
 def _empty_text(viewer: str) -> str:
@@ -196,8 +179,8 @@ def _empty_text(viewer: str) -> str:
     )
 
 
-def _story_blocks(story: CycleStory, *, viewer: str, today: date, tz: str) -> list[SlackBlock]:
-    blocks: list[SlackBlock] = [
+def _story_blocks(story: CycleStory, *, viewer: str, today: date, tz: str) -> list[Dict]:
+    blocks: list[Dict] = [
         section(_story_heading(story, today)),
         context(_story_line(story, viewer)),
     ]
@@ -263,7 +246,7 @@ def _can_debrief(visit: VisitLine) -> bool:
     return went_ahead(visit.status, visit.outcome)
 
 
-def _visit_blocks(story: CycleStory, *, viewer: str, tz: str) -> list[SlackBlock]:
+def _visit_blocks(story: CycleStory, *, viewer: str, tz: str) -> list[Dict]:
     if not story.visits:
         return [section("*Visits*\nNo visits yet.")]
     visits = sorted(story.visits, key=lambda v: v.starts_at)
@@ -276,7 +259,7 @@ def _visit_blocks(story: CycleStory, *, viewer: str, tz: str) -> list[SlackBlock
         if story.status is GoalStatus.ACTIVE and _can_debrief(v) and v.visit_id not in debriefed
     ][-MAX_DEBRIEF_BUTTONS:]
 
-    blocks: list[SlackBlock] = []
+    blocks: list[Dict] = []
     heading = ["*Visits*"]
     if earlier:
         heading.append(f"_{count(earlier, 'earlier visit', 'earlier visits')} not shown_")
@@ -290,9 +273,9 @@ def _visit_blocks(story: CycleStory, *, viewer: str, tz: str) -> list[SlackBlock
             blocks += _packed_sections([*heading, *pending])
             heading, pending = [], []
         blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(text=clip("\n".join([*heading, line]), common.MAX_SECTION)),
-                accessory=schedule_debrief_button(visit.visit_id),
+            section(
+                "\n".join([*heading, line]),
+                accessory=schedule_debrief_button(visit.visit_id).to_dict(),
             )
         )
         heading = []
@@ -313,7 +296,7 @@ def _visit_line(visit: VisitLine, *, viewer: str, tz: str) -> str:
     return "• " + " · ".join(words)
 
 
-def _logged_blocks(story: CycleStory, *, viewer: str, today: date) -> list[SlackBlock]:
+def _logged_blocks(story: CycleStory, *, viewer: str, today: date) -> list[Dict]:
     """ "Co-planned with your coach, 40 min": what the coach logged beside the visits."""
     if not story.logged:
         return []
@@ -334,12 +317,12 @@ def _logged_blocks(story: CycleStory, *, viewer: str, today: date) -> list[Slack
     return _packed_sections(lines)
 
 
-def _debrief_blocks(story: CycleStory, *, viewer: str, today: date, tz: str) -> list[SlackBlock]:
+def _debrief_blocks(story: CycleStory, *, viewer: str, today: date, tz: str) -> list[Dict]:
     if not story.debriefs:
         return []
     debriefs = sorted(story.debriefs, key=lambda d: d.starts_at)
     earlier = max(0, len(debriefs) - MAX_DEBRIEFS_SHOWN)
-    blocks: list[SlackBlock] = []
+    blocks: list[Dict] = []
     if earlier:
         blocks.append(context(f"{count(earlier, 'earlier debrief', 'earlier debriefs')} not shown"))
     for debrief in debriefs[earlier:]:
@@ -349,19 +332,14 @@ def _debrief_blocks(story: CycleStory, *, viewer: str, today: date, tz: str) -> 
         notes = [note for note in debrief.notes if _has_words(note)][:MAX_NOTES_SHOWN]
         if not notes:
             heading += "\n_No notes yet._"
-        blocks.append(
-            SectionBlock(
-                text=MarkdownTextObject(text=clip(heading, common.MAX_SECTION)),
-                accessory=write_notes_button(debrief.debrief_id),
-            )
-        )
+        blocks.append(section(heading, accessory=write_notes_button(debrief.debrief_id).to_dict()))
         blocks += [
             section(_note_text(note, story=story, viewer=viewer, today=today)) for note in notes
         ]
     return blocks
 
 
-def _step_blocks(story: CycleStory, *, today: date, tz: str) -> list[SlackBlock]:
+def _step_blocks(story: CycleStory, *, today: date, tz: str) -> list[Dict]:
     """ "Tried the next step: “It went well”": the teacher's answers to check-backs, in order."""
     if not story.steps:
         return []
@@ -405,29 +383,27 @@ def _note_text(note: NoteView, *, story: CycleStory, viewer: str, today: date) -
     return "\n".join(lines)
 
 
-def _goal_actions(goal_id: int, *, has_coach: bool) -> ActionsBlock:
+def _goal_actions(goal_id: int, *, has_coach: bool) -> Dict:
     value = str(goal_id)
     met = "Well done! This closes the cycle" + (
         ", and your coach will hear the news." if has_coach else "."
     )
-    return ActionsBlock(
-        elements=[
-            ButtonElement(text="Edit", action_id=Action.GOAL_EDIT, value=value),
-            common.confirm_button(
-                "Goal met :tada:",
-                Action.GOAL_MET,
-                value,
-                ask=("Mark this goal met?", met, "Yes, it's met", "Not yet"),
-                style="primary",
-            ),
-            common.confirm_button("Set aside", Action.GOAL_SET_ASIDE, value, ask=_SET_ASIDE),
-        ]
+    return actions(
+        button("Edit", Action.GOAL_EDIT, value=value),
+        common.confirm_button(
+            "Goal met :tada:",
+            Action.GOAL_MET,
+            value,
+            ask=("Mark this goal met?", met, "Yes, it's met", "Not yet"),
+            style="primary",
+        ).to_dict(),
+        common.confirm_button("Set aside", Action.GOAL_SET_ASIDE, value, ask=_SET_ASIDE).to_dict(),
     )
 
 
-def _packed_sections(lines: Sequence[str]) -> list[SlackBlock]:
+def _packed_sections(lines: Sequence[str]) -> list[Dict]:
     """Lines in as few sections as fit, none cut in half unless one alone is too long."""
-    sections: list[SlackBlock] = []
+    sections: list[Dict] = []
     current = ""
     for line in lines:
         joined = f"{current}\n{line}" if current else line

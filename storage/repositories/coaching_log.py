@@ -36,11 +36,13 @@ class CoachingLogRepository(RowRepository[CoachingLog]):
             .order_by(CoachingLog.on_day.desc(), CoachingLog.id.desc())
         )
 
-    def list_for_goal(self, goal_id: int) -> list[CoachingLog]:
-        """What was logged toward one goal, earliest first."""
+    def list_for_goals(self, goal_ids: Collection[int]) -> list[CoachingLog]:
+        """What was logged toward these goals, earliest first."""
+        if not goal_ids:
+            return []
         return self.all(
             select(CoachingLog)
-            .where(CoachingLog.goal_id == goal_id)
+            .where(CoachingLog.goal_id.in_(list(goal_ids)))
             .order_by(CoachingLog.on_day, CoachingLog.id)
         )
 

@@ -8,6 +8,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import select
+from sqlalchemy.orm import lazyload
 
 from storage.enums import GoalStatus, StepAnswer
 from storage.models import Debrief, DebriefNote, Goal, NextStepAnswer
@@ -36,11 +37,15 @@ class DebriefRepository(RowRepository[Debrief]):
     model = Debrief
 
     def list_for_visits(self, visit_ids: Sequence[int]) -> list[Debrief]:
-        """The debriefs of these visits, earliest first."""
+        """The debriefs of these visits, earliest first. Their visit and people are read only
+        when asked for: the caller has the visits already, and the session knows them."""
         if not visit_ids:
             return []
         return self.all(
-            select(Debrief).where(Debrief.visit_id.in_(list(visit_ids))).order_by(Debrief.starts_at)
+            select(Debrief)
+            .where(Debrief.visit_id.in_(list(visit_ids)))
+            .order_by(Debrief.starts_at)
+            .options(lazyload(Debrief.visit), lazyload(Debrief.teacher), lazyload(Debrief.coach))
         )
 
 
@@ -56,12 +61,14 @@ class DebriefNoteRepository(RowRepository[DebriefNote]):
             )
         ).first()
 
-    def list_for_debrief(self, debrief_id: int) -> list[DebriefNote]:
-        """Every note on a debrief, oldest first."""
+    def list_for_debriefs(self, debrief_ids: Sequence[int]) -> list[DebriefNote]:
+        """Every note on these debriefs, oldest first."""
+        if not debrief_ids:
+            return []
         return self.all(
             select(DebriefNote)
-            .where(DebriefNote.debrief_id == debrief_id)
-            .order_by(DebriefNote.created_at)
+            .where(DebriefNote.debrief_id.in_(list(debrief_ids)))
+            .order_by(DebriefNote.created_at, DebriefNote.id)
         )
 
 

@@ -7,9 +7,11 @@ Read models (bot/reads) use these forms too.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
 
 from sqlalchemy import ColumnElement, and_, func, or_, select, update
+from sqlalchemy.orm import lazyload
 
 from storage.enums import AWAITING_ANSWER, OPEN_VISIT_STATUSES, VisitOutcome, VisitStatus
 from storage.models import Debrief, Visit
@@ -162,6 +164,14 @@ class VisitRepository(RowRepository[Visit]):
             query = query.where(only)
         return self.all(query)
 
-    def list_for_goal(self, goal_id: int) -> list[Visit]:
-        """Every visit made under a goal, earliest first."""
-        return self.all(select(Visit).where(Visit.goal_id == goal_id).order_by(Visit.starts_at))
+    def list_for_goals(self, goal_ids: Sequence[int]) -> list[Visit]:
+        """Every visit made under these goals, earliest first; their people are read only when
+        asked for (a cycle's story names nobody from its visits)."""
+        if not goal_ids:
+            return []
+        return self.all(
+            select(Visit)
+            .where(Visit.goal_id.in_(list(goal_ids)))
+            .order_by(Visit.starts_at, Visit.id)
+            .options(lazyload(Visit.teacher), lazyload(Visit.coach))
+        )

@@ -17,7 +17,6 @@ READERS = {
     "cycles_of",
     "caseload",
     "home_data",
-    "notes_visible_to",
     "visible_reflections",
     "plan_daily_lists",
 }

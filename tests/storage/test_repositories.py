@@ -292,7 +292,7 @@ def test_a_debrief_note_is_found_by_its_author(deps: Deps) -> None:
             )
         mine = uow.notes.get_by_author(debrief.id, teacher.id)
         assert mine is not None and mine.author_id == teacher.id
-        assert [n.author_id for n in uow.notes.list_for_debrief(debrief.id)] == [
+        assert [n.author_id for n in uow.notes.list_for_debriefs([debrief.id])] == [
             teacher.id,
             coach.id,
         ]

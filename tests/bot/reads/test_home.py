@@ -7,6 +7,7 @@ show another teacher's goal, focus or notes; admins and leaders who see aggregat
 from __future__ import annotations
 
 import json
+import random
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -14,12 +15,13 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
-from sqlalchemy import event
+from sqlalchemy import event, select
 
 from bot.app.deps import Deps
 from bot.demo.block_kit import check_view
 from bot.ids import Action, Block, Callback, Input
 from bot.reads import home
+from bot.rules import cycles
 from bot.rules.domain import CycleState, Role
 from bot.rules.people import actor_for
 from bot.views.home import (
@@ -41,6 +43,7 @@ from storage.models import (
     Debrief,
     DebriefNote,
     Goal,
+    NextStepAnswer,
     OutboxMessage,
     Person,
     Reflection,
@@ -353,7 +356,113 @@ def test_a_coachs_home_costs_the_same_queries_for_10_or_40_teachers(deps: Deps) 
             _note(uow, _debrief(uow, visit, at(20, 14)), coach, next_step="a step")
         uow.commit()
     assert queries(60) == many
-    assert many <= 15
+    assert many <= 13
+
+
+def test_the_home_and_the_goal_story_agree_on_every_cycle(deps: Deps) -> None:
+    """The Home reads cycles in bulk and the story one teacher at a time: for a coach's
+    caseload and each teacher's own Home, every state and next step must be the story's."""
+    rng = random.Random(11)
+    with deps.uow() as uow:
+        coach = _person(uow, COACH, "Jordan", role="coach")
+        before = _person(uow, "U0COACH002", "Sam", role="coach")  # the goals' coach before
+        teachers = [
+            _person(uow, f"U0T{n:07d}", f"Teacher {n}", assigned_coach_id=coach.id)
+            for n in range(40)
+        ]
+        for n, teacher in enumerate(teachers):
+            goal = _goal(uow, teacher, coach, f"Question {n}")
+            for v in range(rng.randint(0, 6)):
+                visit = _visit(
+                    uow,
+                    teacher,
+                    rng.choice((coach, coach, before)),
+                    NOW + timedelta(days=rng.randint(-20, 6), hours=rng.choice((-2, 0, 3))),
+                    status=rng.choice(("accepted", "accepted", "declined", "cancelled")),
+                    outcome=rng.choice((None, "happened", "happened", "rescheduled")),
+                    goal_id=goal.id,
+                )
+                if rng.random() < 0.6:
+                    # Some debriefs share their time; some are still ahead.
+                    debrief = _debrief(uow, visit, at(20 + v % 3, 14) + timedelta(days=n % 7))
+                    if rng.random() < 0.8:
+                        _note(uow, debrief, teacher, strengths="Calm start")
+                    if rng.random() < 0.8:
+                        step = rng.choice(("", f"Step {n}.{v}", f"Step {n}.{v}b"))
+                        _note(uow, debrief, coach, next_step=step)
+        for note in uow.session.scalars(select(DebriefNote).where(DebriefNote.next_step != "")):
+            if rng.random() < 0.5:
+                uow.session.add(
+                    NextStepAnswer(
+                        note_id=note.id,
+                        teacher_id=teachers[0].id,
+                        kind=rng.choice(("tried", "not_yet")),
+                        asked_on=TODAY,
+                        answered_at=NOW - timedelta(hours=1),
+                    )
+                )
+        uow.commit()
+
+    with deps.uow() as uow:
+        coach = uow.people.get_by_user(TEAM, COACH)
+        assert coach is not None
+        as_coach = actor_for(uow, TEAM, COACH)
+        caseload = {line.user_id: line.state for line in home.caseload(uow, as_coach, coach, NOW)}
+        states: set[CycleState] = set()
+        for teacher in uow.people.list_for_team(TEAM):
+            if teacher.role != "teacher":
+                continue
+            [story] = cycles.cycles_of(uow, as_coach, teacher, NOW)
+            assert caseload[teacher.user_id] is story.state
+            as_teacher = actor_for(uow, TEAM, teacher.user_id)
+            [own] = cycles.cycles_of(uow, as_teacher, teacher, NOW)
+            [line] = home.home_data(uow, as_teacher, teacher, NOW).teacher.goals  # type: ignore[union-attr]
+            started = {d.id: d.starts_at for d in own.debriefs}
+            latest = max(
+                (n for n in own.notes if n.next_step),
+                key=lambda n: (started[n.debrief_id], n.updated_at),
+                default=None,
+            )
+            assert (line.state, line.next_step) == (
+                own.state,
+                latest.next_step if latest is not None else None,
+            )
+            states.add(own.state)
+    # The data is varied enough to reach most states.
+    assert states >= {CycleState.PLANNING, CycleState.VISITING, CycleState.TRIED}
+    assert len(states) >= 5
+
+
+def test_a_teachers_goal_story_costs_the_same_queries_for_one_debrief_or_twelve(
+    deps: Deps,
+) -> None:
+    def queries() -> int:
+        statements: list[str] = []
+        with deps.uow() as uow:
+            teacher = uow.people.get_by_user(TEAM, TEACHER)
+            assert teacher is not None
+            actor = actor_for(uow, TEAM, COACH)
+            with _listening(deps, lambda *args: statements.append(str(args[2]))):
+                stories = cycles.cycles_of(uow, actor, teacher, NOW)
+        assert stories
+        return len(statements)
+
+    _district(deps)
+    few = queries()
+    with deps.uow() as uow:
+        coach = uow.people.get_by_user(TEAM, COACH)
+        teacher = uow.people.get_by_user(TEAM, TEACHER)
+        assert coach is not None and teacher is not None
+        for n in range(3):
+            goal = _goal(uow, teacher, coach, f"Question {n}")
+            for day in (20, 21, 22, 23):
+                visit = _visit(uow, teacher, coach, at(day, 9 + n), outcome="happened")
+                visit.goal_id = goal.id
+                debrief = _debrief(uow, visit, at(day, 15))
+                _note(uow, debrief, teacher, strengths="Calm start")
+                _note(uow, debrief, coach, next_step="a step")
+        uow.commit()
+    assert queries() == few
 
 
 @contextmanager
