@@ -109,10 +109,12 @@ def prompt_visit_logs(
     *,
     budget: outbox.Budget | None = None,
     worker: str = "coachbot",
+    sleep: Callable[[float], None] | None = None,
 ) -> int:
     """Plan the visit-log questions that came due and send those that may go out now, through
     the outbox (its key, its retries, the shared budget and the school-hours rule). Returns
-    how many were asked now; the others wait in the outbox for the delivery loop."""
+    how many were asked now; the others wait in the outbox for the delivery loop. `sleep`
+    waits for a slot of the budget (a real sleep unless given)."""
     with deps.uow() as uow:
         plan_visit_logs(uow, deps.now())
         uow.commit()
@@ -122,6 +124,7 @@ def prompt_visit_logs(
         worker=worker,
         still_wanted=STILL_WANTED,
         budget=budget,
+        sleep=sleep,
         kinds=(VISIT_LOG_KIND,),
     )
     return report.sent + report.recovered

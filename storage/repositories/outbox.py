@@ -5,14 +5,188 @@ from __future__ import annotations
 
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from functools import cache
 from typing import Any
 
-from sqlalchemy import Table, case, func, or_, select, update
+from sqlalchemy import BigInteger, Table, bindparam, case, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.enums import SENT_OR_DUE, OutboxStatus
 from storage.models import OutboxMessage, SendBudget
 from storage.repositories.base import insert_if_absent, rowcount
+
+# Delivery runs the statements below for every message and every poll of every replica, so
+# each is built once, with its values as named parameters: building a statement and working
+# out its cache key cost more than running it. The UPDATEs leave the session's copies of the
+# rows alone (synchronize_session=False): the rows they change are read afresh (a claim, a held
+# row and a sent row are each loaded after the UPDATE that changed them, with
+# populate_existing where the session may hold an older copy).
+_STILL = {"synchronize_session": False}
+
+
+def _held() -> tuple[Any, ...]:
+    """The rows the claim `:claim` still holds."""
+    return (
+        OutboxMessage.leased_by == bindparam("claim"),
+        OutboxMessage.status == OutboxStatus.PENDING,
+        OutboxMessage.lease_until.is_not(None),
+    )
+
+
+def _free() -> Any:
+    """Rows no live lease holds at `:now`."""
+    return or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < bindparam("now"))
+
+
+@cache
+def _candidates(by_kind: bool, skip_locked: bool) -> Any:
+    query = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.status == OutboxStatus.PENDING,
+            OutboxMessage.available_at <= bindparam("now"),
+            _free(),
+        )
+        .order_by(OutboxMessage.available_at, OutboxMessage.id)
+        .limit(bindparam("limit"))
+    )
+    if by_kind:
+        query = query.where(OutboxMessage.kind.in_(bindparam("kinds", expanding=True)))
+    return query.with_for_update(skip_locked=True) if skip_locked else query
+
+
+@cache
+def _lease() -> Any:
+    return (
+        update(OutboxMessage)
+        .where(
+            OutboxMessage.id.in_(bindparam("ids", expanding=True)),
+            OutboxMessage.status == OutboxStatus.PENDING,
+            _free(),
+        )
+        .values(
+            lease_until=bindparam("until"),
+            leased_by=bindparam("claim"),
+            attempts=OutboxMessage.attempts + 1,
+            # Every SET reads the row as it was: a lease still set means no outcome.
+            maybe_sent=or_(OutboxMessage.maybe_sent, OutboxMessage.lease_until.is_not(None)),
+        )
+        .returning(OutboxMessage.id)
+        .execution_options(**_STILL)
+    )
+
+
+@cache
+def _leased() -> Any:
+    return (
+        select(OutboxMessage)
+        .where(OutboxMessage.id.in_(bindparam("ids", expanding=True)))
+        .order_by(OutboxMessage.available_at, OutboxMessage.id)
+        .execution_options(populate_existing=True)
+    )
+
+
+@cache
+def _renew() -> Any:
+    return (
+        update(OutboxMessage)
+        .where(*_held())
+        .values(lease_until=bindparam("until"))
+        .execution_options(**_STILL)
+    )
+
+
+@cache
+def _get_held() -> Any:
+    return (
+        select(OutboxMessage)
+        .where(OutboxMessage.id == bindparam("message_id"), *_held())
+        .execution_options(populate_existing=True)
+    )
+
+
+@cache
+def _finish(columns: tuple[str, ...]) -> Any:
+    """The fenced UPDATE that records an outcome setting these columns (`:set_<column>`)."""
+    values: dict[str, Any] = {name: bindparam(f"set_{name}") for name in columns}
+    return (
+        update(OutboxMessage)
+        .where(OutboxMessage.id == bindparam("message_id"), *_held())
+        .values(lease_until=None, **values)
+        .execution_options(**_STILL)
+    )
+
+
+@cache
+def _release() -> Any:
+    return (
+        update(OutboxMessage)
+        .where(*_held())
+        .values(
+            lease_until=None,
+            available_at=bindparam("again"),
+            attempts=OutboxMessage.attempts - 1,
+        )
+        .execution_options(**_STILL)
+    )
+
+
+@cache
+def _take_slot() -> Any:
+    now = bindparam("now_ms", type_=BigInteger)
+    slot = case((SendBudget.next_ms > now, SendBudget.next_ms), else_=now)
+    return (
+        update(SendBudget)
+        .where(
+            SendBudget.name == bindparam("budget"),
+            slot <= bindparam("latest", type_=BigInteger),
+        )
+        .values(next_ms=slot + bindparam("interval", type_=BigInteger))
+        .returning(SendBudget.next_ms)
+        .execution_options(**_STILL)
+    )
+
+
+@cache
+def _next_slot() -> Any:
+    return select(SendBudget.next_ms).where(SendBudget.name == bindparam("budget"))
+
+
+@cache
+def _budget_failed() -> Any:
+    return (
+        update(SendBudget)
+        .where(SendBudget.name == bindparam("budget"))
+        .values(failures=SendBudget.failures + 1)
+        .returning(SendBudget.failures)
+        .execution_options(**_STILL)
+    )
+
+
+@cache
+def _budget_answered() -> Any:
+    return (
+        update(SendBudget)
+        .where(SendBudget.name == bindparam("budget"), SendBudget.failures > 0)
+        .values(failures=0)
+        .execution_options(**_STILL)
+    )
+
+
+@cache
+def _hold_budget() -> Any:
+    until = bindparam("until_ms", type_=BigInteger)
+    return (
+        update(SendBudget)
+        .where(SendBudget.name == bindparam("budget"), SendBudget.next_ms < until)
+        .values(next_ms=until)
+        .execution_options(**_STILL)
+    )
+
+
+@cache
+def _count_by_status() -> Any:
+    return select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
 
 
 class OutboxRepository:
@@ -144,94 +318,37 @@ class OutboxRepository:
         a lease exclusive on any database. A row whose earlier lease lapsed with no outcome
         recorded (its worker died, perhaps mid-send) is marked `maybe_sent` as it is claimed.
         """
-        free = or_(OutboxMessage.lease_until.is_(None), OutboxMessage.lease_until < now)
-        candidates = (
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.status == OutboxStatus.PENDING,
-                OutboxMessage.available_at <= now,
-                free,
-            )
-            .order_by(OutboxMessage.available_at, OutboxMessage.id)
-            .limit(limit)
-        )
+        skip_locked = self.session.get_bind().dialect.name == "postgresql"
+        params: dict[str, Any] = {"now": now, "limit": limit}
         if kinds is not None:
-            candidates = candidates.where(OutboxMessage.kind.in_(list(kinds)))
-        if self.session.get_bind().dialect.name == "postgresql":
-            candidates = candidates.with_for_update(skip_locked=True)
-        ids = list(self.session.scalars(candidates))
+            params["kinds"] = list(kinds)
+        ids = list(self.session.scalars(_candidates(kinds is not None, skip_locked), params))
         if not ids:
             return []
         claimed = self.session.scalars(
-            update(OutboxMessage)
-            .where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.PENDING, free)
-            .values(
-                lease_until=now + lease,
-                leased_by=claim,
-                attempts=OutboxMessage.attempts + 1,
-                # Every SET reads the row as it was: a lease still set means no outcome.
-                maybe_sent=or_(OutboxMessage.maybe_sent, OutboxMessage.lease_until.is_not(None)),
-            )
-            .returning(OutboxMessage.id)
+            _lease(), {"ids": ids, "now": now, "until": now + lease, "claim": claim}
         ).all()
-        rows = self.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.id.in_(claimed))
-            .order_by(OutboxMessage.available_at, OutboxMessage.id)
-            .execution_options(populate_existing=True)
-        ).all()
-        return list(rows)
-
-    def _held(self, claim: str) -> Any:
-        return (
-            OutboxMessage.leased_by == claim,
-            OutboxMessage.status == OutboxStatus.PENDING,
-            OutboxMessage.lease_until.is_not(None),
-        )
+        return list(self.session.scalars(_leased(), {"ids": list(claimed)}).all())
 
     def renew(self, claim: str, until: datetime) -> int:
         """Extend the lease of every row this claim still holds; returns how many."""
-        return rowcount(
-            self.session.execute(
-                update(OutboxMessage).where(*self._held(claim)).values(lease_until=until)
-            )
-        )
+        return rowcount(self.session.execute(_renew(), {"claim": claim, "until": until}))
 
     def get_held(self, message_id: int, claim: str) -> OutboxMessage | None:
         """The row, if this claim still holds its lease."""
-        return self.session.scalars(
-            select(OutboxMessage)
-            .where(OutboxMessage.id == message_id, *self._held(claim))
-            .execution_options(populate_existing=True)
-        ).first()
+        return self.session.scalars(_get_held(), {"message_id": message_id, "claim": claim}).first()
 
     def finish(self, message_id: int, claim: str, values: dict[str, Any]) -> bool:
         """Record an attempt's outcome, only if this claim still holds the row (a fence: a
         worker whose lease lapsed and was taken over records nothing)."""
-        return (
-            rowcount(
-                self.session.execute(
-                    update(OutboxMessage)
-                    .where(OutboxMessage.id == message_id, *self._held(claim))
-                    .values(lease_until=None, **values)
-                )
-            )
-            == 1
-        )
+        params = {f"set_{name}": value for name, value in values.items()}
+        params |= {"message_id": message_id, "claim": claim}
+        return rowcount(self.session.execute(_finish(tuple(sorted(values))), params)) == 1
 
     def release(self, claim: str, available_at: datetime) -> int:
         """Give back the rows this claim holds but did not try, to be tried at `available_at`."""
-        return rowcount(
-            self.session.execute(
-                update(OutboxMessage)
-                .where(*self._held(claim))
-                .values(
-                    lease_until=None,
-                    available_at=available_at,
-                    attempts=OutboxMessage.attempts - 1,
-                )
-            )
-        )
+        params = {"claim": claim, "again": available_at}
+        return rowcount(self.session.execute(_release(), params))
 
     # ------------------------------------------------------------------ the shared rate budget
 
@@ -242,14 +359,14 @@ class OutboxRepository:
         One UPDATE, so two replicas never get the same slot: PostgreSQL re-reads a row another
         transaction changed before applying the WHERE and the SET.
         """
-        slot = case((SendBudget.next_ms > now_ms, SendBudget.next_ms), else_=now_ms)
+        params = {
+            "budget": name,
+            "now_ms": now_ms,
+            "latest": now_ms + horizon_ms,
+            "interval": interval_ms,
+        }
         for _ in range(2):
-            taken = self.session.scalars(
-                update(SendBudget)
-                .where(SendBudget.name == name, slot <= now_ms + horizon_ms)
-                .values(next_ms=slot + interval_ms)
-                .returning(SendBudget.next_ms)
-            ).first()
+            taken = self.session.scalars(_take_slot(), params).first()
             if taken is not None:
                 return int(taken) - interval_ms
             table: Table = SendBudget.__table__  # type: ignore[assignment]
@@ -259,38 +376,25 @@ class OutboxRepository:
 
     def next_slot(self, name: str) -> int:
         """When the budget's next slot is (ms since the epoch); 0 for a budget never used."""
-        value = self.session.scalar(select(SendBudget.next_ms).where(SendBudget.name == name))
+        value = self.session.scalar(_next_slot(), {"budget": name})
         return int(value or 0)
 
     def budget_failed(self, name: str) -> int:
         """Count one more failure in a row that says Slack is down; returns how many now."""
         table: Table = SendBudget.__table__  # type: ignore[assignment]
         insert_if_absent(self.session, table, {"name": name, "next_ms": 0})
-        streak = self.session.scalars(
-            update(SendBudget)
-            .where(SendBudget.name == name)
-            .values(failures=SendBudget.failures + 1)
-            .returning(SendBudget.failures)
-        ).one()
+        streak = self.session.scalars(_budget_failed(), {"budget": name}).one()
         return int(streak)
 
     def budget_answered(self, name: str) -> None:
         """Slack answered: the count of failures in a row starts again."""
-        self.session.execute(
-            update(SendBudget)
-            .where(SendBudget.name == name, SendBudget.failures > 0)
-            .values(failures=0)
-        )
+        self.session.execute(_budget_answered(), {"budget": name})
 
     def hold_budget(self, name: str, until_ms: int) -> None:
         """Nobody takes a slot before `until_ms` (Slack said to wait): every replica pauses."""
         table: Table = SendBudget.__table__  # type: ignore[assignment]
         insert_if_absent(self.session, table, {"name": name, "next_ms": 0})
-        self.session.execute(
-            update(SendBudget)
-            .where(SendBudget.name == name, SendBudget.next_ms < until_ms)
-            .values(next_ms=until_ms)
-        )
+        self.session.execute(_hold_budget(), {"budget": name, "until_ms": until_ms})
 
     def retry_dead(self, now: datetime) -> int:
         """Put dead rows back in line, as new; returns how many."""
@@ -310,9 +414,7 @@ class OutboxRepository:
         )
 
     def count_by_status(self) -> dict[OutboxStatus, int]:
-        rows = self.session.execute(
-            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
-        ).all()
+        rows = self.session.execute(_count_by_status()).all()
         return {status: int(number) for status, number in rows}
 
     def count_due(self, now: datetime) -> int:

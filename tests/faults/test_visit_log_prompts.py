@@ -51,9 +51,16 @@ def _jump(clock: VirtualTime, to: datetime) -> None:
 
 
 def _ask(cluster: Cluster) -> int:
+    """The job's run, as the scheduler makes it; a wait for a slot of the budget passes on the
+    cluster's clock, not the test's."""
     replica = cluster.replicas[0]
     return jobs.prompt_visit_logs(
-        replica.deps, None, replica.sender, budget=cluster.budget, worker=replica.name
+        replica.deps,
+        None,
+        replica.sender,
+        budget=cluster.budget,
+        worker=replica.name,
+        sleep=cluster.time.sleep,
     )
 
 
