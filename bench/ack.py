@@ -12,6 +12,7 @@ of its teachers, so each makes the lookups a real teacher's command makes. `--un
 them from people coachbot has never seen instead.
 
 Usage: uv run python bench/ack.py [--requests 200] [--concurrency 200] [--rounds 2] [--unknown]
+                                  [--role all|web] [--delivering N]
 """
 
 from __future__ import annotations
