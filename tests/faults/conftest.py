@@ -163,10 +163,16 @@ class Replica:
         start_after: float = 0.0,
         every: float = POLL,
         each: Callable[[], None] | None = None,
+        together: threading.Barrier | None = None,
     ) -> None:
         """Wake every `every` seconds until `until` or nothing is left to send; a replica
-        killed mid-batch stops there."""
+        killed mid-batch stops there. With `together`, time starts only once every replica
+        sharing the barrier runs in it."""
         with self.time.running():
+            if together is not None:
+                # A thread the machine starts late must not find the others' first minutes
+                # gone: until it is counted as running, time moves for the others alone.
+                together.wait(60)
             self.time.sleep(start_after)
             try:
                 while self.time.now() < until and pending(self.deps):
@@ -199,6 +205,7 @@ class Cluster:
     def run(self, until: datetime, *, late: dict[int, float] | None = None, **kwargs: Any) -> None:
         """Run every replica in its own thread until all are done; `late` starts some of them
         (by index) that many seconds after the others."""
+        together = threading.Barrier(len(self.replicas))
         threads = [
             threading.Thread(
                 target=replica.run,
@@ -207,6 +214,7 @@ class Cluster:
                     "budget": self.budget,
                     **kwargs,
                     "start_after": (late or {}).get(n, 0.0),
+                    "together": together,
                 },
                 name=replica.name,
             )
