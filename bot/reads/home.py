@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 from typing import Any, NamedTuple
 from zoneinfo import ZoneInfo
 
@@ -58,6 +58,7 @@ from bot.views.home import (
     TeacherSettings,
 )
 from bot.views.office_hours import HoursOnHome
+from bot.views.when import aware
 from storage.models import (
     Debrief,
     DebriefNote,
@@ -368,7 +369,7 @@ def caseload(uow: UnitOfWork, actor: Actor, coach: Person, now: datetime) -> lis
             continue
         record = Record(Kind.VISIT, teacher.team_id, teacher_id, coach.id)
         if may_read(actor, record):
-            last_seen[teacher_id] = _aware(latest).astimezone(zone).date()
+            last_seen[teacher_id] = aware(latest).astimezone(zone).date()
     # Coaching the coach logged with a teacher (alone or in a group) counts as seeing them.
     for teacher_id, day in uow.coaching_logs.last_day_with(coach.id, list(teachers)).items():
         if day <= now.astimezone(zone).date():
@@ -557,7 +558,7 @@ class _CycleReads:
                 continue
             self.went_ahead.add(goal_id)
             if latest is not None:
-                latest = _aware(latest)
+                latest = aware(latest)
                 self.last_visit[goal_id] = max(latest, self.last_visit.get(goal_id, latest))
 
     def read_debriefs(self, chunk: Sequence[int]) -> None:
@@ -591,7 +592,7 @@ class _CycleReads:
             and self.readable(Kind.DEBRIEF, debrief)
         ):
             return None
-        starts_at = _aware(starts_at)
+        starts_at = aware(starts_at)
         self.started[debrief_id] = starts_at
         held = self.last_held.get(goal_id)
         if starts_at <= self.now and (held is None or starts_at > held[0]):
@@ -603,7 +604,7 @@ class _CycleReads:
 
     def cycle(self, goal: Goal) -> _Cycle:
         # In the order they were written (the latest step of two equal is the first written).
-        steps = sorted(self.steps.get(goal.id, []), key=lambda s: (_aware(s.updated_at), s.id))
+        steps = sorted(self.steps.get(goal.id, []), key=lambda s: (aware(s.updated_at), s.id))
         held = self.last_held.get(goal.id)
         on_last = [s for s in steps if held is not None and s.debrief_id == held[1]]
         state = state_of(
@@ -615,7 +616,7 @@ class _CycleReads:
             tried={s.id for s in on_last if s.tried},
         )
         latest = max(
-            steps, key=lambda s: (self.started[s.debrief_id], _aware(s.updated_at)), default=None
+            steps, key=lambda s: (self.started[s.debrief_id], aware(s.updated_at)), default=None
         )
         return _Cycle(state, latest.next_step if latest is not None else None)
 
@@ -680,10 +681,6 @@ def _role(person: Person) -> Role:
 def _midnight(day: date, tz: str) -> datetime:
     """The UTC instant a local day starts, DST-safe."""
     return SchoolCalendar().at_local(day, time(0), tz)
-
-
-def _aware(moment: datetime) -> datetime:
-    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
 
 
 def _active_goals(uow: UnitOfWork, actor: Actor, whose: ColumnElement[bool]) -> list[Goal]:
