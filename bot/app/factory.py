@@ -80,17 +80,20 @@ def create_app(
         listener_executor=executor or make_listener_executor(),
         logger=logging.getLogger(BOLT_LOGGER),
     )
-    app.use(_with_request_id)
-    app.use(_timed_client)
+    app.use(_per_request)
     handlers.register_all(app, deps)
     # The one error handler, counted: Bolt passes it what its parameters name.
     app.error(_counted(handle_error))
     return app
 
 
-def _with_request_id(body: dict[str, Any], next_: Callable[[], Any]) -> Any:
-    """Socket Mode requests get a request id, a count and an ack time here; HTTP ones have
-    theirs from bot/app/web.py before Bolt sees them."""
+def _per_request(body: dict[str, Any], context: Any, next_: Callable[[], Any]) -> Any:
+    """Bolt makes a client per request: its calls are timed like the app's own. Socket Mode
+    requests get a request id, a count and an ack time here too; HTTP ones have theirs from
+    bot/app/web.py before Bolt sees them. One middleware, not two: Bolt works out each
+    middleware's arguments on every request."""
+    if isinstance(context.get("client"), WebClient):
+        timed(context["client"])
     if REQUEST_ID.get() is not None:
         return next_()
     kind = request_kind(body)
@@ -104,13 +107,6 @@ def _with_request_id(body: dict[str, Any], next_: Callable[[], Any]) -> Any:
     finally:
         metrics.REQUESTS.labels(kind=kind, outcome=outcome).inc()
         metrics.ACK_SECONDS.labels(kind=kind).observe(time.perf_counter() - started)
-
-
-def _timed_client(context: Any, next_: Callable[[], Any]) -> Any:
-    """Bolt makes a client per request; its calls are timed like the app's own."""
-    if isinstance(context.get("client"), WebClient):
-        timed(context["client"])
-    return next_()
 
 
 def _counted(handler: Callable[..., Any]) -> Callable[..., Any]:

@@ -42,7 +42,9 @@ def opening(uow: UnitOfWork, team_id: str, user_id: str, coach_user_id: str | No
     """
     names = {"team_id": team_id, "user_id": user_id, "coach_user_id": coach_user_id}
     statement = _WITH_NAMED_COACH if coach_user_id else _WITH_ASSIGNED_COACH
-    rows = uow.session.execute(statement, names).all()
+    # Through the session's connection: the ORM's result machinery costs as much as the
+    # statement itself, and these are columns, not objects.
+    rows = uow.session.connection().execute(statement, names).all()
     if not rows:
         return _stranger(uow, team_id, coach_user_id)
     teacher_id, timezone, coach_id, found_user_id, keeps_hours = rows[0][:5]

@@ -3,6 +3,7 @@ lose a race quietly, and checked loading."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
 from typing import Any, Generic, TypeVar
 
@@ -32,7 +33,14 @@ def insert_if_absent(
 
 def insert_ignoring_conflicts(session: Session, table: Table) -> Any:
     """INSERT ... ON CONFLICT DO NOTHING, in the session's own dialect."""
-    dialect = session.get_bind().dialect.name
+    return ignoring_conflicts(session.get_bind().dialect.name, table)
+
+
+@functools.cache
+def ignoring_conflicts(dialect: str, table: Table) -> Any:
+    """INSERT ... ON CONFLICT DO NOTHING for `dialect`, built once: SQLAlchemy works out a
+    statement's cache key on its first run and keeps it on the statement, so a statement built
+    afresh pays for that on every run."""
     # Imported here: each dialect module is slow to import and a process needs only one.
     if dialect == "postgresql":
         from sqlalchemy.dialects import postgresql

@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import functools
 from datetime import datetime
+from typing import Any
 
 from sqlalchemy import Table, delete
 
 from storage.models import RequestSignature, SlackEvent
 from storage.repositories.base import (
     Repository,
+    ignoring_conflicts,
     insert_if_absent,
-    insert_ignoring_conflicts,
     rowcount,
 )
+
+
+@functools.cache
+def _claiming(dialect: str) -> Any:
+    table: Table = RequestSignature.__table__  # type: ignore[assignment]
+    return ignoring_conflicts(dialect, table).returning(table.c.signature)
 
 
 class SlackEventRepository(Repository):
@@ -46,12 +54,10 @@ class RequestSignatureRepository(Repository):
         """Record many signed requests in one statement; returns the signatures that were new."""
         if not signatures:
             return set()
-        table: Table = RequestSignature.__table__  # type: ignore[assignment]
         rows = [{"signature": sig, "signed_at": at} for sig, at in signatures.items()]
-        # Many rows as parameters of one cached statement, which SQLAlchemy sends as one
+        # Many rows as parameters of one statement built once, which SQLAlchemy sends as one
         # multi-row INSERT; built as literal VALUES it would be compiled afresh each time.
-        stmt = insert_ignoring_conflicts(self.session, table).returning(table.c.signature)
-        return set(self.session.scalars(stmt, rows))
+        return set(self.session.scalars(_claiming(self.session.get_bind().dialect.name), rows))
 
     def purge_signed_before(self, cutoff: datetime) -> int:
         """Forget signatures too old to be accepted again anyway; returns how many."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import UTC, date, datetime, time
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -18,6 +18,7 @@ from bot.views.invite import (
     ProposeForm,
     VisitCard,
     build_accepted,
+    build_blank_invite_form,
     build_cancelled,
     build_coach_invitation,
     build_decline_form,
@@ -36,6 +37,7 @@ from bot.views.invite import (
     parse_invite_form,
     parse_propose_form,
 )
+from bot.views.office_hours import with_open_times
 
 NY = "America/New_York"
 LA = "America/Los_Angeles"
@@ -346,6 +348,20 @@ def test_invite_form_without_a_coach_chosen() -> None:
     view = build_invite_form(today=TODAY)
     assert view_problems(view) == []
     assert "initial_user" not in block(view, Input.INVITE_COACH)["element"]
+
+
+def test_the_kept_blank_form_is_the_same_for_the_next_teacher_after_open_times() -> None:
+    goals = ((7, "How might more students explain their thinking?"),)
+    first = build_blank_invite_form(TODAY, "U0COACH", goals)
+    start = datetime(2026, 12, 1, 15, tzinfo=UTC)
+    with_open_times(first, [(start, start + timedelta(minutes=45))], NY, "Jordan", form="INVITE")
+    first["blocks"].append({"type": "divider"})
+    first["title"] = {"type": "plain_text", "text": "Changed"}
+    # The next teacher's form is the one built from scratch: no open times, no 45-minute
+    # length chosen, nothing the first one's changes touched.
+    assert build_blank_invite_form(TODAY, "U0COACH", goals) == build_invite_form(
+        today=TODAY, coach_user_id="U0COACH", goals=goals
+    )
 
 
 def test_invite_form_shown_again_with_a_warning_and_the_answers() -> None:
