@@ -83,7 +83,7 @@ def handle_home_invite(ack: Ack, body: dict[str, Any], client: WebClient, deps: 
     with deps.uow() as uow:
         # Known from now on, as whoever opens Home is; then the form /invite-coach opens.
         common.me(uow, deps, SlackDirectory(client), body)
-        view = shared.invitation_form(uow, deps, *common.who(body))
+        view = shared.invitation_form(deps, *common.who(body), uow=uow)
     client.views_open(trigger_id=body["trigger_id"], view=view)
 
 

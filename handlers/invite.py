@@ -165,10 +165,9 @@ def handle_invite_command(ack: Ack, command: dict[str, Any], client: WebClient, 
         return
     ack()
     mention = common.MENTION.search(text)
-    with deps.uow() as uow:
-        view = shared.invitation_form(
-            uow, deps, command["team_id"], command["user_id"], mention.group(1) if mention else None
-        )
+    view = shared.invitation_form(
+        deps, command["team_id"], command["user_id"], mention.group(1) if mention else None
+    )
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
 

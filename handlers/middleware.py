@@ -6,33 +6,37 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from slack_bolt import App, BoltContext, BoltResponse
+from slack_bolt import App, BoltRequest, BoltResponse
+from slack_bolt.middleware import Middleware
 
 from bot.app.deps import Deps
 
 logger = logging.getLogger(__name__)
 
 
-def register(app: App, deps: Deps) -> None:
-    def inject_deps(context: BoltContext, next: Callable[[], None]) -> None:
-        context["deps"] = deps
-        next()
+class _BeforeEveryListener(Middleware):
+    """Hands every listener its dependencies, and takes each Slack event once.
 
-    def take_event_once(
-        body: dict[str, Any],
-        next: Callable[[], None],
+    A Middleware subclass, which Bolt calls as it is: a plain function it calls through its
+    argument building, which costs a noticeable share of an acknowledgement under a burst."""
+
+    def __init__(self, deps: Deps) -> None:
+        self._deps = deps
+
+    def process(
+        self, *, req: BoltRequest, resp: BoltResponse, next: Callable[[], BoltResponse]
     ) -> BoltResponse | None:
-        if body.get("type") != "event_callback" or not body.get("event_id"):
-            next()
-            return None
-        if claim_event(deps, body):
-            next()
-            return None
-        logger.info("event %s already handled; Slack redelivered it", body["event_id"])
-        return BoltResponse(status=200, body="")
+        req.context["deps"] = self._deps
+        body = req.body
+        is_event = body.get("type") == "event_callback" and bool(body.get("event_id"))
+        if is_event and not claim_event(self._deps, body):
+            logger.info("event %s already handled; Slack redelivered it", body["event_id"])
+            return BoltResponse(status=200, body="")
+        return next()
 
-    app.middleware(inject_deps)
-    app.middleware(take_event_once)
+
+def register(app: App, deps: Deps) -> None:
+    app.use(_BeforeEveryListener(deps))
 
 
 def claim_event(deps: Deps, body: dict[str, Any]) -> bool:

@@ -47,17 +47,38 @@ def goal_choices(uow: UnitOfWork, teacher: Person | None) -> tuple[tuple[int, st
 
 
 def invitation_form(
-    uow: UnitOfWork, deps: Deps, team_id: str, user_id: str, coach_user_id: str | None = None
+    deps: Deps,
+    team_id: str,
+    user_id: str,
+    coach_user_id: str | None = None,
+    *,
+    uow: UnitOfWork | None = None,
 ) -> dict[str, Any]:
     """The form `/invite-coach` and Home's "Invite a coach" open: the coach named (else the
     teacher's assigned coach) chosen, the teacher's active goals, and the coach's open times
-    when they keep office hours. One statement, unless there are open times to work out."""
-    facts = invitation.opening(uow, team_id, user_id, coach_user_id)
+    when they keep office hours.
+
+    One statement, on `uow`'s connection or, without one, on a connection of its own outside
+    any session; open times, only when there are some to work out, in a unit of work."""
+    if uow is not None:
+        facts = invitation.opening(uow.session.connection(), team_id, user_id, coach_user_id)
+    else:
+        with deps.engine.connect() as connection:
+            facts = invitation.opening(connection, team_id, user_id, coach_user_id)
     today = common.today_in(deps, facts.timezone)
     view = build_blank_invite_form(today, coach_user_id or facts.coach_user_id, facts.goals)
     if facts.coach_id is None or not facts.coach_keeps_hours:
         return view
-    coach = uow.people.get_one(facts.coach_id)
+    if uow is not None:
+        return _with_coachs_open_times(uow, deps, view, facts, facts.coach_id)
+    with deps.uow() as own:
+        return _with_coachs_open_times(own, deps, view, facts, facts.coach_id)
+
+
+def _with_coachs_open_times(
+    uow: UnitOfWork, deps: Deps, view: dict[str, Any], facts: invitation.Opening, coach_id: int
+) -> dict[str, Any]:
+    coach = uow.people.get_one(coach_id)
     teacher = uow.people.get(facts.teacher_id) if facts.teacher_id is not None else None
     return with_open_times(uow, view, coach, teacher, teacher, deps.now(), "INVITE")
 

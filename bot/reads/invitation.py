@@ -6,6 +6,10 @@ Under a burst of commands each statement a command makes waits its turn for Pyth
 interpreter lock, and loading whole people and goals costs several times what their few
 columns do; so this reads columns, once. Working out a coach's open times
 (bot/rules/office_hours.py) reads more, and only for a coach who keeps office hours.
+
+The statement takes a plain connection: `/invite-coach` runs it outside any unit of work, since
+making and closing an ORM session costs about as much CPU as the statement, and Home's "Invite
+a coach" runs it on its unit of work's connection.
 """
 
 from __future__ import annotations
@@ -13,12 +17,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Exists, Select, bindparam, exists, select
+from sqlalchemy import ColumnElement, Connection, Exists, Select, bindparam, exists, select
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from bot.rules.domain import GoalStatus
 from storage.models import Goal, OfficeHourWindow, Person
-from storage.uow import UnitOfWork
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,9 @@ class Opening:
     goals: tuple[tuple[int, str], ...] = ()
 
 
-def opening(uow: UnitOfWork, team_id: str, user_id: str, coach_user_id: str | None) -> Opening:
+def opening(
+    connection: Connection, team_id: str, user_id: str, coach_user_id: str | None
+) -> Opening:
     """The form's facts for `user_id` inviting `coach_user_id` (None: their assigned coach).
 
     One statement: the teacher, joined to the coach and, a row each, to their active goals,
@@ -42,11 +47,9 @@ def opening(uow: UnitOfWork, team_id: str, user_id: str, coach_user_id: str | No
     """
     names = {"team_id": team_id, "user_id": user_id, "coach_user_id": coach_user_id}
     statement = _WITH_NAMED_COACH if coach_user_id else _WITH_ASSIGNED_COACH
-    # Through the session's connection: the ORM's result machinery costs as much as the
-    # statement itself, and these are columns, not objects.
-    rows = uow.session.connection().execute(statement, names).all()
+    rows = connection.execute(statement, names).all()
     if not rows:
-        return _stranger(uow, team_id, coach_user_id)
+        return _stranger(connection, team_id, coach_user_id)
     teacher_id, timezone, coach_id, found_user_id, keeps_hours = rows[0][:5]
     return Opening(
         teacher_id=teacher_id,
@@ -58,11 +61,11 @@ def opening(uow: UnitOfWork, team_id: str, user_id: str, coach_user_id: str | No
     )
 
 
-def _stranger(uow: UnitOfWork, team_id: str, coach_user_id: str | None) -> Opening:
+def _stranger(connection: Connection, team_id: str, coach_user_id: str | None) -> Opening:
     """Someone coachbot has not met: no goals, no assigned coach; the coach they named, if any."""
     if not coach_user_id:
         return Opening()
-    row = uow.session.execute(
+    row = connection.execute(
         select(Person.id, _keeps_hours(Person.id)).where(
             Person.team_id == team_id, Person.user_id == coach_user_id
         )

@@ -122,7 +122,7 @@ def test_a_failing_listener_is_counted(running: Running) -> None:
 
 
 def test_socket_mode_requests_are_counted_with_a_request_id() -> None:
-    from bot.app.factory import _per_request
+    from bot.app.factory import _counted_request
     from bot.app.logs import REQUEST_ID
 
     before = _value("coachbot_requests_total", kind="action", outcome="ok")
@@ -131,6 +131,6 @@ def test_socket_mode_requests_are_counted_with_a_request_id() -> None:
     def listener() -> None:
         seen.append(REQUEST_ID.get())
 
-    _per_request({"type": "block_actions"}, {}, listener)
+    _counted_request({"type": "block_actions"}, listener)
     assert _value("coachbot_requests_total", kind="action", outcome="ok") == before + 1
     assert seen[0] is not None and REQUEST_ID.get() is None
