@@ -56,6 +56,7 @@ from sqlalchemy.exc import OperationalError
 from bot.app import jobs
 from bot.app.factory import LISTENER_THREADS
 from bot.app.runtime import Runtime
+from bot.app.server import settle_the_heap
 from bot.app.settings import Settings
 from bot.demo.standin import SlackStandin
 from bot.reads.report import run_report_command
@@ -643,6 +644,7 @@ def _ack_p99s(url: str, engine: Engine, planning: bool) -> tuple[float, int]:
         settings = _settings(url, slack)
         listeners = Listeners(LISTENER_THREADS)
         runtime = Runtime(settings, engine, host="127.0.0.1", executor=listeners, clock=lambda: NOW)
+        settle_the_heap()  # as `coachbot serve` does before serving
         server = threading.Thread(target=runtime.http.serve_forever, daemon=True)
         server.start()
         stop = threading.Event()

@@ -285,7 +285,7 @@ def _demo(args: argparse.Namespace) -> int:
 
 def _serve(settings: Settings, args: argparse.Namespace) -> int:
     from bot.app.runtime import Runtime, ServeRole
-    from bot.app.server import PortUnavailable
+    from bot.app.server import PortUnavailable, settle_the_heap
 
     engine = maintenance.open_engine(settings)
     state = migrate.schema_state(engine)
@@ -310,6 +310,7 @@ def _serve(settings: Settings, args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, on_signal)
     signal.signal(signal.SIGINT, on_signal)
+    settle_the_heap()
     return int(runtime.run())
 
 

@@ -6,6 +6,7 @@ import contextvars
 import functools
 import logging
 import time
+import weakref
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -132,17 +133,22 @@ def _counted(handler: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def timed(client: WebClient) -> WebClient:
-    """Times each Web API call of this client into coachbot_slack_api_seconds."""
+    """Times each Web API call of this client into coachbot_slack_api_seconds.
+
+    The wrapper holds the client weakly: Bolt makes a client for every request, and a wrapper
+    kept on the client that held it strongly would make each one a cycle, left for Python's
+    garbage collector to find instead of freed when the request ends."""
     if getattr(client, "_coachbot_timed", False):
         return client
-    call = client.api_call
+    call = type(client).api_call
+    owner = weakref.ref(client)
 
     @functools.wraps(call)
     def api_call(api_method: str, **kwargs: Any) -> Any:
         started = time.perf_counter()
         outcome = "unreachable"
         try:
-            response = call(api_method, **kwargs)
+            response = call(owner(), api_method, **kwargs)  # type: ignore[arg-type]
             outcome = "ok"
             return response
         except SlackApiError as exc:

@@ -11,6 +11,7 @@ same class serves the tests and the benchmarks.
 from __future__ import annotations
 
 import errno
+import gc
 import logging
 import os
 import threading
@@ -21,6 +22,29 @@ from bot.app.request_gate import MAX_BODY_BYTES
 from bot.app.web import WsgiApp
 
 logger = logging.getLogger(__name__)
+
+
+# How many new objects Python's cyclic garbage collector lets build up before a young pass.
+# Its default, 700, meant a pass for about every request under a burst of commands, each
+# walking every request then in flight.
+YOUNG_OBJECTS = 5_000
+
+
+def settle_the_heap() -> None:
+    """Before serving: what start-up built lives as long as the process, so keep it out of the
+    garbage collector's way, and let the collector's young passes come less often.
+
+    `gc.freeze()` moves every object alive now (modules, mapped classes, listeners, compiled
+    statements: about 128,000) to a generation the collector never walks, so its full passes
+    walk only what was made since. Under a burst of 50 commands this took the collector's share
+    of each request from about 0.5 ms of CPU to 0.2 (docs/performance.md). Objects still in use
+    are unaffected; only cycles that were already garbage at start-up would be kept, and the
+    collection just before freezing frees those.
+    """
+    gc.collect()
+    gc.freeze()
+    _, middle, old = gc.get_threshold()
+    gc.set_threshold(YOUNG_OBJECTS, middle, old)
 
 
 class PortUnavailable(OSError):

@@ -6,17 +6,19 @@ how much a value moved, never its absolute count.
 
 from __future__ import annotations
 
+import weakref
 from datetime import timedelta
 from types import SimpleNamespace
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 from prometheus_client.parser import text_string_to_metric_families
+from slack_sdk import WebClient
 
 from bot import metrics
 from bot.app.runtime import count_job_event
 from storage.models import OutboxMessage
 from tests import factories
-from tests.conftest import Running
+from tests.conftest import BOT_TOKEN, Running
 
 
 def _scrape(running: Running) -> dict[tuple[str, tuple[tuple[str, str], ...]], float]:
@@ -134,3 +136,20 @@ def test_socket_mode_requests_are_counted_with_a_request_id() -> None:
     _counted_request({"type": "block_actions"}, listener)
     assert _value("coachbot_requests_total", kind="action", outcome="ok") == before + 1
     assert seen[0] is not None and REQUEST_ID.get() is None
+
+
+def test_a_timed_client_is_freed_when_its_request_ends(running: Running) -> None:
+    from bot.app.factory import timed
+
+    client = timed(WebClient(token=BOT_TOKEN, base_url=running.slack.url))
+    assert client.auth_test()["ok"]
+    before = _value("coachbot_slack_api_seconds_count", method="auth.test", outcome="ok")
+    assert client.auth_test()["ok"]
+    assert (
+        _value("coachbot_slack_api_seconds_count", method="auth.test", outcome="ok") == before + 1
+    )
+    # Bolt makes a client for every request: timing it must not keep it alive in a cycle
+    # that only Python's garbage collector would find.
+    kept = weakref.ref(client)
+    del client
+    assert kept() is None

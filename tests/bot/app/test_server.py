@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import http.client
 import threading
 from collections.abc import Callable, Iterable
@@ -83,3 +84,19 @@ def test_a_request_running_past_the_grace_period_does_not_hold_the_stop(
     finally:
         release.set()
         connection.close()
+
+
+def test_serving_keeps_what_start_up_built_out_of_the_collectors_way() -> None:
+    from bot.app.server import YOUNG_OBJECTS, settle_the_heap
+
+    threshold = gc.get_threshold()
+    built_at_start = [object()]  # a stand-in for the app: alive before serving
+    try:
+        settle_the_heap()
+        # Frozen: still alive, but no longer among the objects the collector walks.
+        assert gc.get_freeze_count() > 0
+        assert all(built_at_start is not found for found in gc.get_objects())
+        assert gc.get_threshold() == (YOUNG_OBJECTS, *threshold[1:])
+    finally:
+        gc.unfreeze()
+        gc.set_threshold(*threshold)
