@@ -167,11 +167,11 @@ class VisitRepository(RowRepository[Visit]):
     def list_for_goals(self, goal_ids: Sequence[int]) -> list[Visit]:
         """Every visit made under these goals, earliest first; their people are read only when
         asked for (a cycle's story names nobody from its visits)."""
-        if not goal_ids:
-            return []
-        return self.all(
-            select(Visit)
-            .where(Visit.goal_id.in_(list(goal_ids)))
-            .order_by(Visit.starts_at, Visit.id)
-            .options(lazyload(Visit.teacher), lazyload(Visit.coach))
+        return self.among(
+            Visit,
+            Visit.goal_id,
+            goal_ids,
+            Visit.starts_at,
+            Visit.id,
+            options=(lazyload(Visit.teacher), lazyload(Visit.coach)),
         )
