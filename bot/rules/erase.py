@@ -130,6 +130,26 @@ def find_person(uow: UnitOfWork, who: str, team_id: str | None = None) -> Person
     return found[0]
 
 
+def find_named(
+    uow: UnitOfWork,
+    out: TextIO,
+    who: str,
+    team_id: str | None,
+    by_user_id: str | None,
+    *,
+    untouched: str,
+) -> tuple[Person, Person | None] | None:
+    """The person a `coachbot people` command names, and the admin it is run by (None when
+    not named or not known); None once `out` says no one matches, and that `untouched`."""
+    try:
+        person = find_person(uow, who, team_id)
+    except NotFound as missing:
+        out.write(f"{missing.message} {untouched}\n")
+        return None
+    by = uow.people.get_by_user(person.team_id, by_user_id) if by_user_id else None
+    return person, by
+
+
 def erase_person(
     uow: UnitOfWork, person: Person, now: datetime, *, by: Person | None = None
 ) -> Erased:
@@ -370,12 +390,10 @@ def run_erase_command(
     after the erase is committed.
     """
     with uow_factory() as uow:
-        try:
-            person = find_person(uow, who, team_id)
-        except NotFound as missing:
-            out.write(f"{missing.message} Nothing was changed.\n")
+        named = find_named(uow, out, who, team_id, by_user_id, untouched="Nothing was changed.")
+        if named is None:
             return 1
-        by = _by(uow, by_user_id, person.team_id)
+        person, by = named
         erased = erase_person(uow, person, now, by=by)
         if dry_run:
             out.write(f"Would erase person {person.id}:\n")
@@ -408,12 +426,6 @@ def compact(engine: Engine) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _by(uow: UnitOfWork, user_id: str | None, team_id: str) -> Person | None:
-    if not user_id:
-        return None
-    return uow.people.get_by_user(team_id, user_id)
 
 
 def table_of(model: type[Any]) -> Table:

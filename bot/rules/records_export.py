@@ -19,7 +19,7 @@ from typing import Any, TextIO
 from sqlalchemy import or_, select
 
 from bot.rules.access import EXPORT, lines_for, record_admin
-from bot.rules.erase import NotFound, find_person, rows_where
+from bot.rules.erase import find_named, rows_where
 from storage.models import (
     Celebration,
     CoachingLog,
@@ -321,12 +321,10 @@ def run_export_command(
     """`coachbot people export PERSON`: both files handed to `write(name, content)`, and the
     export recorded in that person's access log. 0 when done, 1 when no one matches."""
     with uow_factory() as uow:
-        try:
-            person = find_person(uow, who, team_id)
-        except NotFound as missing:
-            out.write(f"{missing.message} Nothing was exported.\n")
+        named = find_named(uow, out, who, team_id, by_user_id, untouched="Nothing was exported.")
+        if named is None:
             return 1
-        by = uow.people.get_by_user(person.team_id, by_user_id) if by_user_id else None
+        person, by = named
         files, rows = export_own(uow, person, now)
         record_admin(uow, by, person, EXPORT, now)
         uow.commit()
