@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO, TypeVar
 
-from sqlalchemy import Engine, Table, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, Table, and_, delete, func, or_, select, update
 
 from bot.rules.access import ERASE, ERASED_PREFIX, record_admin
 from storage.enums import OutboxStatus
@@ -183,6 +183,27 @@ def erase_person(
     return erased
 
 
+@dataclass(frozen=True)
+class TookPart:
+    """The rows one person took part in, on either side: what an erase empties and an export
+    lists, said once for both."""
+
+    visits: ColumnElement[bool]  # as the teacher or the coach
+    debriefs: ColumnElement[bool]
+    celebrations: ColumnElement[bool]  # written by them or about them
+    logs: ColumnElement[bool]  # logged by them as the coach, or with them
+
+    @classmethod
+    def of(cls, pid: int) -> TookPart:
+        with_them = select(CoachingLogTeacher.log_id).where(CoachingLogTeacher.teacher_id == pid)
+        return cls(
+            visits=or_(Visit.teacher_id == pid, Visit.coach_id == pid),
+            debriefs=or_(Debrief.teacher_id == pid, Debrief.coach_id == pid),
+            celebrations=or_(Celebration.author_id == pid, Celebration.subject_id == pid),
+            logs=or_(CoachingLog.coach_id == pid, CoachingLog.id.in_(with_them.scalar_subquery())),
+        )
+
+
 @dataclass
 class _Found:
     """Every row with words by or about one person."""
@@ -198,35 +219,21 @@ class _Found:
 
     @classmethod
     def of(cls, uow: UnitOfWork, pid: int) -> _Found:
-        theirs = select(Debrief.id).where(Debrief.teacher_id == pid).scalar_subquery()
-        with_them = select(CoachingLogTeacher.log_id).where(CoachingLogTeacher.teacher_id == pid)
+        theirs = TookPart.of(pid)
+        teaching = select(Debrief.id).where(Debrief.teacher_id == pid).scalar_subquery()
         return cls(
             pid=pid,
-            visits=rows_where(uow, Visit, or_(Visit.teacher_id == pid, Visit.coach_id == pid)),
-            debriefs=rows_where(
-                uow, Debrief, or_(Debrief.teacher_id == pid, Debrief.coach_id == pid)
-            ),
+            visits=rows_where(uow, Visit, theirs.visits),
+            debriefs=rows_where(uow, Debrief, theirs.debriefs),
             goals=rows_where(uow, Goal, Goal.teacher_id == pid),
             notes=rows_where(
                 uow,
                 DebriefNote,
-                or_(DebriefNote.author_id == pid, DebriefNote.debrief_id.in_(theirs)),
+                or_(DebriefNote.author_id == pid, DebriefNote.debrief_id.in_(teaching)),
             ),
             reflections=rows_where(uow, Reflection, Reflection.teacher_id == pid),
-            celebrations=rows_where(
-                uow, Celebration, or_(Celebration.author_id == pid, Celebration.subject_id == pid)
-            ),
-            logs=rows_where(
-                uow,
-                CoachingLog,
-                and_(
-                    or_(
-                        CoachingLog.coach_id == pid,
-                        CoachingLog.id.in_(with_them.scalar_subquery()),
-                    ),
-                    CoachingLog.note.is_not(None),
-                ),
-            ),
+            celebrations=rows_where(uow, Celebration, theirs.celebrations),
+            logs=rows_where(uow, CoachingLog, and_(theirs.logs, CoachingLog.note.is_not(None))),
         )
 
     def other_teachers(self) -> list[int]:
