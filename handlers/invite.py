@@ -211,10 +211,7 @@ def handle_invite_submission(
             return
         check = visits.check_time(uow, teacher, coach, form.day, form.start, form.minutes, now)
         if check.problems:
-            ack(
-                response_action="errors",
-                errors={FIELD_BLOCKS[f]: message for f, message in check.problems.items()},
-            )
+            common.refuse_times(ack, check.problems, FIELD_BLOCKS)
             return
         if check.warnings and view.get("private_metadata") != CAPACITY_SEEN:
             ack(
@@ -393,10 +390,7 @@ def handle_invite_propose_submission(
             uow, visit.teacher, visit.coach, day, start, form.minutes, now, visit_id=visit.id
         )
         if check.problems:
-            ack(
-                response_action="errors",
-                errors={PROPOSE_BLOCKS[f]: message for f, message in check.problems.items()},
-            )
+            common.refuse_times(ack, check.problems, PROPOSE_BLOCKS)
             return
         was_pending = visit.status == VisitStatus.PENDING
         try:
