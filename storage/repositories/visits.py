@@ -35,6 +35,14 @@ def visit_seen_by(now: datetime) -> ColumnElement[bool]:
     return or_(VISIT_HAPPENED, and_(VISIT_ACCEPTED, Visit.outcome.is_(None), Visit.ends_at <= now))
 
 
+def open_for_coach(coach_id: int, start: datetime, end: datetime) -> ColumnElement[bool]:
+    """A coach's open visits (invited, a new time suggested, or accepted) starting in
+    [start, end)."""
+    return and_(
+        Visit.coach_id == coach_id, VISIT_OPEN, Visit.starts_at >= start, Visit.starts_at < end
+    )
+
+
 class VisitRepository(RowRepository[Visit]):
     model = Visit
 
@@ -56,16 +64,7 @@ class VisitRepository(RowRepository[Visit]):
         self, coach_id: int, start: datetime, end: datetime, *, other_than: int | None
     ) -> int:
         """Open visits of a coach starting in [start, end)."""
-        query = (
-            select(func.count())
-            .select_from(Visit)
-            .where(
-                Visit.coach_id == coach_id,
-                VISIT_OPEN,
-                Visit.starts_at >= start,
-                Visit.starts_at < end,
-            )
-        )
+        query = select(func.count()).select_from(Visit).where(open_for_coach(coach_id, start, end))
         if other_than is not None:
             query = query.where(Visit.id != other_than)
         return int(self.session.scalar(query) or 0)
