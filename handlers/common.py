@@ -108,6 +108,14 @@ def refuse_form(
     ack(response_action="errors", errors={block: message})
 
 
+def refuse_times(ack: Ack, problems: Mapping[str, str], blocks: Mapping[str, str]) -> None:
+    """Nothing was saved: each problem the rules found with a time ("coach", "date", "time")
+    shows under the form's block for that field."""
+    ack(
+        response_action="errors", errors={blocks[field]: words for field, words in problems.items()}
+    )
+
+
 def today(deps: Deps, person: Person | None) -> date:
     """Today where this person is (the district's default zone for someone unknown)."""
     return today_in(deps, person.timezone if person is not None else None)

@@ -347,10 +347,7 @@ def handle_debrief_submission(
             uow.commit()
             uow.session.refresh(debrief)  # with its teacher and coach, to tell them
     except cycles.DebriefTimeRefused as refused:
-        errors: dict[str, str] = {
-            _DEBRIEF_BLOCKS[field]: words for field, words in refused.problems.items()
-        }
-        ack(response_action="errors", errors=errors)
+        common.refuse_times(ack, refused.problems, _DEBRIEF_BLOCKS)
         return
     except (VisitRefused, ChangedMeanwhile) as refused:
         common.refuse_form(ack, Input.DEBRIEF_DATE, refused)

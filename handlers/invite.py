@@ -171,19 +171,26 @@ def handle_invite_command(ack: Ack, command: dict[str, Any], client: WebClient, 
     client.views_open(trigger_id=command["trigger_id"], view=view)
 
 
-def _slot_filled(view: dict[str, Any], form: str) -> tuple[dict[str, Any], dict[str, str]]:
-    """The submitted values, with a chosen open time written into the day and start."""
+def _with_slot(
+    view: dict[str, Any],
+    form: str,
+    parse: Callable[..., tuple[T | None, dict[str, str]]],
+    deps: Deps,
+) -> tuple[T | None, dict[str, str]]:
+    """A form that offers open times, parsed with a chosen one written into its day and start;
+    the errors are the chosen time's and the form's."""
     values: dict[str, Any] = view["state"]["values"]
     filled, errors = office_views.chosen_slot(values, form=form)
-    return (filled if filled is not None else values), errors
+    parsed, form_errors = parse(
+        filled if filled is not None else values, today=common.today(deps, None)
+    )
+    return parsed, errors | form_errors
 
 
 def handle_invite_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    values, errors = _slot_filled(view, "INVITE")
-    form, form_errors = views.parse_invite_form(values, today=common.today(deps, None))
-    errors |= form_errors
+    form, errors = _with_slot(view, "INVITE", views.parse_invite_form, deps)
     if form is None or errors:
         ack(response_action="errors", errors=errors)
         return
@@ -203,10 +210,7 @@ def handle_invite_submission(
             return
         check = visits.check_time(uow, teacher, coach, form.day, form.start, form.minutes, now)
         if check.problems:
-            ack(
-                response_action="errors",
-                errors={FIELD_BLOCKS[f]: message for f, message in check.problems.items()},
-            )
+            common.refuse_times(ack, check.problems, FIELD_BLOCKS)
             return
         if check.warnings and view.get("private_metadata") != CAPACITY_SEEN:
             ack(
@@ -365,9 +369,7 @@ def handle_invite_propose_open(
 def handle_invite_propose_submission(
     ack: Ack, body: dict[str, Any], view: dict[str, Any], client: WebClient, deps: Deps
 ) -> None:
-    values, errors = _slot_filled(view, "PROPOSE")
-    form, form_errors = views.parse_propose_form(values, today=common.today(deps, None))
-    errors |= form_errors
+    form, errors = _with_slot(view, "PROPOSE", views.parse_propose_form, deps)
     button = views.parse_button_value(view.get("private_metadata", ""))
     if form is None or button is None or errors:
         ack(response_action="errors", errors=errors or {Input.PROPOSE_DATE: visits.STALE})
@@ -387,10 +389,7 @@ def handle_invite_propose_submission(
             uow, visit.teacher, visit.coach, day, start, form.minutes, now, visit_id=visit.id
         )
         if check.problems:
-            ack(
-                response_action="errors",
-                errors={PROPOSE_BLOCKS[f]: message for f, message in check.problems.items()},
-            )
+            common.refuse_times(ack, check.problems, PROPOSE_BLOCKS)
             return
         was_pending = visit.status == VisitStatus.PENDING
         try:

@@ -91,14 +91,22 @@ def _tell(client: WebClient, deps: Deps, body: dict[str, Any], told: _Told) -> N
     refresh_home(client, deps, (told.teacher.id, told.coach.id))
 
 
-def _answer(
-    ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps, kind: StepAnswer
-) -> None:
-    """ "Need help" and "Not yet": recorded at the click."""
+def _clicked_step(ack: Ack, body: dict[str, Any], client: WebClient) -> rules.StepRef | None:
+    """The check-back a button is about, once the click is acknowledged; None once the person
+    has been told the button is out of date."""
     ack()
     ref = rules.parse_step_ref(common.clicked_value(body))
     if ref is None:
         common.tell(client, body, build_notice(STALE), title=TITLE)
+    return ref
+
+
+def _answer(
+    ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps, kind: StepAnswer
+) -> None:
+    """ "Need help" and "Not yet": recorded at the click."""
+    ref = _clicked_step(ack, body, client)
+    if ref is None:
         return
 
     def record(uow: UnitOfWork, actor: Actor) -> _Told:
@@ -124,10 +132,8 @@ def handle_step_not_yet(ack: Ack, body: dict[str, Any], client: WebClient, deps:
 
 def handle_step_tried_open(ack: Ack, body: dict[str, Any], client: WebClient, deps: Deps) -> None:
     """ "Tried it": the one-line form, for a check-back still waiting for this teacher."""
-    ack()
-    ref = rules.parse_step_ref(common.clicked_value(body))
+    ref = _clicked_step(ack, body, client)
     if ref is None:
-        common.tell(client, body, build_notice(STALE), title=TITLE)
         return
     step = common.attempt(
         client, deps, body, lambda uow, actor: rules.open_step(uow, actor, ref), title=TITLE

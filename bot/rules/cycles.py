@@ -6,10 +6,10 @@ were part of.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from sqlalchemy import ColumnElement
 
@@ -27,7 +27,7 @@ from bot.rules.domain import (
     VisitStatus,
     went_ahead,
 )
-from bot.rules.policy import Actor, may_change, may_read
+from bot.rules.policy import Actor, Decision, may_change, may_read
 from bot.rules.records import (
     debrief_record as _debrief_record,
     goal_record as _goal_record,
@@ -45,8 +45,10 @@ from storage.models import (
     Person,
     Visit,
 )
+from storage.repositories.base import RowRepository
 from storage.uow import UnitOfWork
 
+_Row = TypeVar("_Row")
 DEBRIEF_NUDGE_LOOKBACK = timedelta(days=14)
 
 
@@ -99,34 +101,46 @@ def create_goal(uow: UnitOfWork, teacher: Person, new: GoalInput, now: datetime)
         )
     _check_coach(teacher, new.coach)
     goal = Goal(
-        team_id=teacher.team_id,
-        teacher_id=teacher.id,
-        coach_id=new.coach.id if new.coach else None,
-        question=new.question,
-        focus_area=new.focus_area,
-        evidence=new.evidence,
-        students_now=new.students_now,
-        students_aim=new.students_aim,
-        target_date=new.target_date,
-        status=GoalStatus.ACTIVE,
-        created_at=now,
-        updated_at=now,
+        team_id=teacher.team_id, teacher_id=teacher.id, status=GoalStatus.ACTIVE, created_at=now
     )
-    return uow.goals.add(goal)
+    return uow.goals.add(_write_goal(goal, new, now))
+
+
+def _write_goal(goal: Goal, form: GoalInput, now: datetime) -> Goal:
+    """What the goal form says, onto the goal: setting a goal and editing it write the same."""
+    goal.question, goal.focus_area = form.question, form.focus_area
+    goal.evidence, goal.target_date = form.evidence, form.target_date
+    goal.students_now, goal.students_aim = form.students_now, form.students_aim
+    goal.coach_id = form.coach.id if form.coach else None
+    goal.updated_at = now
+    return goal
 
 
 def load_goal(uow: UnitOfWork, actor: Actor, goal_id: int, *, change: bool) -> Goal:
     may = may_change if change else may_read
+    return _load(
+        uow.goals,
+        goal_id,
+        lambda goal: may(actor, _goal_record(goal)),
+        "Sorry, that goal no longer exists.",
+    )
 
-    def check(goal: Goal) -> None:
-        decision = may(actor, _goal_record(goal))
+
+def _load(
+    rows: RowRepository[_Row], row_id: int, decide: Callable[[_Row], Decision], gone: str
+) -> _Row:
+    """The row once the policy's `decide` lets the actor have it; CycleRefused with the
+    policy's words when it does not, or with `gone` when there is no such row."""
+
+    def check(row: _Row) -> None:
+        decision = decide(row)
         if not decision:
             raise CycleRefused(decision.message)
 
-    goal = uow.goals.get_for(goal_id, check)
-    if goal is None:
-        raise CycleRefused("Sorry, that goal no longer exists.")
-    return goal
+    row = rows.get_for(row_id, check)
+    if row is None:
+        raise CycleRefused(gone)
+    return row
 
 
 def update_goal(
@@ -136,12 +150,7 @@ def update_goal(
     if goal.status != GoalStatus.ACTIVE:
         raise CycleRefused("This goal is closed. Set a new goal to pick the question up again.")
     _check_coach(goal.teacher, changed.coach)
-    goal.question, goal.focus_area = changed.question, changed.focus_area
-    goal.evidence, goal.target_date = changed.evidence, changed.target_date
-    goal.students_now, goal.students_aim = changed.students_now, changed.students_aim
-    goal.coach_id = changed.coach.id if changed.coach else None
-    goal.updated_at = now
-    return goal
+    return _write_goal(goal, changed, now)
 
 
 def close_goal(uow: UnitOfWork, actor: Actor, goal_id: int, *, met: bool, now: datetime) -> Goal:
@@ -278,16 +287,12 @@ def schedule_debrief(
 
 def load_debrief(uow: UnitOfWork, actor: Actor, debrief_id: int) -> Debrief:
     """A debrief the actor may write notes on: only its teacher and its coach."""
-
-    def check(debrief: Debrief) -> None:
-        decision = may_change(actor, _note_record(debrief))
-        if not decision:
-            raise CycleRefused(decision.message)
-
-    debrief = uow.debriefs.get_for(debrief_id, check)
-    if debrief is None:
-        raise CycleRefused("Sorry, that debrief no longer exists.")
-    return debrief
+    return _load(
+        uow.debriefs,
+        debrief_id,
+        lambda debrief: may_change(actor, _note_record(debrief)),
+        "Sorry, that debrief no longer exists.",
+    )
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TextIO, TypeVar
 
-from sqlalchemy import Engine, Table, and_, delete, func, or_, select, update
+from sqlalchemy import ColumnElement, Engine, Table, and_, delete, func, or_, select, update
 
 from bot.rules.access import ERASE, ERASED_PREFIX, record_admin
 from storage.enums import OutboxStatus
@@ -130,6 +130,26 @@ def find_person(uow: UnitOfWork, who: str, team_id: str | None = None) -> Person
     return found[0]
 
 
+def find_named(
+    uow: UnitOfWork,
+    out: TextIO,
+    who: str,
+    team_id: str | None,
+    by_user_id: str | None,
+    *,
+    untouched: str,
+) -> tuple[Person, Person | None] | None:
+    """The person a `coachbot people` command names, and the admin it is run by (None when
+    not named or not known); None once `out` says no one matches, and that `untouched`."""
+    try:
+        person = find_person(uow, who, team_id)
+    except NotFound as missing:
+        out.write(f"{missing.message} {untouched}\n")
+        return None
+    by = uow.people.get_by_user(person.team_id, by_user_id) if by_user_id else None
+    return person, by
+
+
 def erase_person(
     uow: UnitOfWork, person: Person, now: datetime, *, by: Person | None = None
 ) -> Erased:
@@ -163,6 +183,27 @@ def erase_person(
     return erased
 
 
+@dataclass(frozen=True)
+class TookPart:
+    """The rows one person took part in, on either side: what an erase empties and an export
+    lists, said once for both."""
+
+    visits: ColumnElement[bool]  # as the teacher or the coach
+    debriefs: ColumnElement[bool]
+    celebrations: ColumnElement[bool]  # written by them or about them
+    logs: ColumnElement[bool]  # logged by them as the coach, or with them
+
+    @classmethod
+    def of(cls, pid: int) -> TookPart:
+        with_them = select(CoachingLogTeacher.log_id).where(CoachingLogTeacher.teacher_id == pid)
+        return cls(
+            visits=or_(Visit.teacher_id == pid, Visit.coach_id == pid),
+            debriefs=or_(Debrief.teacher_id == pid, Debrief.coach_id == pid),
+            celebrations=or_(Celebration.author_id == pid, Celebration.subject_id == pid),
+            logs=or_(CoachingLog.coach_id == pid, CoachingLog.id.in_(with_them.scalar_subquery())),
+        )
+
+
 @dataclass
 class _Found:
     """Every row with words by or about one person."""
@@ -178,35 +219,21 @@ class _Found:
 
     @classmethod
     def of(cls, uow: UnitOfWork, pid: int) -> _Found:
-        theirs = select(Debrief.id).where(Debrief.teacher_id == pid).scalar_subquery()
-        with_them = select(CoachingLogTeacher.log_id).where(CoachingLogTeacher.teacher_id == pid)
+        theirs = TookPart.of(pid)
+        teaching = select(Debrief.id).where(Debrief.teacher_id == pid).scalar_subquery()
         return cls(
             pid=pid,
-            visits=rows_where(uow, Visit, or_(Visit.teacher_id == pid, Visit.coach_id == pid)),
-            debriefs=rows_where(
-                uow, Debrief, or_(Debrief.teacher_id == pid, Debrief.coach_id == pid)
-            ),
+            visits=rows_where(uow, Visit, theirs.visits),
+            debriefs=rows_where(uow, Debrief, theirs.debriefs),
             goals=rows_where(uow, Goal, Goal.teacher_id == pid),
             notes=rows_where(
                 uow,
                 DebriefNote,
-                or_(DebriefNote.author_id == pid, DebriefNote.debrief_id.in_(theirs)),
+                or_(DebriefNote.author_id == pid, DebriefNote.debrief_id.in_(teaching)),
             ),
             reflections=rows_where(uow, Reflection, Reflection.teacher_id == pid),
-            celebrations=rows_where(
-                uow, Celebration, or_(Celebration.author_id == pid, Celebration.subject_id == pid)
-            ),
-            logs=rows_where(
-                uow,
-                CoachingLog,
-                and_(
-                    or_(
-                        CoachingLog.coach_id == pid,
-                        CoachingLog.id.in_(with_them.scalar_subquery()),
-                    ),
-                    CoachingLog.note.is_not(None),
-                ),
-            ),
+            celebrations=rows_where(uow, Celebration, theirs.celebrations),
+            logs=rows_where(uow, CoachingLog, and_(theirs.logs, CoachingLog.note.is_not(None))),
         )
 
     def other_teachers(self) -> list[int]:
@@ -370,12 +397,10 @@ def run_erase_command(
     after the erase is committed.
     """
     with uow_factory() as uow:
-        try:
-            person = find_person(uow, who, team_id)
-        except NotFound as missing:
-            out.write(f"{missing.message} Nothing was changed.\n")
+        named = find_named(uow, out, who, team_id, by_user_id, untouched="Nothing was changed.")
+        if named is None:
             return 1
-        by = _by(uow, by_user_id, person.team_id)
+        person, by = named
         erased = erase_person(uow, person, now, by=by)
         if dry_run:
             out.write(f"Would erase person {person.id}:\n")
@@ -408,12 +433,6 @@ def compact(engine: Engine) -> None:
 
 
 # --------------------------------------------------------------------------- helpers
-
-
-def _by(uow: UnitOfWork, user_id: str | None, team_id: str) -> Person | None:
-    if not user_id:
-        return None
-    return uow.people.get_by_user(team_id, user_id)
 
 
 def table_of(model: type[Any]) -> Table:

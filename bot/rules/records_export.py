@@ -16,14 +16,11 @@ from dataclasses import dataclass
 from datetime import date, datetime, time
 from typing import Any, TextIO
 
-from sqlalchemy import or_, select
-
 from bot.rules.access import EXPORT, lines_for, record_admin
-from bot.rules.erase import NotFound, find_person, rows_where
+from bot.rules.erase import TookPart, find_named, rows_where
 from storage.models import (
     Celebration,
     CoachingLog,
-    CoachingLogTeacher,
     Debrief,
     DebriefNote,
     Goal,
@@ -114,15 +111,9 @@ class _Held:
 
 
 def _held(uow: UnitOfWork, pid: int) -> _Held:
-    # The rows this person took part in, on either side.
-    their_visits = or_(Visit.teacher_id == pid, Visit.coach_id == pid)
-    their_debriefs = or_(Debrief.teacher_id == pid, Debrief.coach_id == pid)
-    by_or_about = or_(Celebration.author_id == pid, Celebration.subject_id == pid)
-    with_them = select(CoachingLogTeacher.log_id).where(CoachingLogTeacher.teacher_id == pid)
-    their_logs = or_(CoachingLog.coach_id == pid, CoachingLog.id.in_(with_them.scalar_subquery()))
-
-    visits = rows_where(uow, Visit, their_visits, Visit.starts_at, Visit.id)
-    debriefs = rows_where(uow, Debrief, their_debriefs, Debrief.starts_at, Debrief.id)
+    theirs = TookPart.of(pid)
+    visits = rows_where(uow, Visit, theirs.visits, Visit.starts_at, Visit.id)
+    debriefs = rows_where(uow, Debrief, theirs.debriefs, Debrief.starts_at, Debrief.id)
     teaching = {d.id for d in debriefs if d.teacher_id == pid}
     # Notes both sides wrote on the person's own debriefs; on others', only the person's own.
     on_debriefs = DebriefNote.debrief_id.in_([d.id for d in debriefs])
@@ -142,8 +133,10 @@ def _held(uow: UnitOfWork, pid: int) -> _Held:
     reflections = rows_where(
         uow, Reflection, Reflection.teacher_id == pid, Reflection.created_at, Reflection.id
     )
-    celebrations = rows_where(uow, Celebration, by_or_about, Celebration.created_at, Celebration.id)
-    logs = rows_where(uow, CoachingLog, their_logs, CoachingLog.on_day, CoachingLog.id)
+    celebrations = rows_where(
+        uow, Celebration, theirs.celebrations, Celebration.created_at, Celebration.id
+    )
+    logs = rows_where(uow, CoachingLog, theirs.logs, CoachingLog.on_day, CoachingLog.id)
     messages = rows_where(
         uow, OutboxMessage, OutboxMessage.person_id == pid, OutboxMessage.due_at, OutboxMessage.id
     )
@@ -321,12 +314,10 @@ def run_export_command(
     """`coachbot people export PERSON`: both files handed to `write(name, content)`, and the
     export recorded in that person's access log. 0 when done, 1 when no one matches."""
     with uow_factory() as uow:
-        try:
-            person = find_person(uow, who, team_id)
-        except NotFound as missing:
-            out.write(f"{missing.message} Nothing was exported.\n")
+        named = find_named(uow, out, who, team_id, by_user_id, untouched="Nothing was exported.")
+        if named is None:
             return 1
-        by = uow.people.get_by_user(person.team_id, by_user_id) if by_user_id else None
+        person, by = named
         files, rows = export_own(uow, person, now)
         record_admin(uow, by, person, EXPORT, now)
         uow.commit()

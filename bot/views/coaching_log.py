@@ -8,9 +8,7 @@ from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import (
-    ActionsBlock,
     Block as SlackBlock,
-    ButtonElement,
     Option,
     UserMultiSelectElement,
 )
@@ -35,6 +33,7 @@ from bot.views.common import (
     mention,
     message,
     modal,
+    one_button,
     picked_date,
     section,
     select_input,
@@ -226,17 +225,8 @@ def build_logged(card: LoggedCard, *, today: date) -> dict[str, Any]:
     )
     blocks: list[SlackBlock] = [section(text)]
     if card.correctable:
-        blocks.append(
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="Correct the kind or length",
-                        action_id=Action.COACHING_LOG_CORRECT,
-                        value=f"{card.log_id}:{card.version}",
-                    )
-                ]
-            )
-        )
+        value = f"{card.log_id}:{card.version}"
+        blocks.append(one_button("Correct the kind or length", Action.COACHING_LOG_CORRECT, value))
     blocks.append(context("You can correct a log for two weeks."))
     return modal("Coaching logged", blocks, close="Done")
 

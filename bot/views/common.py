@@ -9,6 +9,7 @@ from datetime import date, time
 from typing import Any, TypedDict, TypeVar, Unpack
 
 from slack_sdk.models.blocks import (
+    ActionsBlock,
     Block,
     ButtonElement,
     ConfirmObject,
@@ -485,6 +486,13 @@ def channel_input(
         filter=ConversationFilter(include=["public", "private"], exclude_bot_users=True),
     )
     return input_block(block, label, element, **shown)
+
+
+def one_button(text: str, action: str, value: str, *, style: str | None = None) -> ActionsBlock:
+    """A row of actions holding a single button."""
+    return ActionsBlock(
+        elements=[ButtonElement(text=text, action_id=action, value=value, style=style)]
+    )
 
 
 def confirm_button(

@@ -26,6 +26,7 @@ from bot.views.common import (
     long_day,
     mention,
     message,
+    one_button,
     section,
 )
 
@@ -121,16 +122,7 @@ def build_answered(
     blocks: list[SlackBlock] = [section(text)]
     if kind is StepAnswer.NEED_HELP and coach_user_id and note_id is not None:
         blocks.append(
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="Invite your coach",
-                        action_id=Action.NEXT_STEP_INVITE,
-                        value=str(note_id),
-                        style="primary",
-                    )
-                ]
-            )
+            one_button("Invite your coach", Action.NEXT_STEP_INVITE, str(note_id), style="primary")
         )
     return message(text, blocks)
 

@@ -13,7 +13,6 @@ from typing import Any
 from slack_sdk.models.blocks import (
     ActionsBlock,
     Block as SlackBlock,
-    ButtonElement,
     SectionBlock,
 )
 
@@ -29,6 +28,7 @@ from bot.views.common import (
     inline,
     mention as _mention,
     message,
+    one_button,
     section,
 )
 from bot.views.next_steps import check_back_question, step_answer_actions
@@ -173,15 +173,8 @@ def build_quiet_goal_nudge(
     blocks: list[SlackBlock] = [section(text)]
     if coach_user_id:
         blocks.append(
-            ActionsBlock(
-                elements=[
-                    ButtonElement(
-                        text="Invite your coach",
-                        action_id=Action.INVITE_OTHER_COACH,
-                        value=coach_user_id,
-                        style="primary",
-                    )
-                ]
+            one_button(
+                "Invite your coach", Action.INVITE_OTHER_COACH, coach_user_id, style="primary"
             )
         )
     else:

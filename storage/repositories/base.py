@@ -4,11 +4,12 @@ lose a race quietly, and checked loading."""
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Collection, Sequence
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, Table
-from sqlalchemy.orm import Session
+from sqlalchemy import Select, Table, select
+from sqlalchemy.orm import InstrumentedAttribute, Session
+from sqlalchemy.sql.base import ExecutableOption
 
 Row = TypeVar("Row")
 T = TypeVar("T")
@@ -62,6 +63,20 @@ class Repository:
     def all(self, query: Select[T]) -> list[T]:
         """Every row a SELECT of one entity finds, in its order."""
         return list(self.session.scalars(query))
+
+    def among(
+        self,
+        model: type[T],
+        key: InstrumentedAttribute[int] | InstrumentedAttribute[int | None],
+        ids: Collection[int],
+        *order: Any,
+        options: Sequence[ExecutableOption] = (),
+    ) -> list[T]:
+        """Every `model` row whose `key` is one of `ids`, in `order`: the rows under a batch of
+        parents, read in one query (none at all for no parents)."""
+        if not ids:
+            return []
+        return self.all(select(model).where(key.in_(list(ids))).order_by(*order).options(*options))
 
 
 class RowRepository(Repository, Generic[Row]):

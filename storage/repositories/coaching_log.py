@@ -38,12 +38,8 @@ class CoachingLogRepository(RowRepository[CoachingLog]):
 
     def list_for_goals(self, goal_ids: Collection[int]) -> list[CoachingLog]:
         """What was logged toward these goals, earliest first."""
-        if not goal_ids:
-            return []
-        return self.all(
-            select(CoachingLog)
-            .where(CoachingLog.goal_id.in_(list(goal_ids)))
-            .order_by(CoachingLog.on_day, CoachingLog.id)
+        return self.among(
+            CoachingLog, CoachingLog.goal_id, goal_ids, CoachingLog.on_day, CoachingLog.id
         )
 
     def last_day_with(self, coach_id: int, teacher_ids: Collection[int]) -> dict[int, date]:

@@ -39,13 +39,12 @@ class DebriefRepository(RowRepository[Debrief]):
     def list_for_visits(self, visit_ids: Sequence[int]) -> list[Debrief]:
         """The debriefs of these visits, earliest first. Their visit and people are read only
         when asked for: the caller has the visits already, and the session knows them."""
-        if not visit_ids:
-            return []
-        return self.all(
-            select(Debrief)
-            .where(Debrief.visit_id.in_(list(visit_ids)))
-            .order_by(Debrief.starts_at)
-            .options(lazyload(Debrief.visit), lazyload(Debrief.teacher), lazyload(Debrief.coach))
+        return self.among(
+            Debrief,
+            Debrief.visit_id,
+            visit_ids,
+            Debrief.starts_at,
+            options=(lazyload(Debrief.visit), lazyload(Debrief.teacher), lazyload(Debrief.coach)),
         )
 
 
@@ -63,12 +62,8 @@ class DebriefNoteRepository(RowRepository[DebriefNote]):
 
     def list_for_debriefs(self, debrief_ids: Sequence[int]) -> list[DebriefNote]:
         """Every note on these debriefs, oldest first."""
-        if not debrief_ids:
-            return []
-        return self.all(
-            select(DebriefNote)
-            .where(DebriefNote.debrief_id.in_(list(debrief_ids)))
-            .order_by(DebriefNote.created_at, DebriefNote.id)
+        return self.among(
+            DebriefNote, DebriefNote.debrief_id, debrief_ids, DebriefNote.created_at, DebriefNote.id
         )
 
 
@@ -94,12 +89,12 @@ class NextStepAnswerRepository(Repository):
 
     def list_for_notes(self, note_ids: Sequence[int]) -> list[NextStepAnswer]:
         """The answers to these notes' check-backs, earliest first."""
-        if not note_ids:
-            return []
-        return self.all(
-            select(NextStepAnswer)
-            .where(NextStepAnswer.note_id.in_(list(note_ids)))
-            .order_by(NextStepAnswer.answered_at, NextStepAnswer.id)
+        return self.among(
+            NextStepAnswer,
+            NextStepAnswer.note_id,
+            note_ids,
+            NextStepAnswer.answered_at,
+            NextStepAnswer.id,
         )
 
     def tried_among(self, note_ids: Sequence[int]) -> set[int]:

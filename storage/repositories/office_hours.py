@@ -11,7 +11,7 @@ from sqlalchemy import delete, select, union_all
 from storage.enums import VisitStatus
 from storage.models import DayOut, Debrief, OfficeHours, OfficeHourWindow, Visit
 from storage.repositories.base import Repository, insert_if_absent, rowcount
-from storage.repositories.visits import VISIT_OPEN
+from storage.repositories.visits import VISIT_OPEN, open_for_coach
 
 Span = tuple[datetime, datetime]
 
@@ -48,12 +48,7 @@ class OfficeHoursRepository(Repository):
         [start, end), earliest first."""
         return self.all(
             select(Visit)
-            .where(
-                Visit.coach_id == coach_id,
-                VISIT_OPEN,
-                Visit.starts_at >= start,
-                Visit.starts_at < end,
-            )
+            .where(open_for_coach(coach_id, start, end))
             .order_by(Visit.starts_at, Visit.id)
         )
 

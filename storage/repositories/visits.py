@@ -35,6 +35,14 @@ def visit_seen_by(now: datetime) -> ColumnElement[bool]:
     return or_(VISIT_HAPPENED, and_(VISIT_ACCEPTED, Visit.outcome.is_(None), Visit.ends_at <= now))
 
 
+def open_for_coach(coach_id: int, start: datetime, end: datetime) -> ColumnElement[bool]:
+    """A coach's open visits (invited, a new time suggested, or accepted) starting in
+    [start, end)."""
+    return and_(
+        Visit.coach_id == coach_id, VISIT_OPEN, Visit.starts_at >= start, Visit.starts_at < end
+    )
+
+
 class VisitRepository(RowRepository[Visit]):
     model = Visit
 
@@ -56,16 +64,7 @@ class VisitRepository(RowRepository[Visit]):
         self, coach_id: int, start: datetime, end: datetime, *, other_than: int | None
     ) -> int:
         """Open visits of a coach starting in [start, end)."""
-        query = (
-            select(func.count())
-            .select_from(Visit)
-            .where(
-                Visit.coach_id == coach_id,
-                VISIT_OPEN,
-                Visit.starts_at >= start,
-                Visit.starts_at < end,
-            )
-        )
+        query = select(func.count()).select_from(Visit).where(open_for_coach(coach_id, start, end))
         if other_than is not None:
             query = query.where(Visit.id != other_than)
         return int(self.session.scalar(query) or 0)
@@ -167,11 +166,11 @@ class VisitRepository(RowRepository[Visit]):
     def list_for_goals(self, goal_ids: Sequence[int]) -> list[Visit]:
         """Every visit made under these goals, earliest first; their people are read only when
         asked for (a cycle's story names nobody from its visits)."""
-        if not goal_ids:
-            return []
-        return self.all(
-            select(Visit)
-            .where(Visit.goal_id.in_(list(goal_ids)))
-            .order_by(Visit.starts_at, Visit.id)
-            .options(lazyload(Visit.teacher), lazyload(Visit.coach))
+        return self.among(
+            Visit,
+            Visit.goal_id,
+            goal_ids,
+            Visit.starts_at,
+            Visit.id,
+            options=(lazyload(Visit.teacher), lazyload(Visit.coach)),
         )
