@@ -250,6 +250,12 @@ def main() -> None:
         action="store_true",
         help="send the commands from people coachbot has never seen (no roster)",
     )
+    parser.add_argument(
+        "--bare-settled",
+        action="store_true",
+        help="give the bare app the garbage collector settings `coachbot serve` uses "
+        "(bot.app.server.settle_the_heap), to see what they are worth to each",
+    )
     args = parser.parse_args()
 
     with SlackStandin(bot_token=TOKEN) as standin, tempfile.TemporaryDirectory() as tmp:
@@ -268,7 +274,10 @@ def main() -> None:
             fill_outbox(env["DATABASE_URL"], args.delivering)
             env["SLACK_POSTS_PER_MINUTE"] = "6000"
         bare_port, coachbot_port = free_port(), free_port()
-        bare = start([sys.executable, "bench/bare_bolt.py", str(bare_port)], bare_port, env)
+        settled = ["--settled"] if args.bare_settled else []
+        bare = start(
+            [sys.executable, "bench/bare_bolt.py", str(bare_port), *settled], bare_port, env
+        )
         coachbot = start(
             [sys.executable, "-m", "bot", "serve", "--role", args.role],
             coachbot_port,

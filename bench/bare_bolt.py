@@ -1,5 +1,6 @@
 """The baseline for bench/ack.py: a bare Bolt app (ack + views.open, nothing else) on the same
-HTTP server coachbot uses. Usage: python bench/bare_bolt.py PORT (settings from the environment).
+HTTP server coachbot uses. Usage: python bench/bare_bolt.py PORT [--settled] (settings from the
+environment). With --settled it tunes the garbage collector as `coachbot serve` does.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from slack_bolt.adapter.wsgi import SlackRequestHandler
 from slack_sdk import WebClient
 
 from bot.app.factory import LISTENER_THREADS
-from bot.app.server import HttpServer
+from bot.app.server import HttpServer, settle_the_heap
 from bot.views.invite import build_invite_form
 
 # The same form coachbot opens, built once: the baseline pays for sending it, not building it.
@@ -52,6 +53,8 @@ def main() -> None:
 
     server = HttpServer(wsgi, host="127.0.0.1", port=port, threads=16)
     signal.signal(signal.SIGTERM, lambda *_: server.stop())
+    if "--settled" in sys.argv[2:]:
+        settle_the_heap()
     server.serve_forever()
 
 

@@ -30,6 +30,7 @@ import argparse
 import json
 import logging
 import multiprocessing
+import os
 import random
 import statistics
 import sys
@@ -50,7 +51,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import ack  # bench/ack.py: the burst of commands, and the roster alone
-from sqlalchemy import Engine, event, func, insert, select, text
+from sqlalchemy import Engine, create_engine, event, func, insert, select, text
+from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
 from bot.app import jobs
@@ -612,18 +614,16 @@ def measure_acks(url: str, engine: Engine) -> None:
     """The burst of bench/ack.py answered by the app in this process (its scheduler's
     process, as `coachbot serve --role all` runs): on the year's database at rest, and while
     every planner runs pass after pass in a thread of its own; beside the same burst on a
-    database holding only the district's roster (SQLite only). The requests are sent from a
+    database holding only the district's roster, on the same server. The requests are sent from a
     process of their own, so their sending does not take this process's interpreter lock."""
     year_rest = _ack_p99s(url, engine, planning=False)
     year_planning = _ack_p99s(url, engine, planning=True)
     rows = [("year, at rest", year_rest), ("year, planners running", year_planning)]
-    if engine.dialect.name == "sqlite":
-        with tempfile.TemporaryDirectory() as tmp:
-            roster_url = f"sqlite:///{Path(tmp) / 'roster.db'}"
-            ack.seed_roster(roster_url)
-            roster = make_engine(roster_url)
-            rows.insert(0, ("roster only, at rest", _ack_p99s(roster_url, roster, False)))
-            roster.dispose()
+    with _roster_only(url) as roster_url:
+        ack.seed_roster(roster_url)
+        roster = make_engine(roster_url)
+        rows.insert(0, ("roster only, at rest", _ack_p99s(roster_url, roster, False)))
+        roster.dispose()
     requests, concurrency = BURST
     for label, (p99, passes) in rows:
         during = f"  ({passes} planner passes during the bursts)" if passes else ""
@@ -634,6 +634,26 @@ def measure_acks(url: str, engine: Engine) -> None:
         f"  ({requests} signed /invite-coach from {ack.TEACHERS} teachers, {concurrency} at once,"
     )
     print("   median of 3 bursts after a warm-up)")
+
+
+@contextmanager
+def _roster_only(url: str) -> Iterator[str]:
+    """A database of its own for the roster alone, on the same server as the year's; dropped
+    afterwards."""
+    if make_url(url).get_backend_name() == "sqlite":
+        with tempfile.TemporaryDirectory() as tmp:
+            yield f"sqlite:///{Path(tmp) / 'roster.db'}"
+        return
+    name = f"coachbot_roster_{os.getpid()}"
+    server = create_engine(make_url(url).set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield make_url(url).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with server.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        server.dispose()
 
 
 def _ack_p99s(url: str, engine: Engine, planning: bool) -> tuple[float, int]:
