@@ -16,6 +16,7 @@ import gc
 import logging
 import os
 import shutil
+import sqlite3
 import threading
 import uuid
 from collections.abc import Callable, Iterator
@@ -28,7 +29,7 @@ from typing import Any
 
 import pytest
 from slack_bolt import App
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from bot.app.cli import main as coachbot_main
@@ -47,6 +48,15 @@ SIGNING_SECRET = "8f742231b10e8888abcd99yyyzzz85a5"
 POSTGRES_URL = os.environ.get("COACHBOT_TEST_POSTGRES_URL")
 
 DATABASES = ["sqlite"] + (["postgresql"] if POSTGRES_URL else [])
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_without_fsync(dbapi_connection: Any, _record: Any) -> None:
+    """The tests' SQLite files are not synced to disk at each commit. What a test checks never
+    depends on surviving a power cut, and the syncs kept each process waiting on the disk
+    (the app's own setting, for the files that matter, is SQLite's default)."""
+    if isinstance(dbapi_connection, sqlite3.Connection):
+        dbapi_connection.execute("PRAGMA synchronous=OFF")
 
 
 def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
