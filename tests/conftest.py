@@ -66,6 +66,21 @@ def pytest_xdist_auto_num_workers(config: pytest.Config) -> int:
     return 2 * (os.cpu_count() or 1)
 
 
+@pytest.hookimpl(tryfirst=True)  # before the fixture's own two databases are applied
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """`@pytest.mark.sqlite_only`: the test's point is a rule worked out in Python (a time, a
+    permission, a wording) over queries its module's other tests already run on PostgreSQL,
+    so a PostgreSQL run of it would check nothing new. Tests of concurrency, locking,
+    versions, query plans or SQL that differs by dialect never carry it."""
+    if metafunc.definition.get_closest_marker("sqlite_only") and (
+        "database_url" in metafunc.fixturenames
+    ):
+        # As a mark, so pytest takes it instead of the fixture's own list.
+        metafunc.definition.add_marker(
+            pytest.mark.parametrize("database_url", ["sqlite"], indirect=True)
+        )
+
+
 def _worker() -> str:
     """The pytest-xdist worker this process is ("gw0", ...), or "main" without xdist."""
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
