@@ -112,6 +112,10 @@ class HttpServer:
             if stopping.is_alive():
                 logger.warning("stopped with requests still running after %.0f s", grace_seconds)
             serving.join(1.0)
+            # cheroot files each server's statistics in a process-wide dict and never takes
+            # them out; they hold the server and through it the whole app. A process that
+            # serves more than once (the tests: hundreds of apps) would keep every one.
+            getattr(logging, "statistics", {}).pop(f"Cheroot HTTPServer {id(self._server)}", None)
             self._stopped.set()
 
     def stop(self) -> None:

@@ -91,11 +91,17 @@ def _seed(engine: Engine) -> None:
         ]
         session.add_all(goals)
         session.flush()
+        # Ids given here rather than read back after each row: the rows of a table go in
+        # as one batch (visits and debriefs first, then what refers to them), which makes
+        # seeding the year several times quicker.
+        debrief_ids = iter(range(1, 601))
+        later: list[DebriefNote | Reflection | OutboxMessage] = []
         for n in range(600):
             teacher = rng.choice(teachers)
             starts = NOW - timedelta(days=rng.randint(-10, 180), hours=rng.randint(0, 5))
             past = starts < NOW
             visit = Visit(
+                id=n + 1,
                 team_id=TEAM,
                 teacher_id=teacher.id,
                 coach_id=teacher.assigned_coach_id,
@@ -110,9 +116,9 @@ def _seed(engine: Engine) -> None:
                 goal_id=goals[teachers.index(teacher)].id,
             )
             session.add(visit)
-            session.flush()
             if past and n % 2:
                 debrief = Debrief(
+                    id=next(debrief_ids),
                     team_id=TEAM,
                     visit_id=visit.id,
                     teacher_id=visit.teacher_id,
@@ -122,8 +128,7 @@ def _seed(engine: Engine) -> None:
                     created_at=starts,
                 )
                 session.add(debrief)
-                session.flush()
-                session.add(
+                later.append(
                     DebriefNote(
                         debrief_id=debrief.id,
                         author_id=visit.coach_id,
@@ -133,7 +138,7 @@ def _seed(engine: Engine) -> None:
                         updated_at=starts + timedelta(days=1),
                     )
                 )
-                session.add(
+                later.append(
                     Reflection(
                         team_id=TEAM,
                         teacher_id=visit.teacher_id,
@@ -142,7 +147,7 @@ def _seed(engine: Engine) -> None:
                         created_at=starts + timedelta(days=1),
                     )
                 )
-            session.add(
+            later.append(
                 OutboxMessage(
                     key=f"daily-list:{visit.coach_id}:{n}",
                     team_id=TEAM,
@@ -157,6 +162,8 @@ def _seed(engine: Engine) -> None:
                     created_at=starts,
                 )
             )
+        session.flush()
+        session.add_all(later)
         uow.commit()
 
 

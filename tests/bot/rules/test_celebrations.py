@@ -201,6 +201,7 @@ def test_a_met_goal_offers_a_draft_from_the_question_area_and_coach_only(people:
     assert "SECRET" not in str(views.build_offer(celebration.id, celebration.text, PLC))
 
 
+@pytest.mark.sqlite_only
 def test_a_teacher_who_never_shares_wins_gets_no_draft(people: Deps) -> None:
     with people.uow() as uow:
         teacher = uow.people.get_by_user(TEAM, TEACHER)
@@ -212,6 +213,7 @@ def test_a_teacher_who_never_shares_wins_gets_no_draft(people: Deps) -> None:
         assert uow.session.scalars(select(Celebration)).all() == []
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("status", ["active", "set_aside"])
 def test_only_a_met_goal_is_celebrated(people: Deps, status: str) -> None:
     assert offer(people, met_goal(people, status=status)) is None
@@ -223,6 +225,7 @@ def test_a_goal_is_offered_once(people: Deps) -> None:
     assert offer(people, goal_id) is None
 
 
+@pytest.mark.sqlite_only
 def test_without_a_coach_the_draft_names_only_the_teacher(people: Deps) -> None:
     goal_id = met_goal(people)
     with people.uow() as uow:
@@ -253,6 +256,7 @@ def test_the_author_edits_and_posts_once(people: Deps) -> None:
     assert (after.slack_ts, after.posted_at) == ("1700000000.000100", NOW)
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     "who",
     [(COACH, TEAM), (OTHER_TEACHER, TEAM), (TEACHER, OTHER_TEAM), ("U0NOBODY01", TEAM)],
@@ -278,6 +282,7 @@ def test_only_the_author_may_act(people: Deps, who: tuple[str, str]) -> None:
     assert (after.text, after.status, after.slack_ts) == (celebration.text, "draft", None)
 
 
+@pytest.mark.sqlite_only
 def test_a_deactivated_author_cannot_post(people: Deps) -> None:
     celebration = draft(people)
     with people.uow() as uow:
@@ -306,6 +311,7 @@ def test_a_posted_celebration_cannot_be_posted_again(people: Deps) -> None:
     assert stored(people, celebration.id).slack_ts == "1700000000.000100"
 
 
+@pytest.mark.sqlite_only
 def test_a_declined_celebration_is_never_posted(people: Deps) -> None:
     celebration = draft(people)
     who = actor(people, TEACHER)
@@ -376,6 +382,7 @@ def test_a_failed_post_frees_a_draft_and_forgets_a_new_shout_out(people: Deps) -
         assert uow.session.get(Celebration, shout_out_id) is None
 
 
+@pytest.mark.sqlite_only
 def test_a_shout_out_is_the_authors_to_a_colleague(people: Deps) -> None:
     with people.uow() as uow:
         me = uow.people.get_by_user(TEAM, TEACHER)
@@ -399,6 +406,7 @@ def test_a_shout_out_is_the_authors_to_a_colleague(people: Deps) -> None:
         uow.commit()
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     ("text", "channel", "field"),
     [

@@ -176,30 +176,35 @@ def test_a_visit_ending_at_two_is_prompted_two_hours_later(people: Deps) -> None
     assert reflection.answer is None and not reflection.shared_with_coach
 
 
+@pytest.mark.sqlite_only
 def test_a_morning_visit_is_prompted_at_half_past_three(people: Deps) -> None:
     add_visit(people, at(TUESDAY, 10))
     plan(people, at(TUESDAY, 11))
     assert [row.due_at for row in prompts(people)] == [at(TUESDAY, 15, 30)]
 
 
+@pytest.mark.sqlite_only
 def test_a_prompt_after_school_hours_waits_for_the_next_school_morning(people: Deps) -> None:
     add_visit(people, at(TUESDAY, 15, 30))  # 17:30 is after school ends at 17:00
     plan(people, at(TUESDAY, 15, 35))
     assert [row.due_at for row in prompts(people)] == [at(WEDNESDAY, 7)]
 
 
+@pytest.mark.sqlite_only
 def test_a_friday_afternoon_visit_waits_for_monday_morning(people: Deps) -> None:
     add_visit(people, at(FRIDAY, 15, 30))
     plan(people, at(FRIDAY, 15, 40))
     assert [row.due_at for row in prompts(people)] == [at(MONDAY, 7)]
 
 
+@pytest.mark.sqlite_only
 def test_a_visit_logged_late_is_prompted_that_afternoon(people: Deps) -> None:
     add_visit(people, at(TUESDAY, 10))
     plan(people, at(THURSDAY, 9))  # the coach logged it on Thursday morning
     assert [row.due_at for row in prompts(people)] == [at(THURSDAY, 15, 30)]
 
 
+@pytest.mark.sqlite_only
 def test_the_question_fits_the_visit(people: Deps) -> None:
     add_visit(people, at(TUESDAY, 10), support="observe", logged="model")
     plan(people, at(TUESDAY, 11))
@@ -234,6 +239,7 @@ def test_a_debrief_gets_its_own_prompt(people: Deps) -> None:
     assert "After your debrief with" in (row.blocks or "")
 
 
+@pytest.mark.sqlite_only
 def test_a_visit_and_its_debrief_on_one_day_make_one_prompt_a_day(people: Deps) -> None:
     visit_id = add_visit(people, at(TUESDAY, 10))
     add_debrief(people, visit_id, at(TUESDAY, 13))
@@ -244,6 +250,7 @@ def test_a_visit_and_its_debrief_on_one_day_make_one_prompt_a_day(people: Deps) 
     ]
 
 
+@pytest.mark.sqlite_only
 def test_nothing_before_the_visit_ends_or_when_it_did_not_happen(people: Deps) -> None:
     add_visit(people, at(TUESDAY, 14))
     add_visit(people, at(TUESDAY, 10), outcome="teacher_absent", teacher=OTHER_TEACHER)
@@ -289,6 +296,7 @@ def test_a_prompt_planned_elsewhere_first_leaves_no_second_reflection(people: De
         assert uow.session.query(Reflection).count() == 0
 
 
+@pytest.mark.sqlite_only
 def test_a_teacher_who_stopped_prompts_gets_none(people: Deps) -> None:
     set_person(people, TEACHER, prompts_stopped=True)
     add_visit(people, at(TUESDAY, 14))
@@ -296,6 +304,7 @@ def test_a_teacher_who_stopped_prompts_gets_none(people: Deps) -> None:
     assert prompts(people) == []
 
 
+@pytest.mark.sqlite_only
 def test_a_deactivated_teacher_gets_none(people: Deps) -> None:
     set_person(people, TEACHER, active=False)
     add_visit(people, at(TUESDAY, 14))
@@ -315,6 +324,7 @@ def test_a_paused_teacher_gets_none_until_the_pause_ends(people: Deps) -> None:
     assert [row.due_at for row in prompts(people)] == [at(THURSDAY, 15, 30)]
 
 
+@pytest.mark.sqlite_only
 def test_a_pause_until_the_due_day_does_not_hold_a_prompt(people: Deps) -> None:
     set_person(people, TEACHER, prompts_paused_until=date(2026, 12, 1))
     add_visit(people, at(TUESDAY, 14))
@@ -344,6 +354,7 @@ def test_a_planned_prompt_is_wanted(planned: tuple[Deps, int]) -> None:
     assert is_wanted(deps, at(TUESDAY, 16))
 
 
+@pytest.mark.sqlite_only
 def test_no_prompt_after_the_teacher_answered(planned: tuple[Deps, int]) -> None:
     deps, reflection_id = planned
     with deps.uow() as uow:
@@ -359,6 +370,7 @@ def test_no_prompt_after_the_teacher_answered(planned: tuple[Deps, int]) -> None
     assert [row.status for row in prompts(deps)] == ["sent"]
 
 
+@pytest.mark.sqlite_only
 def test_answering_drops_a_prompt_still_waiting(planned: tuple[Deps, int]) -> None:
     deps, reflection_id = planned
     with deps.uow() as uow:
@@ -369,6 +381,7 @@ def test_answering_drops_a_prompt_still_waiting(planned: tuple[Deps, int]) -> No
     assert [row.status for row in prompts(deps)] == ["dropped"]
 
 
+@pytest.mark.sqlite_only
 def test_no_prompt_after_the_teacher_stopped_them(planned: tuple[Deps, int]) -> None:
     deps, reflection_id = planned
     with deps.uow() as uow:
@@ -381,6 +394,7 @@ def test_no_prompt_after_the_teacher_stopped_them(planned: tuple[Deps, int]) -> 
     assert is_wanted(deps)
 
 
+@pytest.mark.sqlite_only
 def test_no_prompt_while_the_teacher_is_paused_at_send_time(planned: tuple[Deps, int]) -> None:
     deps, _ = planned
     with deps.uow() as uow:
@@ -390,6 +404,7 @@ def test_no_prompt_while_the_teacher_is_paused_at_send_time(planned: tuple[Deps,
     assert is_wanted(deps, at(WEDNESDAY, 7))
 
 
+@pytest.mark.sqlite_only
 def test_other_kinds_are_not_this_modules_business(planned: tuple[Deps, int]) -> None:
     deps, _ = planned
     with deps.uow() as uow:
@@ -411,6 +426,7 @@ def answer_as(
         return result
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("intruder", [COACH, OTHER_COACH, OTHER_TEACHER, LEADER, ADMIN])
 def test_only_the_teacher_answers(planned: tuple[Deps, int], intruder: str) -> None:
     deps, reflection_id = planned
@@ -420,6 +436,7 @@ def test_only_the_teacher_answers(planned: tuple[Deps, int], intruder: str) -> N
     assert the_reflection(deps).answer is None
 
 
+@pytest.mark.sqlite_only
 def test_the_teacher_answers_privately(planned: tuple[Deps, int]) -> None:
     deps, reflection_id = planned
     saved = answer_as(deps, TEACHER, reflection_id, "  Pairs explained their steps.  ")
@@ -445,6 +462,7 @@ def test_sharing_tells_the_coach_once_and_again_only_when_the_words_change(
     assert the_reflection(deps).shared_with_coach
 
 
+@pytest.mark.sqlite_only
 def test_sharing_without_a_coach_is_refused_on_the_share_box(planned: tuple[Deps, int]) -> None:
     deps, reflection_id = planned
     set_person(deps, COACH, active=False)
@@ -454,6 +472,7 @@ def test_sharing_without_a_coach_is_refused_on_the_share_box(planned: tuple[Deps
     assert the_reflection(deps).answer is None
 
 
+@pytest.mark.sqlite_only
 def test_an_empty_or_long_answer_is_refused(planned: tuple[Deps, int]) -> None:
     deps, reflection_id = planned
     for text in ("   ", "x" * 3001):
@@ -494,6 +513,7 @@ def test_what_each_person_may_read(people: Deps) -> None:
     assert readers(people)[COACH] == []
 
 
+@pytest.mark.sqlite_only
 def test_a_coach_who_is_no_longer_a_coach_reads_nothing(people: Deps) -> None:
     add_visit(people, at(TUESDAY, 10))
     plan(people, at(TUESDAY, 11))
@@ -524,6 +544,7 @@ def test_tomorrow_asks_again_the_next_afternoon_once(planned: tuple[Deps, int]) 
     assert again.text == first.text
 
 
+@pytest.mark.sqlite_only
 def test_tomorrow_on_a_friday_means_monday(people: Deps) -> None:
     add_visit(people, at(FRIDAY, 10))
     plan(people, at(FRIDAY, 11))
@@ -532,6 +553,7 @@ def test_tomorrow_on_a_friday_means_monday(people: Deps) -> None:
     assert prompts(people)[-1].key.endswith(":snooze:2026-12-07")
 
 
+@pytest.mark.sqlite_only
 def test_a_second_snooze_is_one_reminder_too_many(planned: tuple[Deps, int]) -> None:
     deps, reflection_id = planned
     snooze_as(deps, TEACHER, reflection_id, at(TUESDAY, 16, 1))
@@ -541,6 +563,7 @@ def test_a_second_snooze_is_one_reminder_too_many(planned: tuple[Deps, int]) -> 
     assert len(prompts(deps)) == 2
 
 
+@pytest.mark.sqlite_only
 def test_nothing_to_snooze_once_answered(planned: tuple[Deps, int]) -> None:
     deps, reflection_id = planned
     answer_as(deps, TEACHER, reflection_id, "Done")
@@ -548,6 +571,7 @@ def test_nothing_to_snooze_once_answered(planned: tuple[Deps, int]) -> None:
         snooze_as(deps, TEACHER, reflection_id, at(TUESDAY, 16, 1))
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize("intruder", [COACH, OTHER_TEACHER, ADMIN])
 def test_only_the_teacher_snoozes_pauses_or_stops(planned: tuple[Deps, int], intruder: str) -> None:
     deps, reflection_id = planned
@@ -587,6 +611,7 @@ def test_pause_until_a_day_and_stop_and_resume(people: Deps) -> None:
     assert (found.prompts_stopped, found.prompts_paused_until) == (False, None)
 
 
+@pytest.mark.sqlite_only
 @pytest.mark.parametrize(
     ("day", "why"),
     [(date(2026, 12, 1), "after today"), (date(2027, 12, 31), "within a year")],
@@ -600,6 +625,7 @@ def test_a_pause_must_end_between_tomorrow_and_a_year_from_now(
     assert person(people, TEACHER).prompts_paused_until is None
 
 
+@pytest.mark.sqlite_only
 def test_someone_coachbot_has_not_met_has_nothing_to_pause(people: Deps) -> None:
     with people.uow() as uow, pytest.raises(ReflectionRefused):
         reflections.stop(uow, actor(people, "U0STRANGER"), at(TUESDAY, 16))
