@@ -228,7 +228,7 @@ def sent_from_outbox(url: str) -> int:
     return int(sent)
 
 
-def main() -> None:
+def _arguments() -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--requests", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=200)
@@ -256,7 +256,11 @@ def main() -> None:
         help="give the bare app the garbage collector settings `coachbot serve` uses "
         "(bot.app.server.settle_the_heap), to see what they are worth to each",
     )
-    args = parser.parse_args()
+    return parser.parse_args()
+
+
+def main() -> None:
+    args = _arguments()
 
     with SlackStandin(bot_token=TOKEN) as standin, tempfile.TemporaryDirectory() as tmp:
         env = {
