@@ -20,7 +20,6 @@ from bot import metrics
 from bot.app.deps import Deps
 from bot.app.logs import (
     BOLT_LOGGER,
-    REQUEST_ID,
     keep_typed_text_out_of_library_logs,
     request_context,
 )
@@ -82,17 +81,17 @@ def create_app(
         listener_executor=executor or make_listener_executor(),
         logger=logging.getLogger(BOLT_LOGGER),
     )
-    app.use(_PerRequest())
+    app.use(_TimedClient())
+    if settings.socket_mode:
+        _count_each_dispatch(app)
     handlers.register_all(app, deps)
     # The one error handler, counted: Bolt passes it what its parameters name.
     app.error(_counted(handle_error))
     return app
 
 
-class _PerRequest(Middleware):
-    """Bolt makes a client per request: its calls are timed like the app's own. Socket Mode
-    requests get a request id, a count and an ack time here too; HTTP ones have theirs from
-    bot/app/web.py before Bolt sees them.
+class _TimedClient(Middleware):
+    """Bolt makes a client per request: its calls are timed like the app's own.
 
     A Middleware subclass, which Bolt calls as it is: a plain function it calls through its
     argument building, which costs a noticeable share of an acknowledgement under a burst."""
@@ -103,9 +102,21 @@ class _PerRequest(Middleware):
         client = req.context.get("client")
         if isinstance(client, WebClient):
             timed(client)
-        if REQUEST_ID.get() is not None:
-            return next()
-        return _counted_request(req.body, next)
+        return next()
+
+
+def _count_each_dispatch(app: App) -> None:
+    """Socket Mode requests get a request id, a count and an ack time around Bolt's whole
+    dispatch, as HTTP ones get theirs from bot/app/web.py. Not in a middleware: a middleware's
+    `next()` only lets the chain go on, and the listeners run after it has returned. Listeners
+    are handed to the pool inside the dispatch, so they carry its request id (ListenerExecutor).
+    """
+    dispatch = app.dispatch
+
+    def counted(req: BoltRequest) -> BoltResponse:
+        return _counted_request(req.body, lambda: dispatch(req))
+
+    app.dispatch = counted  # type: ignore[method-assign]
 
 
 def _counted_request(body: dict[str, Any], next_: Callable[[], T]) -> T:

@@ -6,16 +6,23 @@ how much a value moved, never its absolute count.
 
 from __future__ import annotations
 
+import threading
 import weakref
 from datetime import timedelta
 from types import SimpleNamespace
 
 from apscheduler.events import EVENT_JOB_ERROR, EVENT_JOB_EXECUTED, EVENT_JOB_MISSED
 from prometheus_client.parser import text_string_to_metric_families
+from pydantic import SecretStr
+from slack_bolt import BoltRequest
 from slack_sdk import WebClient
+from sqlalchemy import Engine
 
 from bot import metrics
+from bot.app.deps import Deps
 from bot.app.runtime import count_job_event
+from bot.app.settings import Settings
+from storage.db import make_session_factory
 from storage.models import OutboxMessage
 from tests import factories
 from tests.conftest import BOT_TOKEN, Running
@@ -123,19 +130,37 @@ def test_a_failing_listener_is_counted(running: Running) -> None:
     assert _value("coachbot_listener_errors_total") == before + 1
 
 
-def test_socket_mode_requests_are_counted_with_a_request_id() -> None:
-    from bot.app.factory import _counted_request
+def test_socket_mode_requests_are_counted_and_their_listeners_carry_a_request_id(
+    settings: Settings, engine: Engine
+) -> None:
+    from bot.app.factory import create_app
     from bot.app.logs import REQUEST_ID
 
-    before = _value("coachbot_requests_total", kind="action", outcome="ok")
+    socket_settings = settings.model_copy(
+        update={"slack_app_token": SecretStr("xapp-1-A0COACH-1234567890-abcdef")}
+    )
+    app = create_app(
+        socket_settings, Deps(engine=engine, session_factory=make_session_factory(engine))
+    )
     seen: list[str | None] = []
+    listened = threading.Event()
 
-    def listener() -> None:
+    @app.event("reaction_added")
+    def probe() -> None:
         seen.append(REQUEST_ID.get())
+        listened.set()
 
-    _counted_request({"type": "block_actions"}, listener)
-    assert _value("coachbot_requests_total", kind="action", outcome="ok") == before + 1
+    before = _value("coachbot_requests_total", kind="event", outcome="ok")
+    acks = _value("coachbot_ack_seconds_count", kind="event")
+    # As the Socket Mode adapter hands each request to Bolt: unsigned, through dispatch.
+    body, _ = factories.event_callback({"type": "reaction_added", "user": "U0TEACHER9"})
+    answer = app.dispatch(BoltRequest(body=body, mode="socket_mode"))
+    assert answer.status == 200, answer.body
+    assert listened.wait(10)
+    # The listener ran in the pool, after every middleware had returned, with the request's id.
     assert seen[0] is not None and REQUEST_ID.get() is None
+    assert _value("coachbot_requests_total", kind="event", outcome="ok") == before + 1
+    assert _value("coachbot_ack_seconds_count", kind="event") == acks + 1
 
 
 def test_a_timed_client_is_freed_when_its_request_ends(running: Running) -> None:
