@@ -12,7 +12,6 @@ import sys
 sys.dont_write_bytecode = False
 
 import fcntl
-import gc
 import logging
 import os
 import shutil
@@ -35,7 +34,7 @@ from sqlalchemy.engine import make_url
 from bot.app.cli import main as coachbot_main
 from bot.app.deps import Deps
 from bot.app.runtime import Runtime
-from bot.app.server import HttpServer
+from bot.app.server import HttpServer, settle_the_heap
 from bot.app.settings import Settings
 from bot.demo.standin import SlackStandin
 from storage import migrate
@@ -487,6 +486,6 @@ def coachbot(
 def pytest_collection_finish(session: pytest.Session) -> None:
     """What exists once the tests are collected (the app's modules, the tests, pytest itself)
     lives until the end: the garbage collector stops looking at it. Its full passes over
-    those objects took about a tenth of each test process's time."""
-    gc.collect()
-    gc.freeze()
+    those objects took about a tenth of each test process's time. As `coachbot serve` does
+    before serving (bot/app/server.py)."""
+    settle_the_heap()

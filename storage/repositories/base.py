@@ -28,13 +28,9 @@ def insert_if_absent(
     """
     # RETURNING, because rowcount is not reported for this statement by every driver.
     returned = table.c[key] if key else next(iter(table.primary_key.columns))
-    stmt = insert_ignoring_conflicts(session, table).values(**values).returning(returned)
+    stmt = ignoring_conflicts(session.get_bind().dialect.name, table)
+    stmt = stmt.values(**values).returning(returned)
     return session.execute(stmt).first() is not None
-
-
-def insert_ignoring_conflicts(session: Session, table: Table) -> Any:
-    """INSERT ... ON CONFLICT DO NOTHING, in the session's own dialect."""
-    return ignoring_conflicts(session.get_bind().dialect.name, table)
 
 
 @functools.cache
