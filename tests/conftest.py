@@ -104,54 +104,68 @@ def _run_wide(tmp_path_factory: pytest.TempPathFactory, name: str) -> Iterator[P
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
-@pytest.fixture(scope="session")
-def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One SQLite file migrated to the head once per run; each test gets a copy."""
+def sqlite_template_at(tmp_path_factory: pytest.TempPathFactory, revision: str = "head") -> Path:
+    """A SQLite file migrated to `revision` once per run, for the tests to copy."""
     with _run_wide(tmp_path_factory, "sqlite-template") as folder:
-        path = folder / "coachbot.db"
+        path = folder / f"coachbot-{revision}.db"
         if not path.exists():
             building = folder / "building.db"
+            building.unlink(missing_ok=True)
             engine = make_engine(f"sqlite:///{building}")
             try:
-                migrate.upgrade(engine)
+                migrate.upgrade(engine, revision)
             finally:
                 engine.dispose()
             building.rename(path)  # only a whole template is ever found
     return path
 
 
-def _postgres_template(server: Engine, tmp_path_factory: pytest.TempPathFactory) -> str:
-    """The run's PostgreSQL database migrated to the head, built by the first process to ask.
-    Its name is written down for the other processes and for `pytest_sessionfinish`."""
+@pytest.fixture(scope="session")
+def sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One SQLite file migrated to the head once per run; each test gets a copy."""
+    return sqlite_template_at(tmp_path_factory)
+
+
+def postgres_copy_at(
+    server: Engine, tmp_path_factory: pytest.TempPathFactory, name: str, revision: str = "head"
+) -> str:
+    """A new PostgreSQL database `name`, copied from the run's template at `revision`, which
+    the first process to ask migrates. The templates' names are written down for the other
+    processes and for `pytest_sessionfinish`."""
     with _run_wide(tmp_path_factory, "postgres-template") as folder:
-        written = folder / "name"
+        written = folder / f"name-{revision}"
         if written.exists():
-            return written.read_text()
-        name = f"coachbot_template_{uuid.uuid4().hex[:8]}"
+            template = written.read_text()
+        else:
+            template = f"coachbot_template_{uuid.uuid4().hex[:8]}"
+            with server.connect() as connection:
+                connection.execute(text(f'CREATE DATABASE "{template}"'))
+            written.write_text(template)
+            engine = make_engine(
+                make_url(POSTGRES_URL).set(database=template).render_as_string(hide_password=False)
+            )
+            try:
+                migrate.upgrade(engine, revision)
+            finally:
+                engine.dispose()  # a database is copied only while no one is connected to it
+        # One copy at a time, inside the lock: PostgreSQL refuses to copy a database another
+        # session is in.
         with server.connect() as connection:
-            connection.execute(text(f'CREATE DATABASE "{name}"'))
-        written.write_text(name)
-        engine = make_engine(
-            make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-        )
-        try:
-            migrate.upgrade(engine)
-        finally:
-            engine.dispose()  # a database is copied only while no one is connected to it
-        return name
+            connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
+    return make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
 
 
 def pytest_sessionfinish(session: pytest.Session) -> None:
-    """The run's PostgreSQL template goes once every process is done (in the main one)."""
+    """The run's PostgreSQL templates go once every process is done (in the main one)."""
     if not POSTGRES_URL or hasattr(session.config, "workerinput"):
         return  # without PostgreSQL, or in a pytest-xdist worker
-    written = session.config._tmp_path_factory.getbasetemp() / "postgres-template" / "name"
-    if written.exists():
-        name = written.read_text()
-        server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-        with server.connect() as connection:
+    folder = session.config._tmp_path_factory.getbasetemp() / "postgres-template"
+    server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with server.connect() as connection:
+        for written in folder.glob("name-*"):
+            name = written.read_text()
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        server.dispose()
+    server.dispose()
 
 
 @pytest.fixture(scope="session")
@@ -166,11 +180,7 @@ def postgres_database(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str 
         return
     name = f"coachbot_test_{_worker()}_{uuid.uuid4().hex[:8]}"
     server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    template = _postgres_template(server, tmp_path_factory)
-    with _run_wide(tmp_path_factory, "postgres-template"), server.connect() as connection:
-        # One copy at a time: PostgreSQL refuses to copy a database another session is in.
-        connection.execute(text(f'CREATE DATABASE "{name}" TEMPLATE "{template}"'))
-    url = make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
+    url = postgres_copy_at(server, tmp_path_factory, name)
     try:
         yield url
     finally:
@@ -357,6 +367,9 @@ def settings(slack: SlackStandin, sqlite_url: str) -> Settings:
         database_url=sqlite_url,  # type: ignore[arg-type]
         coachbot_admins=(ADMIN_ID,),
         public_url="https://coachbot.example.org",
+        # Four threads answer a test's few requests at once; starting and stopping sixteen
+        # for each test's server took as long as building the app.
+        http_threads=4,
         _env_file=None,  # type: ignore[call-arg]
     )
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from alembic import command
@@ -19,9 +18,11 @@ NOW = datetime(2026, 11, 30, 14, 0, tzinfo=UTC)
 
 
 @pytest.fixture(params=DATABASES)
-def old_engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+def old_engine(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[Engine]:
     """A database of its own at revision 0013, holding a teacher's goal, debrief and note."""
-    with database_at(request.param, tmp_path, "0013") as engine:
+    with database_at(request.param, tmp_path_factory, "0013") as engine:
         _seed(engine)
         yield engine
 

@@ -3,23 +3,23 @@
 from __future__ import annotations
 
 import re
+import shutil
 import subprocess
 from pathlib import Path
 
 import pytest
 from sqlalchemy import text
 
-from storage import migrate
 from storage.db import make_engine
 
 
 @pytest.fixture
-def ahead_database(tmp_path: Path) -> str:
+def ahead_database(tmp_path: Path, sqlite_template: Path) -> str:
     """A SQLite database at revision 9999, one a newer coachbot would have left behind."""
+    shutil.copyfile(sqlite_template, tmp_path / "ahead.db")
     url = f"sqlite:///{tmp_path / 'ahead.db'}"
     engine = make_engine(url)
     try:
-        migrate.upgrade(engine)
         with engine.begin() as connection:
             connection.execute(text("UPDATE alembic_version SET version_num = '9999'"))
     finally:

@@ -4,6 +4,7 @@ mistake or an outage, with the exit code the README lists."""
 from __future__ import annotations
 
 import os
+import shutil
 import socket
 import sys
 from pathlib import Path
@@ -29,18 +30,28 @@ def _one_line(ran: Ran, code: ExitCode, words: str) -> None:
 
 
 @pytest.fixture
-def database(tmp_path: Path) -> str:
+def new_database(tmp_path: Path) -> str:
+    """A SQLite file that does not exist yet."""
     return f"sqlite:///{tmp_path / 'cb.db'}"
 
 
-def test_upkeep_needs_only_the_database(tmp_path: Path, coachbot: Coachbot, database: str) -> None:
-    upgraded = coachbot("db", "upgrade", DATABASE_URL=database)
+@pytest.fixture
+def database(tmp_path: Path, sqlite_template: Path) -> str:
+    """A SQLite file `coachbot db upgrade` has brought to the head (a copy of one it did)."""
+    shutil.copyfile(sqlite_template, tmp_path / "cb.db")
+    return f"sqlite:///{tmp_path / 'cb.db'}"
+
+
+def test_upkeep_needs_only_the_database(
+    tmp_path: Path, coachbot: Coachbot, new_database: str
+) -> None:
+    upgraded = coachbot("db", "upgrade", DATABASE_URL=new_database)
     assert upgraded.returncode == 0, upgraded.stderr
     assert "database is up to date (sqlite)" in upgraded.stdout
     # No Alembic or APScheduler start-up lines on a command.
     assert upgraded.stderr == ""
 
-    current = coachbot("db", "current", DATABASE_URL=database)
+    current = coachbot("db", "current", DATABASE_URL=new_database)
     assert current.returncode == 0
     assert current.stdout.strip() == f"revision {migrate.head()} (current; newest known: " + (
         f"{migrate.head()})"
@@ -48,21 +59,25 @@ def test_upkeep_needs_only_the_database(tmp_path: Path, coachbot: Coachbot, data
 
     closures = tmp_path / "closures.csv"
     closures.write_text(HOLIDAYS)
-    imported = coachbot("calendar", "import", str(closures), "--team", TEAM, DATABASE_URL=database)
+    imported = coachbot(
+        "calendar", "import", str(closures), "--team", TEAM, DATABASE_URL=new_database
+    )
     assert imported.returncode == 0, imported.stderr
     assert "1 added for the whole district" in imported.stdout
 
     # The workspace is now known from the database: no --team, no Slack.
-    report = coachbot("report", "--from", "2026-11-01", "--to", "2026-12-01", DATABASE_URL=database)
+    report = coachbot(
+        "report", "--from", "2026-11-01", "--to", "2026-12-01", DATABASE_URL=new_database
+    )
     assert report.returncode == 0, report.stderr
     assert report.stdout.startswith("group_kind,group,teachers,visits")
 
-    listed = coachbot("jobs", "list", DATABASE_URL=database)
+    listed = coachbot("jobs", "list", DATABASE_URL=new_database)
     assert listed.returncode == 0, listed.stderr
     assert "outbox: due 0, later 0, sent 0, dead 0" in listed.stdout
     assert listed.stderr == ""
 
-    exported = coachbot("roster", "export", DATABASE_URL=database)
+    exported = coachbot("roster", "export", DATABASE_URL=new_database)
     assert exported.returncode == 0, exported.stderr
 
 
@@ -150,19 +165,19 @@ def test_a_schema_newer_than_the_code_stops_every_command(
     assert "revision 9999 (ahead;" in current.stdout
 
 
-def test_alembic_commands_pass_through(coachbot: Coachbot, database: str) -> None:
-    assert coachbot("db", "upgrade", DATABASE_URL=database).returncode == 0
-    history = coachbot("db", "history", DATABASE_URL=database)
+def test_alembic_commands_pass_through(coachbot: Coachbot, new_database: str) -> None:
+    assert coachbot("db", "upgrade", DATABASE_URL=new_database).returncode == 0
+    history = coachbot("db", "history", DATABASE_URL=new_database)
     assert history.returncode == 0, history.stderr
     assert f"-> {migrate.head()} (head)" in history.stdout
-    down = coachbot("db", "downgrade", "-1", DATABASE_URL=database)
+    down = coachbot("db", "downgrade", "-1", DATABASE_URL=new_database)
     assert down.returncode == 0, down.stderr
-    behind = coachbot("db", "current", DATABASE_URL=database)
+    behind = coachbot("db", "current", DATABASE_URL=new_database)
     assert behind.returncode == ExitCode.SCHEMA and "(behind;" in behind.stdout
-    stamped = coachbot("db", "stamp", "head", DATABASE_URL=database)
+    stamped = coachbot("db", "stamp", "head", DATABASE_URL=new_database)
     assert stamped.returncode == 0
-    assert coachbot("db", "current", DATABASE_URL=database).returncode == 0
-    wrong = coachbot("db", "downgrade", "nonsense", DATABASE_URL=database)
+    assert coachbot("db", "current", DATABASE_URL=new_database).returncode == 0
+    wrong = coachbot("db", "downgrade", "nonsense", DATABASE_URL=new_database)
     _one_line(wrong, ExitCode.USAGE, "alembic downgrade:")
 
 
