@@ -7,12 +7,20 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Exists, select
 from sqlalchemy.orm import lazyload
 
 from storage.enums import GoalStatus, StepAnswer
 from storage.models import Debrief, DebriefNote, Goal, NextStepAnswer
 from storage.repositories.base import Repository, RowRepository, insert_if_absent
+
+# The teacher says they tried the next step.
+_TRIED = NextStepAnswer.kind == StepAnswer.TRIED
+
+
+def step_tried(note_id: Any) -> Exists:
+    """The teacher says they tried this note's next step (`note_id` a value or a column)."""
+    return select(NextStepAnswer.id).where(NextStepAnswer.note_id == note_id, _TRIED).exists()
 
 
 class GoalRepository(RowRepository[Goal]):
@@ -104,8 +112,7 @@ class NextStepAnswerRepository(Repository):
         return set(
             self.session.scalars(
                 select(NextStepAnswer.note_id).where(
-                    NextStepAnswer.note_id.in_(list(note_ids)),
-                    NextStepAnswer.kind == StepAnswer.TRIED,
+                    NextStepAnswer.note_id.in_(list(note_ids)), _TRIED
                 )
             )
         )

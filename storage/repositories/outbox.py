@@ -184,6 +184,10 @@ def _hold_budget() -> Any:
     )
 
 
+def _dead_in(team_id: str) -> tuple[Any, ...]:
+    return (OutboxMessage.team_id == team_id, OutboxMessage.status == OutboxStatus.DEAD)
+
+
 @cache
 def _count_by_status() -> Any:
     return select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)
@@ -412,6 +416,24 @@ class OutboxRepository:
                 )
             )
         )
+
+    def count_dead(self, team_id: str) -> int:
+        """Messages to a workspace that the outbox gave up on."""
+        query = select(func.count()).select_from(OutboxMessage).where(*_dead_in(team_id))
+        return int(self.session.scalar(query) or 0)
+
+    def list_dead(self, team_id: str, limit: int) -> list[tuple[str, str | None, datetime]]:
+        """The newest messages to a workspace that the outbox gave up on, as their kind,
+        Slack's error and when they were due: never their words or who they were for."""
+        return [
+            (kind, error, due_at)
+            for kind, error, due_at in self.session.execute(
+                select(OutboxMessage.kind, OutboxMessage.last_error, OutboxMessage.due_at)
+                .where(*_dead_in(team_id))
+                .order_by(OutboxMessage.id.desc())
+                .limit(limit)
+            )
+        ]
 
     def count_by_status(self) -> dict[OutboxStatus, int]:
         rows = self.session.execute(_count_by_status()).all()
