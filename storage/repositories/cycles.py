@@ -7,12 +7,12 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Exists, select
+from sqlalchemy import Exists, delete, or_, select
 from sqlalchemy.orm import lazyload
 
 from storage.enums import GoalStatus, StepAnswer
 from storage.models import Debrief, DebriefNote, Goal, NextStepAnswer
-from storage.repositories.base import Repository, RowRepository, insert_if_absent
+from storage.repositories.base import Repository, RowRepository, insert_if_absent, rowcount
 
 # The teacher says they tried the next step.
 _TRIED = NextStepAnswer.kind == StepAnswer.TRIED
@@ -86,6 +86,16 @@ class NextStepAnswerRepository(Repository):
             self.session,
             NextStepAnswer.__table__,  # type: ignore[arg-type]
             values,
+        )
+
+    def remove_for(self, teacher_id: int, note_ids: Sequence[int]) -> int:
+        """Erasing: the answers a teacher gave, and every answer to these notes; returns how
+        many went."""
+        statement = delete(NextStepAnswer).where(
+            or_(NextStepAnswer.teacher_id == teacher_id, NextStepAnswer.note_id.in_(note_ids))
+        )
+        return rowcount(
+            self.session.execute(statement.execution_options(synchronize_session=False))
         )
 
     def get_for_day(self, note_id: int, asked_on: date) -> NextStepAnswer | None:
