@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Table, bindparam, case, func, or_, select, update
+from sqlalchemy import BigInteger, Table, and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.enums import SENT_OR_DUE, OutboxStatus
@@ -434,6 +434,23 @@ class OutboxRepository:
                 .limit(limit)
             )
         ]
+
+    def remove_finished_before(self, before: datetime, limit: int) -> int:
+        """Up to `limit` messages sent, dropped or given up on longer ago than `before`, by id;
+        nothing still owed (retention, in batches). Returns how many went."""
+        finished = OutboxMessage.status.in_(
+            [OutboxStatus.SENT, OutboxStatus.DROPPED, OutboxStatus.DEAD]
+        )
+        when = or_(
+            OutboxMessage.sent_at < before,
+            and_(OutboxMessage.sent_at.is_(None), OutboxMessage.created_at < before),
+        )
+        ids = self.session.scalars(
+            select(OutboxMessage.id).where(finished, when).order_by(OutboxMessage.id).limit(limit)
+        ).all()
+        if ids:
+            self.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+        return len(ids)
 
     def count_by_status(self) -> dict[OutboxStatus, int]:
         rows = self.session.execute(_count_by_status()).all()
