@@ -62,11 +62,9 @@ class DebriefNoteRepository(RowRepository[DebriefNote]):
     model = DebriefNote
 
     def get_by_author(self, debrief_id: int, author_id: int) -> DebriefNote | None:
-        return self.session.scalars(
-            select(DebriefNote).where(
-                DebriefNote.debrief_id == debrief_id, DebriefNote.author_id == author_id
-            )
-        ).first()
+        return self.find(
+            DebriefNote, DebriefNote.debrief_id == debrief_id, DebriefNote.author_id == author_id
+        )
 
     def list_for_debriefs(self, debrief_ids: Sequence[int]) -> list[DebriefNote]:
         """Every note on these debriefs, oldest first."""
@@ -99,11 +97,9 @@ class NextStepAnswerRepository(Repository):
         )
 
     def get_for_day(self, note_id: int, asked_on: date) -> NextStepAnswer | None:
-        return self.session.scalars(
-            select(NextStepAnswer).where(
-                NextStepAnswer.note_id == note_id, NextStepAnswer.asked_on == asked_on
-            )
-        ).first()
+        return self.find(
+            NextStepAnswer, NextStepAnswer.note_id == note_id, NextStepAnswer.asked_on == asked_on
+        )
 
     def list_for_notes(self, note_ids: Sequence[int]) -> list[NextStepAnswer]:
         """The answers to these notes' check-backs, earliest first."""
