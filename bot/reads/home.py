@@ -25,8 +25,7 @@ from bot.reads.rows import chunks, support_kind
 from bot.rules import admin, office_hours
 from bot.rules.calendar import SchoolCalendar
 from bot.rules.cycles import coaching_minutes, state_of
-from bot.rules.domain import CycleState, GoalStatus, Role, StepAnswer, VisitStatus
-from bot.rules.outbox import DEAD
+from bot.rules.domain import CycleState, GoalStatus, Role, VisitStatus
 from bot.rules.people import valid_timezone
 from bot.rules.policy import Actor, Kind, Record, may_administer, may_change, may_read
 from bot.rules.records import (
@@ -59,16 +58,8 @@ from bot.views.home import (
 )
 from bot.views.office_hours import HoursOnHome
 from bot.views.when import aware
-from storage.models import (
-    Debrief,
-    DebriefNote,
-    Goal,
-    NextStepAnswer,
-    OutboxMessage,
-    Person,
-    Reflection,
-    Visit,
-)
+from storage.models import Debrief, DebriefNote, Goal, Person, Visit
+from storage.repositories.cycles import step_tried
 from storage.repositories.visits import (
     VISIT_ACCEPTED,
     VISIT_OPEN,
@@ -236,12 +227,7 @@ def _teacher_part(uow: UnitOfWork, actor: Actor, teacher: Person, now: datetime)
 
     reflections = tuple(
         ReflectionLine(reflection_id=row.id, question=row.question)
-        for row in uow.session.scalars(
-            select(Reflection)
-            .where(Reflection.teacher_id == teacher.id, Reflection.answer.is_(None))
-            .order_by(Reflection.created_at.desc(), Reflection.id.desc())
-            .limit(_ROWS)
-        )
+        for row in uow.reflections.list_unanswered(teacher.id, _ROWS)
         if may_read(actor, _reflection_record(row))
     )
     return TeacherPart(
@@ -414,21 +400,8 @@ def coach_settings(person: Person) -> CoachSettings:
 
 def _admin_part(uow: UnitOfWork, actor: Actor) -> AdminPart:
     roster = admin.roster_summary(uow, actor)
-    dead = (OutboxMessage.team_id == actor.team_id, OutboxMessage.status == DEAD)
-    dead_count = int(
-        uow.session.scalar(select(func.count()).select_from(OutboxMessage).where(*dead)) or 0
-    )
-    latest = (
-        uow.session.execute(
-            # The kind and Slack's error only: never the message's words or who it was for.
-            select(OutboxMessage.kind, OutboxMessage.last_error, OutboxMessage.due_at)
-            .where(*dead)
-            .order_by(OutboxMessage.id.desc())
-            .limit(MAX_DEAD_ON_HOME)
-        ).all()
-        if dead_count
-        else []
-    )
+    dead_count = uow.outbox.count_dead(actor.team_id)
+    latest = uow.outbox.list_dead(actor.team_id, MAX_DEAD_ON_HOME) if dead_count else []
     return AdminPart(
         roster=roster,
         dead_count=dead_count,
@@ -657,9 +630,7 @@ _DEBRIEFS_BY_GOAL = (
         DebriefNote.debrief_id,
         DebriefNote.next_step,
         DebriefNote.updated_at,
-        select(NextStepAnswer.id)
-        .where(NextStepAnswer.note_id == DebriefNote.id, NextStepAnswer.kind == StepAnswer.TRIED)
-        .exists(),
+        step_tried(DebriefNote.id),
     )
     .join(Visit, Visit.id == Debrief.visit_id)
     .outerjoin(DebriefNote, _STEP)

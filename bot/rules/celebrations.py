@@ -147,17 +147,7 @@ def offer_for_goal(uow: UnitOfWork, goal: Goal, now: datetime) -> Celebration | 
         focus_area=goal.focus_area,
         question=goal.question,
     )
-    celebration = Celebration(
-        team_id=goal.team_id,
-        author_id=teacher.id,
-        subject_id=teacher.id,
-        goal_id=goal.id,
-        channel_id=teacher.plc_channel_id,
-        text=text,
-        status=DRAFT,
-        created_at=now,
-    )
-    return uow.celebrations.add(celebration)
+    return _add_draft(uow, teacher, teacher, text, now, goal_id=goal.id)
 
 
 def start_shout_out(
@@ -167,17 +157,31 @@ def start_shout_out(
     if subject is not None and subject.team_id != author.team_id:
         raise CelebrationRefused("Choose someone from your own workspace.", "who")
     chosen = subject or author
-    celebration = Celebration(
+    return _add_draft(uow, author, chosen, shout_out_text(author.user_id, chosen.user_id), now)
+
+
+def _add_draft(
+    uow: UnitOfWork,
+    author: Person,
+    about: Person,
+    text: str,
+    now: datetime,
+    *,
+    goal_id: int | None = None,
+) -> Celebration:
+    """A new draft by `author` about `about`, to post in the author's PLC channel unless they
+    choose another."""
+    draft = Celebration(
         team_id=author.team_id,
         author_id=author.id,
-        subject_id=chosen.id,
-        goal_id=None,
+        subject_id=about.id,
+        goal_id=goal_id,
         channel_id=author.plc_channel_id,
-        text=shout_out_text(author.user_id, chosen.user_id),
+        text=text,
         status=DRAFT,
         created_at=now,
     )
-    return uow.celebrations.add(celebration)
+    return uow.celebrations.add(draft)
 
 
 # --------------------------------------------------------------------------- the author's say

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
-from typing import Protocol, TypeVar
+from typing import TypeVar
 
 from sqlalchemy import ColumnElement
 
@@ -355,38 +355,11 @@ def visits_needing_debrief_nudge(
 # --------------------------------------------------------------------------- the cycle's story
 
 
-class VisitFacts(Protocol):
-    """What a cycle's state needs of a visit: a whole row, or a read model's few columns."""
-
-    @property
-    def status(self) -> VisitStatus | str: ...
-    @property
-    def outcome(self) -> VisitOutcome | str | None: ...
-    @property
-    def starts_at(self) -> datetime: ...
-
-
-class DebriefFacts(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def starts_at(self) -> datetime: ...
-
-
-class NoteFacts(Protocol):
-    @property
-    def id(self) -> int: ...
-    @property
-    def debrief_id(self) -> int: ...
-    @property
-    def next_step(self) -> str | None: ...
-
-
 def cycle_state(
     goal: Goal,
-    visits: Sequence[VisitFacts],
-    debriefs: Sequence[DebriefFacts],
-    notes: Sequence[NoteFacts],
+    visits: Sequence[Visit],
+    debriefs: Sequence[Debrief],
+    notes: Sequence[DebriefNote],
     now: datetime,
     tried: Collection[int] = (),
 ) -> CycleState:

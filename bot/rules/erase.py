@@ -37,7 +37,6 @@ from storage.models import (
     Debrief,
     DebriefNote,
     Goal,
-    NextStepAnswer,
     OutboxMessage,
     Person,
     Reflection,
@@ -266,15 +265,7 @@ def _erase_words(uow: UnitOfWork, erased: Erased, found: _Found) -> None:
     """Delete or empty every text the person wrote or that was written about them."""
     counts = erased.counts
     # Answers to a next step go with the teacher who gave them, and with the note they answer.
-    counts["next_step_answers"] = _count_delete(
-        uow,
-        delete(table_of(NextStepAnswer)).where(
-            or_(
-                NextStepAnswer.teacher_id == found.pid,
-                NextStepAnswer.note_id.in_([n.id for n in found.notes]),
-            )
-        ),
-    )
+    counts["next_step_answers"] = uow.next_steps.remove_for(found.pid, [n.id for n in found.notes])
     counts["debrief_notes"] = delete_ids(uow, DebriefNote, [n.id for n in found.notes])
     counts["reflections"] = delete_ids(uow, Reflection, [r.id for r in found.reflections])
     counts["celebrations"] = delete_ids(uow, Celebration, [c.id for c in found.celebrations])

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, and_, delete, or_, select
+from sqlalchemy import Engine, delete, or_, select
 
 from bot.rules.access import ERASED_PREFIX
 from bot.rules.erase import (
@@ -33,7 +33,7 @@ from bot.rules.erase import (
     record_run,
     update_ids,
 )
-from storage.enums import GoalStatus, OutboxStatus
+from storage.enums import GoalStatus
 from storage.models import (
     AccessEntry,
     ClosedAccount,
@@ -41,7 +41,6 @@ from storage.models import (
     Debrief,
     DebriefNote,
     Goal,
-    OutboxMessage,
     Person,
     Reflection,
     SentNudge,
@@ -129,7 +128,9 @@ def apply_retention(
         ),
         (
             "outbox",
-            lambda uow: _old_messages(uow, now - timedelta(days=policy.outbox_days), policy.batch),
+            lambda uow: uow.outbox.remove_finished_before(
+                now - timedelta(days=policy.outbox_days), policy.batch
+            ),
         ),
         ("nudges_sent", lambda uow: _old_nudges(uow, words_before, policy.batch)),
         ("cycles", lambda uow: _old_cycles(uow, words_before, policy.batch, counts)),
@@ -165,23 +166,6 @@ def _delete_before(uow: UnitOfWork, key: Any, moment: Any, before: datetime, bat
     if keys:
         uow.session.execute(delete(key.table).where(key.in_(keys)))
     return len(keys)
-
-
-def _old_messages(uow: UnitOfWork, before: datetime, batch: int) -> int:
-    """Sent, dropped or given up on, longer ago than `before`; nothing still owed."""
-    finished = OutboxMessage.status.in_(
-        [OutboxStatus.SENT, OutboxStatus.DROPPED, OutboxStatus.DEAD]
-    )
-    when = or_(
-        OutboxMessage.sent_at < before,
-        and_(OutboxMessage.sent_at.is_(None), OutboxMessage.created_at < before),
-    )
-    ids = uow.session.scalars(
-        select(OutboxMessage.id).where(finished, when).order_by(OutboxMessage.id).limit(batch)
-    ).all()
-    if ids:
-        uow.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
-    return len(ids)
 
 
 def _old_nudges(uow: UnitOfWork, before: datetime, batch: int) -> int:

@@ -38,6 +38,7 @@ from bot.views.common import (
     channel_input,
     clip as _clip,
     count as _count,
+    form,
     input_block,
     modal,
     select_input,
@@ -202,13 +203,7 @@ def build_coach_form(areas: Sequence[str], initial: CoachForm | None = None) -> 
         )
     )
 
-    return modal(
-        "Add or change a coach",
-        blocks,
-        close="Back",
-        callback_id=Callback.ADMIN_COACH,
-        submit="Save",
-    )
+    return form("Add or change a coach", blocks, callback_id=Callback.ADMIN_COACH, close="Back")
 
 
 def _area_options(areas: Sequence[str]) -> list[Option]:
@@ -312,13 +307,7 @@ def build_assign_form(coaches: Sequence[tuple[str, str]], schools: Sequence[str]
         ),
     ]
 
-    return modal(
-        "Assign teachers",
-        blocks,
-        close="Back",
-        callback_id=Callback.ADMIN_ASSIGN,
-        submit="Save",
-    )
+    return form("Assign teachers", blocks, callback_id=Callback.ADMIN_ASSIGN, close="Back")
 
 
 def _coach_choice(coaches: Sequence[tuple[str, str]]) -> SlackBlock:

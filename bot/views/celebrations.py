@@ -30,8 +30,8 @@ from bot.views.common import (
     clip,
     context,
     escape,
+    form,
     message,
-    modal,
     section,
     state_of,
     user_input,
@@ -243,10 +243,9 @@ def build_celebration_form(
             hint="Your PLC channel, or another. For a private channel, add coachbot there first.",
         ),
     ]
-    return modal(
+    return form(
         "Celebrate someone" if shout_out else "Share your win",
         blocks,
-        close="Cancel",
         callback_id=Callback.CELEBRATE,
         submit="Post",
         private_metadata=form_metadata(target),

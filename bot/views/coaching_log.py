@@ -28,6 +28,7 @@ from bot.views.common import (
     count,
     date_input,
     escape,
+    form,
     input_block,
     long_day,
     mention,
@@ -133,13 +134,7 @@ def build_log_form(
             )
         )
     blocks.append(NOTE.input())
-    return modal(
-        "Log coaching",
-        blocks,
-        close="Cancel",
-        submit="Log it",
-        callback_id=Callback.COACHING_LOG,
-    )
+    return form("Log coaching", blocks, callback_id=Callback.COACHING_LOG, submit="Log it")
 
 
 def parse_log_form(values: StateValues, *, today: date) -> tuple[LogForm | None, dict[str, str]]:
@@ -234,11 +229,9 @@ def build_logged(card: LoggedCard, *, today: date) -> dict[str, Any]:
 def build_correct_form(card: LoggedCard) -> dict[str, Any]:
     """Change a logged activity's kind or length."""
     blocks: list[SlackBlock] = [_kind_input(card.support), _length_input(card.minutes)]
-    return modal(
+    return form(
         "Correct a log",
         blocks,
-        close="Cancel",
-        submit="Save",
         callback_id=Callback.COACHING_LOG_CORRECTION,
         private_metadata=f"{card.log_id}:{card.version}",
     )

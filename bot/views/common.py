@@ -91,6 +91,27 @@ def modal(
     return view.to_dict()
 
 
+def form(
+    title: str,
+    blocks: Sequence[Block | dict[str, Any]],
+    *,
+    callback_id: str,
+    submit: str = "Save",
+    close: str = "Cancel",
+    private_metadata: str | None = None,
+) -> dict[str, Any]:
+    """A modal that asks for answers: `submit` sends them to `callback_id`, `close` leaves
+    without saving ("Back" where the form was pushed onto another modal)."""
+    return modal(
+        title,
+        blocks,
+        close=close,
+        callback_id=callback_id,
+        submit=submit,
+        private_metadata=private_metadata,
+    )
+
+
 def build_notice_view(title: str, text: str) -> dict[str, Any]:
     """A modal that only says something, shown after a form is saved or refused."""
     return modal(

@@ -119,12 +119,8 @@ def build_debrief_form(
         ),
         _PLACE.input(),
     ]
-    return common.modal(
-        "Schedule a debrief",
-        blocks,
-        close="Cancel",
-        callback_id=Callback.DEBRIEF,
-        submit="Schedule",
+    return common.form(
+        "Schedule a debrief", blocks, callback_id=Callback.DEBRIEF, submit="Schedule"
     )
 
 
@@ -223,13 +219,8 @@ def build_notes_form(
             optional=True,
         ),
     ]
-    return common.modal(
-        "Debrief notes",
-        blocks,
-        close="Cancel",
-        callback_id=Callback.NOTES,
-        submit="Save",
-        private_metadata=str(debrief_id),
+    return common.form(
+        "Debrief notes", blocks, callback_id=Callback.NOTES, private_metadata=str(debrief_id)
     )
 
 

@@ -146,12 +146,10 @@ def build_goal_form(
             optional=True,
         ),
     ]
-    return common.modal(
+    return common.form(
         "Edit your goal" if goal_id is not None else "Set a goal",
         blocks,
-        close="Cancel",
         callback_id=Callback.GOAL,
-        submit="Save",
         private_metadata=str(goal_id) if goal_id is not None else None,
     )
 

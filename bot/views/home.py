@@ -383,13 +383,14 @@ def _line(*parts: str) -> str:
 
 
 def _invitation_line(item: InvitationLine, tz: str) -> str:
-    parts = [f"<@{item.teacher_user_id}>", format_when(item.starts_at, item.ends_at, tz)]
-    parts.append(item.support.label)
+    parts = [item.support.label]
     if item.class_name:
         parts.append(escape(clip(item.class_name, MAX_INLINE)))
     if item.suggested:
         parts.append("a new time they suggested")
-    return "• " + " · ".join(parts)
+    return _line(
+        f"<@{item.teacher_user_id}>", format_when(item.starts_at, item.ends_at, tz), *parts
+    )
 
 
 def _minutes_lines(minutes: Mapping[SupportType, int]) -> list[str]:

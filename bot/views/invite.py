@@ -211,10 +211,9 @@ def build_invite_form(
     ]
     if goals:
         blocks.append(_goal_input(goals, initial))
-    view = common.modal(
+    view = common.form(
         "Invite a coach",
         blocks,
-        close="Cancel",
         callback_id=Callback.INVITE,
         submit="Send invitation",
         private_metadata=private_metadata or None,
@@ -332,7 +331,7 @@ def build_propose_form(card: VisitCard, *, by: str, today: date) -> dict[str, An
     local_start = aware(card.starts_at).astimezone(zone_or_default(card.tz))
     minutes = round((aware(card.ends_at) - aware(card.starts_at)).total_seconds() / 60)
     other = TEACHER if by == COACH else COACH
-    return common.modal(
+    return common.form(
         "Suggest another time" if by == COACH else "Reschedule",
         [
             context(
@@ -347,7 +346,6 @@ def build_propose_form(card: VisitCard, *, by: str, today: date) -> dict[str, An
             ),
             _PROPOSAL_NOTE.input(label=f"A note for the {other}"),
         ],
-        close="Cancel",
         callback_id=Callback.PROPOSE,
         submit="Send",
         private_metadata=button_value(card),
@@ -373,7 +371,7 @@ def parse_propose_form(
 
 def build_decline_form(card: VisitCard) -> dict[str, Any]:
     """The coach says no, kindly; the teacher is offered other coaches."""
-    return common.modal(
+    return common.form(
         "Decline invitation",
         [
             section(
@@ -382,7 +380,6 @@ def build_decline_form(card: VisitCard) -> dict[str, Any]:
             ),
             _REASON.input(),
         ],
-        close="Cancel",
         callback_id=Callback.DECLINE,
         submit="Decline",
         private_metadata=button_value(card),

@@ -65,15 +65,13 @@ def step_answer_actions(value: str) -> ActionsBlock:
 
 def build_tried_form(*, value: str, next_step: str) -> dict[str, Any]:
     """One optional line after trying a next step; `value` is the check-back it answers."""
-    return common.modal(
+    return common.form(
         "You tried it",
         [
             section(f"Your next step: _{inline(next_step)}_"),
             _LINE.input(),
         ],
-        close="Cancel",
         callback_id=Callback.NEXT_STEP_TRIED,
-        submit="Save",
         private_metadata=value,
     )
 

@@ -36,10 +36,10 @@ from bot.views.common import (
     clip,
     context,
     date_input,
+    form,
     input_block,
     long_day,
     mention,
-    modal,
     parse_date,
     parse_time,
     picked_date,
@@ -98,13 +98,7 @@ def build_hours_form(hours: Hours) -> dict[str, Any]:
             initial=_LENGTHS[nearest],
         )
     )
-    return modal(
-        "Office hours",
-        blocks,
-        close="Cancel",
-        callback_id=Callback.OFFICE_HOURS,
-        submit="Save",
-    )
+    return form("Office hours", blocks, callback_id=Callback.OFFICE_HOURS)
 
 
 def parse_hours_form(values: StateValues) -> tuple[tuple[list[Window], int] | None, dict[str, str]]:
@@ -214,9 +208,7 @@ def build_days_out_form(today: date, ahead: Sequence[date]) -> dict[str, Any]:
                 optional=True,
             )
         )
-    return modal(
-        "Out of office", blocks, close="Cancel", callback_id=Callback.DAYS_OUT, submit="Save"
-    )
+    return form("Out of office", blocks, callback_id=Callback.DAYS_OUT)
 
 
 @dataclass(frozen=True)

@@ -28,10 +28,10 @@ from bot.views.common import (
     context,
     date_input,
     escape,
+    form,
     input_block,
     long_day,
     message,
-    modal,
     picked_date,
     section,
     selected_values,
@@ -165,13 +165,8 @@ def build_answer_form(
             )
         )
     blocks.append(context(PRIVATE_NOTE))
-    return modal(
-        "Reflect",
-        blocks,
-        close="Cancel",
-        callback_id=Callback.REFLECT,
-        submit="Save",
-        private_metadata=str(reflection_id),
+    return form(
+        "Reflect", blocks, callback_id=Callback.REFLECT, private_metadata=str(reflection_id)
     )
 
 
@@ -228,10 +223,9 @@ def build_pause_form(*, today: date, reflection_id: int | None = None) -> dict[s
             placeholder="Choose a date",
         ),
     ]
-    return modal(
+    return form(
         "Pause prompts",
         blocks,
-        close="Cancel",
         callback_id=Callback.PAUSE,
         submit="Pause",
         private_metadata=str(reflection_id) if reflection_id is not None else "",

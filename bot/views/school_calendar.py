@@ -62,7 +62,7 @@ def build_calendar_form(schools: Sequence[str], initial: CalendarForm) -> dict[s
             "will remove them; shorter reasons make room."
         )
 
-    return common.modal(
+    return common.form(
         "School calendar",
         [
             SectionBlock(
@@ -112,9 +112,8 @@ def build_calendar_form(schools: Sequence[str], initial: CalendarForm) -> dict[s
                 optional=True,
             ),
         ],
-        close="Back",
         callback_id=Callback.ADMIN_CALENDAR,
-        submit="Save",
+        close="Back",
         private_metadata=marker,
     )
 

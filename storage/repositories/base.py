@@ -7,7 +7,7 @@ import functools
 from collections.abc import Callable, Collection, Sequence
 from typing import Any, Generic, TypeVar
 
-from sqlalchemy import Select, Table, select
+from sqlalchemy import ColumnElement, Select, Table, select
 from sqlalchemy.orm import InstrumentedAttribute, Session
 from sqlalchemy.sql.base import ExecutableOption
 
@@ -59,6 +59,10 @@ class Repository:
     def all(self, query: Select[T]) -> list[T]:
         """Every row a SELECT of one entity finds, in its order."""
         return list(self.session.scalars(query))
+
+    def find(self, model: type[T], *where: ColumnElement[bool]) -> T | None:
+        """A `model` row that meets every condition in `where` (the first found), or None."""
+        return self.session.scalars(select(model).where(*where).limit(1)).first()
 
     def among(
         self,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, or_, update
 
 from storage.enums import CelebrationStatus
 from storage.models import Celebration
@@ -18,9 +18,7 @@ class CelebrationRepository(RowRepository[Celebration]):
 
     def get_by_goal(self, goal_id: int) -> Celebration | None:
         """The celebration offered when a goal was met, if one was."""
-        return self.session.scalars(
-            select(Celebration).where(Celebration.goal_id == goal_id).limit(1)
-        ).first()
+        return self.find(Celebration, Celebration.goal_id == goal_id)
 
     def claim_for_posting(
         self, celebration: Celebration, now: datetime, stale_before: datetime

@@ -7,12 +7,20 @@ from collections.abc import Sequence
 from datetime import date
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import Exists, delete, or_, select
 from sqlalchemy.orm import lazyload
 
 from storage.enums import GoalStatus, StepAnswer
 from storage.models import Debrief, DebriefNote, Goal, NextStepAnswer
-from storage.repositories.base import Repository, RowRepository, insert_if_absent
+from storage.repositories.base import Repository, RowRepository, insert_if_absent, rowcount
+
+# The teacher says they tried the next step.
+_TRIED = NextStepAnswer.kind == StepAnswer.TRIED
+
+
+def step_tried(note_id: Any) -> Exists:
+    """The teacher says they tried this note's next step (`note_id` a value or a column)."""
+    return select(NextStepAnswer.id).where(NextStepAnswer.note_id == note_id, _TRIED).exists()
 
 
 class GoalRepository(RowRepository[Goal]):
@@ -54,11 +62,9 @@ class DebriefNoteRepository(RowRepository[DebriefNote]):
     model = DebriefNote
 
     def get_by_author(self, debrief_id: int, author_id: int) -> DebriefNote | None:
-        return self.session.scalars(
-            select(DebriefNote).where(
-                DebriefNote.debrief_id == debrief_id, DebriefNote.author_id == author_id
-            )
-        ).first()
+        return self.find(
+            DebriefNote, DebriefNote.debrief_id == debrief_id, DebriefNote.author_id == author_id
+        )
 
     def list_for_debriefs(self, debrief_ids: Sequence[int]) -> list[DebriefNote]:
         """Every note on these debriefs, oldest first."""
@@ -80,12 +86,20 @@ class NextStepAnswerRepository(Repository):
             values,
         )
 
+    def remove_for(self, teacher_id: int, note_ids: Sequence[int]) -> int:
+        """Erasing: the answers a teacher gave, and every answer to these notes; returns how
+        many went."""
+        statement = delete(NextStepAnswer).where(
+            or_(NextStepAnswer.teacher_id == teacher_id, NextStepAnswer.note_id.in_(note_ids))
+        )
+        return rowcount(
+            self.session.execute(statement.execution_options(synchronize_session=False))
+        )
+
     def get_for_day(self, note_id: int, asked_on: date) -> NextStepAnswer | None:
-        return self.session.scalars(
-            select(NextStepAnswer).where(
-                NextStepAnswer.note_id == note_id, NextStepAnswer.asked_on == asked_on
-            )
-        ).first()
+        return self.find(
+            NextStepAnswer, NextStepAnswer.note_id == note_id, NextStepAnswer.asked_on == asked_on
+        )
 
     def list_for_notes(self, note_ids: Sequence[int]) -> list[NextStepAnswer]:
         """The answers to these notes' check-backs, earliest first."""
@@ -104,8 +118,7 @@ class NextStepAnswerRepository(Repository):
         return set(
             self.session.scalars(
                 select(NextStepAnswer.note_id).where(
-                    NextStepAnswer.note_id.in_(list(note_ids)),
-                    NextStepAnswer.kind == StepAnswer.TRIED,
+                    NextStepAnswer.note_id.in_(list(note_ids)), _TRIED
                 )
             )
         )

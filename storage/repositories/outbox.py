@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from functools import cache
 from typing import Any
 
-from sqlalchemy import BigInteger, Table, bindparam, case, func, or_, select, update
+from sqlalchemy import BigInteger, Table, and_, bindparam, case, delete, func, or_, select, update
 from sqlalchemy.orm import Session
 
 from storage.enums import SENT_OR_DUE, OutboxStatus
@@ -182,6 +182,10 @@ def _hold_budget() -> Any:
         .values(next_ms=until)
         .execution_options(**_STILL)
     )
+
+
+def _dead_in(team_id: str) -> tuple[Any, ...]:
+    return (OutboxMessage.team_id == team_id, OutboxMessage.status == OutboxStatus.DEAD)
 
 
 @cache
@@ -412,6 +416,41 @@ class OutboxRepository:
                 )
             )
         )
+
+    def count_dead(self, team_id: str) -> int:
+        """Messages to a workspace that the outbox gave up on."""
+        query = select(func.count()).select_from(OutboxMessage).where(*_dead_in(team_id))
+        return int(self.session.scalar(query) or 0)
+
+    def list_dead(self, team_id: str, limit: int) -> list[tuple[str, str | None, datetime]]:
+        """The newest messages to a workspace that the outbox gave up on, as their kind,
+        Slack's error and when they were due: never their words or who they were for."""
+        return [
+            (kind, error, due_at)
+            for kind, error, due_at in self.session.execute(
+                select(OutboxMessage.kind, OutboxMessage.last_error, OutboxMessage.due_at)
+                .where(*_dead_in(team_id))
+                .order_by(OutboxMessage.id.desc())
+                .limit(limit)
+            )
+        ]
+
+    def remove_finished_before(self, before: datetime, limit: int) -> int:
+        """Up to `limit` messages sent, dropped or given up on longer ago than `before`, by id;
+        nothing still owed (retention, in batches). Returns how many went."""
+        finished = OutboxMessage.status.in_(
+            [OutboxStatus.SENT, OutboxStatus.DROPPED, OutboxStatus.DEAD]
+        )
+        when = or_(
+            OutboxMessage.sent_at < before,
+            and_(OutboxMessage.sent_at.is_(None), OutboxMessage.created_at < before),
+        )
+        ids = self.session.scalars(
+            select(OutboxMessage.id).where(finished, when).order_by(OutboxMessage.id).limit(limit)
+        ).all()
+        if ids:
+            self.session.execute(delete(OutboxMessage).where(OutboxMessage.id.in_(ids)))
+        return len(ids)
 
     def count_by_status(self) -> dict[OutboxStatus, int]:
         rows = self.session.execute(_count_by_status()).all()

@@ -31,6 +31,15 @@ class ReflectionRepository(RowRepository[Reflection]):
             self.session.scalars(query.order_by(Reflection.created_at.desc(), Reflection.id.desc()))
         )
 
+    def list_unanswered(self, teacher_id: int, limit: int) -> list[Reflection]:
+        """A teacher's reflection prompts not answered yet, newest first."""
+        return self.all(
+            select(Reflection)
+            .where(Reflection.teacher_id == teacher_id, Reflection.answer.is_(None))
+            .order_by(Reflection.created_at.desc(), Reflection.id.desc())
+            .limit(limit)
+        )
+
     def list_unprompted_visits(
         self, ended_from: datetime, ended_to: datetime, limit: int
     ) -> list[Visit]:

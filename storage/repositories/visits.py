@@ -73,15 +73,14 @@ class VisitRepository(RowRepository[Visit]):
         self, teacher_id: int, coach_id: int, starts_at: datetime, since: datetime
     ) -> Visit | None:
         """The same open invitation (teacher, coach, start) if it was made since `since`."""
-        return self.session.scalars(
-            select(Visit).where(
-                Visit.teacher_id == teacher_id,
-                Visit.coach_id == coach_id,
-                Visit.starts_at == starts_at,
-                VISIT_OPEN,
-                Visit.created_at >= since,
-            )
-        ).first()
+        return self.find(
+            Visit,
+            Visit.teacher_id == teacher_id,
+            Visit.coach_id == coach_id,
+            Visit.starts_at == starts_at,
+            VISIT_OPEN,
+            Visit.created_at >= since,
+        )
 
     def remember_message(self, visit_id: int, side: str, where: tuple[str, str]) -> None:
         """Where coachbot's latest message to one side ("coach" or "teacher") about a visit is.
