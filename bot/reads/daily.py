@@ -22,7 +22,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from sqlalchemy import ColumnElement, Row, and_, func, or_, select
 from sqlalchemy.orm import aliased, join, outerjoin
 
-from bot.reads.rows import chunks, support_kind
+from bot.reads.rows import chunks, support_kind, waiting_invitation
 from bot.rules.calendar import SchoolCalendar
 from bot.rules.domain import DEFAULT_TIMEZONE, Role, VisitStatus
 from bot.rules.office_hours import out_among
@@ -32,12 +32,12 @@ from bot.rules.school_calendar import Calendars
 from bot.views.daily import (
     ListCheckBack,
     ListDebrief,
-    ListInvite,
     ListTeacher,
     ListVisit,
     build_daily_list,
     format_day,
 )
+from bot.views.visits import WaitingInvitation
 from storage.models import Debrief, DebriefNote, Goal, OutboxMessage, Person, Visit
 from storage.repositories import COACH_ROLES
 from storage.repositories.visits import VISIT_ACCEPTED, visit_seen_by
@@ -75,7 +75,7 @@ class _Due:
 class _Day:
     visits: list[ListVisit]
     debriefs: list[ListDebrief]
-    awaiting: list[ListInvite]
+    awaiting: list[WaitingInvitation]
     check_backs: list[ListCheckBack]
 
     @property
@@ -391,21 +391,9 @@ def _add_invitations(
         uow, window, chunk, Kind.VISIT, Visit, _INVITE_LINE, where=answer, order_by=(Visit.id,)
     )
     for row in rows:
-        suggested = row.status == VisitStatus.PROPOSED
-        shown_start: datetime | None = row.proposed_starts_at if suggested else row.starts_at
-        shown_end: datetime | None = row.proposed_ends_at if suggested else row.ends_at
-        if shown_start is None:
-            continue
-        days[row.coach_id].awaiting.append(
-            ListInvite(
-                teacher_user_id=row.teacher_user_id,
-                starts_at=shown_start,
-                ends_at=shown_end if shown_end is not None else shown_start,
-                class_name=row.class_name,
-                support=support_kind(row.support_type),
-                suggested=suggested,
-            )
-        )
+        invitation = waiting_invitation(row, row.teacher_user_id)
+        if invitation is not None:
+            days[row.coach_id].awaiting.append(invitation)
 
 
 def _add_check_backs(

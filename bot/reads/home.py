@@ -21,11 +21,11 @@ from sqlalchemy.orm import aliased
 
 from bot.reads.daily import for_the_coach_to_answer
 from bot.reads.nudges import DEFAULT_WEEKLY_NUDGE_CAP
-from bot.reads.rows import chunks, support_kind
+from bot.reads.rows import chunks, support_kind, waiting_invitation
 from bot.rules import admin, office_hours
 from bot.rules.calendar import SchoolCalendar
 from bot.rules.cycles import coaching_minutes, state_of
-from bot.rules.domain import CycleState, GoalStatus, Role, VisitStatus
+from bot.rules.domain import CycleState, GoalStatus, Role
 from bot.rules.people import valid_timezone
 from bot.rules.policy import Actor, Kind, Record, may_administer, may_change, may_read
 from bot.rules.records import (
@@ -49,7 +49,6 @@ from bot.views.home import (
     DeadMessage,
     GoalLine,
     HomeData,
-    InvitationLine,
     ReflectionLine,
     SchoolHours,
     SettingsChange,
@@ -57,6 +56,7 @@ from bot.views.home import (
     TeacherSettings,
 )
 from bot.views.office_hours import HoursOnHome
+from bot.views.visits import WaitingInvitation
 from bot.views.when import aware
 from storage.models import Debrief, DebriefNote, Goal, Person, Visit
 from storage.repositories.cycles import step_tried
@@ -280,24 +280,12 @@ def _coach_part(
         coach_reads=True,
     )
 
-    invitations: list[InvitationLine] = []
+    invitations: list[WaitingInvitation] = []
     answer = for_the_coach_to_answer(now, Visit.coach_id == coach.id)
     for row in _readable(uow, actor, Visit, _INVITATION_SHOWN, answer, teacher=True):
-        suggested = row.status == VisitStatus.PROPOSED
-        starts = row.proposed_starts_at if suggested else row.starts_at
-        ends = row.proposed_ends_at if suggested else row.ends_at
-        if starts is None:
-            continue
-        invitations.append(
-            InvitationLine(
-                teacher_user_id=row.user_id,
-                starts_at=starts,
-                ends_at=ends or starts,
-                support=support_kind(row.support_type),
-                class_name=row.class_name,
-                suggested=suggested,
-            )
-        )
+        invitation = waiting_invitation(row, row.user_id)
+        if invitation is not None:
+            invitations.append(invitation)
 
     first_of_month = today.replace(day=1)
     next_month = (first_of_month + timedelta(days=32)).replace(day=1)

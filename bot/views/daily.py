@@ -27,6 +27,7 @@ from bot.views.common import (
     mention as _mention,
 )
 from bot.views.plain import section
+from bot.views.visits import WaitingInvitation
 from bot.views.when import aware, clock_span
 
 # How many lines a group shows before it says "and N more", however short they are.
@@ -65,19 +66,6 @@ class ListDebrief:
 
 
 @dataclass(frozen=True)
-class ListInvite:
-    """An invitation waiting for the coach's answer; `suggested` when the teacher proposed a
-    new time, which is then the time shown."""
-
-    teacher_user_id: str
-    starts_at: datetime
-    ends_at: datetime
-    class_name: str | None
-    support: SupportType
-    suggested: bool = False
-
-
-@dataclass(frozen=True)
 class ListCheckBack:
     """A next step agreed in a debrief, to check back on today."""
 
@@ -103,7 +91,7 @@ def build_daily_list(
     tz: str,
     visits: Sequence[ListVisit],
     debriefs: Sequence[ListDebrief],
-    awaiting: Sequence[ListInvite],
+    awaiting: Sequence[WaitingInvitation],
     check_backs: Sequence[ListCheckBack],
     not_seen: Sequence[ListTeacher],
     not_seen_more: int,
@@ -191,7 +179,7 @@ def _debrief_line(debrief: ListDebrief, zone: ZoneInfo) -> str:
     return _SEP.join(parts)
 
 
-def _invite_line(invite: ListInvite, zone: ZoneInfo) -> str:
+def _invite_line(invite: WaitingInvitation, zone: ZoneInfo) -> str:
     start = aware(invite.starts_at).astimezone(zone)
     when = f"{_WEEKDAYS[start.weekday()][:3]} {_MONTHS[start.month - 1][:3]} {start.day}, "
     when += clock_span(invite.starts_at, invite.ends_at, zone)

@@ -54,6 +54,7 @@ from bot.views.settings import (
     parse_settings_form as parse_settings_form,
     teacher_settings_words,
 )
+from bot.views.visits import WaitingInvitation
 from bot.views.when import clock_span, format_minutes, format_when
 
 MAX_BLOCKS = 100  # Slack's limit for a Home tab and for a modal
@@ -113,18 +114,6 @@ class ReflectionLine:
 
 
 @dataclass(frozen=True)
-class InvitationLine:
-    """An invitation, or a new time a teacher suggested, waiting for the coach's answer."""
-
-    teacher_user_id: str
-    starts_at: datetime
-    ends_at: datetime
-    support: SupportType
-    class_name: str | None
-    suggested: bool = False
-
-
-@dataclass(frozen=True)
 class DeadMessage:
     """A message the outbox gave up on: its kind and Slack's error, never its words."""
 
@@ -153,7 +142,7 @@ class CoachPart:
     today: tuple[Appointment, ...] = ()
     week: tuple[Appointment, ...] = ()
     week_label: str = "Later this week"
-    invitations: tuple[InvitationLine, ...] = ()
+    invitations: tuple[WaitingInvitation, ...] = ()
     caseload: tuple[CaseloadLine, ...] = ()  # everyone, not seen longest first
     minutes: Mapping[SupportType, int] = field(default_factory=dict)
     month_label: str = ""
@@ -382,7 +371,7 @@ def _line(*parts: str) -> str:
     return "• " + " · ".join(parts)
 
 
-def _invitation_line(item: InvitationLine, tz: str) -> str:
+def _invitation_line(item: WaitingInvitation, tz: str) -> str:
     parts = [item.support.label]
     if item.class_name:
         parts.append(escape(clip(item.class_name, MAX_INLINE)))

@@ -70,6 +70,19 @@ class VisitCard:
 
 
 @dataclass(frozen=True)
+class WaitingInvitation:
+    """An invitation waiting for the coach's answer, on their Home and their daily list;
+    `suggested` when the teacher proposed a new time, which is then the time shown."""
+
+    teacher_user_id: str
+    starts_at: datetime
+    ends_at: datetime
+    class_name: str | None
+    support: SupportType
+    suggested: bool = False
+
+
+@dataclass(frozen=True)
 class CalendarLinks:
     """Ways to put an accepted visit in a calendar."""
 

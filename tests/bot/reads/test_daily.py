@@ -20,11 +20,11 @@ from bot.views.daily import (
     EMPTY_DAY,
     ListCheckBack,
     ListDebrief,
-    ListInvite,
     ListTeacher,
     ListVisit,
     build_daily_list,
 )
+from bot.views.visits import WaitingInvitation
 from storage.models import (
     CoachingLog,
     CoachingLogTeacher,
@@ -549,7 +549,10 @@ def test_every_built_list_passes_block_kit_checks() -> None:
             NEW_YORK,
             [ListVisit(f"U{n}", now, now, long, SupportType.MODEL, long, long) for n in range(200)],
             [ListDebrief(f"U{n}", now, now, long) for n in range(200)],
-            [ListInvite(f"U{n}", now, now, long, SupportType.OTHER, True) for n in range(200)],
+            [
+                WaitingInvitation(f"U{n}", now, now, long, SupportType.OTHER, True)
+                for n in range(200)
+            ],
             [ListCheckBack(f"U{n}", long) for n in range(200)],
             [ListTeacher(f"U{n}", n) for n in range(10)],
             5000,
