@@ -7,26 +7,23 @@ Create Date: 2026-11-23
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
+from storage.migrations.columns import string, timestamp
+from storage.migrations.tables import drop_table, table
 
 revision = "0001"
 down_revision = None
 
 
 def upgrade() -> None:
-    op.create_table(
+    table(
         "slack_events",
-        sa.Column("event_id", sa.String(length=64), nullable=False),
-        sa.Column("event_type", sa.String(length=64), nullable=False),
-        sa.Column("received_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("event_id", name=op.f("pk_slack_events")),
-    )
-    op.create_index(
-        op.f("ix_slack_events_received_at"), "slack_events", ["received_at"], unique=False
+        string("event_id", 64),
+        string("event_type", 64),
+        timestamp("received_at"),
+        key="event_id",
+        indexed=["received_at"],
     )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_slack_events_received_at"), table_name="slack_events")
-    op.drop_table("slack_events")
+    drop_table("slack_events", indexed=["received_at"])

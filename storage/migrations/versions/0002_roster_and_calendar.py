@@ -2,138 +2,82 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
+from storage.migrations.columns import boolean, date, integer, string, time, timestamp
+from storage.migrations.keys import belongs_to, mentions, team_id
+from storage.migrations.tables import drop_table, table
 
 revision = "0002"
 down_revision = "0001"
 
 
 def upgrade() -> None:
-    op.create_table(
+    table(
         "districts",
-        sa.Column("team_id", sa.String(length=32), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("timezone", sa.String(length=64), nullable=False),
-        sa.Column("weekdays", sa.String(length=20), nullable=False),
-        sa.Column("day_start", sa.Time(), nullable=False),
-        sa.Column("day_end", sa.Time(), nullable=False),
-        sa.PrimaryKeyConstraint("team_id", name=op.f("pk_districts")),
+        team_id(),
+        string("name", 200),
+        string("timezone", 64),
+        string("weekdays", 20),
+        time("day_start"),
+        time("day_end"),
+        key="team_id",
     )
-    op.create_table(
+    table(
         "plc_channels",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sa.String(length=32), nullable=False),
-        sa.Column("channel_id", sa.String(length=32), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_plc_channels")),
-        sa.UniqueConstraint(
-            "team_id", "channel_id", name=op.f("uq_plc_channels_team_id_channel_id")
-        ),
+        team_id(),
+        string("channel_id", 32),
+        string("name", 200),
+        unique=["team_id", "channel_id"],
+        indexed=["team_id"],
     )
-    with op.batch_alter_table("plc_channels", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_plc_channels_team_id"), ["team_id"], unique=False)
-
-    op.create_table(
+    table(
         "schools",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sa.String(length=32), nullable=False),
-        sa.Column("name", sa.String(length=200), nullable=False),
-        sa.Column("weekdays", sa.String(length=20), nullable=True),
-        sa.Column("day_start", sa.Time(), nullable=True),
-        sa.Column("day_end", sa.Time(), nullable=True),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_schools")),
-        sa.UniqueConstraint("team_id", "name", name=op.f("uq_schools_team_id_name")),
+        team_id(),
+        string("name", 200),
+        string("weekdays", 20, nullable=True),
+        time("day_start", nullable=True),
+        time("day_end", nullable=True),
+        unique=["team_id", "name"],
+        indexed=["team_id"],
     )
-    with op.batch_alter_table("schools", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_schools_team_id"), ["team_id"], unique=False)
-
-    op.create_table(
+    table(
         "closures",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sa.String(length=32), nullable=False),
-        sa.Column("school_id", sa.Integer(), nullable=True),
-        sa.Column("first_day", sa.Date(), nullable=False),
-        sa.Column("last_day", sa.Date(), nullable=False),
-        sa.Column("reason", sa.String(length=200), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["school_id"],
-            ["schools.id"],
-            name=op.f("fk_closures_school_id_schools"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_closures")),
+        team_id(),
+        belongs_to("school_id", "schools", nullable=True),  # none: the whole district
+        date("first_day"),
+        date("last_day"),
+        string("reason", 200),
+        indexed=["team_id"],
     )
-    with op.batch_alter_table("closures", schema=None) as batch_op:
-        batch_op.create_index(batch_op.f("ix_closures_team_id"), ["team_id"], unique=False)
-
-    op.create_table(
+    table(
         "people",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("team_id", sa.String(length=32), nullable=False),
-        sa.Column("user_id", sa.String(length=32), nullable=False),
-        sa.Column("display_name", sa.String(length=200), nullable=False),
-        sa.Column("email", sa.String(length=320), nullable=True),
-        sa.Column("timezone", sa.String(length=64), nullable=False),
-        sa.Column("role", sa.String(length=16), nullable=False),
-        sa.Column("active", sa.Boolean(), nullable=False),
-        sa.Column("synced_at", sa.DateTime(timezone=True), nullable=True),
-        sa.Column("school_id", sa.Integer(), nullable=True),
-        sa.Column("team_name", sa.String(length=200), nullable=True),
-        sa.Column("plc_channel_id", sa.String(length=32), nullable=True),
-        sa.Column("assigned_coach_id", sa.Integer(), nullable=True),
-        sa.Column("weekly_capacity", sa.Integer(), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["assigned_coach_id"],
-            ["people.id"],
-            name=op.f("fk_people_assigned_coach_id_people"),
-            ondelete="SET NULL",
-        ),
-        sa.ForeignKeyConstraint(
-            ["school_id"],
-            ["schools.id"],
-            name=op.f("fk_people_school_id_schools"),
-            ondelete="SET NULL",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_people")),
-        sa.UniqueConstraint("team_id", "user_id", name=op.f("uq_people_team_id_user_id")),
+        team_id(),
+        string("user_id", 32),
+        string("display_name", 200),
+        string("email", 320, nullable=True),
+        string("timezone", 64),
+        string("role", 16),
+        boolean("active"),
+        timestamp("synced_at", nullable=True),
+        mentions("school_id", "schools"),
+        string("team_name", 200, nullable=True),
+        string("plc_channel_id", 32, nullable=True),
+        mentions("assigned_coach_id", "people"),
+        integer("weekly_capacity"),
+        unique=["team_id", "user_id"],
     )
-    op.create_table(
+    table(
         "coach_expertise",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("area", sa.String(length=64), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["people.id"],
-            name=op.f("fk_coach_expertise_person_id_people"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_coach_expertise")),
-        sa.UniqueConstraint("person_id", "area", name=op.f("uq_coach_expertise_person_id_area")),
+        belongs_to("person_id", "people"),
+        string("area", 64),
+        unique=["person_id", "area"],
+        indexed=["person_id"],
     )
-    with op.batch_alter_table("coach_expertise", schema=None) as batch_op:
-        batch_op.create_index(
-            batch_op.f("ix_coach_expertise_person_id"), ["person_id"], unique=False
-        )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("coach_expertise", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_coach_expertise_person_id"))
-
-    op.drop_table("coach_expertise")
-    op.drop_table("people")
-    with op.batch_alter_table("closures", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_closures_team_id"))
-
-    op.drop_table("closures")
-    with op.batch_alter_table("schools", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_schools_team_id"))
-
-    op.drop_table("schools")
-    with op.batch_alter_table("plc_channels", schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f("ix_plc_channels_team_id"))
-
-    op.drop_table("plc_channels")
-    op.drop_table("districts")
+    drop_table("coach_expertise", indexed=["person_id"])
+    drop_table("people")
+    drop_table("closures", indexed=["team_id"])
+    drop_table("schools", indexed=["team_id"])
+    drop_table("plc_channels", indexed=["team_id"])
+    drop_table("districts")

@@ -2,28 +2,22 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
+from storage.migrations.columns import string, timestamp
+from storage.migrations.tables import drop_table, table
 
 revision = "0007"
 down_revision = "0006"
 
 
 def upgrade() -> None:
-    op.create_table(
+    table(
         "request_signatures",
-        sa.Column("signature", sa.String(length=80), nullable=False),
-        sa.Column("signed_at", sa.DateTime(timezone=True), nullable=False),
-        sa.PrimaryKeyConstraint("signature", name=op.f("pk_request_signatures")),
-    )
-    op.create_index(
-        op.f("ix_request_signatures_signed_at"),
-        "request_signatures",
-        ["signed_at"],
-        unique=False,
+        string("signature", 80),
+        timestamp("signed_at"),
+        key="signature",
+        indexed=["signed_at"],
     )
 
 
 def downgrade() -> None:
-    op.drop_index(op.f("ix_request_signatures_signed_at"), table_name="request_signatures")
-    op.drop_table("request_signatures")
+    drop_table("request_signatures", indexed=["signed_at"])

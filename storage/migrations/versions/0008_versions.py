@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
+from storage.migrations.columns import integer
+from storage.migrations.tables import add_columns, drop_columns
 
 revision = "0008"
 down_revision = "0007"
@@ -14,11 +14,9 @@ TABLES = ("goals", "debriefs", "debrief_notes", "reflections", "celebrations")
 
 def upgrade() -> None:
     for table in TABLES:
-        with op.batch_alter_table(table) as batch:
-            batch.add_column(sa.Column("version", sa.Integer(), server_default="1", nullable=False))
+        add_columns(table, integer("version", server_default="1"))
 
 
 def downgrade() -> None:
     for table in reversed(TABLES):
-        with op.batch_alter_table(table) as batch:
-            batch.drop_column("version")
+        drop_columns(table, "version")

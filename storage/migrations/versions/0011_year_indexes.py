@@ -5,7 +5,7 @@ whose goals and teachers a coach has.
 
 from __future__ import annotations
 
-from alembic import op
+from storage.migrations.tables import drop_index, index
 
 revision = "0011"
 down_revision = "0010"
@@ -30,9 +30,9 @@ INDEXES = (
 
 def upgrade() -> None:
     for table, column in INDEXES:
-        op.create_index(f"ix_{table}_{column}", table, [column])
+        index(table, column)
 
 
 def downgrade() -> None:
     for table, column in reversed(INDEXES):
-        op.drop_index(f"ix_{table}_{column}", table_name=table)
+        drop_index(table, column)

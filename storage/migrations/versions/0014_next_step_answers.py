@@ -7,50 +7,30 @@ two optional student measures: where students are now and where the teacher want
 
 from __future__ import annotations
 
-import sqlalchemy as sa
-from alembic import op
+from storage.migrations.columns import date, string, text, timestamp
+from storage.migrations.keys import belongs_to
+from storage.migrations.tables import add_columns, drop_columns, drop_table, table
 
 revision = "0014"
 down_revision = "0013"
 
 
 def upgrade() -> None:
-    op.create_table(
+    table(
         "next_step_answers",
-        sa.Column("id", sa.Integer(), nullable=False),
-        sa.Column("note_id", sa.Integer(), nullable=False),
-        sa.Column("teacher_id", sa.Integer(), nullable=False),
-        sa.Column("kind", sa.String(length=16), nullable=False),
-        sa.Column("asked_on", sa.Date(), nullable=False),
-        sa.Column("line", sa.Text(), nullable=True),
-        sa.Column("remind_on", sa.Date(), nullable=True),
-        sa.Column("answered_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["note_id"],
-            ["debrief_notes.id"],
-            name=op.f("fk_next_step_answers_note_id_debrief_notes"),
-            ondelete="CASCADE",
-        ),
-        sa.ForeignKeyConstraint(
-            ["teacher_id"],
-            ["people.id"],
-            name=op.f("fk_next_step_answers_teacher_id_people"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("id", name=op.f("pk_next_step_answers")),
-        sa.UniqueConstraint(
-            "note_id", "asked_on", name=op.f("uq_next_step_answers_note_id_asked_on")
-        ),
+        belongs_to("note_id", "debrief_notes"),
+        belongs_to("teacher_id", "people"),
+        string("kind", 16),
+        date("asked_on"),
+        text("line", nullable=True),
+        date("remind_on", nullable=True),
+        timestamp("answered_at"),
+        unique=["note_id", "asked_on"],
+        indexed=["note_id", "teacher_id"],
     )
-    op.create_index(op.f("ix_next_step_answers_note_id"), "next_step_answers", ["note_id"])
-    op.create_index(op.f("ix_next_step_answers_teacher_id"), "next_step_answers", ["teacher_id"])
-    with op.batch_alter_table("goals") as goals:
-        goals.add_column(sa.Column("students_now", sa.Text(), nullable=True))
-        goals.add_column(sa.Column("students_aim", sa.Text(), nullable=True))
+    add_columns("goals", text("students_now", nullable=True), text("students_aim", nullable=True))
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("goals") as goals:
-        goals.drop_column("students_aim")
-        goals.drop_column("students_now")
-    op.drop_table("next_step_answers")
+    drop_columns("goals", "students_aim", "students_now")
+    drop_table("next_step_answers")

@@ -5,15 +5,15 @@ With only `kind` indexed, counting a week's nudges read every nudge ever planned
 
 from __future__ import annotations
 
-from alembic import op
+from storage.migrations.tables import drop_index, index
 
 revision = "0016"
 down_revision = "0014"
 
 
 def upgrade() -> None:
-    op.create_index("ix_outbox_kind_due_at", "outbox", ["kind", "due_at"])
+    index("outbox", "kind", "due_at")
 
 
 def downgrade() -> None:
-    op.drop_index("ix_outbox_kind_due_at", table_name="outbox")
+    drop_index("outbox", "kind", "due_at")

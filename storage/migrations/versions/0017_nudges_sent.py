@@ -7,30 +7,28 @@ about and when it was due; it starts with the nudges the outbox holds.
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from alembic import op
+
+from storage.migrations.columns import string, timestamp
+from storage.migrations.keys import belongs_to
+from storage.migrations.tables import drop_table, table
 
 revision = "0017"
 down_revision = "0016"
 
+INDEXED = ["person_id", "ref", "due_at"]
+
 
 def upgrade() -> None:
-    op.create_table(
+    table(
         "nudges_sent",
-        sa.Column("key", sa.String(200), nullable=False),
-        sa.Column("person_id", sa.Integer(), nullable=False),
-        sa.Column("ref", sa.String(64), nullable=True),
-        sa.Column("due_at", sa.DateTime(timezone=True), nullable=False),
-        sa.ForeignKeyConstraint(
-            ["person_id"],
-            ["people.id"],
-            name=op.f("fk_nudges_sent_person_id_people"),
-            ondelete="CASCADE",
-        ),
-        sa.PrimaryKeyConstraint("key", name=op.f("pk_nudges_sent")),
+        string("key", 200),
+        belongs_to("person_id", "people"),
+        string("ref", 64, nullable=True),
+        timestamp("due_at"),
+        key="key",
+        indexed=INDEXED,
     )
-    for column in ("person_id", "ref", "due_at"):
-        op.create_index(f"ix_nudges_sent_{column}", "nudges_sent", [column])
     op.execute(
         "INSERT INTO nudges_sent (key, person_id, ref, due_at) "
         "SELECT key, person_id, ref, due_at FROM outbox "
@@ -39,6 +37,4 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
-    for column in ("due_at", "ref", "person_id"):
-        op.drop_index(f"ix_nudges_sent_{column}", table_name="nudges_sent")
-    op.drop_table("nudges_sent")
+    drop_table("nudges_sent", indexed=INDEXED)

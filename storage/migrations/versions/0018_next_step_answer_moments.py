@@ -6,17 +6,15 @@ looks for answers since the start of its window; without an index that read ever
 
 from __future__ import annotations
 
-from alembic import op
+from storage.migrations.tables import drop_index, index
 
 revision = "0018"
 down_revision = "0017"
 
 
 def upgrade() -> None:
-    op.create_index(
-        "ix_next_step_answers_answered_at", "next_step_answers", ["answered_at"], unique=False
-    )
+    index("next_step_answers", "answered_at")
 
 
 def downgrade() -> None:
-    op.drop_index("ix_next_step_answers_answered_at", table_name="next_step_answers")
+    drop_index("next_step_answers", "answered_at")
