@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -70,7 +71,12 @@ def test_serve_refuses_a_database_newer_than_the_code(tmp_path: Path, ahead_data
 
 
 @pytest.fixture
-def served(tmp_path: Path, slack: SlackStandin) -> Iterator[tuple[subprocess.Popen[str], int]]:
+def served(
+    tmp_path: Path, slack: SlackStandin, sqlite_template: Path
+) -> Iterator[tuple[subprocess.Popen[str], int]]:
+    """`coachbot serve` in a process of its own, on a database at the head (a new database is
+    migrated on start in tests/bot/app/test_deploy.py)."""
+    shutil.copyfile(sqlite_template, tmp_path / "cb.db")
     env = _env(
         SLACK_BOT_TOKEN=BOT_TOKEN,
         SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -114,8 +120,12 @@ def test_serve_answers_health_and_slack_then_stops_on_sigterm(
 
 
 @pytest.fixture
-def coachbot(coachbot: Coachbot, tmp_path: Path, slack: SlackStandin) -> Coachbot:
-    """`coachbot <args>` with its settings and a SQLite file in tmp_path."""
+def coachbot(
+    coachbot: Coachbot, tmp_path: Path, slack: SlackStandin, sqlite_template: Path
+) -> Coachbot:
+    """`coachbot <args>` with its settings and a SQLite file in tmp_path, already brought to
+    the head (a copy of one `coachbot db upgrade` made)."""
+    shutil.copyfile(sqlite_template, tmp_path / "cb.db")
     settings = {
         "SLACK_BOT_TOKEN": BOT_TOKEN,
         "SLACK_SIGNING_SECRET": SIGNING_SECRET,
@@ -201,6 +211,7 @@ def test_report_writes_csv_with_counts_only(coachbot: Coachbot) -> None:
 
 
 def test_db_upgrade_creates_the_schema(tmp_path: Path, coachbot: Coachbot) -> None:
+    (tmp_path / "cb.db").unlink()  # no database yet
     done = coachbot("db", "upgrade")
     assert done.returncode == 0, done.stderr
     assert "database is up to date (sqlite)" in done.stdout
