@@ -11,7 +11,7 @@ import logging
 import signal
 import sys
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date
 from pathlib import Path
 from types import FrameType
@@ -175,12 +175,10 @@ def _add_roster(commands: Any) -> None:
     imp.add_argument(
         "--skip-invalid", action="store_true", help="apply the good lines even if some are bad"
     )
-    _team_option(imp)
-    imp.set_defaults(run=maintenance.roster_import)
+    _runs(imp, maintenance.roster_import)
     exp = roster_commands.add_parser("export", help="write the roster as CSV")
-    exp.add_argument("file", type=Path, nargs="?", help="where to write (default: standard output)")
-    _team_option(exp)
-    exp.set_defaults(run=maintenance.roster_export)
+    _output_file(exp)
+    _runs(exp, maintenance.roster_export)
 
 
 def _add_calendar(commands: Any) -> None:
@@ -192,8 +190,7 @@ def _add_calendar(commands: Any) -> None:
     days_off.add_argument("file", type=Path)
     days_off.add_argument("--school", help="the school they apply to (default: the whole district)")
     days_off.add_argument("--dry-run", action="store_true", help="show them, change nothing")
-    _team_option(days_off)
-    days_off.set_defaults(run=maintenance.calendar_import)
+    _runs(days_off, maintenance.calendar_import)
 
 
 def _add_report(commands: Any) -> None:
@@ -212,11 +209,8 @@ def _add_report(commands: Any) -> None:
         help="the day after the last, YYYY-MM-DD",
     )
     report.add_argument("--format", choices=("csv", "json"), default="csv")
-    report.add_argument(
-        "file", type=Path, nargs="?", help="where to write (default: standard output)"
-    )
-    _team_option(report)
-    report.set_defaults(run=maintenance.report)
+    _output_file(report)
+    _runs(report, maintenance.report)
 
 
 def _add_people(commands: Any) -> None:
@@ -228,16 +222,14 @@ def _add_people(commands: Any) -> None:
     export.add_argument("person", help="their Slack user id or email")
     export.add_argument("--out", type=Path, default=Path("."), help="folder for the two files")
     export.add_argument("--by", help="your Slack user id, named in their access log")
-    _team_option(export)
-    export.set_defaults(run=maintenance.people_export)
+    _runs(export, maintenance.people_export)
     erase = people_commands.add_parser(
         "erase", help="erase a person's content and what others wrote about them"
     )
     erase.add_argument("person", help="their Slack user id or email")
     erase.add_argument("--dry-run", action="store_true", help="show the counts, change nothing")
     erase.add_argument("--by", help="your Slack user id, named in affected teachers' logs")
-    _team_option(erase)
-    erase.set_defaults(run=maintenance.people_erase)
+    _runs(erase, maintenance.people_erase)
 
 
 def _add_jobs(commands: Any) -> None:
@@ -263,6 +255,18 @@ EXIT_CODES = """exit codes:
 def _group(commands: Any, name: str, about: str) -> Any:
     """`coachbot NAME ...`: a command with commands of its own, to add them to."""
     return commands.add_parser(name, help=about).add_subparsers(title=f"{name} commands")
+
+
+def _runs(command: argparse.ArgumentParser, run: Callable[..., int]) -> None:
+    """A command that works on one workspace's data, done by `run`."""
+    _team_option(command)
+    command.set_defaults(run=run)
+
+
+def _output_file(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "file", type=Path, nargs="?", help="where to write (default: standard output)"
+    )
 
 
 def _team_option(command: argparse.ArgumentParser) -> None:
