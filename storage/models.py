@@ -90,6 +90,18 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UtcDateTime}
 
 
+class InWorkspace:
+    """A record of one Slack workspace: its own id, and the workspace's team_id, indexed so a
+    workspace's records are listed by it. (Tables searched by team_id only through a unique
+    constraint, or never, declare their own.)
+
+    Both columns are sorted first, where the tables have always had them.
+    """
+
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
+    team_id: Mapped[str] = mapped_column(String(32), index=True, sort_order=-1)
+
+
 class SlackEvent(Base):
     """An Events API delivery already taken, so a redelivery by Slack is handled once."""
 
@@ -124,41 +136,35 @@ class District(Base):
     day_end: Mapped[time] = mapped_column(Time, default=time(17, 0))
 
 
-class School(Base):
+class School(InWorkspace, Base):
     """A school; a week or hours left empty follow the district's."""
 
     __tablename__ = "schools"
     __table_args__ = (UniqueConstraint("team_id", "name"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(32), index=True)
     name: Mapped[str] = mapped_column(String(200))
     weekdays: Mapped[str | None] = mapped_column(String(20))
     day_start: Mapped[time | None] = mapped_column(Time)
     day_end: Mapped[time | None] = mapped_column(Time)
 
 
-class Closure(Base):
+class Closure(InWorkspace, Base):
     """Non-school days: a holiday, a break, a testing window. No school means district-wide."""
 
     __tablename__ = "closures"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(32), index=True)
     school_id: Mapped[int | None] = mapped_column(ForeignKey("schools.id", ondelete="CASCADE"))
     first_day: Mapped[date] = mapped_column(Date)
     last_day: Mapped[date] = mapped_column(Date)
     reason: Mapped[str] = mapped_column(String(200), default="No school")
 
 
-class PlcChannel(Base):
+class PlcChannel(InWorkspace, Base):
     """A Slack channel where a professional learning community celebrates wins."""
 
     __tablename__ = "plc_channels"
     __table_args__ = (UniqueConstraint("team_id", "channel_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(32), index=True)
     channel_id: Mapped[str] = mapped_column(String(32))
     name: Mapped[str] = mapped_column(String(200), default="")
 
@@ -219,7 +225,7 @@ class CoachExpertise(Base):
     area: Mapped[str] = mapped_column(String(64))
 
 
-class Visit(Base):
+class Visit(InWorkspace, Base):
     """A coach's visit to a teacher's class (or a co-planning meeting), from invitation on."""
 
     __tablename__ = "visits"
@@ -229,8 +235,6 @@ class Visit(Base):
         Index("ix_visits_coach_id_proposed_starts_at", "coach_id", "proposed_starts_at"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(32), index=True)
     teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     coach_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     starts_at: Mapped[datetime] = mapped_column(index=True)
@@ -276,13 +280,11 @@ class Visit(Base):
     }
 
 
-class Goal(Base):
+class Goal(InWorkspace, Base):
     """A teacher's inquiry question with a coach: it opens a coaching cycle."""
 
     __tablename__ = "goals"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(32), index=True)
     teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     coach_id: Mapped[int | None] = mapped_column(
         ForeignKey("people.id", ondelete="SET NULL"), index=True
@@ -308,14 +310,12 @@ class Goal(Base):
     coach: Mapped[Person | None] = relationship(foreign_keys=[coach_id], lazy="joined")
 
 
-class Debrief(Base):
+class Debrief(InWorkspace, Base):
     """A conversation after a visit: when and where; what was said lives in its notes."""
 
     __tablename__ = "debriefs"
     __table_args__ = (Index("ix_debriefs_coach_id_starts_at", "coach_id", "starts_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(32), index=True)
     visit_id: Mapped[int] = mapped_column(ForeignKey("visits.id", ondelete="CASCADE"), index=True)
     teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     coach_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
@@ -455,13 +455,11 @@ class SendBudget(Base):
     failures: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
 
-class Reflection(Base):
+class Reflection(InWorkspace, Base):
     """A teacher's private reflection after a visit or debrief; theirs alone unless shared."""
 
     __tablename__ = "reflections"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(32), index=True)
     teacher_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     coach_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     visit_id: Mapped[int | None] = mapped_column(
@@ -480,7 +478,7 @@ class Reflection(Base):
     __mapper_args__ = {"version_id_col": version}  # noqa: RUF012 - typed by DeclarativeBase
 
 
-class Celebration(Base):
+class Celebration(InWorkspace, Base):
     """A win to post in a PLC channel: a draft until its teacher (or author) posts it.
 
     Only words the author wrote or approved are ever posted; never notes or reflections.
@@ -488,8 +486,6 @@ class Celebration(Base):
 
     __tablename__ = "celebrations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(32), index=True)
     author_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     subject_id: Mapped[int | None] = mapped_column(ForeignKey("people.id", ondelete="SET NULL"))
     goal_id: Mapped[int | None] = mapped_column(ForeignKey("goals.id", ondelete="SET NULL"))
@@ -559,14 +555,12 @@ class ClosedAccount(Base):
     seen_at: Mapped[datetime]
 
 
-class CoachingLog(Base):
+class CoachingLog(InWorkspace, Base):
     """Coaching a coach did and logged themselves: a kind, a day and minutes, with the teachers
     (none, one or several) or the PLC channel it was with."""
 
     __tablename__ = "coaching_logs"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    team_id: Mapped[str] = mapped_column(String(32), index=True)
     coach_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     support_type: Mapped[str] = mapped_column(String(32))
     on_day: Mapped[date] = mapped_column(Date, index=True)
