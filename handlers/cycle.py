@@ -338,9 +338,7 @@ def handle_debrief_submission(
                 uow,
                 actor,
                 form.visit_id,
-                form.day,
-                form.start,
-                form.minutes,
+                form.when,
                 form.place,
                 deps.now(),
             )

@@ -208,7 +208,7 @@ def handle_invite_submission(
         if form.goal_id is not None and form.goal_id not in dict(goals):
             ack(response_action="errors", errors={Input.INVITE_GOAL: _GOAL_GONE})
             return
-        check = visits.check_time(uow, teacher, coach, form.day, form.start, form.minutes, now)
+        check = visits.check_time(uow, teacher, coach, form.when, now)
         if check.problems:
             common.refuse_times(ack, check.problems, FIELD_BLOCKS)
             return
@@ -384,10 +384,8 @@ def handle_invite_propose_submission(
             return
         # The form showed times in the proposer's zone; the rules think in the school's.
         proposer = visit.coach if visits.side_of(actor, visit) == "coach" else visit.teacher
-        day, start = visits.in_zone(form.day, form.start, proposer.timezone, visit.teacher.timezone)
-        check = visits.check_time(
-            uow, visit.teacher, visit.coach, day, start, form.minutes, now, visit_id=visit.id
-        )
+        when = form.when.in_zone(proposer.timezone, visit.teacher.timezone)
+        check = visits.check_time(uow, visit.teacher, visit.coach, when, now, visit_id=visit.id)
         if check.problems:
             common.refuse_times(ack, check.problems, PROPOSE_BLOCKS)
             return

@@ -7,7 +7,7 @@ import io
 import math
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -37,6 +37,24 @@ def outside_school_years(day: date, today: date) -> str | None:
         f"Choose a day from July 1, {first.year} to June 30, {last.year}: coachbot plans "
         "this school year and the next."
     )
+
+
+@dataclass(frozen=True)
+class When:
+    """A time asked for on a form: a day and a start on one zone's wall clock, and a length."""
+
+    day: date
+    start: time
+    minutes: int
+
+    def in_zone(self, from_tz: str, to_tz: str) -> When:
+        """The same moment on another zone's wall clock (the length does not change)."""
+        if from_tz == to_tz:
+            return self
+        moment = datetime.combine(self.day, self.start, ZoneInfo(from_tz)).astimezone(
+            ZoneInfo(to_tz)
+        )
+        return replace(self, day=moment.date(), start=moment.time().replace(tzinfo=None))
 
 
 @dataclass(frozen=True)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, timedelta
 from typing import TypeVar
 
 from sqlalchemy import ColumnElement
 
-from bot.rules.calendar import zone_or_default as zone
+from bot.rules.calendar import When, zone_or_default as zone
 from bot.rules.cards import VisitLogCard
 from bot.rules.coaching_log import CORRECT_FOR, logged_minutes
 from bot.rules.domain import (
@@ -258,9 +258,7 @@ def schedule_debrief(
     uow: UnitOfWork,
     actor: Actor,
     visit_id: int,
-    day: date,
-    start: time,
-    minutes: int,
+    when: When,
     place: str | None,
     now: datetime,
 ) -> Debrief:
@@ -269,7 +267,7 @@ def schedule_debrief(
         raise CycleRefused("That visit didn't happen, so there's nothing to debrief yet.")
     # The same rules as an invitation's time: a school day, within school hours, in the
     # teacher's zone, this school year or next, and not while the coach is visiting a class.
-    check = check_time(uow, visit.teacher, visit.coach, day, start, minutes, now, debrief=True)
+    check = check_time(uow, visit.teacher, visit.coach, when, now, debrief=True)
     if check.problems or check.starts_at is None or check.ends_at is None:
         raise DebriefTimeRefused(check.problems or {"time": "Choose another time."})
     debrief = Debrief(

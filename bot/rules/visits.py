@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from bot.rules.calendar import SchoolCalendar, outside_school_years
+from bot.rules.calendar import SchoolCalendar, When, outside_school_years
 from bot.rules.calendar_links import CalendarEvent
 from bot.rules.domain import Role, SupportType, VisitStatus
 from bot.rules.policy import Actor, Kind, Record, may_change
@@ -48,28 +48,16 @@ def _day(day: date) -> str:
     return f"{day:%A}, {day:%B} {day.day}"
 
 
-def local_span(
-    day: date, start: time, minutes: int, calendar: SchoolCalendar, tz: str
-) -> tuple[datetime, datetime]:
-    starts_at = calendar.at_local(day, start, tz)
-    return starts_at, starts_at + timedelta(minutes=minutes)
-
-
-def in_zone(day: date, start: time, from_tz: str, to_tz: str) -> tuple[date, time]:
-    """A wall-clock day and time in one zone, as the same moment's day and time in another."""
-    if from_tz == to_tz:
-        return day, start
-    moment = datetime.combine(day, start, ZoneInfo(from_tz)).astimezone(ZoneInfo(to_tz))
-    return moment.date(), moment.time().replace(tzinfo=None)
+def local_span(when: When, calendar: SchoolCalendar, tz: str) -> tuple[datetime, datetime]:
+    starts_at = calendar.at_local(when.day, when.start, tz)
+    return starts_at, starts_at + timedelta(minutes=when.minutes)
 
 
 def check_time(
     uow: UnitOfWork,
     teacher: Person,
     coach: Person | None,
-    day: date,
-    start: time,
-    minutes: int,
+    when: When,
     now: datetime,
     *,
     visit_id: int | None = None,
@@ -80,6 +68,7 @@ def check_time(
     Everything is in the teacher's local time. The day is checked before any instant is
     worked out from it, so a day far away (year 9999) is refused rather than overflowing.
     """
+    day, start = when.day, when.start
     problems: dict[str, str] = {}
     warnings: list[str] = []
     if coach is None or not Role(coach.role).coaches or not coach.active:
@@ -106,7 +95,7 @@ def check_time(
         why = f" ({closure.reason})" if closure else ""
         problems["date"] = f"There's no school on {_day(day)}{why}. Choose another day."
     else:
-        span = local_span(day, start, minutes, calendar, teacher.timezone)
+        span = local_span(when, calendar, teacher.timezone)
         if span[0] <= now:
             problems["time"] = "That time has already passed today. Choose a later time."
         elif (

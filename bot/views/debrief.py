@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -16,7 +16,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.ids import Action, Callback, Input
-from bot.rules.calendar import outside_school_years
+from bot.rules.calendar import When, outside_school_years
 from bot.rules.limits import MAX_NOTE_TEXT, MAX_PLACE
 from bot.views import common
 from bot.views.common import COACH, TEACHER, StateValues, clip, context, mention, section
@@ -43,9 +43,7 @@ class DebriefForm:
     """When and where to talk about a visit."""
 
     visit_id: int
-    day: date
-    start: time
-    minutes: int
+    when: When
     place: str | None
 
 
@@ -140,13 +138,13 @@ def parse_debrief_form(
     elif visit_id is None:
         errors[Input.DEBRIEF_VISIT] = common.STALE
 
-    day, start, minutes = parse_when(values, errors, _WHEN, today=today, lengths=DEBRIEF_LENGTHS)
+    when = parse_when(values, errors, _WHEN, today=today, lengths=DEBRIEF_LENGTHS)
 
     place = _PLACE.read(values, errors)
 
-    if errors or visit_id is None or day is None or start is None or minutes is None:
+    if errors or visit_id is None or when is None:
         return None, errors
-    return DebriefForm(visit_id=visit_id, day=day, start=start, minutes=minutes, place=place), {}
+    return DebriefForm(visit_id=visit_id, when=when, place=place), {}
 
 
 def build_debrief_scheduled(

@@ -9,7 +9,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date, time
+from datetime import date
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -21,7 +21,7 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.ids import Block, Callback, Input
-from bot.rules.calendar import zone_or_default
+from bot.rules.calendar import When, zone_or_default
 from bot.rules.domain import DEFAULT_VISIT_MINUTES, VISIT_LENGTHS, SupportType
 from bot.rules.limits import MAX_CLASS, MAX_DECLINE_REASON, MAX_FOCUS, MAX_NOTE, MAX_PROPOSAL_NOTE
 from bot.views import common
@@ -76,9 +76,7 @@ class InviteForm:
     """What a teacher asks for: which coach, when, for how long, where and what kind of help."""
 
     coach_user_id: str
-    day: date
-    start: time
-    minutes: int
+    when: When
     class_name: str | None  # None for co-planning
     support: SupportType
     focus: str | None
@@ -192,9 +190,9 @@ def build_invite_form(
         ),
         *when_inputs(
             _INVITE_WHEN,
-            day=initial.day if initial is not None else today,
-            start=initial.start if initial is not None else None,
-            minutes=initial.minutes if initial is not None else DEFAULT_VISIT_MINUTES,
+            day=initial.when.day if initial is not None else today,
+            start=initial.when.start if initial is not None else None,
+            minutes=initial.when.minutes if initial is not None else DEFAULT_VISIT_MINUTES,
             lengths=VISIT_LENGTHS,
         ),
         common.select_input(
@@ -264,9 +262,7 @@ def parse_invite_form(
     if not isinstance(coach, str) or not coach:
         errors[Input.INVITE_COACH] = "Choose the coach you'd like to invite."
 
-    day, start, minutes = parse_when(
-        values, errors, _INVITE_WHEN, today=today, lengths=VISIT_LENGTHS
-    )
+    when = parse_when(values, errors, _INVITE_WHEN, today=today, lengths=VISIT_LENGTHS)
 
     support: SupportType | None = None
     support_value = common.selected_value(values, Input.INVITE_SUPPORT, Input.INVITE_SUPPORT)
@@ -284,21 +280,12 @@ def parse_invite_form(
     if support is not None and not support.needs_class:
         class_name = None
 
-    if (
-        errors
-        or not isinstance(coach, str)
-        or day is None
-        or start is None
-        or minutes is None
-        or support is None
-    ):
+    if errors or not isinstance(coach, str) or when is None or support is None:
         return None, errors
     return (
         InviteForm(
             coach_user_id=coach,
-            day=day,
-            start=start,
-            minutes=minutes,
+            when=when,
             class_name=class_name,
             support=support,
             focus=focus,
@@ -316,9 +303,7 @@ def parse_invite_form(
 class ProposeForm:
     """Another time for a visit, in the zone of the person suggesting it."""
 
-    day: date
-    start: time
-    minutes: int
+    when: When
     note: str | None
 
 
@@ -357,13 +342,11 @@ def parse_propose_form(
 ) -> tuple[ProposeForm | None, dict[str, str]]:
     """The suggested time, or kind messages keyed by the block to show them under."""
     errors: dict[str, str] = {}
-    day, start, minutes = parse_when(
-        values, errors, _PROPOSE_WHEN, today=today, lengths=VISIT_LENGTHS
-    )
+    when = parse_when(values, errors, _PROPOSE_WHEN, today=today, lengths=VISIT_LENGTHS)
     note = _PROPOSAL_NOTE.read(values, errors)
-    if errors or day is None or start is None or minutes is None:
+    if errors or when is None:
         return None, errors
-    return ProposeForm(day=day, start=start, minutes=minutes, note=note), {}
+    return ProposeForm(when=when, note=note), {}
 
 
 # --------------------------------------------------------------------------- decline form

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from slack_sdk.models.blocks import InputBlock, Option
 
 from bot.ids import Input
-from bot.rules.calendar import outside_school_years, zone_or_default
+from bot.rules.calendar import When, outside_school_years, zone_or_default
 from bot.views.common import (
     STALE,
     StateValues,
@@ -140,7 +140,7 @@ def parse_when(
     *,
     today: date,
     lengths: tuple[int, ...],
-) -> tuple[date | None, time | None, int | None]:
+) -> When | None:
     """The day (this school year or next), start and length; what is missing goes in `errors`."""
     (date_block, date_action), (time_block, time_action), (length_block, length_action) = ids
     day = picked_date(values, date_block, date_action)
@@ -160,7 +160,9 @@ def parse_when(
         minutes = whole_number(length)
     else:
         errors[length_block] = STALE
-    return day, start, minutes
+    if day is None or start is None or minutes is None:
+        return None
+    return When(day, start, minutes)
 
 
 @functools.cache

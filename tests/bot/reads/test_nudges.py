@@ -15,6 +15,7 @@ from bot.app.deps import Deps
 from bot.demo.block_kit import check_blocks
 from bot.ids import Action
 from bot.reads.nudges import KIND, plan_nudges, still_wanted
+from bot.rules.calendar import When
 from bot.rules.cycles import NoteInput, close_goal, save_note, schedule_debrief
 from bot.rules.domain import Role, SupportType, VisitStatus
 from bot.rules.policy import Actor
@@ -651,9 +652,7 @@ def test_a_scheduled_debrief_settles_both_nudges(deps: Deps) -> None:
             uow,
             _actor(pair, "teacher"),
             visit_id,
-            date(2026, 12, 8),
-            time(15),
-            30,
+            When(day=date(2026, 12, 8), start=time(15), minutes=30),
             None,
             ny(12, 7, 7, 30),
         )

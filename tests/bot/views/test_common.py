@@ -10,7 +10,7 @@ from slack_sdk.models.blocks import Option
 
 from bot.demo.block_kit import check_view
 from bot.ids import Input
-from bot.rules.calendar import outside_school_years, school_years
+from bot.rules.calendar import When, outside_school_years, school_years
 from bot.views.common import (
     MAX_ID,
     TextField,
@@ -337,7 +337,11 @@ def test_a_form_asks_for_day_start_and_length_and_reads_them_back() -> None:
     }
     errors: dict[str, str] = {}
     found = parse_when(submitted, errors, ids, today=date(2026, 12, 1), lengths=(15, 30))
-    assert found == (date(2026, 12, 2), time(14, 0), None)
+    assert found is None
     assert errors == {
         Input.DEBRIEF_LENGTH: "That choice is no longer on the list. Please choose again."
     }
+    submitted[Input.DEBRIEF_LENGTH][Input.DEBRIEF_LENGTH]["selected_option"]["value"] = "30"
+    errors = {}
+    found = parse_when(submitted, errors, ids, today=date(2026, 12, 1), lengths=(15, 30))
+    assert (found, errors) == (When(date(2026, 12, 2), time(14, 0), 30), {})

@@ -10,6 +10,7 @@ import pytest
 
 from bot.demo.block_kit import check_blocks, check_view
 from bot.ids import Action, Block, Callback, Input
+from bot.rules.calendar import When
 from bot.rules.cards import VisitLogCard
 from bot.rules.domain import (
     DEFAULT_EXPERTISE_AREAS,
@@ -935,14 +936,16 @@ def test_debrief_form_with_no_visit() -> None:
 def test_parse_debrief_form() -> None:
     assert parse_debrief_form(debrief_values(), today=TODAY) == (
         DebriefForm(
-            visit_id=42, day=date(2026, 12, 2), start=time(15, 30), minutes=30, place="Room 112"
+            visit_id=42,
+            when=When(day=date(2026, 12, 2), start=time(15, 30), minutes=30),
+            place="Room 112",
         ),
         {},
     )
     form, errors = parse_debrief_form(debrief_values(place=None, length="60"), today=TODAY)
     assert errors == {}
     assert form is not None
-    assert (form.place, form.minutes) == (None, 60)
+    assert (form.place, form.when.minutes) == (None, 60)
 
 
 @pytest.mark.parametrize(

@@ -10,6 +10,7 @@ import pytest
 
 from bot.demo.block_kit import check_blocks, check_view
 from bot.ids import Action, Block, Callback, Input
+from bot.rules.calendar import When
 from bot.rules.domain import DEFAULT_VISIT_MINUTES, VISIT_LENGTHS, SupportType, VisitStatus
 from bot.views.invite import (
     CalendarLinks,
@@ -291,9 +292,7 @@ def test_format_minutes() -> None:
 
 INITIAL = InviteForm(
     coach_user_id="UCOACH2",
-    day=date(2026, 12, 8),
-    start=time(13, 15),
-    minutes=90,
+    when=When(day=date(2026, 12, 8), start=time(13, 15), minutes=90),
     class_name="x" * 100,
     support=SupportType.CO_TEACH,
     focus="f" * 500,
@@ -408,9 +407,7 @@ def test_parse_invite_form_happy_path_trims_text() -> None:
     assert errors == {}
     assert form == InviteForm(
         coach_user_id="UCOACH",
-        day=date(2026, 12, 1),
-        start=time(10, 0),
-        minutes=45,
+        when=When(day=date(2026, 12, 1), start=time(10, 0), minutes=45),
         class_name="Period 3 Algebra",
         support=SupportType.OBSERVE,
         focus="Small groups",
@@ -555,7 +552,8 @@ def test_propose_form_rejects_an_unknown_person() -> None:
 def test_parse_propose_form() -> None:
     assert parse_propose_form(propose_values(), today=TODAY) == (
         ProposeForm(
-            day=date(2026, 12, 3), start=time(13, 30), minutes=60, note="Thursdays work better."
+            when=When(day=date(2026, 12, 3), start=time(13, 30), minutes=60),
+            note="Thursdays work better.",
         ),
         {},
     )
