@@ -16,12 +16,12 @@ from slack_sdk.models.blocks import (
 )
 
 from bot.ids import Action, Callback, Input
-from bot.rules.calendar import When, outside_school_years
+from bot.rules.calendar import When
 from bot.rules.limits import MAX_NOTE_TEXT, MAX_PLACE
 from bot.views import common
 from bot.views.common import COACH, TEACHER, StateValues, clip, context, mention, section
 from bot.views.visits import CalendarLinks, calendar_buttons
-from bot.views.when import format_when, parse_when, when_ids, when_inputs
+from bot.views.when import ahead_problem, format_when, parse_when, when_ids, when_inputs
 
 MAX_DEBRIEF_VISITS = 100
 DEBRIEF_LENGTHS = (15, 20, 30, 45, 60)
@@ -240,10 +240,8 @@ def parse_notes_form(values: StateValues, *, today: date) -> tuple[NoteForm | No
         errors[Input.NOTE_STRENGTHS] = "Write at least one thing, or close this without saving."
     elif check_back is not None and texts[Input.NOTE_NEXT_STEP] is None:
         errors[Input.NOTE_CHECK_BACK] = "Add the next step you'll check back on."
-    elif check_back is not None and check_back < today:
-        errors[Input.NOTE_CHECK_BACK] = common.PAST
-    elif check_back is not None and (too_far := outside_school_years(check_back, today)):
-        errors[Input.NOTE_CHECK_BACK] = too_far
+    elif check_back is not None and (problem := ahead_problem(check_back, today)) is not None:
+        errors[Input.NOTE_CHECK_BACK] = problem
     if errors:
         return None, errors
     return (

@@ -10,7 +10,6 @@ from typing import Any
 from slack_sdk.models.blocks import Block as SlackBlock, Option
 
 from bot.ids import Callback, Input
-from bot.rules.calendar import outside_school_years
 from bot.rules.domain import DEFAULT_EXPERTISE_AREAS
 from bot.rules.limits import MAX_EVIDENCE, MAX_QUESTION, MAX_STUDENT_MEASURE
 from bot.views import common
@@ -23,6 +22,7 @@ from bot.views.common import (
     mention,
     section,
 )
+from bot.views.when import ahead_problem
 
 MAX_AREAS = 100  # Slack's limit on a static select's options
 
@@ -173,10 +173,8 @@ def parse_goal_form(
     students_aim = _STUDENTS_AIM.read(values, errors)
 
     target = common.picked_date(values, Input.GOAL_TARGET, Input.GOAL_TARGET)
-    if target is not None and target < today:
-        errors[Input.GOAL_TARGET] = common.PAST
-    elif target is not None and (too_far := outside_school_years(target, today)) is not None:
-        errors[Input.GOAL_TARGET] = too_far
+    if target is not None and (problem := ahead_problem(target, today)) is not None:
+        errors[Input.GOAL_TARGET] = problem
 
     coach = common.state_of(values, Input.GOAL_COACH, Input.GOAL_COACH).get("selected_user")
     if errors or question is None or focus is None:

@@ -12,6 +12,7 @@ from slack_sdk.models.blocks import InputBlock, Option
 from bot.ids import Input
 from bot.rules.calendar import When, outside_school_years, zone_or_default
 from bot.views.common import (
+    PAST,
     STALE,
     StateValues,
     count,
@@ -131,6 +132,14 @@ def when_inputs(
             placeholder="Choose a length",
         ),
     ]
+
+
+def ahead_problem(day: date, today: date) -> str | None:
+    """Why a day someone picked to look ahead to (a goal's target, a check-back) cannot be
+    used: it has passed, or it is beyond next school year; None when it can."""
+    if day < today:
+        return PAST
+    return outside_school_years(day, today)
 
 
 def parse_when(
