@@ -163,10 +163,12 @@ def pytest_sessionfinish(session: pytest.Session) -> None:
     if not POSTGRES_URL or hasattr(session.config, "workerinput"):
         return  # without PostgreSQL, or in a pytest-xdist worker
     folder = session.config._tmp_path_factory.getbasetemp() / "postgres-template"
+    names = [written.read_text() for written in folder.glob("name-*")]
+    if not names:
+        return  # no test asked for PostgreSQL
     server = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with server.connect() as connection:
-        for written in folder.glob("name-*"):
-            name = written.read_text()
+        for name in names:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
     server.dispose()
 
